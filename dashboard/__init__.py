@@ -1,0 +1,1 @@
+"""The Dash app of the Sahel security-assistance dashboard."""

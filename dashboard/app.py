@@ -1,0 +1,33 @@
+"""Create the Dash app: load and validate the data once, then wire layout and callbacks."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from dash import Dash
+
+from dashboard.layout import serve_layout
+from dashboard.view import EXTENSION_KEY, AppData, build_app_data
+from sahel_data.load import DEFAULT_DATA_DIR, load_catalog
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, today: date | None = None) -> Dash:
+    """A ready-to-serve app; raises ``DataError`` if the data is invalid (unless lenient)."""
+    import dashboard.callbacks  # noqa: F401  (registers the @callback functions)
+
+    catalog = load_catalog(data_dir, lenient=lenient)
+    data: AppData = build_app_data(catalog, today)
+    app = Dash(
+        __name__,
+        title="Sahel security assistance",
+        assets_folder=str(ASSETS),
+        serve_locally=True,  # plotly.js and every bundle from the package: no CDN
+        update_title=None,
+        meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
+    )
+    app.server.extensions[EXTENSION_KEY] = data
+    app.layout = lambda: serve_layout(data)
+    return app

@@ -1,0 +1,58 @@
+"""Map callbacks: restyle the map for a view without resending geometry; click to filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+from dash import Input, Output, Patch, State, callback, no_update
+
+from dashboard import ids
+from dashboard.view import app_data, compute_view, state_from_store
+from layers.map_figure import build_map_figure
+
+# Geometry goes to the browser once, in the layout; filter changes patch everything else.
+STATIC_TRACE_KEYS = frozenset({"geojson", "type", "featureidkey"})
+
+
+def patch_without_geometry(fig: go.Figure) -> Patch:
+    """A Patch that sets every trace property and the legend, but never the GeoJSON."""
+    patch = Patch()
+    for i, trace in enumerate(fig.data):
+        for key, value in trace.to_plotly_json().items():
+            if key not in STATIC_TRACE_KEYS:
+                patch["data"][i][key] = value
+    patch["layout"]["legend"] = fig.layout.legend.to_plotly_json()
+    return patch
+
+
+@callback(Output(ids.MAP_GRAPH, "figure"), Input(ids.VIEW_STORE, "data"))
+def map_figure(store: Any) -> Patch:
+    """The map for the current view, as a Patch of values, colours and visibility."""
+    app = app_data()
+    state = state_from_store(store, app)
+    view = compute_view(app, state)
+    fig = build_map_figure(
+        app.map_base, view.region_values, state,
+        footprint=view.footprint, sites=view.sites, selected_sites=view.selected_sites,
+        as_of_text=str(state.year), notes=view.region_notes,
+    )
+    return patch_without_geometry(fig)
+
+
+@callback(
+    Output(ids.control("regions"), "value", allow_duplicate=True),
+    Input(ids.MAP_GRAPH, "clickData"),
+    State(ids.control("regions"), "value"),
+    prevent_initial_call=True,
+)
+def region_filter_from_map(click: Any, regions: Any) -> Any:
+    """Clicking a region toggles it in the region filter (identified by customdata)."""
+    try:
+        code = click["points"][0]["customdata"]
+    except (KeyError, IndexError, TypeError):
+        return no_update
+    if not isinstance(code, str) or code not in app_data().options.regions:
+        return no_update  # a site marker or anything else: not a region
+    current = [r for r in (regions or []) if isinstance(r, str)]
+    return [r for r in current if r != code] if code in current else [*current, code]

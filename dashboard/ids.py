@@ -1,0 +1,43 @@
+"""Every component id of the app, in one place.
+
+Controls that make up the shareable view use pattern-matching ids ``{"type": CONTROL,
+"field": <ViewState field>}`` so one callback can read and write all of them as a group.
+Static UI text uses ``{"type": TEXT, "key": <i18n key>}`` so a language switch is one callback.
+"""
+
+from __future__ import annotations
+
+CONTROL = "view-control"
+TEXT = "i18n-text"
+
+URL = "url"
+VIEW_STORE = "view-store"
+PLAY_INTERVAL = "play-interval"
+PLAY_BUTTON = "play-button"
+RESET_BUTTON = "reset-button"
+SHARE_LINK = "share-link"
+COPY_LINK = "copy-link"
+
+MAP_GRAPH = "map-graph"
+MAP_NOTE = "map-note"
+TIMELINE_GRAPH = "timeline-graph"
+KEY_FIGURES = "key-figures"
+DETAIL_PANEL = "detail-panel"
+TABLE_GRID = "engagement-grid"
+TABLE_CAPTION = "engagement-caption"
+DOWNLOAD_CSV_BUTTON = "download-csv-button"
+DOWNLOAD_XLSX_BUTTON = "download-xlsx-button"
+DOWNLOAD = "download"
+DATA_WARNING = "data-warning"
+PAGE_TITLE = "page-title"
+YEAR_LABEL = "year-label"
+
+
+def control(field: str) -> dict[str, str]:
+    """The pattern-matching id of the control bound to ViewState ``field``."""
+    return {"type": CONTROL, "field": field}
+
+
+def text(key: str) -> dict[str, str]:
+    """The pattern-matching id of a static text element translated by ``key``."""
+    return {"type": TEXT, "key": key}

@@ -1,0 +1,167 @@
+"""The page layout: header, filter sidebar, key figures, map, timeline, details and table.
+
+Text that changes with the language carries an ``ids.text(key)`` id and is filled by one
+callback; the initial render is English so the page is complete before any callback runs.
+"""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.view import AppData, compute_view
+from layers.i18n import label, t
+from layers.map_figure import build_map_figure
+from layers.view_state import LAYERS, METRICS, ViewState, default_state
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "responsive": True,
+    "scrollZoom": True,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "svg", "filename": "sahel-map", "scale": 1},
+}
+
+
+def _text(key: str, tag: type = html.Span, **kwargs: object) -> html.Component:
+    return tag(t(key, "en"), id=ids.text(key), **kwargs)
+
+
+def _field(key: str, control: html.Component) -> html.Label:
+    # Wrapping the control in its label names it for screen readers without a for= id.
+    return html.Label([html.Span(t(key, "en"), id=ids.text(key), className="field-label"), control], className="field")
+
+
+def translated_options(field: str, app: AppData, lang: str) -> list[dict[str, str]]:
+    """Dropdown/radio options of a view-state field, labelled in ``lang``."""
+    opts = app.options
+    if field == "regions":
+        names = app.map_base.region_names
+        return [{"label": names[c][lang], "value": c} for c in sorted(opts.regions, key=lambda c: names[c][lang])]
+    if field == "donors":
+        return [{"label": d, "value": d} for d in sorted(opts.donors)]
+    if field in ("actors", "sectors"):
+        values = opts.actors if field == "actors" else opts.sectors
+        return sorted(({"label": label(v, lang), "value": v} for v in values), key=lambda o: o["label"])
+    if field == "metric":
+        return [{"label": t("metric_" + m, lang), "value": m} for m in METRICS]
+    if field == "layers":
+        return [{"label": t("layer_" + m, lang), "value": m} for m in LAYERS]
+    if field == "selected":
+        eng = app.tables["engagements"]
+        eng = eng[eng["parent_id"] == ""]
+        name = "name_fr" if lang == "fr" else "name_en"
+        return sorted(
+            ({"label": f"{r.acronym} — {getattr(r, name)}" if r.acronym else getattr(r, name), "value": r.engagement_id}
+             for r in eng.itertuples()),
+            key=lambda o: o["label"].casefold(),
+        )
+    if field == "lang":
+        return [{"label": "English", "value": "en"}, {"label": "Français", "value": "fr"}]
+    return []
+
+
+def _multi(field: str, key: str, app: AppData) -> html.Div:
+    return _field(key, dcc.Dropdown(
+        id=ids.control(field), options=translated_options(field, app, "en"), value=[], multi=True,
+        placeholder=t("any", "en"), clearable=True, searchable=True, className="dropdown",
+    ))
+
+
+def sidebar(app: AppData, state: ViewState) -> html.Aside:
+    """The filter panel; every control is bound to one ViewState field."""
+    lo, hi = app.options.years
+    return html.Aside([
+        html.H2(t("filters", "en"), id=ids.text("filters")),
+        _field("language", dcc.RadioItems(id=ids.control("lang"), options=translated_options("lang", app, "en"),
+                                          value=state.lang, inline=True, className="radio")),
+        _field("year", html.Div([
+            dcc.Slider(id=ids.control("year"), min=lo, max=hi, step=1, value=state.year,
+                       marks={y: {"label": str(y)} for y in range(lo, hi + 1, 2)},
+                       tooltip={"always_visible": True, "placement": "top"}, updatemode="mouseup"),
+            html.Div([
+                html.Button(t("play", "en"), id=ids.PLAY_BUTTON, className="btn", n_clicks=0),
+                html.Button(t("reset", "en"), id=ids.RESET_BUTTON, className="btn btn-secondary", n_clicks=0),
+            ], className="row-buttons"),
+            dcc.Interval(id=ids.PLAY_INTERVAL, interval=1600, disabled=True),
+        ])),
+        _multi("regions", "regions", app),
+        _multi("donors", "donors", app),
+        _multi("actors", "actors", app),
+        _multi("sectors", "sectors", app),
+        _field("search", dcc.Input(id=ids.control("search"), type="search", value=state.search, debounce=True,
+                                   placeholder=t("search_placeholder", "en"), className="text-input", maxLength=80)),
+        _field("selected", dcc.Dropdown(id=ids.control("selected"), options=translated_options("selected", app, "en"),
+                                        value=state.selected or None, clearable=True, className="dropdown")),
+        _field("metric", dcc.RadioItems(id=ids.control("metric"), options=translated_options("metric", app, "en"),
+                                        value=state.metric, className="radio")),
+        _field("layers", dcc.Checklist(id=ids.control("layers"), options=translated_options("layers", app, "en"),
+                                       value=list(state.layers), className="radio")),
+        html.Div([
+            html.Label(t("share", "en"), id=ids.text("share"), htmlFor=ids.SHARE_LINK, className="field-label"),
+            dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value="", className="text-input share"),
+            html.Small(t("share_hint", "en"), id=ids.text("share_hint")),
+        ], className="field"),
+    ], className="sidebar", **{"aria-label": "filters"})
+
+
+def serve_layout(app: AppData) -> html.Div:
+    """The whole page for a first visit (the URL then restores the shared view)."""
+    state = default_state(app.options)
+    view = compute_view(app, state)
+    map_figure = build_map_figure(app.map_base, view.region_values, state, sites=view.sites,
+                                  as_of_text=str(state.year))
+    manifest = app.catalog.geo_manifest
+    return html.Div([
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Store(id=ids.VIEW_STORE, data=state.as_dict()),
+        dcc.Download(id=ids.DOWNLOAD),
+        html.A(t("skip_to_table", "en"), id=ids.text("skip_to_table"), href="#table-section", className="skip-link"),
+        html.Header([
+            html.Div([
+                html.H1(t("title", "en"), id=ids.text("title")),
+                html.P(t("subtitle", "en"), id=ids.text("subtitle"), className="subtitle"),
+            ]),
+            html.P(t("data_as_of", "en", date=app.catalog.data_as_of), id=ids.PAGE_TITLE, className="as-of"),
+        ], className="header"),
+        html.Div(id=ids.DATA_WARNING, role="status"),
+        html.Div([
+            sidebar(app, state),
+            html.Main([
+                html.Section(id=ids.KEY_FIGURES, className="key-figures", **{"aria-live": "polite"}),
+                html.Section([
+                    html.H2(t("map_heading", "en"), id=ids.text("map_heading"), className="visually-hidden"),
+                    dcc.Graph(id=ids.MAP_GRAPH, figure=map_figure, config=GRAPH_CONFIG, className="map-graph"),
+                    html.P([
+                        html.Span(t("boundary_note", "en"), id=ids.text("boundary_note")), " ",
+                        html.Span(t("attribution", "en"), id=ids.text("attribution")), " · ",
+                        html.Span(manifest.get("attribution", "")),
+                    ], id=ids.MAP_NOTE, className="map-note"),
+                    html.P(t("precision_open", "en"), id=ids.text("precision_open"), className="map-note"),
+                ], className="card map-card"),
+                html.Section([
+                    html.H2(t("timeline_heading", "en"), id=ids.text("timeline_heading")),
+                    dcc.Graph(id=ids.TIMELINE_GRAPH, config={**GRAPH_CONFIG, "scrollZoom": False}),
+                ], className="card"),
+                html.Section([
+                    html.H2(t("detail_heading", "en"), id=ids.text("detail_heading")),
+                    html.Div(id=ids.DETAIL_PANEL, **{"aria-live": "polite"}),
+                ], className="card"),
+                html.Section([
+                    html.H2(t("table_heading", "en"), id=ids.text("table_heading")),
+                    html.P(id=ids.TABLE_CAPTION, className="caption"),
+                    html.Div([
+                        html.Button(t("download_csv", "en"), id=ids.DOWNLOAD_CSV_BUTTON, className="btn", n_clicks=0),
+                        html.Button(t("download_xlsx", "en"), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
+                    ], className="row-buttons"),
+                    dag.AgGrid(
+                        id=ids.TABLE_GRID, rowData=[], columnDefs=[],
+                        defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapText": True, "autoHeight": True},
+                        dashGridOptions={"rowSelection": "single", "domLayout": "autoHeight", "animateRows": False},
+                        className="ag-theme-alpine", style={"width": "100%"},
+                    ),
+                ], className="card", id="table-section"),
+            ], className="main"),
+        ], className="body"),
+    ], className="page")

@@ -1,0 +1,163 @@
+"""HTML builders for the key-figure strip, the detail panel and the table rows.
+
+Pure functions of (tables, view result, state) -> Dash components or row dicts. Every
+figure shown carries its sources one click away (a native ``<details>`` element, which is
+keyboard accessible and needs no callback).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+from dash import html
+
+from layers import view_model as vm
+from layers.i18n import fmt_date, fmt_eur, fmt_int, label, t
+from layers.view_state import ViewState
+
+
+def source_list(tables: dict[str, pd.DataFrame], source_ids: tuple[str, ...], locators: tuple[str, ...] = ()) -> html.Ul:
+    """Sources as a list: title, publisher, link or seed file, and the locator if given."""
+    sources = tables["sources"]
+    items = []
+    for i, sid in enumerate(dict.fromkeys(source_ids)):
+        if sid not in sources.index:
+            continue
+        src = sources.loc[sid]
+        loc = locators[i] if i < len(locators) else (locators[0] if len(locators) == 1 else "")
+        where = src["location"]
+        link = html.A(where, href=where, target="_blank", rel="noopener noreferrer") if where.startswith("http") else html.Code(where)
+        items.append(html.Li([
+            html.Strong(f"[{sid}] "), f"{src['title']} — {src['publisher']}", html.Br(), link,
+            html.Div(f"“{loc}”", className="locator") if loc else None,
+        ]))
+    return html.Ul(items, className="sources")
+
+
+def _figure(title_key: str, value: str, note: str, sources: html.Ul, lang: str) -> html.Div:
+    return html.Div([
+        html.Div(t(title_key, lang), className="kf-title"),
+        html.Div(value, className="kf-value"),
+        html.Div(note, className="kf-note"),
+        html.Details([html.Summary(t("sources", lang)), sources], className="kf-sources"),
+    ], className="kf")
+
+
+def key_figures_strip(tables: dict[str, pd.DataFrame], figures: vm.KeyFigures, state: ViewState, unattributed: tuple[float, float]) -> list[html.Div]:
+    """The four key figures of the view, each with its basis and its sources."""
+    lang = state.lang
+    budget_note = t("kf_budget_note", lang, n=figures.budget_known, u=figures.budget_unknown)
+    if state.metric == "budget":
+        budget_note += " · " + t("not_attributed", lang, national=fmt_eur(unattributed[0], lang), multi=fmt_eur(unattributed[1], lang))
+    return [
+        _figure("kf_active", fmt_int(figures.active, lang), f"{t('in_year', lang)} {state.year}",
+                source_list(tables, ()), lang),
+        _figure("kf_budget", fmt_eur(figures.budget_period_total, lang) if figures.budget_known else t("unknown", lang),
+                budget_note, source_list(tables, figures.budget_sources), lang),
+        _figure("kf_personnel", fmt_int(figures.personnel, lang) if figures.personnel_known else t("unknown", lang),
+                t("kf_personnel_note", lang, n=figures.personnel_known, m=figures.active),
+                source_list(tables, figures.personnel_sources), lang),
+        _figure("kf_idp", fmt_int(figures.idps, lang) if figures.idps is not None else t("unknown", lang),
+                t("kf_idp_note", lang, year=state.year) + (f" ({figures.idp_date_text})" if figures.idp_date_text else ""),
+                source_list(tables, figures.idp_sources), lang),
+    ]
+
+
+def _table(headers: list[str], rows: list[list[object]]) -> html.Table:
+    return html.Table([
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in headers])),
+        html.Tbody([html.Tr([html.Td(c) for c in row]) for row in rows]),
+    ], className="detail-table")
+
+
+def _sourced(tables: dict[str, pd.DataFrame], row: pd.Series) -> html.Details:
+    n = len(row["source_ids"])
+    return html.Details([html.Summary(f"{n} ⓘ"), source_list(tables, row["source_ids"], row["locators"])])
+
+
+def detail_panel(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str) -> list[html.Component]:
+    """Everything known about one engagement, each fact with its sources and locators."""
+    if not engagement_id or engagement_id not in tables["engagements"].index:
+        return [html.P(t("detail_empty", lang), className="muted")]
+    eng = tables["engagements"].loc[engagement_id]
+    name = eng["name_fr"] if lang == "fr" else eng["name_en"]
+    period = f"{fmt_date(eng['start_date'], lang, eng['start_date_text']) if eng['start_date_text'] else t('unknown', lang)} – " + (
+        fmt_date(eng["end_date"], lang, eng["end_date_text"]) if eng["end_date_text"] else (t("ongoing", lang) if eng["status"] == "active" else t("unknown", lang)))
+    out: list[html.Component] = [
+        html.H3(f"{eng['acronym']} — {name}" if eng["acronym"] else name),
+        html.P([html.Strong(label(eng["kind"], lang)), " · ", label(eng["actor_type"], lang), " · ",
+                f"{t('lead', lang)}: {eng['lead_actor']}", " · ", period]),
+        html.P(eng["description_fr"] if lang == "fr" else eng["description_en"]),
+        html.P(", ".join(label(s, lang) for s in eng["sectors"]), className="muted"),
+    ]
+    if eng["implementer"]:
+        out.append(html.P(f"{t('implementer', lang)}: {eng['implementer']}"))
+    if eng["personnel_note"] or pd.notna(eng["personnel_peak"]):
+        out.append(html.P(f"{t('personnel', lang)}: {fmt_int(eng['personnel_peak'], lang) if pd.notna(eng['personnel_peak']) else ''} {eng['personnel_note']}".strip()))
+    out.append(html.Details([html.Summary(t("sources", lang)), source_list(tables, eng["source_ids"], eng["locators"])]))
+
+    mandates = tables["mandates"]
+    mandates = mandates[mandates["engagement_id"] == engagement_id].sort_values("start_date")
+    if not mandates.empty:
+        out += [html.H4(t("mandates", lang)), _table(
+            ["#", t("period", lang), t("legal_basis", lang), t("budget", lang), t("area", lang), t("sources", lang)],
+            [[m["number"],
+              f"{fmt_date(m['start_date'], lang, m['start_date_text'])} – {fmt_date(m['end_date'], lang, m['end_date_text']) if m['end_date_text'] else '…'}",
+              m["legal_basis"],
+              _budget_text(m, lang),
+              ", ".join(m["area_regions"] + m["area_countries"]) or m["area_note"],
+              _sourced(tables, m)] for _, m in mandates.iterrows()],
+        )]
+    children = tables["engagements"][tables["engagements"]["parent_id"] == engagement_id]["engagement_id"]
+    funding = tables["funding"]
+    funding = funding[funding["engagement_id"].isin({engagement_id, *children})]
+    if not funding.empty:
+        out += [html.H4(t("funding", lang)), _table(
+            [t("donor", lang), t("amount", lang), t("period", lang), "", t("sources", lang)],
+            [[f["donor"], _amount_text(f, lang),
+              f"{f['period_start_text']} – {f['period_end_text']}".strip(" –"),
+              t("component_not_added", lang) if f["is_component"] else label(f["basis"], lang),
+              _sourced(tables, f)] for _, f in funding.iterrows()],
+        )]
+    sites = tables["sites"]
+    sites = sites[sites["engagement_ids"].map(lambda ids: engagement_id in ids)]
+    if not sites.empty:
+        out += [html.H4(t("sites", lang)), _table(
+            [t("name", lang), t("kind", lang), t("precision", lang), t("period", lang), t("sources", lang)],
+            [[s["name"], label(s["kind"], lang),
+              label(s["precision"], lang) + (f" ({s['placed_at']})" if s["placed_at"] else "") if s["precision"] != "unknown" else t("unmapped", lang),
+              f"{s['active_from_text']} – {s['active_to_text']}".strip(" –"), _sourced(tables, s)] for _, s in sites.iterrows()],
+        )]
+    indicators = tables["indicators"]
+    indicators = indicators[indicators["engagement_id"] == engagement_id].sort_values("date")
+    if not indicators.empty:
+        out += [html.H4(t("figures", lang)), _table(
+            [t("period", lang), "", "", t("sources", lang)],
+            [[fmt_date(i["date"], lang, i["date_text"]), label(i["indicator"], lang),
+              f"{label(i['qualifier'], lang) if i['qualifier'] != 'exact' else ''} {fmt_int(i['value'], lang)}".strip(),
+              _sourced(tables, i)] for _, i in indicators.iterrows()],
+        )]
+    disputes = tables["disputes"]
+    disputes = disputes[disputes["row_id"].isin({engagement_id, *mandates["mandate_id"]})]
+    if not disputes.empty:
+        out += [html.H4(t("disputes", lang)), _table(
+            ["", "", "", t("sources", lang)],
+            [[d["column_name"], d["value"] + (f" ({t('shown_value', lang)})" if d["shown"] else ""), d["reason"], _sourced(tables, d)]
+             for _, d in disputes.iterrows()],
+        )]
+    return out
+
+
+def _budget_text(row: pd.Series, lang: str) -> str:
+    if pd.notna(row["budget_eur"]):
+        return f"{fmt_eur(row['budget_eur'], lang)} ({label(row['budget_basis'], lang)})"
+    if pd.notna(row["budget_amount"]):
+        return f"{fmt_int(row['budget_amount'], lang)} {row['budget_currency']}"
+    return t("unknown", lang)
+
+
+def _amount_text(row: pd.Series, lang: str) -> str:
+    if pd.notna(row["amount_eur"]):
+        return fmt_eur(row["amount_eur"], lang)
+    if pd.notna(row["amount"]):
+        return f"{fmt_int(row['amount'], lang)} {row['currency']}"
+    return t("unknown", lang)

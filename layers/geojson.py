@@ -1,0 +1,43 @@
+"""GeoJSON helpers: layers to compact GeoJSON dicts and label anchors, built once per catalog."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import shapely
+
+from layers.map_figure import MapBase
+
+# Hand-tuned label anchors would be an opinion; representative points are guaranteed
+# inside each polygon. Bamako is tiny, so its label sits on the point itself.
+
+
+def to_geojson(frame: gpd.GeoDataFrame, properties: tuple[str, ...], precision: int = 4) -> dict:
+    """A FeatureCollection dict with only ``properties`` and coordinates rounded."""
+    features = []
+    for _, row in frame.iterrows():
+        geom = shapely.set_precision(row.geometry, 10**-precision) if precision else row.geometry
+        features.append({
+            "type": "Feature",
+            "properties": {p: (bool(row[p]) if isinstance(row[p], bool) else row[p]) for p in properties},
+            "geometry": shapely.geometry.mapping(geom),
+        })
+    return {"type": "FeatureCollection", "features": features}
+
+
+def build_map_base(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> MapBase:
+    """The static map inputs: geometry as GeoJSON, region names, label anchor points."""
+    region_points = {
+        code: (round(pt.x, 3), round(pt.y, 3))
+        for code, pt in zip(regions["region_code"], regions.geometry.representative_point(), strict=True)
+    }
+    country_points = countries.geometry.representative_point()
+    return MapBase(
+        regions_geojson=to_geojson(regions, ("region_code",), precision=0),
+        countries_geojson=to_geojson(countries, ("iso3",), precision=0),
+        region_names={c: {"en": en, "fr": fr} for c, en, fr in zip(regions["region_code"], regions["name_en"], regions["name_fr"], strict=True)},
+        region_points=region_points,
+        countries=tuple(
+            (iso, en, fr, bool(g5), round(pt.x, 3), round(pt.y, 3))
+            for iso, en, fr, g5, pt in zip(countries["iso3"], countries["name_en"], countries["name_fr"], countries["g5_sahel"], country_points, strict=True)
+        ),
+    )

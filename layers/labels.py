@@ -1,0 +1,97 @@
+"""Map label placement that avoids collisions at the default zoom.
+
+Greedy, in priority order: each label tries a few positions around its point and takes the
+first whose box overlaps neither an accepted label nor a marker; a label that fits nowhere
+is hidden (its point keeps its hover text). Boxes are estimated in degrees from the font
+size and the map's scale at the default view, which is what "at the default zoom" means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+POSITIONS = ("middle right", "middle left", "top center", "bottom center")
+
+
+@dataclass(frozen=True)
+class LabelRequest:
+    """A label to place: anchor point, text, priority (higher first), whether it has a marker."""
+
+    key: str
+    lon: float
+    lat: float
+    text: str
+    priority: int
+    centred: bool = False  # region names sit on their point instead of beside a marker
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a label went (``position`` is a plotly ``textposition``) or that it is hidden."""
+
+    key: str
+    position: str
+    shown: bool
+
+
+Box = tuple[float, float, float, float]  # lon0, lat0, lon1, lat1
+
+
+def _box(req: LabelRequest, position: str, char_deg: float, line_deg: float, gap_deg: float) -> Box:
+    lines = req.text.split("<br>")
+    width = max(len(_strip_tags(line)) for line in lines) * char_deg
+    height = len(lines) * line_deg
+    x, y = req.lon, req.lat
+    if position == "middle center":
+        return (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+    if position == "middle right":
+        return (x + gap_deg, y - height / 2, x + gap_deg + width, y + height / 2)
+    if position == "middle left":
+        return (x - gap_deg - width, y - height / 2, x - gap_deg, y + height / 2)
+    if position == "top center":
+        return (x - width / 2, y + gap_deg, x + width / 2, y + gap_deg + height)
+    return (x - width / 2, y - gap_deg - height, x + width / 2, y - gap_deg)
+
+
+def _strip_tags(text: str) -> str:
+    out, inside = [], False
+    for ch in text:
+        if ch == "<":
+            inside = True
+        elif ch == ">":
+            inside = False
+        elif not inside:
+            out.append(ch)
+    return "".join(out)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def place_labels(
+    requests: list[LabelRequest],
+    markers: list[tuple[float, float]],
+    *,
+    deg_per_px: float,
+    font_px: float = 14.0,
+) -> list[Placement]:
+    """Place labels without overlap; returns one placement per request, in input order."""
+    char_deg = 0.58 * font_px * deg_per_px  # average glyph width of a sans-serif font
+    line_deg = 1.25 * font_px * deg_per_px
+    gap_deg = 9 * deg_per_px  # half a marker plus padding
+    marker_half = 6 * deg_per_px
+    taken: list[Box] = [(x - marker_half, y - marker_half, x + marker_half, y + marker_half) for x, y in markers]
+    result: dict[str, Placement] = {}
+    for req in sorted(requests, key=lambda r: -r.priority):
+        options = ("middle center",) if req.centred else POSITIONS
+        for position in options:
+            box = _box(req, position, char_deg, line_deg, gap_deg)
+            own_marker = (req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
+            if not any(_overlaps(box, other) for other in taken if other != own_marker):
+                taken.append(box)
+                result[req.key] = Placement(req.key, position, shown=True)
+                break
+        else:
+            result[req.key] = Placement(req.key, options[0], shown=False)
+    return [result[r.key] for r in requests]

@@ -1,0 +1,244 @@
+"""The map: Mali's regions as a choropleth, sites as symbols, footprints, Sahel context.
+
+Why plotly *geo* traces (``choropleth``/``scattergeo``) and not MapLibre (``choroplethmap``):
+the map must work with no network and export as vector (SVG/PDF) for reports. Geo traces are
+drawn as SVG from our own GeoJSON; with ``geo.visible=False`` plotly.js draws no base map and
+so never fetches its CDN topojson. MapLibre would be WebGL raster on export and needs a style
+server or an offline ``white-bg`` style for every layer. Our layers are small (two GeoJSON
+files of ~40 KB), so SVG is fast enough.
+
+The trace order is fixed (see ``TRACE``) so callbacks can ``Patch`` values, colours and
+visibility without resending the GeoJSON after the first render.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from layers.classes import COLOR_RANGE, DARK_CLASSES, SCHEMES, discrete_colorscale
+from layers.i18n import fmt_eur, fmt_int, label, t
+from layers.labels import LabelRequest, place_labels
+from layers.view_state import ViewState
+
+SITE_KINDS = ("training_site", "headquarters", "base", "police_unit", "border_post", "school", "project_site", "town")
+SITE_SYMBOLS = {
+    "training_site": "star",
+    "headquarters": "square",
+    "base": "triangle-up",
+    "police_unit": "pentagon",
+    "border_post": "diamond",
+    "school": "hexagon",
+    "project_site": "circle",
+    "town": "circle",
+}
+# Okabe-Ito colours, dark enough to stand out on the light classes; white outline on dark.
+SITE_COLOURS = {
+    "training_site": "#D55E00",
+    "headquarters": "#0072B2",
+    "base": "#000000",
+    "police_unit": "#009E73",
+    "border_post": "#CC79A7",
+    "school": "#E69F00",
+    "project_site": "#56B4E9",
+    "town": "#666666",
+}
+TRACE = {"context": 0, "regions": 1, "context_labels": 2, "region_labels": 3, "sites": 4, "selected": 4 + len(SITE_KINDS)}
+LON_RANGE = (-17.5, 10.0)
+LAT_RANGE = (8.0, 26.0)
+DEFAULT_PLOT_PX = 1000  # map width at the default layout, for label collision estimates
+FONT = "Source Sans 3, Segoe UI, Helvetica, Arial, sans-serif"
+
+
+@dataclass(frozen=True)
+class MapBase:
+    """The static part of the map: geometry and label anchors, built once per catalog."""
+
+    regions_geojson: dict
+    countries_geojson: dict
+    region_names: dict[str, dict[str, str]]  # code -> {"en": ..., "fr": ...}
+    region_points: dict[str, tuple[float, float]]  # code -> (lon, lat) inside the polygon
+    countries: tuple[tuple[str, str, str, bool, float, float], ...]  # iso3, en, fr, g5, lon, lat
+
+
+def _value_text(metric: str, value: float | None, lang: str) -> str:
+    if value is None or pd.isna(value):
+        return t("no_data", lang)
+    return fmt_eur(value, lang) if metric == "budget" else fmt_int(value, lang)
+
+
+def region_hover(names: dict[str, str], metric: str, value: float | None, as_of: str, note: str, lang: str) -> str:
+    """Hover text of a region: name, value with unit, as-of date, crosswalk note."""
+    parts = [f"<b>{html.escape(names[lang])}</b>",
+             f"{t('metric_' + metric, lang)}: {_value_text(metric, value, lang)}",
+             f"{t('as_of', lang)} {html.escape(as_of)}"]
+    if note:
+        parts.append(f"<i>{html.escape(note)}</i>")
+    return "<br>".join(parts)
+
+
+def _group_sites(sites: pd.DataFrame) -> pd.DataFrame:
+    """One marker per location; its kind is the most important kind present there."""
+    if sites.empty:
+        return pd.DataFrame(columns=["lon", "lat", "kind", "site_ids", "place", "hover_rows", "approximate"])
+    order = {k: i for i, k in enumerate(SITE_KINDS)}
+    rows = []
+    for (lat, lon), group in sites.groupby(["lat", "lon"], sort=True):
+        group = group.sort_values("kind", key=lambda s: s.map(order))
+        place = str(group["placed_at"].iloc[0]).removeprefix("GeoNames:").split(",")[0].strip() or group["name"].iloc[0]
+        rows.append({
+            "lon": float(lon),
+            "lat": float(lat),
+            "kind": group["kind"].iloc[0],
+            "site_ids": tuple(group["site_id"]),
+            "place": place,
+            "hover_rows": tuple(zip(group["name"], group["kind"], group["precision"], strict=True)),
+            "approximate": bool((group["precision"] == "nearest_town").all()),
+        })
+    return pd.DataFrame(rows)
+
+
+def _site_hover(place: str, rows: tuple[tuple[str, str, str], ...], lang: str) -> str:
+    lines = [f"<b>{html.escape(place)}</b>"]
+    for name, kind, precision in rows[:8]:
+        lines.append(f"• {html.escape(name)} — {label(kind, lang)}, {label(precision, lang)}")
+    if len(rows) > 8:
+        lines.append(f"… +{len(rows) - 8}")
+    return "<br>".join(lines)
+
+
+def build_map_figure(
+    base: MapBase,
+    values: pd.DataFrame,
+    state: ViewState,
+    *,
+    footprint: frozenset[str] = frozenset(),
+    sites: pd.DataFrame | None = None,
+    selected_sites: frozenset[str] = frozenset(),
+    as_of_text: str = "",
+    notes: dict[str, str] | None = None,
+) -> go.Figure:
+    """Build the whole map figure for a view.
+
+    ``values`` has columns region_code, value (NaN = no data) and optionally date_text (the
+    as-of date of each value). ``footprint`` lists region codes outlined as the selected
+    engagement's area. ``sites`` are the mapped sites to show (see ``layers.view_model``).
+    """
+    lang, metric = state.lang, state.metric
+    scheme = SCHEMES[metric]
+    notes = notes or {}
+    codes = list(base.region_names)
+    by_code = values.set_index("region_code") if not values.empty else pd.DataFrame(columns=["value"])
+    region_values = [by_code["value"].get(code) if code in by_code.index else None for code in codes]
+    region_values = [None if v is None or pd.isna(v) else float(v) for v in region_values]
+    classes = [scheme.classify(v) for v in region_values]
+    dates = [
+        str(by_code["date_text"].get(code)) if "date_text" in by_code and code in by_code.index and by_code["date_text"].get(code) else as_of_text
+        for code in codes
+    ]
+    layers = set(state.layers)
+    fig = go.Figure()
+
+    # 0: Sahel context (neighbours; G5 Sahel members a shade darker).
+    fig.add_trace(go.Choropleth(
+        geojson=base.countries_geojson, featureidkey="properties.iso3",
+        locations=[c[0] for c in base.countries], z=[1 if c[3] else 0 for c in base.countries],
+        colorscale=[[0, "#f4f4f1"], [1, "#e6e4dc"]], zmin=0, zmax=1, showscale=False,
+        marker={"line": {"color": "#8c8c8c", "width": 0.8}},
+        hovertext=[f"<b>{html.escape(c[2] if lang == 'fr' else c[1])}</b>" + (f"<br>{t('g5_member', lang)}" if c[3] else "") for c in base.countries],
+        hoverinfo="text", name=t("layer_context", lang), visible="context" in layers,
+    ))
+    # 1: regions choropleth; the footprint is a thick dark outline, so it reads without colour.
+    labels = scheme.labels(lang)
+    fig.add_trace(go.Choropleth(
+        geojson=base.regions_geojson, featureidkey="properties.region_code",
+        locations=codes, z=classes, customdata=codes,
+        colorscale=discrete_colorscale(), zmin=COLOR_RANGE[0], zmax=COLOR_RANGE[1],
+        marker={"line": {
+            "color": ["#111111" if c in footprint else "#555555" for c in codes],
+            "width": [3.5 if c in footprint and "footprint" in layers else 0.8 for c in codes],
+        }},
+        colorbar={
+            "title": {"text": f"{t('metric_' + metric, lang)}<br><sub>{t('unit_' + metric, lang)}, {as_of_text}</sub>", "font": {"size": 14}},
+            "tickvals": list(range(-1, len(labels) - 1)), "ticktext": labels,
+            "x": 0.0, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "len": 0.42, "thickness": 16,
+            "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0, "tickfont": {"size": 13},
+        },
+        hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang) for c, v, d in zip(codes, region_values, dates, strict=True)],
+        hoverinfo="text", name=t("metric_" + metric, lang), visible="regions" in layers,
+    ))
+    # 2: country names; 3: region names with values.
+    fig.add_trace(go.Scattergeo(
+        lon=[c[4] for c in base.countries if c[0] != "MLI"], lat=[c[5] for c in base.countries if c[0] != "MLI"],
+        text=[(c[2] if lang == "fr" else c[1]).upper() for c in base.countries if c[0] != "MLI"],
+        mode="text", textfont={"size": 13, "color": "#6b6b6b", "family": FONT}, hoverinfo="skip",
+        showlegend=False, visible="context" in layers and "labels" in layers,
+    ))
+    sites = sites if sites is not None else pd.DataFrame(columns=["lat", "lon", "kind", "site_id", "name", "precision", "placed_at"])
+    grouped = _group_sites(sites)
+    deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / DEFAULT_PLOT_PX
+    requests = [
+        LabelRequest(f"r:{c}", *base.region_points[c], f"<b>{base.region_names[c][lang]}</b><br>{_value_text(metric, v, lang)}", 100, centred=True)
+        for c, v in zip(codes, region_values, strict=True)
+    ] + [
+        LabelRequest(f"s:{i}", row.lon, row.lat, row.place, 50 - SITE_KINDS.index(row.kind))
+        for i, row in enumerate(grouped.itertuples())
+    ]
+    placements = {p.key: p for p in place_labels(requests, list(zip(grouped["lon"], grouped["lat"], strict=True)), deg_per_px=deg_per_px)}
+    region_shown = [placements[f"r:{c}"].shown for c in codes]
+    fig.add_trace(go.Scattergeo(
+        lon=[base.region_points[c][0] for c in codes], lat=[base.region_points[c][1] for c in codes],
+        text=[r.text if shown else "" for r, shown in zip(requests, region_shown, strict=False)],
+        mode="text", hoverinfo="skip", showlegend=False,
+        textfont={"size": 14, "family": FONT, "color": ["#ffffff" if k in DARK_CLASSES else "#1a1a1a" for k in classes]},
+        visible="labels" in layers and "regions" in layers,
+    ))
+    # 4..: one trace per site kind (possibly empty), so the legend is the symbol key.
+    show_sites = "sites" in layers
+    for kind in SITE_KINDS:
+        part = grouped[grouped["kind"] == kind] if not grouped.empty else grouped
+        keys = [f"s:{i}" for i in part.index]
+        symbol = SITE_SYMBOLS[kind]
+        fig.add_trace(go.Scattergeo(
+            lon=list(part["lon"]), lat=list(part["lat"]),
+            mode="markers+text" if "labels" in layers else "markers",
+            text=[row.place if placements[k].shown else "" for k, row in zip(keys, part.itertuples(), strict=True)],
+            textposition=[placements[k].position for k in keys] or "middle right",
+            textfont={"size": 13, "family": FONT, "color": "#1a1a1a"},
+            customdata=[list(ids) for ids in part["site_ids"]],
+            hovertext=[_site_hover(row.place, row.hover_rows, lang) for row in part.itertuples()],
+            hoverinfo="text",
+            marker={
+                "symbol": [f"{symbol}-open" if a else symbol for a in part["approximate"]],
+                "size": 14 if kind == "training_site" else 12,
+                "color": SITE_COLOURS[kind],
+                "line": {"color": "#ffffff", "width": 1.2},
+            },
+            name=label(kind, lang), legendgroup="sites", visible=show_sites, showlegend=bool(len(part)),
+        ))
+    # last: a ring around the selected engagement's sites.
+    chosen = grouped[grouped["site_ids"].map(lambda ids: bool(set(ids) & selected_sites))] if not grouped.empty else grouped
+    fig.add_trace(go.Scattergeo(
+        lon=list(chosen["lon"]), lat=list(chosen["lat"]), mode="markers", hoverinfo="skip", showlegend=False,
+        marker={"symbol": "circle-open", "size": 28, "color": "#D55E00", "line": {"width": 3}},
+        visible=show_sites and bool(selected_sites),
+    ))
+    fig.update_layout(
+        geo={
+            "visible": False, "projection": {"type": "mercator"},
+            "lonaxis": {"range": list(LON_RANGE)}, "lataxis": {"range": list(LAT_RANGE)},
+            "bgcolor": "#dfe9f0", "showframe": False,
+        },
+        margin={"l": 0, "r": 0, "t": 0, "b": 0},
+        paper_bgcolor="#ffffff",
+        font={"family": FONT, "size": 14, "color": "#1a1a1a"},
+        legend={"x": 0.995, "xanchor": "right", "y": 0.99, "bgcolor": "rgba(255,255,255,0.88)",
+                "title": {"text": t("sites", lang)}, "font": {"size": 13}},
+        hoverlabel={"font": {"size": 14, "family": FONT}, "bgcolor": "#ffffff"},
+        uirevision="map",  # keep the user's zoom and pan across filter changes
+        dragmode="pan",
+    )
+    return fig

@@ -1,0 +1,326 @@
+"""What a view shows, computed from the catalog: pure pandas, no figures, no Dash.
+
+The rules here are the ones ``data/README.md`` documents for users:
+
+* **Active in a year**: an engagement is active in year Y if its known period overlaps Y.
+  An engagement with no start and no end date is *undated* and never counted in a year; one
+  with only an end date is counted in its end year only (we do not guess its start).
+* **Area at a date**: the area of the mandate in force at the view's date, else the
+  engagement's own regions; national scope (or a multi-country scope that includes Mali
+  without listed regions) covers every Mali region. Regions the boundaries do not draw
+  (Ménaka, Taoudénit, the 2023 regions) count toward the polygon that contains them.
+* **Budget**: period totals only are added; annual figures and pledges are reported apart.
+  A budget is attributed to regions only for engagements whose scope is listed regions,
+  split equally between them; national and multi-country amounts are reported apart.
+* **IDPs in a year**: the latest preferred count dated within the year; no carrying forward.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from layers.view_state import Options, ViewState
+
+FIRST_YEAR = 2012
+
+
+@dataclass(frozen=True)
+class Budget:
+    """One engagement's budget at a date, with its basis and its sources."""
+
+    amount_eur: float | None
+    basis: str  # period_total | annual | pledge | unknown
+    source_ids: tuple[str, ...] = ()
+
+
+def as_of_date(year: int, today: date) -> pd.Timestamp:
+    """The date a year's view stands for: its last day, or today for the current year."""
+    return min(pd.Timestamp(year, 12, 31), pd.Timestamp(today))
+
+
+def drawn_region_codes(regions: pd.DataFrame) -> dict[str, str]:
+    """Map every Mali area code (drawn or not) to the code of the polygon that shows it."""
+    mali = regions[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne("")]
+    return dict(zip(mali["region_code"], mali["drawn_as"], strict=True))
+
+
+def build_options(tables: dict[str, pd.DataFrame], today: date) -> Options:
+    """The filter choices the data allows (years, regions, donors, actors, sectors)."""
+    years = [FIRST_YEAR]
+    for name, col in (("events", "date"), ("idp_counts", "date"), ("mandates", "start_date")):
+        values = tables[name][col].dropna()
+        if len(values):
+            years.append(int(values.dt.year.max()))
+    last = min(max(years), today.year)
+    drawn = drawn_region_codes(tables["regions"])
+    return Options(
+        years=(FIRST_YEAR, last),
+        regions=frozenset(set(drawn.values())),
+        donors=frozenset(donor_options(tables)),
+        actors=frozenset(tables["engagements"]["actor_type"]),
+        sectors=frozenset(s for row in tables["engagements"]["sectors"] for s in row),
+        engagements=frozenset(tables["engagements"]["engagement_id"]),
+    )
+
+
+def donor_options(tables: dict[str, pd.DataFrame]) -> list[str]:
+    """Donor names: funding donors, plus lead actors of engagements with no funding rows."""
+    funding = tables["funding"]
+    donors = set(funding["donor"])
+    funded = set(funding["engagement_id"])
+    eng = tables["engagements"]
+    donors |= set(eng.loc[~eng["engagement_id"].isin(funded), "lead_actor"])
+    return sorted(d for d in donors if d)
+
+
+def engagement_donors(tables: dict[str, pd.DataFrame]) -> dict[str, frozenset[str]]:
+    """Each engagement's donors (funding rows; else its lead actor)."""
+    grouped = tables["funding"].groupby("engagement_id")["donor"].agg(frozenset).to_dict()
+    return {
+        eid: grouped.get(eid, frozenset({lead}))
+        for eid, lead in zip(tables["engagements"]["engagement_id"], tables["engagements"]["lead_actor"], strict=True)
+    }
+
+
+def is_active_in(start: pd.Timestamp, end: pd.Timestamp, status: str, year: int) -> bool:
+    """Whether a period with possibly missing ends overlaps ``year`` (see module rules)."""
+    y0, y1 = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+    if pd.isna(start) and pd.isna(end):
+        return False
+    if pd.isna(start):
+        return end.year == year
+    if pd.isna(end):
+        return start <= y1 and (status != "ended" or start.year == year)
+    return start <= y1 and end >= y0
+
+
+def mandate_in_force(mandates: pd.DataFrame, engagement_id: str, at: pd.Timestamp, *, need: str = "") -> pd.Series | None:
+    """The latest-starting mandate of an engagement in force at ``at``.
+
+    ``need`` names a column that must be filled (``area_regions`` for footprints,
+    ``budget_eur`` for budgets), so an amendment without an area does not blank the map.
+    """
+    rows = mandates[mandates["engagement_id"] == engagement_id]
+    rows = rows[(rows["start_date"] <= at) & (rows["end_date"].isna() | (rows["end_date"] >= at))]
+    if need == "area_regions":
+        rows = rows[rows["area_regions"].map(len) > 0]
+    elif need:
+        rows = rows[rows[need].notna()]
+    if rows.empty:
+        return None
+    return rows.sort_values("start_date").iloc[-1]
+
+
+def engagement_area(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.Timestamp) -> frozenset[str]:
+    """Drawn Mali region codes covered by an engagement at ``at`` (see module rules)."""
+    drawn = drawn_region_codes(tables["regions"])
+    all_mali = frozenset(drawn.values())
+    mandate = mandate_in_force(tables["mandates"], engagement_id, at, need="area_regions")
+    if mandate is not None:
+        codes: tuple[str, ...] = mandate["area_regions"]
+    else:
+        eng = tables["engagements"].loc[engagement_id]
+        codes = eng["regions"]
+        if not codes and (eng["scope"] == "national" or (eng["scope"] == "multi_country" and "ML" in eng["countries"])):
+            return all_mali
+    if "ML" in codes:
+        return all_mali
+    return frozenset(drawn[c] for c in codes if c in drawn)
+
+
+def engagement_budget(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.Timestamp) -> Budget:
+    """An engagement's budget at ``at``: the mandate in force if it states one, else its funding."""
+    mandate = mandate_in_force(tables["mandates"], engagement_id, at, need="budget_eur")
+    if mandate is not None:
+        return Budget(float(mandate["budget_eur"]), mandate["budget_basis"] or "unknown", mandate["source_ids"])
+    funding = tables["funding"]
+    rows = funding[(funding["engagement_id"] == engagement_id) & ~funding["is_component"] & funding["amount_eur"].notna()]
+    if rows.empty:
+        return Budget(None, "unknown")
+    # One basis per engagement: prefer period totals; never add annual or pledges to them.
+    for basis in ("period_total", "annual", "pledge", "unknown"):
+        part = rows[rows["basis"] == basis]
+        if not part.empty:
+            sources = tuple(dict.fromkeys(s for ids in part["source_ids"] for s in ids))
+            return Budget(float(part["amount_eur"].sum()), basis, sources)
+    return Budget(None, "unknown")
+
+
+def _matches_search(row: pd.Series, needle: str) -> bool:
+    hay = " ".join(str(row[c]) for c in ("engagement_id", "name_en", "name_fr", "acronym", "lead_actor", "implementer"))
+    return needle.casefold() in hay.casefold()
+
+
+def filter_engagements(tables: dict[str, pd.DataFrame], state: ViewState, at: pd.Timestamp) -> pd.DataFrame:
+    """Top-level engagements active in the view's year that match every filter.
+
+    Adds an ``area`` column (frozenset of drawn region codes at ``at``).
+    """
+    eng = tables["engagements"]
+    eng = eng[eng["parent_id"] == ""]
+    active = [is_active_in(s, e, st, state.year) for s, e, st in zip(eng["start_date"], eng["end_date"], eng["status"], strict=True)]
+    eng = eng[active]
+    if state.actors:
+        eng = eng[eng["actor_type"].isin(state.actors)]
+    if state.sectors:
+        eng = eng[eng["sectors"].map(lambda s: bool(set(s) & set(state.sectors)))]
+    if state.donors:
+        donors = engagement_donors(tables)
+        eng = eng[eng["engagement_id"].map(lambda e: bool(donors[e] & set(state.donors)))]
+    if state.search:
+        eng = eng[eng.apply(_matches_search, axis=1, needle=state.search)] if len(eng) else eng
+    eng = eng.assign(area=[engagement_area(tables, e, at) for e in eng["engagement_id"]])
+    if state.regions:
+        eng = eng[eng["area"].map(lambda a: bool(a & set(state.regions)))]
+    return eng
+
+
+def undated_engagements(tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Top-level engagements with neither start nor end date (never counted in a year)."""
+    eng = tables["engagements"]
+    return eng[(eng["parent_id"] == "") & eng["start_date"].isna() & eng["end_date"].isna()]
+
+
+def idp_by_region(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
+    """Latest preferred IDP count within ``year`` per drawn polygon, via the crosswalk.
+
+    Columns: region_code, value, date, members (area codes summed), source_ids.
+    """
+    drawn = drawn_region_codes(tables["regions"])
+    idp = tables["idp_counts"]
+    idp = idp[idp["preferred"] & (idp["date"].dt.year == year) & idp["area_code"].isin(drawn)]
+    idp = idp.assign(polygon=idp["area_code"].map(drawn))
+    out = []
+    for polygon, rows in idp.groupby("polygon"):
+        latest = rows["date"].max()
+        rows = rows[rows["date"] == latest]
+        out.append({
+            "region_code": polygon,
+            "value": float(rows["count"].sum()),
+            "date": latest,
+            "date_text": rows["date_text"].iloc[0],
+            "members": tuple(sorted(rows["area_code"])),
+            "source_ids": tuple(dict.fromkeys(s for ids in rows["source_ids"] for s in ids)),
+        })
+    return pd.DataFrame(out, columns=["region_code", "value", "date", "date_text", "members", "source_ids"])
+
+
+def national_idps(tables: dict[str, pd.DataFrame], year: int) -> pd.Series | None:
+    """The latest preferred national count dated within ``year``, or ``None``."""
+    idp = tables["idp_counts"]
+    rows = idp[idp["preferred"] & (idp["area_code"] == "ML") & (idp["date"].dt.year == year)]
+    return None if rows.empty else rows.sort_values("date").iloc[-1]
+
+
+def engagements_by_region(active: pd.DataFrame, region_codes: list[str]) -> pd.DataFrame:
+    """Number of active engagements whose area covers each region."""
+    counts = {code: 0 for code in region_codes}
+    for area in active["area"]:
+        for code in area:
+            if code in counts:
+                counts[code] += 1
+    return pd.DataFrame({"region_code": list(counts), "value": [float(v) for v in counts.values()]})
+
+
+@dataclass(frozen=True)
+class BudgetSplit:
+    """Budget attributed to regions, and what stays unattributed (national, multi-country)."""
+
+    by_region: pd.DataFrame
+    national: float
+    multi_country: float
+
+
+def budget_by_region(tables: dict[str, pd.DataFrame], active: pd.DataFrame, region_codes: list[str], at: pd.Timestamp) -> BudgetSplit:
+    """Period-total budgets of active engagements, split equally over listed regions."""
+    values = dict.fromkeys(region_codes, 0.0)
+    national = multi = 0.0
+    for eid, scope, area in zip(active["engagement_id"], active["scope"], active["area"], strict=True):
+        budget = engagement_budget(tables, eid, at)
+        if budget.amount_eur is None or budget.basis != "period_total":
+            continue
+        if scope == "regions" and area:
+            share = budget.amount_eur / len(area)
+            for code in area:
+                if code in values:
+                    values[code] += share
+        elif scope == "multi_country":
+            multi += budget.amount_eur
+        else:
+            national += budget.amount_eur
+    frame = pd.DataFrame({"region_code": list(values), "value": list(values.values())})
+    return BudgetSplit(frame, national, multi)
+
+
+@dataclass(frozen=True)
+class KeyFigures:
+    """The key-figure strip: each figure with the sources behind it."""
+
+    active: int
+    undated: int
+    budget_period_total: float
+    budget_known: int
+    budget_unknown: int
+    personnel: int
+    personnel_known: int
+    idps: int | None
+    idp_date_text: str
+    budget_sources: tuple[str, ...]
+    personnel_sources: tuple[str, ...]
+    idp_sources: tuple[str, ...]
+
+
+def latest_indicator(indicators: pd.DataFrame, engagement_id: str, indicator: str, at: pd.Timestamp) -> pd.Series | None:
+    """The latest value of an indicator for an engagement dated on or before ``at``."""
+    rows = indicators[(indicators["engagement_id"] == engagement_id) & (indicators["indicator"] == indicator) & (indicators["date"] <= at)]
+    return None if rows.empty else rows.sort_values("date").iloc[-1]
+
+
+def key_figures(tables: dict[str, pd.DataFrame], active: pd.DataFrame, state: ViewState, at: pd.Timestamp) -> KeyFigures:
+    """Totals for the current view, added only where adding is honest."""
+    total = 0.0
+    known = unknown = 0
+    budget_sources: list[str] = []
+    personnel = staffed = 0
+    personnel_sources: list[str] = []
+    for eid in active["engagement_id"]:
+        budget = engagement_budget(tables, eid, at)
+        if budget.amount_eur is not None and budget.basis == "period_total":
+            total += budget.amount_eur
+            known += 1
+            budget_sources += budget.source_ids
+        else:
+            unknown += 1
+        staff = latest_indicator(tables["indicators"], eid, "personnel", at)
+        if staff is not None:
+            personnel += int(staff["value"])
+            staffed += 1
+            personnel_sources += staff["source_ids"]
+    idp = national_idps(tables, state.year)
+    return KeyFigures(
+        active=len(active),
+        undated=len(undated_engagements(tables)),
+        budget_period_total=total,
+        budget_known=known,
+        budget_unknown=unknown,
+        personnel=personnel,
+        personnel_known=staffed,
+        idps=None if idp is None else int(idp["count"]),
+        idp_date_text="" if idp is None else idp["date_text"],
+        budget_sources=tuple(dict.fromkeys(budget_sources)),
+        personnel_sources=tuple(dict.fromkeys(personnel_sources)),
+        idp_sources=() if idp is None else tuple(idp["source_ids"]),
+    )
+
+
+def active_sites(tables: dict[str, pd.DataFrame], engagement_ids: set[str], at: pd.Timestamp) -> pd.DataFrame:
+    """Mapped sites linked to the given engagements and open at ``at``."""
+    sites = tables["sites"]
+    sites = sites[sites["lat"].notna()]
+    linked = sites["engagement_ids"].map(lambda ids: bool(set(ids) & engagement_ids))
+    opened = sites["active_from"].isna() | (sites["active_from"] <= at)
+    not_closed = sites["active_to"].isna() | (sites["active_to"] >= at)
+    return sites[linked & opened & not_closed]

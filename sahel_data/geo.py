@@ -1,0 +1,104 @@
+"""Reading and checking the GeoJSON layers in ``data/geo/``.
+
+GeoJSON is EPSG:4326 by definition (RFC 7946); a file that declares another CRS is
+reprojected only if it is explicit about it, and an unreadable CRS is an error.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+from shapely.validation import explain_validity
+
+from sahel_data.problems import Problem
+
+MAX_GEO_BYTES = 10 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """A layer file, its id property, the properties it must carry and its bounding box."""
+
+    file: str
+    key: str
+    properties: tuple[str, ...]
+    bbox: tuple[float, float, float, float]  # lon0, lat0, lon1, lat1 that must contain it
+
+
+GEO_FILES: dict[str, LayerSpec] = {
+    "mali_regions": LayerSpec(
+        "mali_regions.geojson", "region_code", ("region_code", "name_fr", "name_en"), (-13.0, 9.0, 5.0, 26.0)
+    ),
+    "sahel_countries": LayerSpec(
+        "sahel_countries.geojson", "iso3", ("iso3", "name_fr", "name_en", "g5_sahel"), (-20.0, 0.0, 30.0, 30.0)
+    ),
+}
+
+
+def read_layer(path: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
+    """Read and check one layer; return it in EPSG:4326, or ``None`` with the problems."""
+    name = path.name
+    if not path.is_file():
+        return None, [Problem(name, 0, "", str(path), "the layer file to exist (run scripts/build_geo.py)")]
+    if path.stat().st_size > MAX_GEO_BYTES:
+        return None, [Problem(name, 0, "", f"{path.stat().st_size} bytes", f"at most {MAX_GEO_BYTES} bytes")]
+    try:
+        doc = json.loads(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        return None, [Problem(name, 0, "", repr(exc.object[exc.start : exc.start + 4]), "UTF-8 GeoJSON")]
+    except json.JSONDecodeError as exc:
+        return None, [Problem(name, exc.lineno, "", exc.msg, "valid JSON (is the file truncated?)")]
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        return None, [Problem(name, 0, "type", str(doc.get("type") if isinstance(doc, dict) else type(doc).__name__), "a GeoJSON FeatureCollection")]
+    crs = doc.get("crs")
+    if crs is not None:
+        crs_name = str(((crs or {}).get("properties") or {}).get("name", ""))
+        if not crs_name.endswith(("CRS84", "4326")):
+            return None, [Problem(name, 0, "crs", crs_name, "EPSG:4326 / CRS84 longitude-latitude")]
+    features = doc.get("features") or []
+    if not features:
+        return None, [Problem(name, 0, "features", "[]", "at least one feature")]
+    problems: list[Problem] = []
+    records = []
+    for i, feature in enumerate(features):
+        label = f"feature {i}"
+        props = (feature or {}).get("properties") or {}
+        missing = [p for p in spec.properties if p not in props]
+        if missing:
+            problems.append(Problem(name, 0, label, str(sorted(props)), f"properties {', '.join(missing)}"))
+            continue
+        try:
+            geom = shapely.geometry.shape(feature.get("geometry"))
+        except (AttributeError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
+            problems.append(Problem(name, 0, label, str(exc)[:80], "a valid GeoJSON geometry (closed rings)"))
+            continue
+        problems += _check_geometry(name, f"{label} ({props.get(spec.key)})", geom, spec)
+        records.append({**props, "geometry": geom})
+    keys = [r[spec.key] for r in records]
+    for dup in sorted({k for k in keys if keys.count(k) > 1}):
+        problems.append(Problem(name, 0, spec.key, str(dup), "one feature per id (dissolve duplicates)"))
+    if problems:
+        return None, problems
+    frame = gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
+    return frame.set_index(spec.key, drop=False), []
+
+
+def _check_geometry(name: str, label: str, geom: shapely.Geometry, spec: LayerSpec) -> list[Problem]:
+    if geom.is_empty:
+        return [Problem(name, 0, label, "empty geometry", "a non-empty polygon")]
+    if geom.geom_type not in ("Polygon", "MultiPolygon"):
+        return [Problem(name, 0, label, geom.geom_type, "a Polygon or MultiPolygon")]
+    problems = []
+    if not geom.is_valid:
+        problems.append(Problem(name, 0, label, explain_validity(geom), "a valid polygon (no self-intersection)"))
+    lon0, lat0, lon1, lat1 = spec.bbox
+    x0, y0, x1, y1 = geom.bounds
+    if x0 < lon0 or y0 < lat0 or x1 > lon1 or y1 > lat1:
+        hint = " (lat/lon swapped?)" if lat0 <= x0 and x1 <= lat1 and lon0 <= y0 and y1 <= lon1 else ""
+        problems.append(Problem(name, 0, label, f"bounds {x0:.2f},{y0:.2f},{x1:.2f},{y1:.2f}",
+                                f"lon {lon0}..{lon1}, lat {lat0}..{lat1}{hint}"))
+    return problems

@@ -1,0 +1,282 @@
+"""The one data-access module: load ``data/`` once, validate it, and hand out typed frames.
+
+Nothing here runs at import time and nothing touches the network. ``load_catalog`` reads
+every table and layer, checks each cell, key, reference and geometry, and either returns a
+:class:`Catalog` or raises :class:`DataError` listing every problem. In lenient mode it
+returns the valid rows and lists every rejected row in ``Catalog.rejected`` so the UI can
+show them: nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from sahel_data.geo import GEO_FILES, read_layer
+from sahel_data.problems import DataError, Problem
+from sahel_data.schema import TABLES, TABLES_BY_NAME, Table
+from sahel_data.tables import (
+    END_COLUMNS,
+    RawTable,
+    check_cell,
+    parse_date,
+    read_raw,
+    split_list,
+    split_locators,
+)
+
+DEFAULT_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# Points must fall in this box (lon, lat): West Africa, the Sahel and the Maghreb's south.
+SAHEL_BBOX = (-20.0, 0.0, 30.0, 30.0)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every table as a typed DataFrame, every layer as a GeoDataFrame in EPSG:4326."""
+
+    tables: dict[str, pd.DataFrame]
+    layers: dict[str, gpd.GeoDataFrame]
+    geo_manifest: dict[str, dict[str, str]]
+    data_dir: Path
+    rejected: tuple[Problem, ...] = field(default=())
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        return self.tables[name]
+
+    @property
+    def data_as_of(self) -> str:
+        """Latest dated figure in the data (ISO date), the "data as of" stamp."""
+        dates = [self.tables["idp_counts"]["date"].max(), self.tables["events"]["date"].max()]
+        return max(d for d in dates if pd.notna(d)).date().isoformat()
+
+
+def _typed_frame(raw: RawTable, keep: list[int]) -> pd.DataFrame:
+    """Turn kept raw rows into a typed frame; ``_row`` keeps each row's file line number."""
+    table = raw.table
+    records = [dict(row, _row=line) for line, row in raw.rows if line in keep]
+    frame = pd.DataFrame.from_records(records, columns=[c.name for c in table.columns] + ["_row"])
+    for col in table.columns:
+        series = frame[col.name].fillna("").astype(str)
+        if col.kind in ("int", "float"):
+            frame[col.name] = pd.to_numeric(series.replace("", None), errors="raise").astype(
+                "Int64" if col.kind == "int" else "Float64"
+            )
+        elif col.kind == "date":
+            end = col.name in END_COLUMNS
+            frame[f"{col.name}_text"] = series
+            frame[col.name] = pd.to_datetime(
+                [parse_date(v, end=end) if v else pd.NaT for v in series], errors="raise"
+            )
+        elif col.kind == "bool":
+            frame[col.name] = series.eq("true")
+        elif col.kind in ("list", "reflist"):
+            frame[col.name] = [split_list(v) for v in series]
+        else:
+            frame[col.name] = series
+    if table.sourced:
+        frame["locators"] = [split_locators(v) for v in frame["locators"]]
+    return frame.set_index(table.key, drop=False)
+
+
+def _check_rows(raw: RawTable) -> dict[int, list[Problem]]:
+    """Cell-level and row-level checks that need only this table."""
+    table, name = raw.table, raw.table.file
+    bad: dict[int, list[Problem]] = {}
+    keys: dict[str, int] = {}
+    for line, row in raw.rows:
+        found: list[Problem] = []
+        for col in table.columns:
+            expected = check_cell(col, row[col.name])
+            if expected:
+                found.append(Problem(name, line, col.name, row[col.name], expected))
+        key = row[table.key]
+        if key in keys:
+            found.append(Problem(name, line, table.key, key, f"a unique id (also on row {keys[key]})"))
+        else:
+            keys[key] = line
+        for start, end in table.date_order:
+            a, b = row[start], row[end]
+            if a and b and not any(p.column in (start, end) for p in found):
+                if parse_date(a) > parse_date(b, end=True):
+                    found.append(Problem(name, line, end, b, f"a date on or after {start} {a}"))
+        if table.sourced and not any(p.column in ("source_ids", "locators") for p in found):
+            n_src = len(split_list(row["source_ids"]))
+            n_loc = len(split_locators(row["locators"]))
+            if n_loc not in (1, n_src):
+                found.append(Problem(
+                    name, line, "locators", row["locators"],
+                    f"one locator per source ({n_src} sources, {n_loc} locators, separated by ' | ')",
+                ))
+        found.extend(_domain_checks(name, line, row))
+        if found:
+            bad[line] = found
+    return bad
+
+
+def _domain_checks(name: str, line: int, row: dict[str, str]) -> list[Problem]:
+    """Rules that tie columns together: currencies, coordinates, precision."""
+    found: list[Problem] = []
+    for amount, currency in (("amount", "currency"), ("budget_amount", "budget_currency")):
+        if row.get(amount) and not row.get(currency):
+            found.append(Problem(name, line, currency, "", f"a currency for the {amount}"))
+    if "lat" in row:
+        lat, lon, precision = row["lat"], row["lon"], row["precision"]
+        if bool(lat) != bool(lon):
+            found.append(Problem(name, line, "lat" if not lat else "lon", "", "lat and lon both given or both empty"))
+        elif lat and lon and precision == "unknown":
+            found.append(Problem(name, line, "precision", precision, "a precision other than unknown when lat/lon are given"))
+        elif not lat and precision != "unknown":
+            found.append(Problem(name, line, "precision", precision, "unknown when lat/lon are empty"))
+        if lat and lon and check_cell(TABLES_BY_NAME["sites"].column("lat"), lat) is None:
+            try:
+                x, y = float(lon), float(lat)
+            except ValueError:
+                return found
+            lon0, lat0, lon1, lat1 = SAHEL_BBOX
+            if not (lon0 <= x <= lon1 and lat0 <= y <= lat1):
+                hint = " (lat and lon swapped?)" if lon0 <= y <= lon1 and lat0 <= x <= lat1 else ""
+                found.append(Problem(name, line, "lat", f"{lat},{lon}", f"a point inside the Sahel box lon {lon0}..{lon1}, lat {lat0}..{lat1}{hint}"))
+    return found
+
+
+def _check_references(raws: dict[str, RawTable]) -> dict[tuple[str, int], list[Problem]]:
+    """Every ``ref``/``reflist`` value must exist in the table and column it points to."""
+    known: dict[str, set[str]] = {
+        name: {row[raw.table.key] for _, row in raw.rows} for name, raw in raws.items()
+    }
+    bad: dict[tuple[str, int], list[Problem]] = {}
+    for name, raw in raws.items():
+        refs = [c for c in raw.table.columns if c.ref]
+        for line, row in raw.rows:
+            for col in refs:
+                target = col.ref.split(".")[0]
+                values = split_list(row[col.name]) if col.kind == "reflist" else (row[col.name],)
+                missing = [v for v in values if v and v not in known.get(target, set())]
+                for value in missing:
+                    bad.setdefault((name, line), []).append(
+                        Problem(raw.table.file, line, col.name, value, f"an id that exists in {target}.csv")
+                    )
+            if name == "disputes" and row["table_name"] in known and row["row_id"] not in known[row["table_name"]]:
+                bad.setdefault((name, line), []).append(
+                    Problem(raw.table.file, line, "row_id", row["row_id"], f"an id in {row['table_name']}.csv")
+                )
+    return bad
+
+
+def _check_preferred_idps(raw: RawTable) -> dict[int, list[Problem]]:
+    """Exactly one preferred count per (date, area): duplicates are kept, never summed."""
+    groups: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    for line, row in raw.rows:
+        groups.setdefault((row["date"], row["area_code"]), []).append((line, row["preferred"] == "true"))
+    bad: dict[int, list[Problem]] = {}
+    for (date, area), members in groups.items():
+        n = sum(flag for _, flag in members)
+        if n != 1:
+            line = members[-1][0]
+            bad[line] = [Problem("idp_counts.csv", line, "preferred", str(n),
+                                 f"exactly one preferred row for {date} {area} (rows {[m[0] for m in members]})")]
+    return bad
+
+
+def validate(data_dir: Path | str = DEFAULT_DATA_DIR) -> list[Problem]:
+    """Every problem in ``data_dir`` (tables and geo layers); an empty list means valid."""
+    try:
+        load_catalog(data_dir, lenient=False, use_cache=False)
+    except DataError as exc:
+        return exc.problems
+    return []
+
+
+def load_catalog(
+    data_dir: Path | str = DEFAULT_DATA_DIR, *, lenient: bool = False, use_cache: bool = True
+) -> Catalog:
+    """Load and validate every table and layer under ``data_dir``.
+
+    Strict mode raises :class:`DataError` on any problem. Lenient mode loads the valid rows
+    and records every rejected row's problems in ``Catalog.rejected``; a file that cannot be
+    read at all still raises, because a half-loaded app would mislead.
+    """
+    path = Path(data_dir).resolve()
+    if use_cache:
+        return _cached_catalog(path, lenient)
+    return _load(path, lenient)
+
+
+@cache
+def _cached_catalog(path: Path, lenient: bool) -> Catalog:
+    return _load(path, lenient)
+
+
+def _load(data_dir: Path, lenient: bool) -> Catalog:
+    tables_dir = data_dir / "tables"
+    raws = {t.name: read_raw(tables_dir / t.file, t) for t in TABLES}
+    problems: list[Problem] = [p for r in raws.values() for p in r.problems]
+    fatal = [p for r in raws.values() if r.fatal for p in r.problems]
+
+    layers, geo_problems, manifest = _load_layers(data_dir / "geo")
+    problems += geo_problems
+    fatal += geo_problems
+
+    row_problems: dict[tuple[str, int], list[Problem]] = {}
+    if not fatal:
+        for name, raw in raws.items():
+            for line, found in _check_rows(raw).items():
+                row_problems.setdefault((name, line), []).extend(found)
+        for line, found in _check_preferred_idps(raws["idp_counts"]).items():
+            row_problems.setdefault(("idp_counts", line), []).extend(found)
+        for key, found in _check_references(raws).items():
+            row_problems.setdefault(key, []).extend(found)
+        if "mali_regions" in layers:
+            problems += _check_drawn_regions(raws["regions"], layers["mali_regions"])
+            fatal += [p for p in problems if p.file == "regions.csv" and p.row == 0]
+    problems += [p for found in row_problems.values() for p in found]
+
+    if fatal or (problems and not lenient):
+        raise DataError(fatal if fatal else problems)
+
+    tables = {
+        name: _typed_frame(raw, [line for line, _ in raw.rows if (name, line) not in row_problems])
+        for name, raw in raws.items()
+    }
+    return Catalog(tables, layers, manifest, data_dir, tuple(sorted(problems)))
+
+
+def _load_layers(geo_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], list[Problem], dict[str, dict[str, str]]]:
+    layers: dict[str, gpd.GeoDataFrame] = {}
+    problems: list[Problem] = []
+    for name, spec in GEO_FILES.items():
+        frame, found = read_layer(geo_dir / spec.file, spec)
+        problems += found
+        if frame is not None:
+            layers[name] = frame
+    manifest: dict[str, dict[str, str]] = {}
+    manifest_path = geo_dir / "manifest.json"
+    if manifest_path.is_file():
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            problems.append(Problem("manifest.json", 0, "", str(exc)[:80], "valid JSON"))
+    else:
+        problems.append(Problem("manifest.json", 0, "", str(manifest_path), "the geo manifest with licences"))
+    return layers, problems, manifest
+
+
+def _check_drawn_regions(regions: RawTable, drawn: gpd.GeoDataFrame) -> list[Problem]:
+    """Each region the crosswalk says is drawn must have a boundary feature, and vice versa."""
+    codes = set(drawn["region_code"])
+    problems = []
+    for line, row in regions.rows:
+        target = row["drawn_as"]
+        if target and row["region_code"].startswith("ML-") and target not in codes:
+            problems.append(Problem("regions.csv", line, "drawn_as", target, "a region_code of mali_regions.geojson"))
+    listed = {row["region_code"] for _, row in regions.rows}
+    problems += [
+        Problem("mali_regions.geojson", 0, "region_code", code, "a region listed in regions.csv")
+        for code in sorted(codes - listed)
+    ]
+    return problems

@@ -1,0 +1,368 @@
+"""The data contract: every table in ``data/tables/``, its columns, types and vocabularies.
+
+This module is the single place that says what a valid table looks like. The loader
+(:mod:`sahel_data.load`) checks files against it; ``data/README.md`` documents it for people.
+
+Conventions shared by all tables:
+
+* files are CSV, UTF-8 without BOM, comma-delimited, one header row;
+* list cells hold ``;``-separated values (``ML-5;ML-7``);
+* ``source_ids`` lists source ids; ``locators`` holds one locator per source, separated by
+  `` | `` (a single locator may cover several places in a single source);
+* dates are ISO at the precision the source gives: ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``.
+  A start date resolves to the first day of its period, an end date to the last day.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnKind = Literal["id", "text", "int", "float", "date", "bool", "enum", "list", "ref", "reflist"]
+
+ID_PATTERN = r"^[A-Z0-9][A-Z0-9-]*$"
+LIST_SEP = ";"
+LOCATOR_SEP = " | "
+
+ACTOR_TYPES = (
+    "eu_csdp",  # EU Common Security and Defence Policy missions
+    "eu_other",  # other EU instruments (EDF, IcSP, ISF, budget support, EU pledges)
+    "trust_fund",  # EU Emergency Trust Fund for Africa and projects it funds
+    "un",  # United Nations
+    "france",  # French state (armed forces, MFA, AFD)
+    "member_state",  # other EU member states and European partners, bilaterally
+    "regional",  # G5 Sahel, ECOWAS, African Union
+    "other_donor",  # donors outside Europe (Japan, Saudi Arabia ...)
+    "unknown",  # the source does not say who funds or leads it
+)
+
+ENGAGEMENT_KINDS = (
+    "csdp_military_mission",
+    "csdp_civilian_mission",
+    "un_peace_operation",
+    "bilateral_military_operation",
+    "multinational_task_force",
+    "regional_force",
+    "trust_fund",
+    "trust_fund_project",
+    "bilateral_project",
+    "multilateral_programme",
+    "budget_support",
+    "troop_contribution",
+    "aggregate_portfolio",
+    "pledge",
+)
+
+SECTORS = (
+    "training",
+    "advising",
+    "equipping",
+    "policing",
+    "border_management",
+    "military_operations",
+    "peacekeeping",
+    "justice",
+    "migration",
+    "governance",
+    "development",
+    "funding",
+)
+
+STATUSES = ("active", "ended", "planned", "unknown")
+SCOPES = ("national", "regions", "multi_country", "unknown")
+BUDGET_BASES = ("period_total", "annual", "pledge", "unknown")
+SITE_KINDS = (
+    "training_site",
+    "headquarters",
+    "base",
+    "border_post",
+    "police_unit",
+    "school",
+    "project_site",
+    "town",
+)
+# How well a point's coordinates locate the thing it stands for.
+PRECISIONS = ("exact", "town", "nearest_town", "region_centroid", "unknown")
+REGION_KINDS = ("country", "region", "district", "new_region", "aggregate")
+EVENT_KINDS = (
+    "coup",
+    "accord",
+    "resolution",
+    "summit",
+    "operation_start",
+    "operation_end",
+    "decision",
+    "withdrawal",
+    "attack",
+    "conflict",
+    "request",
+    "institution",
+    "election",
+)
+QUALIFIERS = ("exact", "approx", "up_to", "over", "almost")
+INDICATORS = (
+    "personnel",
+    "personnel_ceiling",
+    "trainees_cumulative",
+    "advisers",
+    "international_staff",
+    "local_staff",
+    "units",
+    "contributing_countries",
+)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its name, kind, whether a value is required, and its constraint."""
+
+    name: str
+    kind: ColumnKind
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    ref: str = ""  # "table.column" that every value must exist in
+    minimum: float | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table file: its columns, its key, and its date-order rules."""
+
+    name: str
+    columns: tuple[Column, ...]
+    key: str
+    date_order: tuple[tuple[str, str], ...] = ()  # (start, end) pairs with start <= end
+    sourced: bool = True  # rows carry source_ids and locators
+    description: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def file(self) -> str:
+        """The table's file name in ``data/tables/``."""
+        return f"{self.name}.csv"
+
+    def column(self, name: str) -> Column:
+        """The column called ``name``."""
+        return next(c for c in self.columns if c.name == name)
+
+
+def _sourcing() -> tuple[Column, ...]:
+    return (
+        Column("source_ids", "reflist", required=True, ref="sources.source_id"),
+        Column("locators", "text", required=True),
+    )
+
+
+SOURCES = Table(
+    "sources",
+    (
+        Column("source_id", "id", required=True),
+        Column("title", "text", required=True),
+        Column("publisher", "text", required=True),
+        Column("published", "date"),
+        Column("location", "text", required=True),
+        Column("kind", "enum", required=True, choices=("seed", "official", "press", "reference", "dataset", "mirror")),
+        Column("notes", "text"),
+    ),
+    key="source_id",
+    sourced=False,
+    description="Every document a figure comes from: the five seeds and public references.",
+)
+
+REGIONS = Table(
+    "regions",
+    (
+        Column("region_code", "id", required=True),
+        Column("name_fr", "text", required=True),
+        Column("name_en", "text", required=True),
+        Column("kind", "enum", required=True, choices=REGION_KINDS),
+        Column("drawn_as", "text"),  # code of the boundary feature that contains it
+        Column("created", "date"),
+        Column("note", "text"),
+        *_sourcing(),
+    ),
+    key="region_code",
+    description="Crosswalk of area codes: country, drawn regions, newer regions, aggregates.",
+)
+
+ENGAGEMENTS = Table(
+    "engagements",
+    (
+        Column("engagement_id", "id", required=True),
+        Column("name_en", "text", required=True),
+        Column("name_fr", "text", required=True),
+        Column("acronym", "text"),
+        Column("kind", "enum", required=True, choices=ENGAGEMENT_KINDS),
+        Column("actor_type", "enum", required=True, choices=ACTOR_TYPES),
+        Column("lead_actor", "text", required=True),
+        Column("implementer", "text"),
+        Column("sectors", "list", required=True, choices=SECTORS),
+        Column("start_date", "date"),
+        Column("end_date", "date"),
+        Column("status", "enum", required=True, choices=STATUSES),
+        Column("scope", "enum", required=True, choices=SCOPES),
+        Column("regions", "reflist", ref="regions.region_code"),
+        Column("countries", "reflist", ref="regions.region_code"),
+        Column("personnel_peak", "int", minimum=0),
+        Column("personnel_note", "text"),
+        Column("parent_id", "ref", ref="engagements.engagement_id"),
+        Column("description_en", "text", required=True),
+        Column("description_fr", "text", required=True),
+        *_sourcing(),
+    ),
+    key="engagement_id",
+    date_order=(("start_date", "end_date"),),
+    description="Every mission, operation, force, programme and project.",
+)
+
+MANDATES = Table(
+    "mandates",
+    (
+        Column("mandate_id", "id", required=True),
+        Column("engagement_id", "ref", required=True, ref="engagements.engagement_id"),
+        Column("number", "text", required=True),
+        Column("start_date", "date", required=True),
+        Column("end_date", "date"),
+        Column("legal_basis", "text", required=True),
+        Column("budget_amount", "float", minimum=0),
+        Column("budget_currency", "enum", choices=("EUR", "USD", "XOF")),
+        Column("budget_eur", "float", minimum=0),
+        Column("budget_basis", "enum", choices=BUDGET_BASES),
+        Column("budget_note", "text"),
+        Column("area_regions", "reflist", ref="regions.region_code"),
+        Column("area_countries", "reflist", ref="regions.region_code"),
+        Column("area_note", "text"),
+        Column("personnel_ceiling", "int", minimum=0),
+        Column("key_changes", "text"),
+        *_sourcing(),
+    ),
+    key="mandate_id",
+    date_order=(("start_date", "end_date"),),
+    description="Legal mandates of an engagement: period, basis, budget, area of operations.",
+)
+
+FUNDING = Table(
+    "funding",
+    (
+        Column("funding_id", "id", required=True),
+        Column("engagement_id", "ref", required=True, ref="engagements.engagement_id"),
+        Column("donor", "text", required=True),
+        Column("donor_type", "enum", required=True, choices=ACTOR_TYPES),
+        Column("amount", "float", minimum=0),
+        Column("currency", "enum", choices=("EUR", "USD", "XOF")),
+        Column("amount_eur", "float", minimum=0),
+        Column("basis", "enum", required=True, choices=BUDGET_BASES),
+        Column("period_start", "date"),
+        Column("period_end", "date"),
+        Column("is_component", "bool", required=True),
+        Column("note", "text"),
+        *_sourcing(),
+    ),
+    key="funding_id",
+    date_order=(("period_start", "period_end"),),
+    description="Who paid how much for an engagement; one row per donor.",
+)
+
+SITES = Table(
+    "sites",
+    (
+        Column("site_id", "id", required=True),
+        Column("name", "text", required=True),
+        Column("kind", "enum", required=True, choices=SITE_KINDS),
+        Column("lat", "float"),
+        Column("lon", "float"),
+        Column("precision", "enum", required=True, choices=PRECISIONS),
+        Column("placed_at", "text"),
+        Column("region_code", "ref", ref="regions.region_code"),
+        Column("country", "ref", required=True, ref="regions.region_code"),
+        Column("engagement_ids", "reflist", ref="engagements.engagement_id"),
+        Column("active_from", "date"),
+        Column("active_to", "date"),
+        Column("note", "text"),
+        *_sourcing(),
+    ),
+    key="site_id",
+    date_order=(("active_from", "active_to"),),
+    description="Places: training sites, headquarters, bases, border posts, project sites.",
+)
+
+IDP_COUNTS = Table(
+    "idp_counts",
+    (
+        Column("idp_id", "id", required=True),
+        Column("date", "date", required=True),
+        Column("area_code", "ref", required=True, ref="regions.region_code"),
+        Column("as_stated", "text"),
+        Column("count", "int", required=True, minimum=0),
+        Column("qualifier", "enum", choices=QUALIFIERS),
+        Column("preferred", "bool", required=True),
+        Column("note", "text"),
+        *_sourcing(),
+    ),
+    key="idp_id",
+    description="Internally displaced people by date and area, as each source counts them.",
+)
+
+EVENTS = Table(
+    "events",
+    (
+        Column("event_id", "id", required=True),
+        Column("date", "date", required=True),
+        Column("kind", "enum", required=True, choices=EVENT_KINDS),
+        Column("title_en", "text", required=True),
+        Column("title_fr", "text", required=True),
+        Column("region_code", "ref", ref="regions.region_code"),
+        Column("engagement_id", "ref", ref="engagements.engagement_id"),
+        Column("key_event", "bool", required=True),
+        *_sourcing(),
+    ),
+    key="event_id",
+    description="Dated context: coups, accords, resolutions, summits, operations.",
+)
+
+INDICATORS_TABLE = Table(
+    "indicators",
+    (
+        Column("indicator_id", "id", required=True),
+        Column("engagement_id", "ref", required=True, ref="engagements.engagement_id"),
+        Column("date", "date", required=True),
+        Column("indicator", "enum", required=True, choices=INDICATORS),
+        Column("value", "int", required=True, minimum=0),
+        Column("qualifier", "enum", required=True, choices=QUALIFIERS),
+        Column("note", "text"),
+        *_sourcing(),
+    ),
+    key="indicator_id",
+    description="Dated figures about an engagement: staff, ceilings, trainees, units.",
+)
+
+DISPUTES = Table(
+    "disputes",
+    (
+        Column("dispute_id", "id", required=True),
+        Column("table_name", "enum", required=True, choices=(
+            "engagements", "mandates", "funding", "sites", "idp_counts", "events", "indicators")),
+        Column("row_id", "text", required=True),
+        Column("column_name", "text", required=True),
+        Column("value", "text", required=True),
+        Column("shown", "bool", required=True),
+        Column("reason", "text", required=True),
+        *_sourcing(),
+    ),
+    key="dispute_id",
+    description="Values on which sources disagree; the row the UI shows is marked shown.",
+)
+
+TABLES: tuple[Table, ...] = (
+    SOURCES,
+    REGIONS,
+    ENGAGEMENTS,
+    MANDATES,
+    FUNDING,
+    SITES,
+    IDP_COUNTS,
+    EVENTS,
+    INDICATORS_TABLE,
+    DISPUTES,
+)
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
