@@ -128,6 +128,7 @@ def build_map_figure(
     engagement's area. ``sites`` are the mapped sites to show (see ``layers.view_model``).
     """
     lang, metric = state.lang, state.metric
+    as_of_text = as_of_text or str(state.year)  # the legend always states its date
     scheme = SCHEMES[metric]
     notes = notes or {}
     codes = list(base.region_names)

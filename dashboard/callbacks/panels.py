@@ -10,7 +10,7 @@ from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.export_table import table_bytes, table_rows
-from dashboard.layout import translated_options
+from dashboard.layout import GRAPH_CONFIG, translated_options
 from dashboard.panels import detail_panel, key_figures_strip
 from dashboard.view import app_data, compute_view, state_from_store
 from layers.i18n import fmt_int, t
@@ -92,6 +92,8 @@ def select_engagement(click: Any, selected_rows: Any) -> Any:
     Output(ids.control("layers"), "options"),
     Output(ids.control("selected"), "options"),
     Output(ids.PAGE_TITLE, "children"),
+    Output(ids.MAP_GRAPH, "config"),
+    Output(ids.TIMELINE_GRAPH, "config"),
     Input(ids.control("lang"), "value"),
 )
 def translate(lang: Any) -> tuple[Any, ...]:
@@ -100,7 +102,9 @@ def translate(lang: Any) -> tuple[Any, ...]:
     lang = lang if lang in ("en", "fr") else "en"
     keys = [item["id"]["key"] for item in ctx.outputs_list[0]]
     options = [translated_options(f, app, lang) for f in ("regions", "actors", "sectors", "metric", "layers", "selected")]
-    return ([t(k, lang) for k in keys], *options, t("data_as_of", lang, date=app.catalog.data_as_of))
+    # plotly.js formats axis dates and numbers with the locale served from assets/.
+    configs = ({**GRAPH_CONFIG, "locale": lang}, {**GRAPH_CONFIG, "scrollZoom": False, "locale": lang})
+    return ([t(k, lang) for k in keys], *options, t("data_as_of", lang, date=app.catalog.data_as_of), *configs)
 
 
 @callback(

@@ -1,0 +1,51 @@
+"""Shared fixtures: the shipped catalog, app data, and Chrome options for dash_duo."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from sahel_data.load import DEFAULT_DATA_DIR, Catalog, load_catalog
+
+TODAY = date(2026, 11, 22)  # fixed so tests do not drift with the calendar
+
+
+def pytest_setup_options():
+    """Headless Chromium for dash_duo, as root in a container, with no outside traffic."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run",
+                "--disable-sync", "--disable-quic", "--window-size=1920,1080"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    return options
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog(DEFAULT_DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def tables(catalog):
+    return catalog.tables
+
+
+@pytest.fixture(scope="session")
+def app_data(catalog):
+    from dashboard.view import build_app_data
+
+    return build_app_data(catalog, TODAY)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped data directory, to corrupt in defect tests."""
+    target = tmp_path / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, target)
+    return target

@@ -1,0 +1,147 @@
+"""Callback-level tests: the functions behind the callbacks, and real POSTs to Dash's endpoint."""
+
+from __future__ import annotations
+
+import json
+from contextvars import copy_context
+
+import pytest
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from dashboard import ids
+from dashboard.app import create_app
+from dashboard.callbacks import map as map_cb
+from dashboard.callbacks import panels as panels_cb
+from dashboard.callbacks import view_state as state_cb
+from layers.view_state import parse_query, to_query
+from tests.conftest import TODAY
+
+FIELDS = ["lang", "year", "regions", "donors", "actors", "sectors", "search", "selected", "metric", "layers"]
+
+
+@pytest.fixture(scope="module")
+def app():
+    return create_app(today=TODAY)
+
+
+@pytest.fixture(scope="module")
+def client(app):
+    return app.server.test_client()
+
+
+def _run(app, func, *args, triggered=None, inputs_list=None, states_list=None, outputs_list=None):
+    """Call a callback's function as Dash would: in the app context, with ``ctx`` set."""
+    def call():
+        context_value.set(AttributeDict(
+            triggered_inputs=[{"prop_id": f"{triggered}.x", "value": None}] if triggered else [],
+            inputs_list=inputs_list or [], states_list=states_list or [], outputs_list=outputs_list or [],
+        ))
+        with app.server.app_context():
+            return func.__wrapped__(*args)
+    return copy_context().run(call)
+
+
+def _controls(fields=FIELDS):
+    return [{"id": ids.control(f), "property": "value"} for f in fields]
+
+
+def test_url_drives_controls_and_store(app):
+    query = "?year=2019&region=ML-5&lang=fr&sel=EUTM-MALI"
+    search, values, store = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS),
+                                 triggered=None, inputs_list=[{}, _controls()])
+    values = dict(zip(FIELDS, values, strict=True))
+    assert values["year"] == 2019 and values["regions"] == ["ML-5"] and values["lang"] == "fr"
+    assert values["selected"] == "EUTM-MALI"
+    assert store["regions"] == ["ML-5"] and store["ignored"] == []
+
+
+def test_controls_drive_url_and_state_url_state_is_identity(app):
+    data = app.server.extensions["sahel_dashboard"]
+    values = {"lang": "fr", "year": 2016, "regions": ["ML-7", "ML-6"], "donors": [], "actors": ["eu_csdp"],
+              "sectors": [], "search": "", "selected": None, "metric": "budget", "layers": ["regions", "sites"]}
+    search, _, store = _run(app, state_cb.sync_view_state, "", [values[f] for f in FIELDS],
+                            triggered=json.dumps(ids.control("year"), separators=(",", ":"), sort_keys=True), inputs_list=[{}, _controls()])
+    state = parse_query(search, data.options)
+    assert to_query(state, data.options) == search
+    assert state.regions == ("ML-7", "ML-6") and state.metric == "budget" and state.year == 2016
+    assert store == {**state.as_dict(), "ignored": []}
+
+
+def test_map_patch_never_resends_geometry(app):
+    patch = _run(app, map_cb.map_figure, {"year": 2019, "metric": "idp"})
+    payload = json.dumps(patch.to_plotly_json(), default=str)
+    assert "geojson" not in payload and "coordinates" not in payload
+    assert len(payload) < 60_000
+
+
+def test_region_click_toggles_filter(app):
+    click = {"points": [{"customdata": "ML-5"}]}
+    assert _run(app, map_cb.region_filter_from_map, click, ["ML-1"]) == ["ML-1", "ML-5"]
+    assert _run(app, map_cb.region_filter_from_map, click, ["ML-1", "ML-5"]) == ["ML-1"]
+    site_click = {"points": [{"customdata": ["SITE-X"]}]}
+    assert _run(app, map_cb.region_filter_from_map, site_click, []).__class__.__name__ == "NoUpdate"
+
+
+def test_timeline_click_selects_engagement_by_customdata(app):
+    click = {"points": [{"customdata": "MINUSMA"}]}
+    assert _run(app, panels_cb.select_engagement, click, None, triggered=ids.TIMELINE_GRAPH) == "MINUSMA"
+    bad = {"points": [{"customdata": "<img src=x onerror=alert(1)>"}]}
+    assert _run(app, panels_cb.select_engagement, bad, None, triggered=ids.TIMELINE_GRAPH).__class__.__name__ == "NoUpdate"
+
+
+def test_mopti_2019_answers_the_briefing_question(app):
+    rows, columns, caption = _run(app, panels_cb.engagement_table, {"year": 2019, "regions": ["ML-5"]})
+    acronyms = {r["acronym"] for r in rows}
+    assert {"EUTM Mali", "MINUSMA"} <= acronyms
+    assert "2019" in caption
+    assert all(r["source_ids"] for r in rows)
+
+
+def test_play_advances_and_stops_at_last_year(app):
+    last = app.server.extensions["sahel_dashboard"].options.years[1]
+    assert _run(app, state_cb.advance_year, 1, 2015) == (2016, False)
+    assert _run(app, state_cb.advance_year, 1, last - 1) == (last, True)
+    assert _run(app, state_cb.advance_year, 1, "garbage")[0] == 2012
+
+
+def test_download_neutralises_formulas_and_keeps_sources(app):
+    out = _run(app, panels_cb.download_table, 1, 0, {"year": 2019}, triggered=ids.DOWNLOAD_CSV_BUTTON)
+    import base64
+    text = base64.b64decode(out["content"]).decode("utf-8-sig")
+    assert "Sources" in text.splitlines()[0]
+    assert out["filename"] == "sahel-engagements-2019.csv"
+
+
+def _dependency(client, output_fragment: str) -> dict:
+    deps = client.get("/_dash-dependencies").get_json()
+    return next(d for d in deps if output_fragment in d["output"])
+
+
+def test_http_post_to_update_component(client):
+    dep = _dependency(client, "map-graph.figure")
+    body = {
+        "output": dep["output"],
+        "outputs": {"id": ids.MAP_GRAPH, "property": "figure"},
+        "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": {"year": 2019, "metric": "engagements"}}],
+        "changedPropIds": [f"{ids.VIEW_STORE}.data"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    assert len(response.data) < 300_000
+    assert b"geojson" not in response.data
+
+
+@pytest.mark.parametrize("value", [None, 42, "x" * 10_000, ["a"] * 5_000, {"year": "<script>", "regions": [{"$ne": 1}]},
+                                   {"year": 10**30, "lang": ["fr"], "layers": "all", "selected": {"a": 1}}])
+def test_hostile_store_payloads_are_handled(client, value):
+    dep = _dependency(client, "timeline-graph.figure")
+    body = {
+        "output": dep["output"], "outputs": {"id": ids.TIMELINE_GRAPH, "property": "figure"},
+        "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": value}],
+        "changedPropIds": [f"{ids.VIEW_STORE}.data"], "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200
+    assert b"Traceback" not in response.data

@@ -1,0 +1,101 @@
+"""Pure tests of the map builder on tiny inline data."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from layers.classes import NO_DATA_COLOUR, SCHEMES
+from layers.map_figure import SITE_KINDS, TRACE, MapBase, build_map_figure
+from layers.view_state import ViewState
+
+
+def _square(x: float, y: float) -> list:
+    return [[[x, y], [x + 1, y], [x + 1, y + 1], [x, y + 1], [x, y]]]
+
+
+@pytest.fixture
+def base() -> MapBase:
+    regions = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"region_code": code}, "geometry": {"type": "Polygon", "coordinates": _square(x, 14)}}
+        for code, x in (("ML-5", -5), ("ML-7", -3))
+    ]}
+    countries = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"iso3": "NER"}, "geometry": {"type": "Polygon", "coordinates": _square(1, 14)}},
+    ]}
+    return MapBase(
+        regions_geojson=regions, countries_geojson=countries,
+        region_names={"ML-5": {"en": "Mopti", "fr": "Mopti"}, "ML-7": {"en": "Gao", "fr": "Gao"}},
+        region_points={"ML-5": (-4.5, 14.5), "ML-7": (-2.5, 14.5)},
+        countries=(("NER", "Niger", "Niger", True, 1.5, 14.5),),
+    )
+
+
+def _sites() -> pd.DataFrame:
+    return pd.DataFrame({
+        "site_id": ["S-GAO-BASE", "S-GAO-HQ", "S-KOR"],
+        "name": ["Gao base", "Gao <b>HQ</b>", "Koro post"],
+        "kind": ["base", "headquarters", "project_site"],
+        "lat": [16.27, 16.27, 14.06], "lon": [-0.04, -0.04, -3.07],
+        "precision": ["town", "town", "nearest_town"],
+        "placed_at": ["GeoNames: Gao, ML", "GeoNames: Gao, ML", "GeoNames: Koro, ML"],
+    })
+
+
+def test_trace_layout_is_fixed_for_patching(base):
+    fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(year=2019))
+    assert len(fig.data) == TRACE["selected"] + 1 == 4 + len(SITE_KINDS) + 1
+    assert fig.data[TRACE["regions"]].type == "choropleth"
+    assert fig.layout.geo.visible is False  # no CDN base map is fetched
+
+
+def test_values_become_fixed_classes_and_no_data(base):
+    values = pd.DataFrame({"region_code": ["ML-5"], "value": [99_598.0], "date_text": ["2020-07"]})
+    fig = build_map_figure(base, values, ViewState(year=2020, metric="idp"))
+    regions = fig.data[TRACE["regions"]]
+    assert list(regions.z) == [SCHEMES["idp"].classify(99_598), -1]
+    assert regions.colorscale[0][1] == NO_DATA_COLOUR
+    assert "99,598" in regions.hovertext[0] and "2020-07" in regions.hovertext[0]
+    assert "no data" in regions.hovertext[1]
+    assert "people" in regions.colorbar.title.text and "2020" in regions.colorbar.title.text
+
+
+def test_same_value_same_colour_whatever_the_other_regions(base):
+    one = build_map_figure(base, pd.DataFrame({"region_code": ["ML-5"], "value": [7.0]}), ViewState(year=2019, metric="engagements"))
+    two = build_map_figure(base, pd.DataFrame({"region_code": ["ML-5", "ML-7"], "value": [7.0, 30.0]}), ViewState(year=2015, metric="engagements"))
+    assert one.data[TRACE["regions"]].z[0] == two.data[TRACE["regions"]].z[0]
+    assert one.data[TRACE["regions"]].zmax == two.data[TRACE["regions"]].zmax
+
+
+def test_footprint_is_a_thick_outline(base):
+    fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(year=2016), footprint=frozenset({"ML-7"}))
+    widths = fig.data[TRACE["regions"]].marker.line.width
+    assert widths[1] > 2 * widths[0]
+
+
+def test_sites_grouped_by_place_with_kind_symbols_and_precision(base):
+    fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(year=2019), sites=_sites(),
+                           selected_sites=frozenset({"S-KOR"}))
+    by_name = {t.name: t for t in fig.data[TRACE["sites"]:TRACE["selected"]]}
+    hq = by_name["Headquarters"]
+    assert sorted(hq.customdata[0]) == ["S-GAO-BASE", "S-GAO-HQ"]  # ids, not text, identify features
+    assert "&lt;b&gt;HQ&lt;/b&gt;" in hq.hovertext[0]  # data text is escaped in hover
+    project = by_name["Project site"]
+    assert project.marker.symbol[0].endswith("-open")  # shown at nearest town
+    assert by_name["Base"].showlegend is False  # grouped under the HQ marker at the same place
+    selected = fig.data[TRACE["selected"]]
+    assert list(selected.lon) == [-3.07]
+
+
+def test_layers_toggle_visibility(base):
+    fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(year=2019, layers=("regions",)), sites=_sites())
+    assert fig.data[TRACE["regions"]].visible is True
+    assert fig.data[TRACE["context"]].visible is False
+    assert all(t.visible is False for t in fig.data[TRACE["sites"]:])
+
+
+def test_french_labels(base):
+    fig = build_map_figure(base, pd.DataFrame({"region_code": ["ML-5"], "value": [1234.0]}), ViewState(year=2019, lang="fr"))
+    regions = fig.data[TRACE["regions"]]
+    assert "Personnes déplacées internes" in regions.colorbar.title.text
+    assert "1\u202f234" in regions.hovertext[0]

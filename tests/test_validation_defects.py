@@ -1,0 +1,264 @@
+"""Each kind of defect in a corrupted copy of the shipped data gives the exact expected error."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from sahel_data.load import load_catalog, validate
+from sahel_data.problems import DataError, Problem
+
+
+def read_rows(path: Path) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"), newline="")))
+
+
+def write_rows(path: Path, rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def set_cell(data: Path, table: str, line: int, column: str, value: str) -> str:
+    """Set one cell (line is the 1-based file line); returns the previous value."""
+    path = data / "tables" / f"{table}.csv"
+    rows = read_rows(path)
+    col = rows[0].index(column)
+    old = rows[line - 1][col]
+    rows[line - 1][col] = value
+    write_rows(path, rows)
+    return old
+
+
+def cell(data: Path, table: str, line: int, column: str) -> str:
+    rows = read_rows(data / "tables" / f"{table}.csv")
+    return rows[line - 1][rows[0].index(column)]
+
+
+def test_shipped_data_is_valid(data_copy):
+    assert validate(data_copy) == []
+
+
+def test_missing_column(data_copy):
+    path = data_copy / "tables" / "mandates.csv"
+    rows = [r[:-1] if i == 0 else r[:-1] for i, r in enumerate(read_rows(path))]
+    write_rows(path, rows)
+    assert Problem("mandates.csv", 1, "locators", "(missing)", "this required column in the header") in validate(data_copy)
+
+
+@pytest.mark.parametrize(("table", "column", "value", "expected"), [
+    ("engagements", "start_date", "2013-02-30x", "a date YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("engagements", "start_date", "18/02/2013", "a date YYYY, YYYY-MM or YYYY-MM-DD"),
+    ("engagements", "kind", "spaceship", "one of "),
+    ("engagements", "sectors", "training;cooking", "items from "),
+    ("engagements", "engagement_id", "eutm mali", "an id matching"),
+    ("mandates", "budget_eur", "-5", "a number >= 0"),
+    ("mandates", "budget_eur", "12 300 000", "a number (digits, optional decimal point)"),
+    ("idp_counts", "count", "12,000", "a whole number (digits only, no separators)"),
+    ("funding", "is_component", "yes", "true or false"),
+    ("events", "title_en", "=HYPERLINK(\"http://evil\",\"x\")", "text that does not start with = + - @"),
+    ("events", "title_en", " padded", "no leading or trailing spaces"),
+    ("engagements", "name_en", "", "a value (this column is required)"),
+])
+def test_bad_cell(data_copy, table, column, value, expected):
+    set_cell(data_copy, table, 2, column, value)
+    problems = [p for p in validate(data_copy) if p.file == f"{table}.csv" and p.row == 2 and p.column == column]
+    assert problems, validate(data_copy)[:5]
+    assert problems[0].value == value
+    assert problems[0].expected.startswith(expected)
+
+
+def test_end_before_start(data_copy):
+    set_cell(data_copy, "mandates", 2, "start_date", "2013-02-18")
+    set_cell(data_copy, "mandates", 2, "end_date", "2012-01-01")
+    assert Problem("mandates.csv", 2, "end_date", "2012-01-01", "a date on or after start_date 2013-02-18") in validate(data_copy)
+
+
+def test_duplicate_id(data_copy):
+    first = cell(data_copy, "events", 2, "event_id")
+    set_cell(data_copy, "events", 3, "event_id", first)
+    assert Problem("events.csv", 3, "event_id", first, "a unique id (also on row 2)") in validate(data_copy)
+
+
+@pytest.mark.parametrize(("table", "column", "target"), [
+    ("mandates", "engagement_id", "engagements"),
+    ("funding", "source_ids", "sources"),
+    ("sites", "region_code", "regions"),
+])
+def test_dangling_reference(data_copy, table, column, target):
+    set_cell(data_copy, table, 2, column, "NO-SUCH-ID")
+    assert Problem(f"{table}.csv", 2, column, "NO-SUCH-ID", f"an id that exists in {target}.csv") in validate(data_copy)
+
+
+def _mapped_site_line(data: Path) -> int:
+    rows = read_rows(data / "tables" / "sites.csv")
+    lat = rows[0].index("lat")
+    return next(i + 1 for i, r in enumerate(rows[1:], start=1) if r[lat])
+
+
+def test_out_of_range_coordinate(data_copy):
+    line = _mapped_site_line(data_copy)
+    set_cell(data_copy, "sites", line, "lat", "48.85")
+    lon = cell(data_copy, "sites", line, "lon")
+    problems = [p for p in validate(data_copy) if p.file == "sites.csv" and p.row == line]
+    assert problems[0].value == f"48.85,{lon}"
+    assert problems[0].expected.startswith("a point inside the Sahel box")
+
+
+def test_swapped_lat_lon_is_named(data_copy):
+    line = _mapped_site_line(data_copy)
+    set_cell(data_copy, "sites", line, "lat", "-8.0")
+    set_cell(data_copy, "sites", line, "lon", "12.65")
+    problems = [p for p in validate(data_copy) if p.file == "sites.csv" and p.row == line]
+    assert "(lat and lon swapped?)" in problems[0].expected
+
+
+def test_coordinates_without_precision(data_copy):
+    line = _mapped_site_line(data_copy)
+    set_cell(data_copy, "sites", line, "precision", "unknown")
+    assert Problem("sites.csv", line, "precision", "unknown", "a precision other than unknown when lat/lon are given") in validate(data_copy)
+
+
+def test_amount_without_currency(data_copy):
+    rows = read_rows(data_copy / "tables" / "funding.csv")
+    amount = rows[0].index("amount")
+    line = next(i + 1 for i, r in enumerate(rows[1:], start=1) if r[amount])
+    set_cell(data_copy, "funding", line, "currency", "")
+    assert Problem("funding.csv", line, "currency", "", "a currency for the amount") in validate(data_copy)
+
+
+def test_locators_must_match_sources(data_copy):
+    set_cell(data_copy, "events", 2, "source_ids", "SEED-001;SEED-002;SEED-003")
+    set_cell(data_copy, "events", 2, "locators", "p. 1 | p. 2")
+    problems = [p for p in validate(data_copy) if p.file == "events.csv" and p.row == 2 and p.column == "locators"]
+    assert problems and "3 sources, 2 locators" in problems[0].expected
+
+
+def test_non_utf8_file(data_copy):
+    path = data_copy / "tables" / "events.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(text.encode("utf-8") + "Coup d'État à Bamako\n".encode("latin-1"))
+    problems = validate(data_copy)
+    assert problems[0].file == "events.csv"
+    assert problems[0].expected.startswith("UTF-8 text")
+    assert problems[0].row == text.count("\n") + 1
+
+
+def test_bom(data_copy):
+    path = data_copy / "tables" / "sources.csv"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    assert validate(data_copy)[0].expected.startswith("UTF-8 without BOM")
+
+
+def test_wrong_delimiter(data_copy):
+    path = data_copy / "tables" / "regions.csv"
+    rows = read_rows(path)
+    path.write_text("\n".join(";".join(r) for r in rows), encoding="utf-8")
+    problem = validate(data_copy)[0]
+    assert problem.file == "regions.csv" and problem.expected.startswith("comma-delimited columns")
+
+
+def test_truncated_file(data_copy):
+    path = data_copy / "tables" / "engagements.csv"
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    problems = validate(data_copy)
+    assert any(p.file == "engagements.csv" and ("fields, found" in p.expected or "well-formed CSV" in p.expected) for p in problems)
+
+
+def test_duplicate_header(data_copy):
+    path = data_copy / "tables" / "events.csv"
+    rows = read_rows(path)
+    rows[0][-1] = rows[0][0]
+    write_rows(path, rows)
+    assert any(p.expected == "each column name once (duplicate header)" for p in validate(data_copy))
+
+
+def test_extra_column(data_copy):
+    path = data_copy / "tables" / "events.csv"
+    write_rows(path, [[*r, "x"] for r in read_rows(path)])
+    problems = validate(data_copy)
+    assert problems[0].column == "x" and problems[0].expected.startswith("only the columns")
+
+
+def test_missing_file(data_copy):
+    (data_copy / "tables" / "indicators.csv").unlink()
+    assert validate(data_copy)[0].expected == "the file to exist"
+
+
+def _edit_geojson(data: Path, name: str, edit) -> None:
+    path = data / "geo" / name
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    edit(doc)
+    path.write_text(json.dumps(doc), encoding="utf-8")
+
+
+def test_self_intersecting_polygon(data_copy):
+    def bowtie(doc):
+        doc["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [[[-10, 12], [-8, 14], [-8, 12], [-10, 14], [-10, 12]]]}
+    _edit_geojson(data_copy, "mali_regions.geojson", bowtie)
+    problems = validate(data_copy)
+    assert problems[0].file == "mali_regions.geojson"
+    assert "Self-intersection" in problems[0].value and "no self-intersection" in problems[0].expected
+
+
+def test_empty_geometry(data_copy):
+    def empty(doc):
+        doc["features"][1]["geometry"] = {"type": "Polygon", "coordinates": []}
+    _edit_geojson(data_copy, "mali_regions.geojson", empty)
+    assert validate(data_copy)[0].value == "empty geometry"
+
+
+def test_unclosed_ring(data_copy):
+    def unclosed(doc):
+        doc["features"][1]["geometry"] = {"type": "Polygon", "coordinates": [[[-10, 12], [-8, 14], [-8, 12]]]}
+    _edit_geojson(data_copy, "mali_regions.geojson", unclosed)
+    assert validate(data_copy)[0].expected.startswith("a valid GeoJSON geometry")
+
+
+def test_wrong_crs(data_copy):
+    def crs(doc):
+        doc["crs"] = {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::3857"}}
+    _edit_geojson(data_copy, "sahel_countries.geojson", crs)
+    assert Problem("sahel_countries.geojson", 0, "crs", "urn:ogc:def:crs:EPSG::3857", "EPSG:4326 / CRS84 longitude-latitude") in validate(data_copy)
+
+
+def test_feature_outside_bbox(data_copy):
+    def move(doc):
+        doc["features"][0]["geometry"] = {"type": "Polygon", "coordinates": [[[2, 48], [3, 48], [3, 49], [2, 49], [2, 48]]]}
+    _edit_geojson(data_copy, "mali_regions.geojson", move)
+    assert validate(data_copy)[0].expected.startswith("lon -13.0..5.0")
+
+
+def test_truncated_geojson(data_copy):
+    path = data_copy / "geo" / "mali_regions.geojson"
+    path.write_bytes(path.read_bytes()[:5000])
+    assert validate(data_copy)[0].expected == "valid JSON (is the file truncated?)"
+
+
+def test_strict_load_raises_with_every_problem(data_copy):
+    set_cell(data_copy, "events", 2, "kind", "party")
+    set_cell(data_copy, "events", 3, "date", "yesterday")
+    with pytest.raises(DataError, match=r"2 data problem\(s\)") as err:
+        load_catalog(data_copy, use_cache=False)
+    assert {p.row for p in err.value.problems} == {2, 3}
+
+
+def test_lenient_load_keeps_valid_rows_and_lists_rejected(data_copy):
+    total = len(read_rows(data_copy / "tables" / "events.csv")) - 1
+    bad_id = cell(data_copy, "events", 2, "event_id")
+    set_cell(data_copy, "events", 2, "kind", "party")
+    catalog = load_catalog(data_copy, lenient=True, use_cache=False)
+    assert len(catalog.tables["events"]) == total - 1
+    assert bad_id not in catalog.tables["events"].index
+    assert [(p.file, p.row, p.column) for p in catalog.rejected] == [("events.csv", 2, "kind")]
+
+
+def test_lenient_load_still_refuses_an_unreadable_file(data_copy):
+    (data_copy / "tables" / "events.csv").write_bytes(b"\xff\xfe garbage")
+    with pytest.raises(DataError):
+        load_catalog(data_copy, lenient=True, use_cache=False)
