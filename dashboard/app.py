@@ -8,6 +8,7 @@ from pathlib import Path
 from dash import Dash
 
 from dashboard.layout import serve_layout
+from dashboard.routes import register_routes
 from dashboard.view import EXTENSION_KEY, AppData, build_app_data
 from sahel_data.load import DEFAULT_DATA_DIR, load_catalog
 
@@ -30,4 +31,5 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
     )
     app.server.extensions[EXTENSION_KEY] = data
     app.layout = lambda: serve_layout(data)
+    register_routes(app)
     return app

@@ -1,4 +1,4 @@
-"""The ``sahel-dashboard`` command line: ``run`` and ``validate``."""
+"""The ``sahel-dashboard`` command line: ``run``, ``validate`` and ``export``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,67 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _expand_views(views: list[str], years: str | None) -> list[str]:
+    """Each view query, once per requested year when ``--years`` is given (e.g. 2013-2016,2019)."""
+    from urllib.parse import parse_qsl, urlencode
+
+    if not years:
+        return views
+    wanted: list[int] = []
+    for part in years.split(","):
+        lo, _, hi = part.partition("-")
+        wanted += list(range(int(lo), int(hi or lo) + 1))
+    out = []
+    for view in views:
+        pairs = [(k, v) for k, v in parse_qsl(view.lstrip("?"), keep_blank_values=True) if k != "year"]
+        out += ["?" + urlencode([*pairs, ("year", str(y))], safe=",") for y in wanted]
+    return out
+
+
+def _read_view(view: str) -> str:
+    """A view is a URL query (``?year=2019&region=ML-5``), a full URL, or a scene JSON file."""
+    import json
+
+    path = Path(view)
+    if view.endswith(".json") and path.is_file():
+        scene = json.loads(path.read_text(encoding="utf-8"))
+        return str(scene.get("view", ""))
+    return view.split("?", 1)[1] if "?" in view else view
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from dashboard.export import ExportError, export_filename, render_view
+    from dashboard.view import build_app_data
+    from layers.view_state import parse_query
+    from sahel_data.load import load_catalog
+    from sahel_data.problems import DataError
+
+    try:
+        app = build_app_data(load_catalog(Path(args.data_dir)))
+    except DataError as exc:
+        print(f"Refusing to export: the data in {args.data_dir} is invalid.\n{exc}", file=sys.stderr)
+        return 1
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    views = _expand_views([_read_view(v) for v in args.view], args.years)
+    jobs = [(v, f) for v in views for f in formats]
+    out = Path(args.output)
+    as_dir = len(jobs) > 1 or out.is_dir()
+    if as_dir:
+        out.mkdir(parents=True, exist_ok=True)
+    for query, fmt in jobs:
+        state = parse_query(query, app.options)
+        if state.ignored:
+            print(f"warning: ignored parts of {query!r}: {', '.join(state.ignored)}", file=sys.stderr)
+        target = out / export_filename(state, fmt) if as_dir else out
+        try:
+            target.write_bytes(render_view(app, state, fmt))
+        except ExportError as exc:
+            print(f"export failed for {query!r} ({fmt}): {exc}", file=sys.stderr)
+            return 1
+        print(target)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, separate so tests can inspect it."""
     parser = argparse.ArgumentParser(prog="sahel-dashboard", description=__doc__)
@@ -52,12 +113,22 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check data tables and layers; exit 1 on any problem")
     val.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR))
     val.set_defaults(func=_cmd_validate)
+
+    exp = sub.add_parser("export", help="render views to print-ready PNG (300 dpi), SVG or PDF")
+    exp.add_argument("--view", action="append", default=[], help="URL query, full URL or scene .json (repeatable)")
+    exp.add_argument("--years", help="render each view for these years, e.g. 2013-2016,2019")
+    exp.add_argument("--format", default="pdf", help="png, svg, pdf (comma-separated for several)")
+    exp.add_argument("-o", "--output", required=True, help="file (one output) or directory (several)")
+    exp.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    exp.set_defaults(func=_cmd_export)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of ``sahel-dashboard``."""
     args = build_parser().parse_args(argv)
+    if args.command == "export" and not args.view:
+        args.view = [""]
     return int(args.func(args))
 
 

@@ -31,6 +31,13 @@ DOWNLOAD = "download"
 DATA_WARNING = "data-warning"
 PAGE_TITLE = "page-title"
 YEAR_LABEL = "year-label"
+EXPORT_PREFIX = "export-"  # + format: one download link per export format
+EXPORT_FORMATS = ("png", "svg", "pdf", "csv", "xlsx")
+
+
+def export_link(fmt: str) -> str:
+    """The id of the download link for ``fmt``."""
+    return EXPORT_PREFIX + fmt
 
 
 def control(field: str) -> dict[str, str]:
@@ -41,3 +48,14 @@ def control(field: str) -> dict[str, str]:
 def text(key: str) -> dict[str, str]:
     """The pattern-matching id of a static text element translated by ``key``."""
     return {"type": TEXT, "key": key}
+
+PAGE_ROOT = "page-root"
+BRIEF_BAR = "brief-bar"
+BRIEF_FOOTER = "brief-footer"
+BRIEF_PREV = "brief-prev"
+BRIEF_NEXT = "brief-next"
+BRIEF_EXIT = "brief-exit"
+BRIEF_GOTO = "brief-goto"  # set from the keyboard script with dash_clientside.set_props
+BRIEF_START = "brief-start"
+BRIEF_PICK = "brief-pick"
+SCENE_TEXT = "scene-text"

@@ -21,6 +21,8 @@ GRAPH_CONFIG = {
     "scrollZoom": True,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     "toImageButtonOptions": {"format": "svg", "filename": "sahel-map", "scale": 1},
+    # plotly.js fetches base-map topojson even for hidden geo base maps: serve it ourselves.
+    "topojsonURL": "/assets/topojson/",
 }
 
 
@@ -99,6 +101,23 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
         _field("layers", dcc.Checklist(id=ids.control("layers"), options=translated_options("layers", app, "en"),
                                        value=list(state.layers), className="radio")),
         html.Div([
+            html.Span(t("briefing", "en"), id=ids.text("briefing"), className="field-label"),
+            dcc.Dropdown(id=ids.BRIEF_PICK, options=[{"label": b.title["en"], "value": b.briefing_id} for b in app.catalog.briefings.values()],
+                         value=next(iter(app.catalog.briefings), None), clearable=False, className="dropdown"),
+            html.Div([
+                html.Button(t("start_briefing", "en"), id=ids.BRIEF_START, className="btn", n_clicks=0),
+                html.Button(t("present_view", "en"), id=ids.text("present_view"), className="btn btn-secondary", n_clicks=0),
+            ], className="row-buttons"),
+            html.Details([
+                html.Summary(t("save_scene", "en"), id=ids.text("save_scene")),
+                dcc.Textarea(id=ids.SCENE_TEXT, value="", readOnly=True, className="text-input scene-text"),
+            ]),
+        ], className="field"),
+        # Presentation state lives in the URL like every other part of the view.
+        dcc.Input(id=ids.control("mode"), type="hidden", value=state.mode),
+        dcc.Input(id=ids.control("briefing"), type="hidden", value=state.briefing),
+        dcc.Input(id=ids.control("scene"), type="hidden", value=state.scene),
+        html.Div([
             html.Label(t("share", "en"), id=ids.text("share"), htmlFor=ids.SHARE_LINK, className="field-label"),
             dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value="", className="text-input share"),
             html.Small(t("share_hint", "en"), id=ids.text("share_hint")),
@@ -126,6 +145,13 @@ def serve_layout(app: AppData) -> html.Div:
             html.P(t("data_as_of", "en", date=app.catalog.data_as_of), id=ids.PAGE_TITLE, className="as-of"),
         ], className="header"),
         html.Div(id=ids.DATA_WARNING, role="status"),
+        html.Div(id=ids.BRIEF_BAR, className="brief-bar"),
+        html.Div([
+            html.Button("←", id=ids.BRIEF_PREV, n_clicks=0, className="btn", **{"aria-label": "previous scene"}),
+            html.Button("→", id=ids.BRIEF_NEXT, n_clicks=0, className="btn", **{"aria-label": "next scene"}),
+            html.Button(t("exit_briefing", "en"), id=ids.BRIEF_EXIT, n_clicks=0, className="btn btn-secondary"),
+            dcc.Input(id=ids.BRIEF_GOTO, type="hidden", value=""),
+        ], className="brief-controls"),
         html.Div([
             sidebar(app, state),
             html.Main([
@@ -139,6 +165,11 @@ def serve_layout(app: AppData) -> html.Div:
                         html.Span(manifest.get("attribution", "")),
                     ], id=ids.MAP_NOTE, className="map-note"),
                     html.P(t("precision_open", "en"), id=ids.text("precision_open"), className="map-note"),
+                    html.Div([
+                        html.Span(t("export", "en"), id=ids.text("export"), className="field-label inline"),
+                        *[html.A(fmt.upper(), id=ids.export_link(fmt), href=f"/export/{fmt}", className="btn btn-secondary btn-small",
+                                 download="", rel="nofollow") for fmt in ids.EXPORT_FORMATS],
+                    ], className="row-buttons export-links"),
                 ], className="card map-card"),
                 html.Section([
                     html.H2(t("timeline_heading", "en"), id=ids.text("timeline_heading")),
@@ -158,10 +189,12 @@ def serve_layout(app: AppData) -> html.Div:
                     dag.AgGrid(
                         id=ids.TABLE_GRID, rowData=[], columnDefs=[],
                         defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapText": True, "autoHeight": True},
-                        dashGridOptions={"rowSelection": "single", "domLayout": "autoHeight", "animateRows": False},
+                        dashGridOptions={"rowSelection": {"mode": "singleRow", "enableClickSelection": True, "checkboxes": False},
+                                         "domLayout": "autoHeight", "animateRows": False},
                         className="ag-theme-alpine", style={"width": "100%"},
                     ),
                 ], className="card", id="table-section"),
             ], className="main"),
         ], className="body"),
-    ], className="page")
+        html.Footer(id=ids.BRIEF_FOOTER, className="brief-footer"),
+    ], id=ids.PAGE_ROOT, className="page")

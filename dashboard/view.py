@@ -45,7 +45,7 @@ def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
     today = today or date.today()
     return AppData(
         catalog=catalog,
-        options=vm.build_options(catalog.tables, today),
+        options=vm.build_options(catalog.tables, today, {b: len(x.scenes) for b, x in catalog.briefings.items()}),
         map_base=build_map_base(catalog.layers["mali_regions"], catalog.layers["sahel_countries"]),
         today=today,
     )

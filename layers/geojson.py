@@ -12,10 +12,16 @@ from layers.map_figure import MapBase
 
 
 def to_geojson(frame: gpd.GeoDataFrame, properties: tuple[str, ...], precision: int = 4) -> dict:
-    """A FeatureCollection dict with only ``properties`` and coordinates rounded."""
+    """A FeatureCollection dict for plotly geo traces: only ``properties``, rounded coordinates.
+
+    Rings are oriented *clockwise* (exterior): plotly's geo traces use d3-geo, which reads a
+    counter-clockwise ring as "the whole globe except this polygon" (the opposite of RFC 7946,
+    which the files on disk follow).
+    """
     features = []
     for _, row in frame.iterrows():
         geom = shapely.set_precision(row.geometry, 10**-precision) if precision else row.geometry
+        geom = shapely.orient_polygons(geom, exterior_cw=True)
         features.append({
             "type": "Feature",
             "properties": {p: (bool(row[p]) if isinstance(row[p], bool) else row[p]) for p in properties},

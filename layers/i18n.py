@@ -117,6 +117,15 @@ STRINGS: dict[str, dict[str, str]] = {
     "precision": {"en": "Location precision", "fr": "Précision de la localisation"},
     "implementer": {"en": "Implementer", "fr": "Opérateur"},
     "component_not_added": {"en": "component of the total — not added", "fr": "composante du total — non additionnée"},
+    "export": {"en": "Export this view:", "fr": "Exporter cette vue :"},
+    "brief_keys": {"en": "→/← scenes · 1–9 jump · space play · Esc exit", "fr": "→/← scènes · 1–9 aller à · espace lecture · Échap quitter"},
+    "briefing": {"en": "Briefing", "fr": "Présentation"},
+    "start_briefing": {"en": "Start briefing", "fr": "Lancer la présentation"},
+    "present_view": {"en": "Present this view", "fr": "Présenter cette vue"},
+    "exit_briefing": {"en": "Exit briefing", "fr": "Quitter la présentation"},
+    "save_scene": {"en": "This view as a scene (paste into a briefing file)", "fr": "Cette vue comme scène (à coller dans un fichier de présentation)"},
+    "end_unknown": {"en": "end unknown", "fr": "fin inconnue"},
+    "end_unknown_legend": {"en": "Hatched: end unknown", "fr": "Hachuré : fin inconnue"},
     "unmapped": {"en": "not on the map (no coordinates)", "fr": "absent de la carte (sans coordonnées)"},
 }
 

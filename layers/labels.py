@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 POSITIONS = ("middle right", "middle left", "top center", "bottom center")
+CENTRED_POSITIONS = ("middle center", "top center", "bottom center")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,9 @@ def _box(req: LabelRequest, position: str, char_deg: float, line_deg: float, gap
     width = max(len(_strip_tags(line)) for line in lines) * char_deg
     height = len(lines) * line_deg
     x, y = req.lon, req.lat
+    pad = 0.15 * line_deg  # breathing room so neighbouring labels never touch
+    width += 2 * pad
+    height += 2 * pad
     if position == "middle center":
         return (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
     if position == "middle right":
@@ -83,13 +87,17 @@ def place_labels(
     marker_half = 6 * deg_per_px
     taken: list[Box] = [(x - marker_half, y - marker_half, x + marker_half, y + marker_half) for x, y in markers]
     result: dict[str, Placement] = {}
+    label_boxes: list[Box] = []
     for req in sorted(requests, key=lambda r: -r.priority):
-        options = ("middle center",) if req.centred else POSITIONS
+        # Area names (centred) may sit over a marker, which is drawn on top of them; point
+        # labels must avoid markers too. Neither may overlap another label.
+        options = CENTRED_POSITIONS if req.centred else POSITIONS
         for position in options:
             box = _box(req, position, char_deg, line_deg, gap_deg)
             own_marker = (req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
-            if not any(_overlaps(box, other) for other in taken if other != own_marker):
-                taken.append(box)
+            blockers = label_boxes if req.centred else [*label_boxes, *(m for m in taken if m != own_marker)]
+            if not any(_overlaps(box, other) for other in blockers):
+                label_boxes.append(box)
                 result[req.key] = Placement(req.key, position, shown=True)
                 break
         else:

@@ -47,10 +47,12 @@ SITE_COLOURS = {
     "town": "#666666",
 }
 TRACE = {"context": 0, "regions": 1, "context_labels": 2, "region_labels": 3, "sites": 4, "selected": 4 + len(SITE_KINDS)}
-LON_RANGE = (-17.5, 10.0)
+LON_RANGE = (-18.5, 13.0)
 LAT_RANGE = (8.0, 26.0)
 DEFAULT_PLOT_PX = 1000  # map width at the default layout, for label collision estimates
 FONT = "Source Sans 3, Segoe UI, Helvetica, Arial, sans-serif"
+# A white halo keeps dark labels readable over the darkest classes and over borders.
+HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
 
 
 @dataclass(frozen=True)
@@ -129,6 +131,11 @@ def build_map_figure(
     """
     lang, metric = state.lang, state.metric
     as_of_text = as_of_text or str(state.year)  # the legend always states its date
+    k = 1.5 if state.mode == "brief" else 1.0  # larger type for the back of a meeting room
+
+    def fs(size: int) -> int:
+        return round(size * k)
+
     scheme = SCHEMES[metric]
     notes = notes or {}
     codes = list(base.region_names)
@@ -163,10 +170,10 @@ def build_map_figure(
             "width": [3.5 if c in footprint and "footprint" in layers else 0.8 for c in codes],
         }},
         colorbar={
-            "title": {"text": f"{t('metric_' + metric, lang)}<br><sub>{t('unit_' + metric, lang)}, {as_of_text}</sub>", "font": {"size": 14}},
+            "title": {"text": f"{t('metric_' + metric, lang)}<br><sub>{t('unit_' + metric, lang)}, {as_of_text}</sub>", "font": {"size": fs(14)}},
             "tickvals": list(range(-1, len(labels) - 1)), "ticktext": labels,
             "x": 0.0, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "len": 0.42, "thickness": 16,
-            "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0, "tickfont": {"size": 13},
+            "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0, "tickfont": {"size": fs(13)},
         },
         hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang) for c, v, d in zip(codes, region_values, dates, strict=True)],
         hoverinfo="text", name=t("metric_" + metric, lang), visible="regions" in layers,
@@ -175,7 +182,7 @@ def build_map_figure(
     fig.add_trace(go.Scattergeo(
         lon=[c[4] for c in base.countries if c[0] != "MLI"], lat=[c[5] for c in base.countries if c[0] != "MLI"],
         text=[(c[2] if lang == "fr" else c[1]).upper() for c in base.countries if c[0] != "MLI"],
-        mode="text", textfont={"size": 13, "color": "#6b6b6b", "family": FONT}, hoverinfo="skip",
+        mode="text", textfont={"size": fs(13), "color": "#6b6b6b", "family": FONT}, hoverinfo="skip",
         showlegend=False, visible="context" in layers and "labels" in layers,
     ))
     sites = sites if sites is not None else pd.DataFrame(columns=["lat", "lon", "kind", "site_id", "name", "precision", "placed_at"])
@@ -193,8 +200,10 @@ def build_map_figure(
     fig.add_trace(go.Scattergeo(
         lon=[base.region_points[c][0] for c in codes], lat=[base.region_points[c][1] for c in codes],
         text=[r.text if shown else "" for r, shown in zip(requests, region_shown, strict=False)],
+        textposition=[placements[f"r:{c}"].position for c in codes],
         mode="text", hoverinfo="skip", showlegend=False,
-        textfont={"size": 14, "family": FONT, "color": ["#ffffff" if k in DARK_CLASSES else "#1a1a1a" for k in classes]},
+        textfont={"size": fs(14), "family": FONT, "color": ["#ffffff" if k in DARK_CLASSES else "#1a1a1a" for k in classes],
+                  "shadow": "auto"},
         visible="labels" in layers and "regions" in layers,
     ))
     # 4..: one trace per site kind (possibly empty), so the legend is the symbol key.
@@ -208,13 +217,13 @@ def build_map_figure(
             mode="markers+text" if "labels" in layers else "markers",
             text=[row.place if placements[k].shown else "" for k, row in zip(keys, part.itertuples(), strict=True)],
             textposition=[placements[k].position for k in keys] or "middle right",
-            textfont={"size": 13, "family": FONT, "color": "#1a1a1a"},
+            textfont={"size": fs(13), "family": FONT, "color": "#1a1a1a", "shadow": HALO, "weight": 600},
             customdata=[list(ids) for ids in part["site_ids"]],
             hovertext=[_site_hover(row.place, row.hover_rows, lang) for row in part.itertuples()],
             hoverinfo="text",
             marker={
                 "symbol": [f"{symbol}-open" if a else symbol for a in part["approximate"]],
-                "size": 14 if kind == "training_site" else 12,
+                "size": fs(14) if kind == "training_site" else 12,
                 "color": SITE_COLOURS[kind],
                 "line": {"color": "#ffffff", "width": 1.2},
             },
@@ -224,7 +233,7 @@ def build_map_figure(
     chosen = grouped[grouped["site_ids"].map(lambda ids: bool(set(ids) & selected_sites))] if not grouped.empty else grouped
     fig.add_trace(go.Scattergeo(
         lon=list(chosen["lon"]), lat=list(chosen["lat"]), mode="markers", hoverinfo="skip", showlegend=False,
-        marker={"symbol": "circle-open", "size": 28, "color": "#D55E00", "line": {"width": 3}},
+        marker={"symbol": "circle-open", "size": fs(28), "color": "#D55E00", "line": {"width": 3}},
         visible=show_sites and bool(selected_sites),
     ))
     fig.update_layout(
@@ -235,10 +244,10 @@ def build_map_figure(
         },
         margin={"l": 0, "r": 0, "t": 0, "b": 0},
         paper_bgcolor="#ffffff",
-        font={"family": FONT, "size": 14, "color": "#1a1a1a"},
-        legend={"x": 0.995, "xanchor": "right", "y": 0.99, "bgcolor": "rgba(255,255,255,0.88)",
-                "title": {"text": t("sites", lang)}, "font": {"size": 13}},
-        hoverlabel={"font": {"size": 14, "family": FONT}, "bgcolor": "#ffffff"},
+        font={"family": FONT, "size": fs(14), "color": "#1a1a1a"},
+        legend={"x": 0.995, "xanchor": "right", "y": 0.9, "bgcolor": "rgba(255,255,255,0.88)",
+                "title": {"text": t("sites", lang)}, "font": {"size": fs(13)}},
+        hoverlabel={"font": {"size": fs(14), "family": FONT}, "bgcolor": "#ffffff"},
         uirevision="map",  # keep the user's zoom and pan across filter changes
         dragmode="pan",
     )

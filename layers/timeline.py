@@ -46,6 +46,12 @@ def short_basis(text: str) -> str:
     return text[:18]
 
 
+def row_label(acronym: str, name: str, limit: int = 22) -> str:
+    """A short, unique-enough row label: the acronym, else the name cut to ``limit``."""
+    text = acronym or name
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def timeline_segments(engagements: pd.DataFrame, mandates: pd.DataFrame, until: pd.Timestamp) -> pd.DataFrame:
     """Segments to draw: numbered mandates with an end, else the engagement's own period.
 
@@ -56,11 +62,12 @@ def timeline_segments(engagements: pd.DataFrame, mandates: pd.DataFrame, until: 
         own = mandates[(mandates["engagement_id"] == eng.engagement_id) & mandates["end_date"].notna()]
         if not own.empty:
             for m in own.sort_values("start_date").itertuples():
-                rows.append((eng.engagement_id, m.start_date, m.end_date, short_basis(m.legal_basis), m.legal_basis, m.number))
+                rows.append((eng.engagement_id, m.start_date, m.end_date, short_basis(m.legal_basis), m.legal_basis, m.number, False))
         elif pd.notna(eng.start_date):
-            end = eng.end_date if pd.notna(eng.end_date) else until
-            rows.append((eng.engagement_id, eng.start_date, end, "", "", ""))
-    return pd.DataFrame(rows, columns=["engagement_id", "start", "end", "text", "basis", "number"])
+            open_end = pd.isna(eng.end_date)
+            end = until if open_end else eng.end_date
+            rows.append((eng.engagement_id, eng.start_date, end, "", "", "", open_end))
+    return pd.DataFrame(rows, columns=["engagement_id", "start", "end", "text", "basis", "number", "open_end"])
 
 
 def build_timeline_figure(
@@ -72,12 +79,21 @@ def build_timeline_figure(
     cursor: pd.Timestamp,
     until: pd.Timestamp,
     selected: str = "",
+    big: bool = False,
 ) -> go.Figure:
-    """A Gantt-style figure; bars carry the engagement id in ``customdata`` for clicks."""
+    """A Gantt-style figure; bars carry the engagement id in ``customdata`` for clicks.
+
+    ``big`` enlarges type and rows for briefing mode on a projector.
+    """
+    k = 1.6 if big else 1.0
+
+    def fs(size: int) -> int:
+        return round(size * k)
+
     segments = timeline_segments(engagements, mandates, until)
-    order = engagements.sort_values(["start_date", "engagement_id"], na_position="last")
+    order = engagements.reset_index(drop=True).sort_values(["start_date", "engagement_id"], na_position="last")
     order = order[order["engagement_id"].isin(set(segments["engagement_id"]))]
-    names = {e.engagement_id: (e.acronym or e.engagement_id) for e in order.itertuples()}
+    names = {e.engagement_id: row_label(e.acronym, e.name_fr if lang == "fr" else e.name_en) for e in order.itertuples()}
     events_row = f"◆ {t('events', lang)}"
     categories = [events_row, *[names[e] for e in order["engagement_id"]]]
     fig = go.Figure()
@@ -88,18 +104,20 @@ def build_timeline_figure(
             base=[s.isoformat() for s in part["start"]],
             x=[(e - s).total_seconds() * 1000 + MS_PER_DAY for s, e in zip(part["start"], part["end"], strict=True)],
             text=list(part["text"]), textposition="inside", insidetextanchor="middle",
-            textfont={"size": 12, "color": "#ffffff"}, cliponaxis=True,
+            textfont={"size": fs(12), "color": "#ffffff"}, cliponaxis=True,
             customdata=list(part["engagement_id"]),
             hovertext=[
                 f"<b>{html.escape(n_fr if lang == 'fr' else n_en)}</b><br>"
-                f"{fmt_date(s, lang)} – {fmt_date(e, lang)}" + (f"<br>{html.escape(b)}" if b else "")
-                for n_en, n_fr, s, e, b in zip(part["name_en"], part["name_fr"], part["start"], part["end"], part["basis"], strict=True)
+                f"{fmt_date(s, lang)} – {t('end_unknown', lang) if o else fmt_date(e, lang)}" + (f"<br>{html.escape(b)}" if b else "")
+                for n_en, n_fr, s, e, b, o in zip(part["name_en"], part["name_fr"], part["start"], part["end"], part["basis"], part["open_end"], strict=True)
             ],
             hoverinfo="text",
             marker={
                 "color": ACTOR_COLOURS.get(actor, "#999999"),
                 "line": {"color": ["#111111" if e == selected else "#ffffff" for e in part["engagement_id"]],
                          "width": [3 if e == selected else 1 for e in part["engagement_id"]]},
+                # Hatched: the end is unknown, so the bar stops at today, not at a known end.
+                "pattern": {"shape": ["/" if o else "" for o in part["open_end"]], "fgcolor": "#ffffff", "solidity": 0.3},
             },
             name=label(actor, lang),
         ))
@@ -107,7 +125,7 @@ def build_timeline_figure(
     for kind, part in key.groupby("kind", sort=True):
         fig.add_trace(go.Scatter(
             x=[d.isoformat() for d in part["date"]], y=[events_row] * len(part), mode="markers",
-            marker={"symbol": EVENT_SYMBOLS.get(kind, "circle"), "size": 13, "color": "#1a1a1a", "line": {"width": 1, "color": "#ffffff"}},
+            marker={"symbol": EVENT_SYMBOLS.get(kind, "circle"), "size": fs(13), "color": "#1a1a1a", "line": {"width": 1, "color": "#ffffff"}},
             hovertext=[f"<b>{html.escape(title)}</b><br>{fmt_date(d, lang, txt)}" for title, d, txt in
                        zip(part["title_fr" if lang == "fr" else "title_en"], part["date"], part["date_text"], strict=True)],
             hoverinfo="text", name=label(kind, lang), legendgroup="events", showlegend=True,
@@ -116,17 +134,17 @@ def build_timeline_figure(
     x1 = max(until, cursor) + pd.Timedelta(days=120)
     fig.add_vline(x=cursor.isoformat(), line={"color": "#D55E00", "width": 2, "dash": "dash"})
     fig.add_annotation(x=cursor.isoformat(), y=1.0, yref="paper", yanchor="bottom", text=f"<b>{cursor.year}</b>",
-                       showarrow=False, font={"color": "#A04000", "size": 14})
+                       showarrow=False, font={"color": "#A04000", "size": fs(14)})
     fig.update_layout(
         barmode="overlay",
-        height=max(240, 90 + ROW_PX * len(categories)),
+        height=max(240, 90 + round(ROW_PX * k) * len(categories)),
         margin={"l": 10, "r": 10, "t": 24, "b": 30},
-        xaxis={"type": "date", "range": [x0.isoformat(), x1.isoformat()], "gridcolor": "#e6e6e6", "tickfont": {"size": 13}},
-        yaxis={"categoryorder": "array", "categoryarray": list(reversed(categories)), "tickfont": {"size": 13}, "automargin": True},
-        legend={"orientation": "h", "y": -0.02, "yanchor": "top", "font": {"size": 12}},
+        xaxis={"type": "date", "range": [x0.isoformat(), x1.isoformat()], "gridcolor": "#e6e6e6", "tickfont": {"size": fs(13)}},
+        yaxis={"categoryorder": "array", "categoryarray": list(reversed(categories)), "tickfont": {"size": fs(13)}, "automargin": True},
+        legend={"font": {"size": fs(12)}, "title": {"text": t("end_unknown_legend", lang)}},
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
-        font={"family": "Source Sans 3, Segoe UI, Helvetica, Arial, sans-serif", "size": 13, "color": "#1a1a1a"},
-        hoverlabel={"font": {"size": 14}},
+        font={"family": "Source Sans 3, Segoe UI, Helvetica, Arial, sans-serif", "size": fs(13), "color": "#1a1a1a"},
+        hoverlabel={"font": {"size": fs(14)}},
         uirevision="timeline",
         clickmode="event",
     )

@@ -25,6 +25,9 @@ import pandas as pd
 from layers.view_state import Options, ViewState
 
 FIRST_YEAR = 2012
+# Funds and aggregate portfolios finance other engagements or sum many of them: adding their
+# totals to engagement budgets would count the same money twice.
+NOT_ADDED_KINDS = frozenset({"trust_fund", "aggregate_portfolio"})
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,7 @@ def drawn_region_codes(regions: pd.DataFrame) -> dict[str, str]:
     return dict(zip(mali["region_code"], mali["drawn_as"], strict=True))
 
 
-def build_options(tables: dict[str, pd.DataFrame], today: date) -> Options:
+def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[str, int] | None = None) -> Options:
     """The filter choices the data allows (years, regions, donors, actors, sectors)."""
     years = [FIRST_YEAR]
     for name, col in (("events", "date"), ("idp_counts", "date"), ("mandates", "start_date")):
@@ -63,6 +66,7 @@ def build_options(tables: dict[str, pd.DataFrame], today: date) -> Options:
         actors=frozenset(tables["engagements"]["actor_type"]),
         sectors=frozenset(s for row in tables["engagements"]["sectors"] for s in row),
         engagements=frozenset(tables["engagements"]["engagement_id"]),
+        briefings=tuple(sorted((briefings or {}).items())),
     )
 
 
@@ -154,13 +158,23 @@ def _matches_search(row: pd.Series, needle: str) -> bool:
     return needle.casefold() in hay.casefold()
 
 
+def in_sahel_scope(tables: dict[str, pd.DataFrame]) -> pd.Series:
+    """Engagements in Mali or a Sahel-context country (not comparators such as EUTM Somalia)."""
+    regions = tables["regions"]
+    countries = set(regions.loc[regions["kind"] == "country", "region_code"])
+    drawn = set(regions.loc[regions["drawn_as"] != "", "region_code"])
+    sahel = {c for c in countries if c in drawn} | {"ML"}
+    eng = tables["engagements"]
+    return eng["scope"].isin(["national", "regions"]) | eng["countries"].map(lambda cs: bool(set(cs) & sahel))
+
+
 def filter_engagements(tables: dict[str, pd.DataFrame], state: ViewState, at: pd.Timestamp) -> pd.DataFrame:
-    """Top-level engagements active in the view's year that match every filter.
+    """Top-level Sahel engagements active in the view's year that match every filter.
 
     Adds an ``area`` column (frozenset of drawn region codes at ``at``).
     """
     eng = tables["engagements"]
-    eng = eng[eng["parent_id"] == ""]
+    eng = eng[(eng["parent_id"] == "") & in_sahel_scope(tables)]
     active = [is_active_in(s, e, st, state.year) for s, e, st in zip(eng["start_date"], eng["end_date"], eng["status"], strict=True)]
     eng = eng[active]
     if state.actors:
@@ -238,7 +252,9 @@ def budget_by_region(tables: dict[str, pd.DataFrame], active: pd.DataFrame, regi
     """Period-total budgets of active engagements, split equally over listed regions."""
     values = dict.fromkeys(region_codes, 0.0)
     national = multi = 0.0
-    for eid, scope, area in zip(active["engagement_id"], active["scope"], active["area"], strict=True):
+    for eid, kind, scope, area in zip(active["engagement_id"], active["kind"], active["scope"], active["area"], strict=True):
+        if kind in NOT_ADDED_KINDS:
+            continue
         budget = engagement_budget(tables, eid, at)
         if budget.amount_eur is None or budget.basis != "period_total":
             continue
@@ -286,13 +302,15 @@ def key_figures(tables: dict[str, pd.DataFrame], active: pd.DataFrame, state: Vi
     budget_sources: list[str] = []
     personnel = staffed = 0
     personnel_sources: list[str] = []
-    for eid in active["engagement_id"]:
+    for eid, kind in zip(active["engagement_id"], active["kind"], strict=True):
         budget = engagement_budget(tables, eid, at)
-        if budget.amount_eur is not None and budget.basis == "period_total":
+        if kind in NOT_ADDED_KINDS:
+            pass  # counted in the strip's note, never in the total
+        elif budget.amount_eur is not None and budget.basis == "period_total":
             total += budget.amount_eur
             known += 1
             budget_sources += budget.source_ids
-        else:
+        elif budget.amount_eur is None:
             unknown += 1
         staff = latest_indicator(tables["indicators"], eid, "personnel", at)
         if staff is not None:

@@ -29,6 +29,7 @@ class Options:
     actors: frozenset[str]
     sectors: frozenset[str]
     engagements: frozenset[str]
+    briefings: tuple[tuple[str, int], ...] = ()  # (briefing id, number of scenes)
 
 
 @dataclass(frozen=True)
@@ -42,9 +43,12 @@ class ViewState:
     actors: tuple[str, ...] = ()
     sectors: tuple[str, ...] = ()
     search: str = ""
-    metric: str = "idp"
+    metric: str = "engagements"  # always has data; regional IDP counts exist only some years
     layers: tuple[str, ...] = DEFAULT_LAYERS
     selected: str = ""
+    mode: str = "explore"  # "brief": presentation layout for a projector
+    briefing: str = ""  # id of a briefing file in data/briefings/
+    scene: int = 0  # 1-based scene number within the briefing (0: none)
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
     def as_dict(self) -> dict[str, Any]:
@@ -66,7 +70,11 @@ _PARAM = {
     "metric": "metric",
     "layers": "layers",
     "selected": "sel",
+    "mode": "mode",
+    "briefing": "briefing",
+    "scene": "scene",
 }
+MODES = ("explore", "brief")
 LIST_FIELDS = ("regions", "donors", "actors", "sectors", "layers")
 
 
@@ -125,7 +133,7 @@ def state_from_values(values: dict[str, Any], options: Options) -> ViewState:
             out["year"] = number
         else:
             ignored.append(f"year={str(year)[:10]}")
-    for name, choices in (("lang", LANGS), ("metric", METRICS)):
+    for name, choices in (("lang", LANGS), ("metric", METRICS), ("mode", MODES)):
         value = values.get(name)
         if value is not None:
             if value in choices:
@@ -140,6 +148,19 @@ def state_from_values(values: dict[str, Any], options: Options) -> ViewState:
             out["selected"] = selected
         else:
             ignored.append(f"sel={str(selected)[:40]}")
+    scenes = dict(options.briefings)
+    briefing = values.get("briefing")
+    if briefing:
+        if isinstance(briefing, str) and briefing in scenes:
+            out["briefing"] = briefing
+            try:
+                scene = int(str(values.get("scene") or 1)[:4])
+            except ValueError:
+                scene = 1
+                ignored.append(f"scene={str(values.get('scene'))[:10]}")
+            out["scene"] = min(max(scene, 1), scenes[briefing])
+        else:
+            ignored.append(f"briefing={str(briefing)[:40]}")
     return replace(base, **out, ignored=tuple(ignored))
 
 

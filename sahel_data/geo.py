@@ -71,6 +71,10 @@ def read_layer(path: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, li
         if missing:
             problems.append(Problem(name, 0, label, str(sorted(props)), f"properties {', '.join(missing)}"))
             continue
+        open_ring = _first_open_ring(feature.get("geometry"))
+        if open_ring:
+            problems.append(Problem(name, 0, label, open_ring, "closed rings of at least 4 positions, first = last (RFC 7946)"))
+            continue
         try:
             geom = shapely.geometry.shape(feature.get("geometry"))
         except (AttributeError, TypeError, ValueError, shapely.errors.ShapelyError) as exc:
@@ -85,6 +89,19 @@ def read_layer(path: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, li
         return None, problems
     frame = gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
     return frame.set_index(spec.key, drop=False), []
+
+
+def _first_open_ring(geometry: object) -> str:
+    """Describe the first ring that is not closed (shapely would silently close it)."""
+    if not isinstance(geometry, dict):
+        return ""
+    coords = geometry.get("coordinates")
+    polygons = [coords] if geometry.get("type") == "Polygon" else coords if geometry.get("type") == "MultiPolygon" else []
+    for polygon in polygons or []:
+        for ring in polygon or []:
+            if not isinstance(ring, list) or len(ring) < 4 or ring[0] != ring[-1]:
+                return f"ring of {len(ring) if isinstance(ring, list) else 0} positions, first {ring[0] if ring else None} last {ring[-1] if ring else None}"
+    return ""
 
 
 def _check_geometry(name: str, label: str, geom: shapely.Geometry, spec: LayerSpec) -> list[Problem]:

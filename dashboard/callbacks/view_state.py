@@ -99,3 +99,11 @@ def advance_year(_ticks: int, year: Any) -> tuple[int, bool]:
 def share_link(href: str | None) -> str:
     """The current address, to copy and send to a colleague."""
     return href if isinstance(href, str) else ""
+
+
+@callback([Output(ids.export_link(fmt), "href") for fmt in ids.EXPORT_FORMATS], Input(ids.URL, "search"))
+def export_links(search: str | None) -> list[str]:
+    """Download links that export exactly the current view (same query as the URL)."""
+    state = parse_query(search, app_data().options)
+    query = to_query(state, app_data().options)
+    return [f"/export/{fmt}{query}" for fmt in ids.EXPORT_FORMATS]

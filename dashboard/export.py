@@ -1,0 +1,137 @@
+"""Static export of a view: one function, ``render_view(app, state, fmt) -> bytes``.
+
+The UI's Export links, the ``/export/<fmt>`` HTTP endpoint and ``sahel-dashboard export`` all
+call it. Rendering uses kaleido v1 with the system Chromium (Debian's ``chromium``), kept
+alive between calls so a warm export is fast; renders are bounded in number and time.
+Everything is local: geo traces draw no base map (no topojson fetch) and MathJax is off.
+"""
+
+from __future__ import annotations
+
+import struct
+import threading
+import zlib
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from datetime import UTC, datetime
+
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from dashboard.view import AppData, compute_view
+from layers.i18n import t
+from layers.map_figure import LAT_RANGE, LON_RANGE, build_map_figure
+from layers.snapshot import A4_LANDSCAPE_PX, SCALE_300_DPI, SnapshotText, describe_filters, frame_snapshot
+from layers.view_state import ViewState
+
+MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+MAX_CONCURRENT_RENDERS = 2
+RENDER_TIMEOUT_S = 60.0
+_slots = threading.BoundedSemaphore(MAX_CONCURRENT_RENDERS)
+_pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT_RENDERS, thread_name_prefix="export")
+_server_lock = threading.Lock()
+_server_started = False
+
+
+class ExportError(ValueError):
+    """An export request that cannot be served; the message is safe to show to a user."""
+
+
+def _ensure_renderer() -> None:
+    """Start one persistent headless browser for kaleido (once per process)."""
+    global _server_started  # noqa: PLW0603  (process-wide browser handle, guarded by a lock)
+    with _server_lock:
+        if _server_started:
+            return
+        import kaleido  # imported lazily: only exports need a browser
+
+        pio.defaults.mathjax = None  # MathJax would come from a CDN; we use no LaTeX
+        kaleido.start_sync_server(silence_warnings=True)
+        _server_started = True
+
+
+def snapshot_figure(app: AppData, state: ViewState, *, now: datetime) -> go.Figure:
+    """The framed map figure of a view (pure apart from the clock passed in)."""
+    view = compute_view(app, state)
+    fig = build_map_figure(
+        app.map_base, view.region_values, state, footprint=view.footprint, sites=view.sites,
+        selected_sites=view.selected_sites, as_of_text=str(state.year), notes=view.region_notes,
+    )
+    lang = state.lang
+    used = [*view.figures.idp_sources, *view.figures.budget_sources]
+    if state.metric == "idp":
+        used += [s for ids in view.region_values.get("source_ids", []) for s in ids]
+    source_ids = list(dict.fromkeys(used))[:12]
+    manifest = app.catalog.geo_manifest
+    sources = (
+        f"{t('sources', lang)}: " + (", ".join(source_ids) + " (data/tables/sources.csv) · " if source_ids else "")
+        + f"{manifest.get('attribution', '')} · {t('attribution', lang)}"
+    )
+    stamp = f"{t('data_as_of', lang, date=app.catalog.data_as_of)} · " + (
+        f"généré le {now:%Y-%m-%d %H:%M} UTC" if lang == "fr" else f"generated {now:%Y-%m-%d %H:%M} UTC")
+    text = SnapshotText(
+        title=t("title", lang),
+        subtitle=describe_filters(state, app.map_base.region_names),
+        sources=sources,
+        disclaimer=t("boundary_note", lang),
+        stamp=stamp,
+    )
+    return frame_snapshot(fig, text, lon_range=LON_RANGE, lat_range=LAT_RANGE)
+
+
+def png_with_dpi(png: bytes, dpi: int) -> bytes:
+    """Insert (or replace) the PNG pHYs chunk so print software reads ``dpi``."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ExportError("renderer did not return a PNG")
+    ppm = round(dpi / 0.0254)
+    body = struct.pack(">IIB", ppm, ppm, 1)
+    chunk = struct.pack(">I", len(body)) + b"pHYs" + body + struct.pack(">I", zlib.crc32(b"pHYs" + body))
+    out, pos = [png[:8]], 8
+    while pos < len(png):
+        length = struct.unpack(">I", png[pos:pos + 4])[0]
+        kind = png[pos + 4:pos + 8]
+        end = pos + 12 + length
+        if kind != b"pHYs":
+            out.append(png[pos:end])
+        if kind == b"IHDR":
+            out.append(chunk)
+        pos = end
+    return b"".join(out)
+
+
+def render_figure(fig: go.Figure, fmt: str, *, width: int, height: int, scale: float = 1.0) -> bytes:
+    """Render a figure with the shared browser; bounded concurrency and time."""
+    if fmt not in MEDIA_TYPES:
+        raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(MEDIA_TYPES)}")
+    if not (200 <= width <= 4000 and 200 <= height <= 4000 and 0.5 <= scale <= 4):
+        raise ExportError("size out of range: width and height 200-4000 px, scale 0.5-4")
+    if not _slots.acquire(timeout=RENDER_TIMEOUT_S):
+        raise ExportError("the export service is busy; try again in a minute")
+    try:
+        _ensure_renderer()
+        future = _pool.submit(pio.to_image, fig, format=fmt, width=width, height=height, scale=scale)
+        try:
+            return future.result(timeout=RENDER_TIMEOUT_S)
+        except FutureTimeout as exc:
+            raise ExportError(f"rendering took longer than {RENDER_TIMEOUT_S:.0f} s") from exc
+    finally:
+        _slots.release()
+
+
+def render_view(app: AppData, state: ViewState, fmt: str, *, now: datetime | None = None) -> bytes:
+    """A print-ready snapshot of ``state``: PNG at 300 dpi A4-landscape width, or SVG/PDF (vector)."""
+    now = now or datetime.now(UTC)
+    fig = snapshot_figure(app, state, now=now)
+    width, height = A4_LANDSCAPE_PX
+    if fmt == "png":
+        return png_with_dpi(render_figure(fig, "png", width=width, height=height, scale=SCALE_300_DPI), 300)
+    return render_figure(fig, fmt, width=width, height=height)
+
+
+def export_filename(state: ViewState, fmt: str) -> str:
+    """A safe, descriptive file name (no user text reaches the file system unfiltered)."""
+    parts = ["sahel", str(state.year), state.metric, *state.regions[:3]]
+    if state.selected:
+        parts.append(state.selected)
+    name = "-".join(p for p in parts if p).lower()
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)[:80] + f".{fmt}"
