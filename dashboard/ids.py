@@ -7,6 +7,8 @@ Static UI text uses ``{"type": TEXT, "key": <i18n key>}`` so a language switch i
 
 from __future__ import annotations
 
+import json
+
 CONTROL = "view-control"
 TEXT = "i18n-text"
 
@@ -59,3 +61,10 @@ BRIEF_GOTO = "brief-goto"  # set from the keyboard script with dash_clientside.s
 BRIEF_START = "brief-start"
 BRIEF_PICK = "brief-pick"
 SCENE_TEXT = "scene-text"
+
+
+def dom_id(component_id: str | dict[str, str]) -> str:
+    """The id attribute Dash gives a component in the page (dict ids: sorted, compact JSON)."""
+    if isinstance(component_id, str):
+        return component_id
+    return json.dumps(component_id, sort_keys=True, separators=(",", ":"))

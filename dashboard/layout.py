@@ -30,9 +30,14 @@ def _text(key: str, tag: type = html.Span, **kwargs: object) -> html.Component:
     return tag(t(key, "en"), id=ids.text(key), **kwargs)
 
 
-def _field(key: str, control: html.Component) -> html.Label:
-    # Wrapping the control in its label names it for screen readers without a for= id.
-    return html.Label([html.Span(t(key, "en"), id=ids.text(key), className="field-label"), control], className="field")
+def _field(key: str, control: html.Component) -> html.Div:
+    # A label pointing at the control's DOM id names it for screen readers. (Wrapping the
+    # control in the label would make every click inside a dropdown re-open it.)
+    target = ids.dom_id(control.id) if getattr(control, "id", None) is not None else None
+    return html.Div([
+        html.Label(html.Span(t(key, "en"), id=ids.text(key)), htmlFor=target, className="field-label"),
+        control,
+    ], className="field")
 
 
 def translated_options(field: str, app: AppData, lang: str) -> list[dict[str, str]]:
@@ -81,7 +86,7 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
         _field("year", html.Div([
             dcc.Slider(id=ids.control("year"), min=lo, max=hi, step=1, value=state.year,
                        marks={y: {"label": str(y)} for y in range(lo, hi + 1, 2)},
-                       tooltip={"always_visible": True, "placement": "top"}, updatemode="mouseup"),
+                       tooltip={"always_visible": True, "placement": "top"}, updatemode="drag"),
             html.Div([
                 html.Button(t("play", "en"), id=ids.PLAY_BUTTON, className="btn", n_clicks=0),
                 html.Button(t("reset", "en"), id=ids.RESET_BUTTON, className="btn btn-secondary", n_clicks=0),

@@ -49,3 +49,12 @@ def data_copy(tmp_path: Path) -> Path:
     target = tmp_path / "data"
     shutil.copytree(DEFAULT_DATA_DIR, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def dash_app():
+    """The real app, created once: Dash hands the @callback registry to the first app of a
+    process, so every test (callback-level and browser) shares this one."""
+    from dashboard.app import create_app
+
+    return create_app(today=TODAY)

@@ -10,19 +10,17 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboard import ids
-from dashboard.app import create_app
 from dashboard.callbacks import map as map_cb
 from dashboard.callbacks import panels as panels_cb
 from dashboard.callbacks import view_state as state_cb
 from layers.view_state import parse_query, to_query
-from tests.conftest import TODAY
 
 FIELDS = ["lang", "year", "regions", "donors", "actors", "sectors", "search", "selected", "metric", "layers"]
 
 
 @pytest.fixture(scope="module")
-def app():
-    return create_app(today=TODAY)
+def app(dash_app):
+    return dash_app
 
 
 @pytest.fixture(scope="module")
@@ -146,3 +144,25 @@ def test_hostile_store_payloads_are_handled(client, value):
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
     assert b"Traceback" not in response.data
+
+
+def test_http_control_change_updates_url_and_store(client, app):
+    dep = _dependency(client, "...view-store.data..")
+    fields = ["lang", "year", "regions", "donors", "actors", "sectors", "search", "selected", "metric", "layers", "mode", "briefing", "scene"]
+    values = {"lang": "en", "year": 2019, "regions": ["ML-5"], "donors": [], "actors": [], "sectors": [], "search": "",
+              "selected": None, "metric": "engagements", "layers": ["regions", "sites"], "mode": "explore", "briefing": "", "scene": 0}
+    controls = [{"id": ids.control(f), "property": "value", "value": values[f]} for f in fields]
+    body = {
+        "output": dep["output"],
+        "outputs": [{"id": ids.URL, "property": "search"},
+                    [{"id": ids.control(f), "property": "value"} for f in fields],
+                    {"id": ids.VIEW_STORE, "property": "data"}],
+        "inputs": [{"id": ids.URL, "property": "search", "value": ""}, controls],
+        "changedPropIds": [ids.dom_id(ids.control("regions")) + ".value"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.data[:300]
+    result = response.get_json()["response"]
+    assert result["url"]["search"] == "?year=2019&region=ML-5&layers=regions,sites"
+    assert result["view-store"]["data"]["regions"] == ["ML-5"]

@@ -42,7 +42,8 @@ def sync_view_state(search: str | None, values: list[Any]) -> tuple[Any, Any, di
     state = state_from_values(dict(zip(fields, values, strict=True)), app.options)
     query = to_query(state, app.options)
     new_search = query if query != (search or "") else no_update
-    return new_search, no_update, {**state.as_dict(), "ignored": list(state.ignored)}
+    # A wildcard output takes a list: one no_update per control.
+    return new_search, [no_update] * len(fields), {**state.as_dict(), "ignored": list(state.ignored)}
 
 
 @callback(
