@@ -14,10 +14,12 @@ from sahel_data.briefings import Briefing
 BRIEF_KEYS = ("mode", "briefing", "scene")
 
 
-def scene_query(briefing: Briefing, scene: int) -> str:
-    """The URL query of scene ``scene`` (1-based, clamped) in presentation mode."""
+def scene_query(briefing: Briefing, scene: int, lang: str = "en") -> str:
+    """The URL query of scene ``scene`` (1-based, clamped) in presentation mode, in ``lang``."""
     scene = min(max(scene, 1), len(briefing.scenes))
-    pairs = [(k, v) for k, v in parse_qsl(briefing.scenes[scene - 1].view.lstrip("?")) if k not in BRIEF_KEYS]
+    pairs = [(k, v) for k, v in parse_qsl(briefing.scenes[scene - 1].view.lstrip("?")) if k not in (*BRIEF_KEYS, "lang")]
+    if lang != "en":
+        pairs.append(("lang", lang))
     pairs += [("mode", "brief"), ("briefing", briefing.briefing_id), ("scene", str(scene))]
     return "?" + urlencode(pairs, safe=",")
 

@@ -89,7 +89,7 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
                        tooltip={"always_visible": True, "placement": "top"}, updatemode="drag"),
             html.Div([
                 html.Button(t("play", "en"), id=ids.PLAY_BUTTON, className="btn", n_clicks=0),
-                html.Button(t("reset", "en"), id=ids.RESET_BUTTON, className="btn btn-secondary", n_clicks=0),
+                html.Button(html.Span(t("reset", "en"), id=ids.text("reset")), id=ids.RESET_BUTTON, className="btn btn-secondary", n_clicks=0),
             ], className="row-buttons"),
             dcc.Interval(id=ids.PLAY_INTERVAL, interval=1600, disabled=True),
         ])),
@@ -110,7 +110,7 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
             dcc.Dropdown(id=ids.BRIEF_PICK, options=[{"label": b.title["en"], "value": b.briefing_id} for b in app.catalog.briefings.values()],
                          value=next(iter(app.catalog.briefings), None), clearable=False, className="dropdown"),
             html.Div([
-                html.Button(t("start_briefing", "en"), id=ids.BRIEF_START, className="btn", n_clicks=0),
+                html.Button(html.Span(t("start_briefing", "en"), id=ids.text("start_briefing")), id=ids.BRIEF_START, className="btn", n_clicks=0),
                 html.Button(t("present_view", "en"), id=ids.text("present_view"), className="btn btn-secondary", n_clicks=0),
             ], className="row-buttons"),
             html.Details([
@@ -154,7 +154,7 @@ def serve_layout(app: AppData) -> html.Div:
         html.Div([
             html.Button("←", id=ids.BRIEF_PREV, n_clicks=0, className="btn", **{"aria-label": "previous scene"}),
             html.Button("→", id=ids.BRIEF_NEXT, n_clicks=0, className="btn", **{"aria-label": "next scene"}),
-            html.Button(t("exit_briefing", "en"), id=ids.BRIEF_EXIT, n_clicks=0, className="btn btn-secondary"),
+            html.Button(html.Span(t("exit_briefing", "en"), id=ids.text("exit_briefing")), id=ids.BRIEF_EXIT, n_clicks=0, className="btn btn-secondary"),
             dcc.Input(id=ids.BRIEF_GOTO, type="hidden", value=""),
         ], className="brief-controls"),
         html.Div([
@@ -188,8 +188,8 @@ def serve_layout(app: AppData) -> html.Div:
                     html.H2(t("table_heading", "en"), id=ids.text("table_heading")),
                     html.P(id=ids.TABLE_CAPTION, className="caption"),
                     html.Div([
-                        html.Button(t("download_csv", "en"), id=ids.DOWNLOAD_CSV_BUTTON, className="btn", n_clicks=0),
-                        html.Button(t("download_xlsx", "en"), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
+                        html.Button(html.Span(t("download_csv", "en"), id=ids.text("download_csv")), id=ids.DOWNLOAD_CSV_BUTTON, className="btn", n_clicks=0),
+                        html.Button(html.Span(t("download_xlsx", "en"), id=ids.text("download_xlsx")), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
                     ], className="row-buttons"),
                     dag.AgGrid(
                         id=ids.TABLE_GRID, rowData=[], columnDefs=[],

@@ -187,7 +187,8 @@ def build_map_figure(
     ))
     sites = sites if sites is not None else pd.DataFrame(columns=["lat", "lon", "kind", "site_id", "name", "precision", "placed_at"])
     grouped = _group_sites(sites)
-    deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / DEFAULT_PLOT_PX
+    # The briefing layout gives the map about three quarters of the desk layout's width.
+    deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (DEFAULT_PLOT_PX * (0.75 if state.mode == "brief" else 1.0))
     requests = [
         LabelRequest(f"r:{c}", *base.region_points[c], f"<b>{base.region_names[c][lang]}</b><br>{_value_text(metric, v, lang)}", 100, centred=True)
         for c, v in zip(codes, region_values, strict=True)
@@ -195,7 +196,7 @@ def build_map_figure(
         LabelRequest(f"s:{i}", row.lon, row.lat, row.place, 50 - SITE_KINDS.index(row.kind))
         for i, row in enumerate(grouped.itertuples())
     ]
-    placements = {p.key: p for p in place_labels(requests, list(zip(grouped["lon"], grouped["lat"], strict=True)), deg_per_px=deg_per_px)}
+    placements = {p.key: p for p in place_labels(requests, list(zip(grouped["lon"], grouped["lat"], strict=True)), deg_per_px=deg_per_px, font_px=14 * k)}
     region_shown = [placements[f"r:{c}"].shown for c in codes]
     fig.add_trace(go.Scattergeo(
         lon=[base.region_points[c][0] for c in codes], lat=[base.region_points[c][1] for c in codes],

@@ -85,7 +85,7 @@ def build_timeline_figure(
 
     ``big`` enlarges type and rows for briefing mode on a projector.
     """
-    k = 1.6 if big else 1.0
+    k = 1.3 if big else 1.0
 
     def fs(size: int) -> int:
         return round(size * k)
@@ -103,7 +103,8 @@ def build_timeline_figure(
             y=[names[e] for e in part["engagement_id"]],
             base=[s.isoformat() for s in part["start"]],
             x=[(e - s).total_seconds() * 1000 + MS_PER_DAY for s, e in zip(part["start"], part["end"], strict=True)],
-            text=list(part["text"]), textposition="inside", insidetextanchor="middle",
+            # Legal-basis labels are readable at a desk; on a projector they would be specks.
+            text=[] if big else list(part["text"]), textposition="inside", insidetextanchor="middle",
             textfont={"size": fs(12), "color": "#ffffff"}, cliponaxis=True,
             customdata=list(part["engagement_id"]),
             hovertext=[
@@ -141,6 +142,9 @@ def build_timeline_figure(
         margin={"l": 10, "r": 10, "t": 24, "b": 30},
         xaxis={"type": "date", "range": [x0.isoformat(), x1.isoformat()], "gridcolor": "#e6e6e6", "tickfont": {"size": fs(13)}},
         yaxis={"categoryorder": "array", "categoryarray": list(reversed(categories)), "tickfont": {"size": fs(13)}, "automargin": True},
+        # On a projector the legend goes under the plot so the bars keep the width.
+        # On a projector the bars need the room: rows are named, the hover gives the rest.
+        showlegend=not big,
         legend={"font": {"size": fs(12)}, "title": {"text": t("end_unknown_legend", lang)}},
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
         font={"family": "Source Sans 3, Segoe UI, Helvetica, Arial, sans-serif", "size": fs(13), "color": "#1a1a1a"},

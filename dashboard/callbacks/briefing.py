@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from dashboard import ids
 from dashboard.briefing import exit_query, footer, scene_query, title_bar
@@ -39,7 +39,7 @@ def step_briefing(_start: int, _next: int, _prev: int, goto: Any, _exit: int, _p
         return "?" + "&".join(p for p in (query, "mode=brief") if p and not p.startswith("mode="))
     if trigger == ids.BRIEF_START:
         briefing = app.catalog.briefings.get(pick) if isinstance(pick, str) else None
-        return scene_query(briefing, 1) if briefing else no_update
+        return scene_query(briefing, 1, lang=state.lang) if briefing else no_update
     briefing = app.catalog.briefings.get(state.briefing)
     if briefing is None:
         return no_update
@@ -51,7 +51,7 @@ def step_briefing(_start: int, _next: int, _prev: int, goto: Any, _exit: int, _p
     else:
         target = state.scene + (1 if trigger == ids.BRIEF_NEXT else -1)
     target = min(max(target, 1), len(briefing.scenes))
-    return no_update if target == state.scene else scene_query(briefing, target)
+    return no_update if target == state.scene else scene_query(briefing, target, lang=state.lang)
 
 
 @callback(
@@ -81,3 +81,16 @@ def scene_text(search: Any) -> str:
     view = "?" + "&".join(p for p in view.lstrip("?").split("&") if p and not p.startswith(("mode=", "briefing=", "scene="))) if view else ""
     scene = {"title": {"en": "…", "fr": "…"}, "note": {"en": "…", "fr": "…"}, "view": view if view != "?" else ""}
     return json.dumps(scene, ensure_ascii=False, indent=2)
+
+
+# Plotly graphs resize on window resize only; switching layouts must tell them.
+clientside_callback(
+    """function (className) {
+        [80, 400, 1200].forEach(function (ms) {
+            setTimeout(function () { window.dispatchEvent(new Event("resize")); }, ms);
+        });
+        return window.dash_clientside.no_update;
+    }""",
+    Output(ids.BRIEF_GOTO, "placeholder"),
+    Input(ids.PAGE_ROOT, "className"),
+)

@@ -99,6 +99,11 @@ def select_engagement(click: Any, selected_rows: Any) -> Any:
     Output(ids.PAGE_TITLE, "children"),
     Output(ids.MAP_GRAPH, "config"),
     Output(ids.TIMELINE_GRAPH, "config"),
+    Output(ids.control("regions"), "placeholder"),
+    Output(ids.control("donors"), "placeholder"),
+    Output(ids.control("actors"), "placeholder"),
+    Output(ids.control("sectors"), "placeholder"),
+    Output(ids.control("search"), "placeholder"),
     Input(ids.control("lang"), "value"),
 )
 def translate(lang: Any) -> tuple[Any, ...]:
@@ -109,7 +114,8 @@ def translate(lang: Any) -> tuple[Any, ...]:
     options = [translated_options(f, app, lang) for f in ("regions", "actors", "sectors", "metric", "layers", "selected")]
     # plotly.js formats axis dates and numbers with the locale served from assets/.
     configs = ({**GRAPH_CONFIG, "locale": lang}, {**GRAPH_CONFIG, "scrollZoom": False, "locale": lang})
-    return ([t(k, lang) for k in keys], *options, t("data_as_of", lang, date=app.catalog.data_as_of), *configs)
+    placeholders = (t("any", lang),) * 4 + (t("search_placeholder", lang),)
+    return ([t(k, lang) for k in keys], *options, t("data_as_of", lang, date=app.catalog.data_as_of), *configs, *placeholders)
 
 
 @callback(

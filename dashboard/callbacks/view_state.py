@@ -13,6 +13,7 @@ from typing import Any
 from dash import ALL, Input, Output, State, callback, ctx, no_update
 
 from dashboard import ids
+from dashboard.briefing import scene_query
 from dashboard.view import app_data
 from layers.i18n import t
 from layers.view_state import default_state, parse_query, state_from_values, to_query
@@ -37,8 +38,15 @@ def sync_view_state(search: str | None, values: list[Any]) -> tuple[Any, Any, di
     fields = [item["id"]["field"] for item in ctx.inputs_list[1]]
     if ctx.triggered_id in (None, ids.URL):
         state = parse_query(search, app.options)
+        new_search: Any = no_update
+        briefing = app.catalog.briefings.get(state.briefing)
+        if briefing is not None and state.scene:
+            # A briefing link names its scene; the scene file defines the view (language kept).
+            scene_search = scene_query(briefing, state.scene, lang=state.lang)
+            state = parse_query(scene_search, app.options)
+            new_search = scene_search if scene_search != search else no_update
         data = state.as_dict()
-        return no_update, [control_value(data, f) for f in fields], {**data, "ignored": list(state.ignored)}
+        return new_search, [control_value(data, f) for f in fields], {**data, "ignored": list(state.ignored)}
     state = state_from_values(dict(zip(fields, values, strict=True)), app.options)
     query = to_query(state, app.options)
     new_search = query if query != (search or "") else no_update
