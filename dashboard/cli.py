@@ -88,6 +88,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         if state.ignored:
             print(f"warning: ignored parts of {query!r}: {', '.join(state.ignored)}", file=sys.stderr)
         target = out / export_filename(state, fmt) if as_dir else out
+        target.parent.mkdir(parents=True, exist_ok=True)
         try:
             target.write_bytes(render_view(app, state, fmt))
         except ExportError as exc:

@@ -8,29 +8,41 @@ Everything is local: geo traces draw no base map (no topojson fetch) and MathJax
 
 from __future__ import annotations
 
+import io
 import struct
 import threading
+import warnings
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
+from pathlib import Path
 
+import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.view import AppData, compute_view
-from layers.i18n import t
+from dashboard.export_table import table_rows
+from layers.i18n import fmt_eur, t
+from layers.timeline import build_timeline_figure
 from layers.map_figure import LAT_RANGE, LON_RANGE, build_map_figure
 from layers.snapshot import A4_LANDSCAPE_PX, SCALE_300_DPI, SnapshotText, describe_filters, frame_snapshot
 from layers.view_state import ViewState
 
-MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf"}
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "pack": "application/pdf"}
+TABLE_ROWS_PER_PAGE = 14
 MAX_CONCURRENT_RENDERS = 2
 RENDER_TIMEOUT_S = 60.0
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT_RENDERS)
 _pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT_RENDERS, thread_name_prefix="export")
 _server_lock = threading.Lock()
 _server_started = False
+
+
+# plotly passes kaleido options that a persistent kaleido server ignores, warning each call.
+warnings.filterwarnings("ignore", message="The kopts argument is ignored if using a server", category=UserWarning)
 
 
 class ExportError(ValueError):
@@ -46,6 +58,8 @@ def _ensure_renderer() -> None:
         import kaleido  # imported lazily: only exports need a browser
 
         pio.defaults.mathjax = None  # MathJax would come from a CDN; we use no LaTeX
+        # plotly.js fetches base-map topojson for geo subplots; serve it from the app's assets.
+        pio.defaults.topojson = (ASSETS / "topojson").as_uri() + "/"
         kaleido.start_sync_server(silence_warnings=True)
         _server_started = True
 
@@ -101,7 +115,7 @@ def png_with_dpi(png: bytes, dpi: int) -> bytes:
 
 def render_figure(fig: go.Figure, fmt: str, *, width: int, height: int, scale: float = 1.0) -> bytes:
     """Render a figure with the shared browser; bounded concurrency and time."""
-    if fmt not in MEDIA_TYPES:
+    if fmt not in ("png", "svg", "pdf"):
         raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(MEDIA_TYPES)}")
     if not (200 <= width <= 4000 and 200 <= height <= 4000 and 0.5 <= scale <= 4):
         raise ExportError("size out of range: width and height 200-4000 px, scale 0.5-4")
@@ -118,9 +132,67 @@ def render_figure(fig: go.Figure, fmt: str, *, width: int, height: int, scale: f
         _slots.release()
 
 
-def render_view(app: AppData, state: ViewState, fmt: str, *, now: datetime | None = None) -> bytes:
-    """A print-ready snapshot of ``state``: PNG at 300 dpi A4-landscape width, or SVG/PDF (vector)."""
+def _page(fig: go.Figure, title: str, subtitle: str) -> go.Figure:
+    fig = go.Figure(fig)
+    fig.update_layout(
+        title={"text": f"<b>{title}</b><br><span style='font-size:14px'>{subtitle}</span>", "x": 0.01, "y": 0.97,
+               "font": {"size": 20}},
+        margin={"t": 80, "l": 30, "r": 30, "b": 40}, height=None, width=None,
+    )
+    return fig
+
+
+def _table_pages(app: AppData, state: ViewState) -> list[go.Figure]:
+    view = compute_view(app, state)
+    rows, columns = table_rows(app.tables, view.active, state.lang, view.at)
+    keep = ["acronym", "name", "actor", "start", "end", "budget_eur", "budget_basis", "source_ids"]
+    headers = {k: h for k, h in columns}
+    pages = []
+    for i in range(0, max(len(rows), 1), TABLE_ROWS_PER_PAGE):
+        chunk = rows[i:i + TABLE_ROWS_PER_PAGE]
+        cells = [[fmt_eur(r[k], state.lang) if k == "budget_eur" else str(r[k]) for r in chunk] for k in keep]
+        fig = go.Figure(go.Table(
+            columnwidth=[70, 230, 120, 80, 80, 80, 80, 200],
+            header={"values": [f"<b>{headers[k]}</b>" for k in keep], "fill_color": "#0b4f8a",
+                    "font": {"color": "#ffffff", "size": 11}, "align": "left"},
+            cells={"values": cells, "align": "left", "font": {"size": 10}, "height": 34},
+        ))
+        pages.append(_page(fig, t("table_heading", state.lang), describe_filters(state, app.map_base.region_names)))
+    return pages
+
+
+def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = None) -> bytes:
+    """One PDF: the map snapshot, the mandate timeline, and the engagements with sources."""
+    from pypdf import PdfReader, PdfWriter  # imported lazily: only the pack needs it
+
     now = now or datetime.now(UTC)
+    width, height = A4_LANDSCAPE_PX
+    view = compute_view(app, state)
+    timeline = build_timeline_figure(
+        view.active, app.tables["mandates"], app.tables["events"], lang=state.lang, cursor=view.at,
+        until=max(view.at, pd.Timestamp(app.today)), selected=state.selected,
+    )
+    figures = [
+        snapshot_figure(app, state, now=now),
+        _page(timeline, t("timeline_heading", state.lang), describe_filters(state, app.map_base.region_names)),
+        *_table_pages(app, state),
+    ]
+    writer = PdfWriter()
+    for fig in figures:
+        pdf = render_figure(fig, "pdf", width=width, height=height)
+        for page in PdfReader(io.BytesIO(pdf)).pages:
+            writer.add_page(page)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def render_view(app: AppData, state: ViewState, fmt: str, *, now: datetime | None = None) -> bytes:
+    """A print-ready snapshot of ``state``: PNG at 300 dpi A4-landscape width, SVG/PDF
+    (vector), or ``pack``: the multi-page brief pack PDF."""
+    now = now or datetime.now(UTC)
+    if fmt == "pack":
+        return render_brief_pack(app, state, now=now)
     fig = snapshot_figure(app, state, now=now)
     width, height = A4_LANDSCAPE_PX
     if fmt == "png":
@@ -130,8 +202,8 @@ def render_view(app: AppData, state: ViewState, fmt: str, *, now: datetime | Non
 
 def export_filename(state: ViewState, fmt: str) -> str:
     """A safe, descriptive file name (no user text reaches the file system unfiltered)."""
-    parts = ["sahel", str(state.year), state.metric, *state.regions[:3]]
+    parts = ["sahel", "pack" if fmt == "pack" else "", str(state.year), state.metric, *state.regions[:3]]
     if state.selected:
         parts.append(state.selected)
     name = "-".join(p for p in parts if p).lower()
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)[:80] + f".{fmt}"
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)[:80] + (".pdf" if fmt == "pack" else f".{fmt}")

@@ -34,7 +34,7 @@ DATA_WARNING = "data-warning"
 PAGE_TITLE = "page-title"
 YEAR_LABEL = "year-label"
 EXPORT_PREFIX = "export-"  # + format: one download link per export format
-EXPORT_FORMATS = ("png", "svg", "pdf", "csv", "xlsx")
+EXPORT_FORMATS = ("png", "svg", "pdf", "pack", "csv", "xlsx")
 
 
 def export_link(fmt: str) -> str:

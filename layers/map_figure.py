@@ -50,7 +50,7 @@ TRACE = {"context": 0, "regions": 1, "context_labels": 2, "region_labels": 3, "s
 LON_RANGE = (-18.5, 13.0)
 LAT_RANGE = (8.0, 26.0)
 DEFAULT_PLOT_PX = 1000  # map width at the default layout, for label collision estimates
-FONT = "Source Sans 3, Segoe UI, Helvetica, Arial, sans-serif"
+FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
 # A white halo keeps dark labels readable over the darkest classes and over borders.
 HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
 

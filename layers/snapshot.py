@@ -8,6 +8,7 @@ at), source attribution, the boundary disclaimer and "data as of · generated" s
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
@@ -51,6 +52,11 @@ def describe_filters(state: ViewState, region_names: dict[str, dict[str, str]]) 
     return " · ".join(parts)
 
 
+def wrap(text: str, width: int = 190) -> list[str]:
+    """Break footer text into lines (plotly annotations do not wrap by themselves)."""
+    return textwrap.wrap(text, width=width, break_long_words=False) or [""]
+
+
 def scale_bar_km(lon_span: float, lat: float) -> int:
     """A round bar length (km) near a fifth of the map's width at latitude ``lat``."""
     width_km = lon_span * EARTH_KM_PER_DEG * math.cos(math.radians(lat))
@@ -77,11 +83,13 @@ def frame_snapshot(map_fig: go.Figure, text: SnapshotText, *, lon_range: tuple[f
     fig.update_layout(
         title={"text": f"<b>{text.title}</b><br><span style='font-size:15px'>{text.subtitle}</span>",
                "x": 0.01, "xanchor": "left", "y": 0.975, "yanchor": "top", "font": {"size": 22}},
-        margin={"l": 20, "r": 20, "t": 90, "b": 78},
+        margin={"l": 20, "r": 20, "t": 90, "b": 92},
     )
-    fig.add_annotation(text="<b>N</b><br>▲", x=0.985, y=0.06, xref="paper", yref="paper", showarrow=False,
-                       font={"size": 16}, align="center")
-    footer = f"{text.sources}<br>{text.disclaimer}<br>{text.stamp}"
+    # North arrow: an arrow annotation pointing up, labelled N (no special glyph needed).
+    fig.add_annotation(x=0.975, y=0.2, ax=0, ay=40, xref="paper", yref="paper", text="<b>N</b>", showarrow=True,
+                       arrowhead=2, arrowsize=1.4, arrowwidth=2.5, arrowcolor="#1a1a1a", yanchor="bottom",
+                       font={"size": 16})
+    footer = "<br>".join([*wrap(text.sources), *wrap(text.disclaimer), text.stamp])
     fig.add_annotation(text=footer, x=0.0, y=-0.015, xref="paper", yref="paper", xanchor="left", yanchor="top",
                        showarrow=False, align="left", font={"size": 10, "color": "#333333"})
     return fig

@@ -147,7 +147,7 @@ def build_timeline_figure(
         showlegend=not big,
         legend={"font": {"size": fs(12)}, "title": {"text": t("end_unknown_legend", lang)}},
         plot_bgcolor="#ffffff", paper_bgcolor="#ffffff",
-        font={"family": "Source Sans 3, Segoe UI, Helvetica, Arial, sans-serif", "size": fs(13), "color": "#1a1a1a"},
+        font={"family": '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif', "size": fs(13), "color": "#1a1a1a"},
         hoverlabel={"font": {"size": fs(14)}},
         uirevision="timeline",
         clickmode="event",
