@@ -9,6 +9,7 @@ from dash import Dash
 
 from dashboard.layout import serve_layout
 from dashboard.routes import register_routes
+from dashboard.security import install_security_headers
 from dashboard.view import EXTENSION_KEY, AppData, build_app_data
 from sahel_data.load import DEFAULT_DATA_DIR, load_catalog
 
@@ -16,7 +17,10 @@ ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
 def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, today: date | None = None) -> Dash:
-    """A ready-to-serve app; raises ``DataError`` if the data is invalid (unless lenient)."""
+    """A ready-to-serve app; raises ``DataError`` if the data is invalid (unless lenient).
+
+    Create one app per process: Dash hands the ``@callback`` registry to the first app made.
+    """
     import dashboard.callbacks  # noqa: F401  (registers the @callback functions)
 
     catalog = load_catalog(data_dir, lenient=lenient)
@@ -32,4 +36,5 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
     app.server.extensions[EXTENSION_KEY] = data
     app.layout = lambda: serve_layout(data)
     register_routes(app)
+    install_security_headers(app)
     return app

@@ -1,4 +1,4 @@
-"""The ``sahel-dashboard`` command line: ``run``, ``validate`` and ``export``."""
+"""The ``sahel-dashboard`` command line: ``run``, ``serve``, ``validate`` and ``export``."""
 
 from __future__ import annotations
 
@@ -33,6 +33,18 @@ def _cmd_run(args: argparse.Namespace) -> int:
         return 1
     print(f"Sahel dashboard on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
     app.run(host=args.host, port=args.port, debug=args.debug)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from dashboard.serve import ServeError, serve
+    from sahel_data.problems import DataError
+
+    try:
+        serve(Path(args.data_dir), host=args.host, port=args.port, workers=args.workers)
+    except (ServeError, DataError) as exc:
+        print(f"Refusing to start: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -114,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check data tables and layers; exit 1 on any problem")
     val.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR))
     val.set_defaults(func=_cmd_validate)
+
+    srv = sub.add_parser("serve", help="production server (gunicorn, N workers, no debug)")
+    srv.add_argument("--host", default="127.0.0.1", help="address to bind (default loopback only)")
+    srv.add_argument("--port", type=int, default=8050)
+    srv.add_argument("--workers", type=int, default=2)
+    srv.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    srv.set_defaults(func=_cmd_serve)
 
     exp = sub.add_parser("export", help="render views to print-ready PNG (300 dpi), SVG or PDF")
     exp.add_argument("--view", action="append", default=[], help="URL query, full URL or scene .json (repeatable)")
