@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8050
 
-.PHONY: run test setup setup-test browser validate lint geo sites clean
+.PHONY: run test setup setup-test browser validate lint geo sites bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ run: setup
 
 test: setup-test browser
 	$(BIN)/python -m pytest
+
+# Benchmarks (minutes): writes benchmarks/results.json and BENCHMARKS.md.
+bench: setup browser
+	$(BIN)/sahel-dashboard bench
 
 validate: setup
 	$(BIN)/sahel-dashboard validate

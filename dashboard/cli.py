@@ -48,6 +48,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from benchmarks.run import main as bench_main
+
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    return bench_main([int(s) for s in args.scales.split(",")], args.repeat, out)
+
+
 def _expand_views(views: list[str], years: str | None) -> list[str]:
     """Each view query, once per requested year when ``--years`` is given (e.g. 2013-2016,2019)."""
     from urllib.parse import parse_qsl, urlencode
@@ -133,6 +141,12 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--workers", type=int, default=2)
     srv.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
     srv.set_defaults(func=_cmd_serve)
+
+    bench = sub.add_parser("bench", help="measure start-up, payloads, interactions and exports at several scales")
+    bench.add_argument("--scales", default="1,10,100,1000", help="data scale factors (1 = shipped data)")
+    bench.add_argument("--repeat", type=int, default=20)
+    bench.add_argument("--output-dir", default="benchmarks")
+    bench.set_defaults(func=_cmd_bench)
 
     exp = sub.add_parser("export", help="render views to print-ready PNG (300 dpi), SVG or PDF")
     exp.add_argument("--view", action="append", default=[], help="URL query, full URL or scene .json (repeatable)")

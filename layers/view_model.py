@@ -17,8 +17,10 @@ The rules here are the ones ``data/README.md`` documents for users:
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -39,6 +41,30 @@ class Budget:
     source_ids: tuple[str, ...] = ()
 
 
+# Per-frame lookups built once: the frames are read-only after loading, and grouping them per
+# call made every interaction pay pandas' boolean-indexing cost for each engagement.
+# DataFrames are unhashable, so entries are keyed by id() and dropped when the frame dies.
+_GROUPED: dict[int, dict[str, list[dict[str, Any]]]] = {}
+_DRAWN: dict[int, dict[str, str]] = {}
+
+
+def _remember(cache: dict[int, Any], frame: pd.DataFrame, value: Any) -> Any:
+    cache[id(frame)] = value
+    weakref.finalize(frame, cache.pop, id(frame), None)
+    return value
+
+
+def records_by_engagement(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Rows of ``frame`` as dicts grouped by ``engagement_id`` (cached per frame object)."""
+    grouped = _GROUPED.get(id(frame))
+    if grouped is None:
+        grouped = {}
+        for record in frame.to_dict("records"):
+            grouped.setdefault(record["engagement_id"], []).append(record)
+        _remember(_GROUPED, frame, grouped)
+    return grouped
+
+
 def as_of_date(year: int, today: date) -> pd.Timestamp:
     """The date a year's view stands for: its last day, or today for the current year."""
     return min(pd.Timestamp(year, 12, 31), pd.Timestamp(today))
@@ -46,8 +72,11 @@ def as_of_date(year: int, today: date) -> pd.Timestamp:
 
 def drawn_region_codes(regions: pd.DataFrame) -> dict[str, str]:
     """Map every Mali area code (drawn or not) to the code of the polygon that shows it."""
-    mali = regions[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne("")]
-    return dict(zip(mali["region_code"], mali["drawn_as"], strict=True))
+    drawn = _DRAWN.get(id(regions))
+    if drawn is None:
+        mali = regions[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne("")]
+        drawn = _remember(_DRAWN, regions, dict(zip(mali["region_code"], mali["drawn_as"], strict=True)))
+    return drawn
 
 
 def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[str, int] | None = None) -> Options:
@@ -101,21 +130,23 @@ def is_active_in(start: pd.Timestamp, end: pd.Timestamp, status: str, year: int)
     return start <= y1 and end >= y0
 
 
-def mandate_in_force(mandates: pd.DataFrame, engagement_id: str, at: pd.Timestamp, *, need: str = "") -> pd.Series | None:
-    """The latest-starting mandate of an engagement in force at ``at``.
+def _filled(value: Any) -> bool:
+    if isinstance(value, tuple):
+        return bool(value)
+    return value is not None and not pd.isna(value)
+
+
+def mandate_in_force(mandates: pd.DataFrame, engagement_id: str, at: pd.Timestamp, *, need: str = "") -> dict[str, Any] | None:
+    """The latest-starting mandate of an engagement in force at ``at`` (a row as a dict).
 
     ``need`` names a column that must be filled (``area_regions`` for footprints,
     ``budget_eur`` for budgets), so an amendment without an area does not blank the map.
     """
-    rows = mandates[mandates["engagement_id"] == engagement_id]
-    rows = rows[(rows["start_date"] <= at) & (rows["end_date"].isna() | (rows["end_date"] >= at))]
-    if need == "area_regions":
-        rows = rows[rows["area_regions"].map(len) > 0]
-    elif need:
-        rows = rows[rows[need].notna()]
-    if rows.empty:
-        return None
-    return rows.sort_values("start_date").iloc[-1]
+    rows = [
+        m for m in records_by_engagement(mandates).get(engagement_id, [])
+        if m["start_date"] <= at and (pd.isna(m["end_date"]) or m["end_date"] >= at) and (not need or _filled(m[need]))
+    ]
+    return max(rows, key=lambda m: m["start_date"]) if rows else None
 
 
 def engagement_area(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.Timestamp) -> frozenset[str]:
@@ -140,16 +171,14 @@ def engagement_budget(tables: dict[str, pd.DataFrame], engagement_id: str, at: p
     mandate = mandate_in_force(tables["mandates"], engagement_id, at, need="budget_eur")
     if mandate is not None:
         return Budget(float(mandate["budget_eur"]), mandate["budget_basis"] or "unknown", mandate["source_ids"])
-    funding = tables["funding"]
-    rows = funding[(funding["engagement_id"] == engagement_id) & ~funding["is_component"] & funding["amount_eur"].notna()]
-    if rows.empty:
-        return Budget(None, "unknown")
+    rows = [f for f in records_by_engagement(tables["funding"]).get(engagement_id, [])
+            if not f["is_component"] and _filled(f["amount_eur"])]
     # One basis per engagement: prefer period totals; never add annual or pledges to them.
     for basis in ("period_total", "annual", "pledge", "unknown"):
-        part = rows[rows["basis"] == basis]
-        if not part.empty:
-            sources = tuple(dict.fromkeys(s for ids in part["source_ids"] for s in ids))
-            return Budget(float(part["amount_eur"].sum()), basis, sources)
+        part = [f for f in rows if f["basis"] == basis]
+        if part:
+            sources = tuple(dict.fromkeys(s for f in part for s in f["source_ids"]))
+            return Budget(float(sum(f["amount_eur"] for f in part)), basis, sources)
     return Budget(None, "unknown")
 
 
@@ -289,10 +318,10 @@ class KeyFigures:
     idp_sources: tuple[str, ...]
 
 
-def latest_indicator(indicators: pd.DataFrame, engagement_id: str, indicator: str, at: pd.Timestamp) -> pd.Series | None:
+def latest_indicator(indicators: pd.DataFrame, engagement_id: str, indicator: str, at: pd.Timestamp) -> dict[str, Any] | None:
     """The latest value of an indicator for an engagement dated on or before ``at``."""
-    rows = indicators[(indicators["engagement_id"] == engagement_id) & (indicators["indicator"] == indicator) & (indicators["date"] <= at)]
-    return None if rows.empty else rows.sort_values("date").iloc[-1]
+    rows = [i for i in records_by_engagement(indicators).get(engagement_id, []) if i["indicator"] == indicator and i["date"] <= at]
+    return max(rows, key=lambda i: i["date"]) if rows else None
 
 
 def key_figures(tables: dict[str, pd.DataFrame], active: pd.DataFrame, state: ViewState, at: pd.Timestamp) -> KeyFigures:
