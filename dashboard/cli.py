@@ -64,8 +64,11 @@ def _expand_views(views: list[str], years: str | None) -> list[str]:
         return views
     wanted: list[int] = []
     for part in years.split(","):
-        lo, _, hi = part.partition("-")
-        wanted += list(range(int(lo), int(hi or lo) + 1))
+        lo, _, hi = part.strip().partition("-")
+        first, last = int(lo), int(hi or lo)
+        if not (1900 <= first <= last <= 2100):
+            raise ValueError(f"bad year range {part!r}: expected YYYY or YYYY-YYYY, first <= last")
+        wanted += list(range(first, last + 1))
     out = []
     for view in views:
         pairs = [(k, v) for k, v in parse_qsl(view.lstrip("?"), keep_blank_values=True) if k != "year"]
@@ -97,17 +100,33 @@ def _cmd_export(args: argparse.Namespace) -> int:
         print(f"Refusing to export: the data in {args.data_dir} is invalid.\n{exc}", file=sys.stderr)
         return 1
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    views = _expand_views([_read_view(v) for v in args.view], args.years)
+    unknown = [f for f in formats if f not in ("png", "svg", "pdf", "pack")]
+    if unknown or not formats:
+        print(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected png, svg, pdf or pack", file=sys.stderr)
+        return 2
+    try:
+        views = _expand_views([_read_view(v) for v in args.view], args.years)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     jobs = [(v, f) for v in views for f in formats]
     out = Path(args.output)
     as_dir = len(jobs) > 1 or out.is_dir()
     if as_dir:
         out.mkdir(parents=True, exist_ok=True)
+    used: set[Path] = set()
     for query, fmt in jobs:
         state = parse_query(query, app.options)
         if state.ignored:
-            print(f"warning: ignored parts of {query!r}: {', '.join(state.ignored)}", file=sys.stderr)
+            # A report figure must show what was asked for: refuse rather than guess.
+            print(f"refusing {query!r}: not understood: {', '.join(state.ignored)}", file=sys.stderr)
+            return 2
         target = out / export_filename(state, fmt) if as_dir else out
+        stem, n = target.stem, 2
+        while target in used:  # two views that differ only in what the name leaves out
+            target = target.with_name(f"{stem}-{n}{target.suffix}")
+            n += 1
+        used.add(target)
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             target.write_bytes(render_view(app, state, fmt))

@@ -8,6 +8,7 @@ Everything is local: geo traces draw no base map (no topojson fetch) and MathJax
 
 from __future__ import annotations
 
+import html
 import io
 import struct
 import threading
@@ -157,7 +158,7 @@ def _table_pages(app: AppData, state: ViewState) -> list[go.Figure]:
                     "font": {"color": "#ffffff", "size": 11}, "align": "left"},
             cells={"values": cells, "align": "left", "font": {"size": 10}, "height": 34},
         ))
-        pages.append(_page(fig, t("table_heading", state.lang), describe_filters(state, app.map_base.region_names)))
+        pages.append(_page(fig, t("table_heading", state.lang), html.escape(describe_filters(state, app.map_base.region_names), quote=False)))
     return pages
 
 
@@ -174,7 +175,7 @@ def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = 
     )
     figures = [
         snapshot_figure(app, state, now=now),
-        _page(timeline, t("timeline_heading", state.lang), describe_filters(state, app.map_base.region_names)),
+        _page(timeline, t("timeline_heading", state.lang), html.escape(describe_filters(state, app.map_base.region_names), quote=False)),
         *_table_pages(app, state),
     ]
     writer = PdfWriter()

@@ -45,9 +45,10 @@ def _figure(title_key: str, value: str, note: str, sources: html.Ul, lang: str) 
 def key_figures_strip(tables: dict[str, pd.DataFrame], figures: vm.KeyFigures, state: ViewState, unattributed: tuple[float, float]) -> list[html.Div]:
     """The four key figures of the view, each with its basis and its sources."""
     lang = state.lang
-    budget_note = t("kf_budget_note", lang, n=figures.budget_known, u=figures.budget_unknown)
-    if state.metric == "budget":
-        budget_note += " · " + t("not_attributed", lang, national=fmt_eur(unattributed[0], lang), multi=fmt_eur(unattributed[1], lang))
+    # Always say how much of the total is national or multi-country money: with a region
+    # filter, the total still includes engagements that cover the region among others.
+    budget_note = t("kf_budget_note", lang, n=figures.budget_known, u=figures.budget_unknown) + " · " + t(
+        "of_which", lang, national=fmt_eur(unattributed[0], lang), multi=fmt_eur(unattributed[1], lang))
     return [
         _figure("kf_active", fmt_int(figures.active, lang), f"{t('in_year', lang)} {state.year}",
                 source_list(tables, ()), lang),
@@ -137,7 +138,11 @@ def detail_panel(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str)
               _sourced(tables, i)] for _, i in indicators.iterrows()],
         )]
     disputes = tables["disputes"]
-    disputes = disputes[disputes["row_id"].isin({engagement_id, *mandates["mandate_id"]})]
+    related = {
+        "engagements": {engagement_id}, "mandates": set(mandates["mandate_id"]), "funding": set(funding["funding_id"]),
+        "sites": set(sites["site_id"]), "indicators": set(indicators["indicator_id"]),
+    }
+    disputes = disputes[[row_id in related.get(table, set()) for table, row_id in zip(disputes["table_name"], disputes["row_id"], strict=True)]]
     if not disputes.empty:
         out += [html.H4(t("disputes", lang)), _table(
             ["", "", "", t("sources", lang)],

@@ -55,6 +55,9 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            # Threads per worker: a slow export must not block the same worker's callbacks.
+            self.cfg.set("worker_class", "gthread")
+            self.cfg.set("threads", 4)
             self.cfg.set("timeout", timeout)  # exports are bounded at 60 s; a stuck worker is recycled
             self.cfg.set("graceful_timeout", 20)
             self.cfg.set("max_requests", 5000)  # recycle workers now and then: bounds memory growth

@@ -88,7 +88,8 @@ def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
     active = vm.filter_engagements(tables, state, at)
     codes = list(app.map_base.region_names)
     notes: dict[str, str] = {}
-    unattributed = (0.0, 0.0)
+    split = vm.budget_by_region(tables, active, codes, at)
+    unattributed = (split.national, split.multi_country)
     if state.metric == "idp":
         values = vm.idp_by_region(tables, state.year)
         names = tables["regions"].set_index("region_code")
@@ -98,8 +99,7 @@ def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
             if extra:
                 notes[row.region_code] = t("crosswalk_note", state.lang, names=", ".join(extra))
     elif state.metric == "budget":
-        split = vm.budget_by_region(tables, active, codes, at)
-        values, unattributed = split.by_region, (split.national, split.multi_country)
+        values = split.by_region
     else:
         values = vm.engagements_by_region(active, codes)
     selected_area: frozenset[str] = frozenset()

@@ -126,6 +126,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "save_scene": {"en": "This view as a scene (paste into a briefing file)", "fr": "Cette vue comme scène (à coller dans un fichier de présentation)"},
     "end_unknown": {"en": "end unknown", "fr": "fin inconnue"},
     "end_unknown_legend": {"en": "Hatched: end unknown", "fr": "Hachuré : fin inconnue"},
+    "of_which": {"en": "of which national {national}, multi-country {multi}",
+                 "fr": "dont national {national}, multi-pays {multi}"},
     "unmapped": {"en": "not on the map (no coordinates)", "fr": "absent de la carte (sans coordonnées)"},
 }
 

@@ -122,12 +122,15 @@ def build_map_figure(
     selected_sites: frozenset[str] = frozenset(),
     as_of_text: str = "",
     notes: dict[str, str] | None = None,
+    with_geometry: bool = True,
 ) -> go.Figure:
     """Build the whole map figure for a view.
 
     ``values`` has columns region_code, value (NaN = no data) and optionally date_text (the
     as-of date of each value). ``footprint`` lists region codes outlined as the selected
     engagement's area. ``sites`` are the mapped sites to show (see ``layers.view_model``).
+    ``with_geometry=False`` leaves the GeoJSON out, for updates of a map already drawn
+    (copying the GeoJSON into a figure is most of the build time).
     """
     lang, metric = state.lang, state.metric
     as_of_text = as_of_text or str(state.year)  # the legend always states its date
@@ -152,7 +155,7 @@ def build_map_figure(
 
     # 0: Sahel context (neighbours; G5 Sahel members a shade darker).
     fig.add_trace(go.Choropleth(
-        geojson=base.countries_geojson, featureidkey="properties.iso3",
+        geojson=base.countries_geojson if with_geometry else None, featureidkey="properties.iso3",
         locations=[c[0] for c in base.countries], z=[1 if c[3] else 0 for c in base.countries],
         colorscale=[[0, "#f4f4f1"], [1, "#e6e4dc"]], zmin=0, zmax=1, showscale=False,
         marker={"line": {"color": "#8c8c8c", "width": 0.8}},
@@ -162,7 +165,7 @@ def build_map_figure(
     # 1: regions choropleth; the footprint is a thick dark outline, so it reads without colour.
     labels = scheme.labels(lang)
     fig.add_trace(go.Choropleth(
-        geojson=base.regions_geojson, featureidkey="properties.region_code",
+        geojson=base.regions_geojson if with_geometry else None, featureidkey="properties.region_code",
         locations=codes, z=classes, customdata=codes,
         colorscale=discrete_colorscale(), zmin=COLOR_RANGE[0], zmax=COLOR_RANGE[1],
         marker={"line": {

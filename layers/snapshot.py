@@ -7,6 +7,7 @@ at), source attribution, the boundary disclaimer and "data as of · generated" s
 
 from __future__ import annotations
 
+import html
 import math
 import textwrap
 from dataclasses import dataclass
@@ -70,6 +71,8 @@ def scale_bar_km(lon_span: float, lat: float) -> int:
 def frame_snapshot(map_fig: go.Figure, text: SnapshotText, *, lon_range: tuple[float, float], lat_range: tuple[float, float]) -> go.Figure:
     """Return a copy of ``map_fig`` with title, scale bar, north arrow and footer."""
     fig = go.Figure(map_fig)
+    # Plotly titles accept markup: text that came from a user (search, names) must stay text.
+    text = SnapshotText(*(html.escape(part, quote=False) for part in (text.title, text.subtitle, text.sources, text.disclaimer, text.stamp)))
     lat_bar = lat_range[0] + 1.2
     km = scale_bar_km(lon_range[1] - lon_range[0], lat_bar)
     deg = km / (EARTH_KM_PER_DEG * math.cos(math.radians(lat_bar)))

@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from layers.i18n import fmt_date, label, t
+from layers.view_model import records_by_engagement
 
 ACTOR_COLOURS = {
     "eu_csdp": "#0072B2",
@@ -58,11 +59,12 @@ def timeline_segments(engagements: pd.DataFrame, mandates: pd.DataFrame, until: 
     Open-ended periods run to ``until`` (today); undated engagements get no segment.
     """
     rows = []
+    by_engagement = records_by_engagement(mandates)
     for eng in engagements.itertuples():
-        own = mandates[(mandates["engagement_id"] == eng.engagement_id) & mandates["end_date"].notna()]
-        if not own.empty:
-            for m in own.sort_values("start_date").itertuples():
-                rows.append((eng.engagement_id, m.start_date, m.end_date, short_basis(m.legal_basis), m.legal_basis, m.number, False))
+        own = sorted((m for m in by_engagement.get(eng.engagement_id, []) if pd.notna(m["end_date"])), key=lambda m: m["start_date"])
+        if own:
+            for m in own:
+                rows.append((eng.engagement_id, m["start_date"], m["end_date"], short_basis(m["legal_basis"]), m["legal_basis"], m["number"], False))
         elif pd.notna(eng.start_date):
             open_end = pd.isna(eng.end_date)
             end = until if open_end else eng.end_date

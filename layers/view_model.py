@@ -143,16 +143,38 @@ def mandate_in_force(mandates: pd.DataFrame, engagement_id: str, at: pd.Timestam
     ``budget_eur`` for budgets), so an amendment without an area does not blank the map.
     """
     rows = [
-        m for m in records_by_engagement(mandates).get(engagement_id, [])
-        if m["start_date"] <= at and (pd.isna(m["end_date"]) or m["end_date"] >= at) and (not need or _filled(m[need]))
+        m for m in _with_effective_end(mandates, engagement_id)
+        if m["start_date"] <= at and (pd.isna(m["effective_end"]) or m["effective_end"] >= at) and (not need or _filled(m[need]))
     ]
     return max(rows, key=lambda m: m["start_date"]) if rows else None
+
+
+def _with_effective_end(mandates: pd.DataFrame, engagement_id: str) -> list[dict[str, Any]]:
+    """Mandate rows with ``effective_end``: an amendment or decision with no end date stays
+    in force only until the engagement's next mandate row starts (never for ever)."""
+    rows = sorted(records_by_engagement(mandates).get(engagement_id, []), key=lambda m: m["start_date"])
+    out = []
+    for i, m in enumerate(rows):
+        end = m["end_date"]
+        if pd.isna(end):
+            later = [r["start_date"] for r in rows[i + 1:] if r["start_date"] > m["start_date"]]
+            end = min(later) - pd.Timedelta(days=1) if later else pd.NaT
+        out.append({**m, "effective_end": end})
+    return out
+
+
+def within_engagement(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.Timestamp) -> pd.Timestamp:
+    """``at``, or the engagement's end if it ended earlier: a mission that ended in May is
+    described by its last mandate in that year's view, not by nothing."""
+    end = tables["engagements"].at[engagement_id, "end_date"] if engagement_id in tables["engagements"].index else pd.NaT
+    return min(at, end) if pd.notna(end) else at
 
 
 def engagement_area(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.Timestamp) -> frozenset[str]:
     """Drawn Mali region codes covered by an engagement at ``at`` (see module rules)."""
     drawn = drawn_region_codes(tables["regions"])
     all_mali = frozenset(drawn.values())
+    at = within_engagement(tables, engagement_id, at)
     mandate = mandate_in_force(tables["mandates"], engagement_id, at, need="area_regions")
     if mandate is not None:
         codes: tuple[str, ...] = mandate["area_regions"]
@@ -168,6 +190,7 @@ def engagement_area(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.
 
 def engagement_budget(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.Timestamp) -> Budget:
     """An engagement's budget at ``at``: the mandate in force if it states one, else its funding."""
+    at = within_engagement(tables, engagement_id, at)
     mandate = mandate_in_force(tables["mandates"], engagement_id, at, need="budget_eur")
     if mandate is not None:
         return Budget(float(mandate["budget_eur"]), mandate["budget_basis"] or "unknown", mandate["source_ids"])
@@ -238,13 +261,15 @@ def idp_by_region(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     idp = idp.assign(polygon=idp["area_code"].map(drawn))
     out = []
     for polygon, rows in idp.groupby("polygon"):
-        latest = rows["date"].max()
-        rows = rows[rows["date"] == latest]
+        # The latest count of each area drawn in this polygon, then their sum: a newer count
+        # for one sub-area (e.g. Bandiagara) must not hide the region's own count.
+        rows = rows.sort_values("date").groupby("area_code").tail(1)
+        dates = sorted(set(rows["date_text"]))
         out.append({
             "region_code": polygon,
             "value": float(rows["count"].sum()),
-            "date": latest,
-            "date_text": rows["date_text"].iloc[0],
+            "date": rows["date"].max(),
+            "date_text": " / ".join(dates),
             "members": tuple(sorted(rows["area_code"])),
             "source_ids": tuple(dict.fromkeys(s for ids in rows["source_ids"] for s in ids)),
         })

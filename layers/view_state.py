@@ -109,13 +109,7 @@ def state_from_values(values: dict[str, Any], options: Options) -> ViewState:
     """Build a valid state from untrusted values (controls, stores or a parsed query)."""
     base = default_state(options)
     ignored: list[str] = []
-    allowed: dict[str, frozenset[str] | tuple[str, ...]] = {
-        "regions": options.regions,
-        "donors": options.donors,
-        "actors": options.actors,
-        "sectors": options.sectors,
-        "layers": LAYERS,
-    }
+    allowed = _allowed_lists(options)
     out: dict[str, Any] = {}
     for name in LIST_FIELDS:
         if name in values and values[name] is not None:
@@ -171,12 +165,25 @@ def parse_query(query: str | None, options: Options) -> ViewState:
         parsed = parse_qs(text, keep_blank_values=True, max_num_fields=40)
     except ValueError:
         return replace(default_state(options), ignored=("query",))
+    allowed = _allowed_lists(options)
     values: dict[str, Any] = {}
     for name, param in _PARAM.items():
         if param in parsed:
-            raw = parsed[param][-1]
-            values[name] = raw if name not in LIST_FIELDS else [v for v in raw.split(",") if v]
+            if name in LIST_FIELDS:
+                # Repeated parameters (donor=a&donor=b); a value that is not an option as a
+                # whole may be a hand-written comma list (region=ML-5,ML-7).
+                items: list[str] = []
+                for raw in parsed[param]:
+                    items += [raw] if raw in allowed[name] else [v for v in raw.split(",") if v]
+                values[name] = items
+            else:
+                values[name] = parsed[param][-1]
     return state_from_values(values, options)
+
+
+def _allowed_lists(options: Options) -> dict[str, frozenset[str] | tuple[str, ...]]:
+    return {"regions": options.regions, "donors": options.donors, "actors": options.actors,
+            "sectors": options.sectors, "layers": LAYERS}
 
 
 def to_query(state: ViewState, options: Options) -> str:
@@ -187,5 +194,13 @@ def to_query(state: ViewState, options: Options) -> str:
         value = getattr(state, name)
         if value == getattr(base, name):
             continue
-        pairs.append((param, ",".join(value) if isinstance(value, tuple) else str(value)))
+        if isinstance(value, tuple):
+            # Commas join short codes for readability; a value containing a comma (some donor
+            # names do) goes as its own repeated parameter so it survives the round trip.
+            if any("," in v for v in value):
+                pairs += [(param, v) for v in value]
+            else:
+                pairs.append((param, ",".join(value)))
+        else:
+            pairs.append((param, str(value)))
     return "?" + urlencode(pairs, safe=",") if pairs else ""

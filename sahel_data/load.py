@@ -60,7 +60,8 @@ class Catalog:
 def _typed_frame(raw: RawTable, keep: list[int]) -> pd.DataFrame:
     """Turn kept raw rows into a typed frame; ``_row`` keeps each row's file line number."""
     table = raw.table
-    records = [dict(row, _row=line) for line, row in raw.rows if line in keep]
+    kept = set(keep)
+    records = [dict(row, _row=line) for line, row in raw.rows if line in kept]
     frame = pd.DataFrame.from_records(records, columns=[c.name for c in table.columns] + ["_row"])
     for col in table.columns:
         series = frame[col.name].fillna("").astype(str)
@@ -172,9 +173,13 @@ def _check_references(raws: dict[str, RawTable]) -> dict[tuple[str, int], list[P
 
 def _check_preferred_idps(raw: RawTable) -> dict[int, list[Problem]]:
     """Exactly one preferred count per (date, area): duplicates are kept, never summed."""
-    groups: dict[tuple[str, str], list[tuple[int, bool]]] = {}
+    groups: dict[tuple[object, str], list[tuple[int, bool]]] = {}
     for line, row in raw.rows:
-        groups.setdefault((row["date"], row["area_code"]), []).append((line, row["preferred"] == "true"))
+        try:
+            when: object = parse_date(row["date"])  # "2019-12" and "2019-12-01" are the same day
+        except ValueError:
+            when = row["date"]  # reported by the cell check
+        groups.setdefault((when, row["area_code"]), []).append((line, row["preferred"] == "true"))
     bad: dict[int, list[Problem]] = {}
     for (date, area), members in groups.items():
         n = sum(flag for _, flag in members)
@@ -236,8 +241,10 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
         for key, found in _check_references(raws).items():
             row_problems.setdefault(key, []).extend(found)
         if "mali_regions" in layers:
-            problems += _check_drawn_regions(raws["regions"], layers["mali_regions"])
-            fatal += [p for p in problems if p.file == "regions.csv" and p.row == 0]
+            # A crosswalk that points nowhere would misplace figures: never load around it.
+            drawn_problems = _check_drawn_regions(raws["regions"], layers["mali_regions"])
+            problems += drawn_problems
+            fatal += drawn_problems
     problems += [p for found in row_problems.values() for p in found]
 
     if fatal or (problems and not lenient):

@@ -6,7 +6,7 @@ from layers.view_state import LAYERS, Options, ViewState, default_state, parse_q
 OPTIONS = Options(
     years=(2012, 2025),
     regions=frozenset({"ML-1", "ML-5", "ML-BKO"}),
-    donors=frozenset({"EU", "Netherlands", "France"}),
+    donors=frozenset({"EU", "Netherlands", "France", "EU and EUCAP Sahel Mali, with the Government of Mali"}),
     actors=frozenset({"eu_csdp", "un"}),
     sectors=frozenset({"training", "policing"}),
     engagements=frozenset({"EUTM-MALI", "MINUSMA"}),
@@ -62,3 +62,11 @@ def test_hostile_control_values_never_raise(values):
     state = state_from_values(values, OPTIONS)
     assert isinstance(state, ViewState)
     assert len(state.regions) <= 50 and len(state.search) <= 80
+
+
+def test_donor_names_with_commas_survive_the_url():
+    donor = "EU and EUCAP Sahel Mali, with the Government of Mali"
+    state = ViewState(year=2024, donors=("EU", donor))
+    query = to_query(state, OPTIONS)
+    assert parse_query(query, OPTIONS) == state
+    assert parse_query(query, OPTIONS).ignored == ()

@@ -35,8 +35,9 @@ def step_briefing(_start: int, _next: int, _prev: int, goto: Any, _exit: int, _p
     if trigger == ids.BRIEF_EXIT:
         return exit_query(search)
     if trigger == ids.text("present_view"):
-        query = to_query(state, app.options).lstrip("?")
-        return "?" + "&".join(p for p in (query, "mode=brief") if p and not p.startswith("mode="))
+        pairs = [p for p in to_query(state, app.options).lstrip("?").split("&")
+                 if p and not p.startswith(("mode=", "briefing=", "scene="))]
+        return "?" + "&".join([*pairs, "mode=brief"])
     if trigger == ids.BRIEF_START:
         briefing = app.catalog.briefings.get(pick) if isinstance(pick, str) else None
         return scene_query(briefing, 1, lang=state.lang) if briefing else no_update

@@ -35,7 +35,7 @@ def map_figure(store: Any) -> Patch:
     fig = build_map_figure(
         app.map_base, view.region_values, state,
         footprint=view.footprint, sites=view.sites, selected_sites=view.selected_sites,
-        as_of_text=str(state.year), notes=view.region_notes,
+        as_of_text=str(state.year), notes=view.region_notes, with_geometry=False,
     )
     return patch_without_geometry(fig)
 
