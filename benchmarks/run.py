@@ -68,7 +68,7 @@ def cold_start(data_dir: Path, port: int) -> float:
     try:
         while time.perf_counter() - start < 60:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:  # noqa: S310
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
                     if response.status == 200:
                         return time.perf_counter() - start
             except OSError:

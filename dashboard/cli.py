@@ -23,7 +23,6 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from dashboard.app import create_app  # imported here: the app is heavy and validate is not
-
     from sahel_data.problems import DataError
 
     try:

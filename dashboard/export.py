@@ -23,12 +23,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.view import AppData, compute_view
 from dashboard.export_table import table_rows
+from dashboard.view import AppData, compute_view
 from layers.i18n import fmt_eur, t
-from layers.timeline import build_timeline_figure
 from layers.map_figure import LAT_RANGE, LON_RANGE, build_map_figure
 from layers.snapshot import A4_LANDSCAPE_PX, SCALE_300_DPI, SnapshotText, describe_filters, frame_snapshot
+from layers.timeline import build_timeline_figure
 from layers.view_state import ViewState
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -125,12 +125,31 @@ def render_figure(fig: go.Figure, fmt: str, *, width: int, height: int, scale: f
     try:
         _ensure_renderer()
         future = _pool.submit(pio.to_image, fig, format=fmt, width=width, height=height, scale=scale)
-        try:
-            return future.result(timeout=RENDER_TIMEOUT_S)
-        except FutureTimeout as exc:
-            raise ExportError(f"rendering took longer than {RENDER_TIMEOUT_S:.0f} s") from exc
-    finally:
+    except Exception:
         _slots.release()
+        raise
+    # The slot is freed when the render really ends, so a hung render keeps counting
+    # against the bound instead of letting new renders pile onto a stuck browser.
+    future.add_done_callback(lambda _f: _slots.release())
+    try:
+        return future.result(timeout=RENDER_TIMEOUT_S)
+    except FutureTimeout as exc:
+        _restart_renderer()
+        raise ExportError(f"rendering took longer than {RENDER_TIMEOUT_S:.0f} s") from exc
+
+
+def _restart_renderer() -> None:
+    """Stop the shared browser after a hung render; the next export starts a fresh one."""
+    global _server_started  # noqa: PLW0603  (process-wide browser handle, guarded by a lock)
+    with _server_lock:
+        if _server_started:
+            import kaleido
+
+            try:
+                kaleido.stop_sync_server(silence_warnings=True)
+            except Exception:  # noqa: BLE001  (a wedged browser may fail to stop cleanly; start anew anyway)
+                pass
+            _server_started = False
 
 
 def _page(fig: go.Figure, title: str, subtitle: str) -> go.Figure:
@@ -190,7 +209,8 @@ def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = 
 
 def render_view(app: AppData, state: ViewState, fmt: str, *, now: datetime | None = None) -> bytes:
     """A print-ready snapshot of ``state``: PNG at 300 dpi A4-landscape width, SVG/PDF
-    (vector), or ``pack``: the multi-page brief pack PDF."""
+    (vector), or ``pack``: the multi-page brief pack PDF.
+    """
     now = now or datetime.now(UTC)
     if fmt == "pack":
         return render_brief_pack(app, state, now=now)

@@ -50,12 +50,14 @@ def key_figures_strip(tables: dict[str, pd.DataFrame], figures: vm.KeyFigures, s
     budget_note = t("kf_budget_note", lang, n=figures.budget_known, u=figures.budget_unknown) + " · " + t(
         "of_which", lang, national=fmt_eur(unattributed[0], lang), multi=fmt_eur(unattributed[1], lang))
     return [
-        _figure("kf_active", fmt_int(figures.active, lang), f"{t('in_year', lang)} {state.year}",
+        _figure("kf_active", fmt_int(figures.active, lang), f"{t('in_year', lang)} {state.year}"
+                + (" · " + t("funds_not_counted", lang, n=figures.funds) if figures.funds else ""),
                 source_list(tables, ()), lang),
         _figure("kf_budget", fmt_eur(figures.budget_period_total, lang) if figures.budget_known else t("unknown", lang),
                 budget_note, source_list(tables, figures.budget_sources), lang),
         _figure("kf_personnel", fmt_int(figures.personnel, lang) if figures.personnel_known else t("unknown", lang),
-                t("kf_personnel_note", lang, n=figures.personnel_known, m=figures.active),
+                t("kf_personnel_note", lang, n=figures.personnel_known, m=figures.active)
+                + (f" · {t('figures_from', lang, years=figures.personnel_years)}" if figures.personnel_years else ""),
                 source_list(tables, figures.personnel_sources), lang),
         _figure("kf_idp", fmt_int(figures.idps, lang) if figures.idps is not None else t("unknown", lang),
                 t("kf_idp_note", lang, year=state.year) + (f" ({figures.idp_date_text})" if figures.idp_date_text else ""),

@@ -128,6 +128,12 @@ STRINGS: dict[str, dict[str, str]] = {
     "end_unknown_legend": {"en": "Hatched: end unknown", "fr": "Hachuré : fin inconnue"},
     "of_which": {"en": "of which national {national}, multi-country {multi}",
                  "fr": "dont national {national}, multi-pays {multi}"},
+    "funds_not_counted": {"en": "{n} funds or aggregate portfolios listed, not counted",
+                          "fr": "{n} fonds ou portefeuilles agrégés listés, non comptés"},
+    "figures_from": {"en": "figures dated {years}", "fr": "chiffres datés de {years}"},
+    "rows_hidden": {"en": "… and {n} more engagements (see the table)", "fr": "… et {n} autres engagements (voir le tableau)"},
+    "grid_capped": {"en": "The first {n} are shown; the downloads include all.",
+                    "fr": "Les {n} premiers sont affichés ; les téléchargements les contiennent tous."},
     "unmapped": {"en": "not on the map (no coordinates)", "fr": "absent de la carte (sans coordonnées)"},
 }
 

@@ -1,5 +1,6 @@
 """The mandate timeline: one row per engagement, mandate periods as labelled segments,
-key events as markers on their own row, and a cursor at the view's date."""
+key events as markers on their own row, and a cursor at the view's date.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ EVENT_SYMBOLS = {
     "withdrawal": "triangle-left",
 }
 ROW_PX = 30
+MAX_ROWS = 40
 MS_PER_DAY = 86_400_000
 
 
@@ -82,6 +84,7 @@ def build_timeline_figure(
     until: pd.Timestamp,
     selected: str = "",
     big: bool = False,
+    max_rows: int = MAX_ROWS,
 ) -> go.Figure:
     """A Gantt-style figure; bars carry the engagement id in ``customdata`` for clicks.
 
@@ -92,8 +95,16 @@ def build_timeline_figure(
     def fs(size: int) -> int:
         return round(size * k)
 
-    segments = timeline_segments(engagements, mandates, until)
     order = engagements.reset_index(drop=True).sort_values(["start_date", "engagement_id"], na_position="last")
+    hidden = 0
+    if len(order) > max_rows:
+        # A readable chart has a bounded number of rows; the selected one always stays.
+        keep = order.head(max_rows)
+        if selected and selected not in set(keep["engagement_id"]):
+            keep = pd.concat([keep.head(max_rows - 1), order[order["engagement_id"] == selected]])
+        hidden = len(order) - len(keep)
+        order = keep
+    segments = timeline_segments(order, mandates, until)
     order = order[order["engagement_id"].isin(set(segments["engagement_id"]))]
     names = {e.engagement_id: row_label(e.acronym, e.name_fr if lang == "fr" else e.name_en) for e in order.itertuples()}
     events_row = f"◆ {t('events', lang)}"
@@ -135,6 +146,9 @@ def build_timeline_figure(
         ))
     x0 = pd.Timestamp(2012, 1, 1)
     x1 = max(until, cursor) + pd.Timedelta(days=120)
+    if hidden:
+        fig.add_annotation(x=0, y=0, xref="paper", yref="paper", yanchor="top", xanchor="left", showarrow=False,
+                           text=t("rows_hidden", lang, n=hidden), font={"size": fs(12), "color": "#4a4a4a"}, yshift=-24)
     fig.add_vline(x=cursor.isoformat(), line={"color": "#D55E00", "width": 2, "dash": "dash"})
     fig.add_annotation(x=cursor.isoformat(), y=1.0, yref="paper", yanchor="bottom", text=f"<b>{cursor.year}</b>",
                        showarrow=False, font={"color": "#A04000", "size": fs(14)})

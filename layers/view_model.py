@@ -46,6 +46,8 @@ class Budget:
 # DataFrames are unhashable, so entries are keyed by id() and dropped when the frame dies.
 _GROUPED: dict[int, dict[str, list[dict[str, Any]]]] = {}
 _DRAWN: dict[int, dict[str, str]] = {}
+_EFFECTIVE: dict[int, dict[str, list[dict[str, Any]]]] = {}
+_RECORDS: dict[int, dict[str, dict[str, Any]]] = {}
 
 
 def _remember(cache: dict[int, Any], frame: pd.DataFrame, value: Any) -> Any:
@@ -151,22 +153,40 @@ def mandate_in_force(mandates: pd.DataFrame, engagement_id: str, at: pd.Timestam
 
 def _with_effective_end(mandates: pd.DataFrame, engagement_id: str) -> list[dict[str, Any]]:
     """Mandate rows with ``effective_end``: an amendment or decision with no end date stays
-    in force only until the engagement's next mandate row starts (never for ever)."""
-    rows = sorted(records_by_engagement(mandates).get(engagement_id, []), key=lambda m: m["start_date"])
-    out = []
-    for i, m in enumerate(rows):
-        end = m["end_date"]
-        if pd.isna(end):
-            later = [r["start_date"] for r in rows[i + 1:] if r["start_date"] > m["start_date"]]
-            end = min(later) - pd.Timedelta(days=1) if later else pd.NaT
-        out.append({**m, "effective_end": end})
-    return out
+    in force only until the engagement's next mandate row starts (never for ever).
+    """
+    table = _EFFECTIVE.get(id(mandates))
+    if table is None:
+        table = {}
+        for eid, group in records_by_engagement(mandates).items():
+            rows = sorted(group, key=lambda m: m["start_date"])
+            out = []
+            for i, m in enumerate(rows):
+                end = m["end_date"]
+                if pd.isna(end):
+                    later = [r["start_date"] for r in rows[i + 1:] if r["start_date"] > m["start_date"]]
+                    end = min(later) - pd.Timedelta(days=1) if later else pd.NaT
+                out.append({**m, "effective_end": end})
+            table[eid] = out
+        _remember(_EFFECTIVE, mandates, table)
+    return table.get(engagement_id, [])
+
+
+def engagement_record(tables: dict[str, pd.DataFrame], engagement_id: str) -> dict[str, Any] | None:
+    """One engagement row as a dict (a dict lookup; ``.loc`` per call dominated big views)."""
+    engagements = tables["engagements"]
+    by_id = _RECORDS.get(id(engagements))
+    if by_id is None:
+        by_id = _remember(_RECORDS, engagements, {r["engagement_id"]: r for r in engagements.to_dict("records")})
+    return by_id.get(engagement_id)
 
 
 def within_engagement(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.Timestamp) -> pd.Timestamp:
     """``at``, or the engagement's end if it ended earlier: a mission that ended in May is
-    described by its last mandate in that year's view, not by nothing."""
-    end = tables["engagements"].at[engagement_id, "end_date"] if engagement_id in tables["engagements"].index else pd.NaT
+    described by its last mandate in that year's view, not by nothing.
+    """
+    record = engagement_record(tables, engagement_id)
+    end = record["end_date"] if record else pd.NaT
     return min(at, end) if pd.notna(end) else at
 
 
@@ -179,7 +199,7 @@ def engagement_area(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.
     if mandate is not None:
         codes: tuple[str, ...] = mandate["area_regions"]
     else:
-        eng = tables["engagements"].loc[engagement_id]
+        eng = engagement_record(tables, engagement_id) or {"regions": (), "scope": "unknown", "countries": ()}
         codes = eng["regions"]
         if not codes and (eng["scope"] == "national" or (eng["scope"] == "multi_country" and "ML" in eng["countries"])):
             return all_mali
@@ -284,9 +304,11 @@ def national_idps(tables: dict[str, pd.DataFrame], year: int) -> pd.Series | Non
 
 
 def engagements_by_region(active: pd.DataFrame, region_codes: list[str]) -> pd.DataFrame:
-    """Number of active engagements whose area covers each region."""
-    counts = {code: 0 for code in region_codes}
-    for area in active["area"]:
+    """Number of active engagements whose area covers each region (funds and aggregate
+    portfolios are listed but not counted: they are not engagements on the ground).
+    """
+    counts = dict.fromkeys(region_codes, 0)
+    for area in active.loc[~active["kind"].isin(NOT_ADDED_KINDS), "area"]:
         for code in area:
             if code in counts:
                 counts[code] += 1
@@ -330,6 +352,8 @@ class KeyFigures:
     """The key-figure strip: each figure with the sources behind it."""
 
     active: int
+    funds: int  # funds and aggregate portfolios in the view, not counted in ``active``
+    personnel_years: str  # years of the personnel figures added, e.g. "2017–2020"
     undated: int
     budget_period_total: float
     budget_known: int
@@ -356,6 +380,7 @@ def key_figures(tables: dict[str, pd.DataFrame], active: pd.DataFrame, state: Vi
     budget_sources: list[str] = []
     personnel = staffed = 0
     personnel_sources: list[str] = []
+    staff_years: list[int] = []
     for eid, kind in zip(active["engagement_id"], active["kind"], strict=True):
         budget = engagement_budget(tables, eid, at)
         if kind in NOT_ADDED_KINDS:
@@ -364,16 +389,21 @@ def key_figures(tables: dict[str, pd.DataFrame], active: pd.DataFrame, state: Vi
             total += budget.amount_eur
             known += 1
             budget_sources += budget.source_ids
-        elif budget.amount_eur is None:
-            unknown += 1
+        elif budget.amount_eur is None or budget.basis == "unknown":
+            unknown += 1  # a figure whose basis is unknown cannot be added to period totals
         staff = latest_indicator(tables["indicators"], eid, "personnel", at)
         if staff is not None:
             personnel += int(staff["value"])
             staffed += 1
+            staff_years.append(staff["date"].year)
             personnel_sources += staff["source_ids"]
     idp = national_idps(tables, state.year)
+    years = sorted(set(staff_years))
+    personnel_years = "" if not years else str(years[0]) if len(years) == 1 else f"{years[0]}–{years[-1]}"
     return KeyFigures(
-        active=len(active),
+        active=int((~active["kind"].isin(NOT_ADDED_KINDS)).sum()),
+        funds=int(active["kind"].isin(NOT_ADDED_KINDS).sum()),
+        personnel_years=personnel_years,
         undated=len(undated_engagements(tables)),
         budget_period_total=total,
         budget_known=known,

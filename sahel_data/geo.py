@@ -56,17 +56,24 @@ def read_layer(path: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, li
         return None, [Problem(name, 0, "type", str(doc.get("type") if isinstance(doc, dict) else type(doc).__name__), "a GeoJSON FeatureCollection")]
     crs = doc.get("crs")
     if crs is not None:
-        crs_name = str(((crs or {}).get("properties") or {}).get("name", ""))
+        props = crs.get("properties") if isinstance(crs, dict) else None
+        crs_name = str(props.get("name", "")) if isinstance(props, dict) else str(crs)[:60]
         if not crs_name.endswith(("CRS84", "4326")):
             return None, [Problem(name, 0, "crs", crs_name, "EPSG:4326 / CRS84 longitude-latitude")]
     features = doc.get("features") or []
-    if not features:
-        return None, [Problem(name, 0, "features", "[]", "at least one feature")]
+    if not isinstance(features, list) or not features:
+        return None, [Problem(name, 0, "features", str(features)[:40], "a non-empty list of features")]
     problems: list[Problem] = []
     records = []
     for i, feature in enumerate(features):
         label = f"feature {i}"
-        props = (feature or {}).get("properties") or {}
+        if not isinstance(feature, dict):
+            problems.append(Problem(name, 0, label, str(feature)[:40], "a GeoJSON Feature object"))
+            continue
+        props = feature.get("properties") or {}
+        if not isinstance(props, dict):
+            problems.append(Problem(name, 0, label, str(props)[:40], "a properties object"))
+            continue
         missing = [p for p in spec.properties if p not in props]
         if missing:
             problems.append(Problem(name, 0, label, str(sorted(props)), f"properties {', '.join(missing)}"))
@@ -97,8 +104,10 @@ def _first_open_ring(geometry: object) -> str:
         return ""
     coords = geometry.get("coordinates")
     polygons = [coords] if geometry.get("type") == "Polygon" else coords if geometry.get("type") == "MultiPolygon" else []
-    for polygon in polygons or []:
-        for ring in polygon or []:
+    for polygon in polygons if isinstance(polygons, list) else []:
+        if not isinstance(polygon, list):
+            return f"polygon {str(polygon)[:30]}"
+        for ring in polygon:
             if not isinstance(ring, list) or len(ring) < 4 or ring[0] != ring[-1]:
                 return f"ring of {len(ring) if isinstance(ring, list) else 0} positions, first {ring[0] if ring else None} last {ring[-1] if ring else None}"
     return ""

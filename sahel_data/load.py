@@ -20,7 +20,7 @@ import pandas as pd
 from sahel_data.briefings import Briefing, load_briefings
 from sahel_data.geo import GEO_FILES, read_layer
 from sahel_data.problems import DataError, Problem
-from sahel_data.schema import TABLES, TABLES_BY_NAME, Table
+from sahel_data.schema import TABLES, TABLES_BY_NAME
 from sahel_data.tables import (
     END_COLUMNS,
     RawTable,
@@ -248,7 +248,7 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
     problems += [p for found in row_problems.values() for p in found]
 
     if fatal or (problems and not lenient):
-        raise DataError(fatal if fatal else problems)
+        raise DataError(fatal or problems)
 
     tables = {
         name: _typed_frame(raw, [line for line, _ in raw.rows if (name, line) not in row_problems])

@@ -27,7 +27,8 @@ END_COLUMNS = frozenset({"end_date", "active_to", "period_end"})
 
 def parse_date(text: str, *, end: bool = False) -> pd.Timestamp:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a partial date resolves to its period's
-    first day, or to its last day when ``end`` is true. Raises ``ValueError`` if invalid."""
+    first day, or to its last day when ``end`` is true. Raises ``ValueError`` if invalid.
+    """
     m = _DATE_RE.match(text)
     if not m:
         msg = f"not an ISO date: {text!r}"

@@ -67,3 +67,17 @@ def test_french_timeline():
     fig = build_timeline_figure(_engagements(), _mandates(), _events(), lang="fr", cursor=T("2013-12-31"), until=T("2026-11-22"))
     names = {t.name for t in fig.data}
     assert "Mission PSDC de l’UE" in names and "Coup d’État" in names
+
+
+def test_rows_are_capped_and_the_selected_row_kept():
+    n = 60
+    eng = pd.DataFrame({
+        "engagement_id": [f"E{i:02d}" for i in range(n)], "acronym": [f"E{i:02d}" for i in range(n)],
+        "name_en": ["x"] * n, "name_fr": ["x"] * n, "actor_type": ["un"] * n,
+        "start_date": [T("2013-01-01") + pd.Timedelta(days=i) for i in range(n)], "end_date": [T("2015-01-01")] * n,
+    })
+    fig = build_timeline_figure(eng, _mandates().iloc[0:0], _events(), lang="en", cursor=T("2014-01-01"),
+                                until=T("2026-01-01"), selected="E59", max_rows=10)
+    rows = {c for t in fig.data if t.type == "bar" for c in t.customdata}
+    assert len(rows) == 10 and "E59" in rows
+    assert any("50 more" in (a.text or "") for a in fig.layout.annotations)

@@ -60,7 +60,7 @@ def test_missing_column(data_copy):
     ("mandates", "budget_eur", "12 300 000", "a number (digits, optional decimal point)"),
     ("idp_counts", "count", "12,000", "a whole number (digits only, no separators)"),
     ("funding", "is_component", "yes", "true or false"),
-    ("events", "title_en", "=HYPERLINK(\"http://evil\",\"x\")", "text that does not start with = + - @"),
+    ("events", "title_en", '=HYPERLINK("http://evil","x")', "text that does not start with = + - @"),
     ("events", "title_en", " padded", "no leading or trailing spaces"),
     ("engagements", "name_en", "", "a value (this column is required)"),
 ])

@@ -1,7 +1,15 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from layers.view_state import LAYERS, Options, ViewState, default_state, parse_query, state_from_values, to_query
+from layers.view_state import (
+    LAYERS,
+    Options,
+    ViewState,
+    default_state,
+    parse_query,
+    state_from_values,
+    to_query,
+)
 
 OPTIONS = Options(
     years=(2012, 2025),

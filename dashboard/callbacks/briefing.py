@@ -1,5 +1,6 @@
 """Briefing callbacks: step scenes (buttons, keyboard via assets/briefing.js), render the
-presenter's title bar and footer, and offer the current view as scene text."""
+presenter's title bar and footer, and offer the current view as scene text.
+"""
 
 from __future__ import annotations
 

@@ -16,6 +16,9 @@ from dashboard.view import app_data, compute_view, state_from_store
 from layers.i18n import fmt_int, t
 from layers.timeline import build_timeline_figure
 
+# The grid shows this many rows at most; the downloads always carry every row.
+MAX_GRID_ROWS = 500
+
 
 @callback(Output(ids.TIMELINE_GRAPH, "figure"), Output(ids.TIMELINE_GRAPH, "style"), Input(ids.VIEW_STORE, "data"))
 def timeline_figure(store: Any) -> tuple[go.Figure, dict[str, str]]:
@@ -63,8 +66,10 @@ def engagement_table(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, A
     app = app_data()
     state = state_from_store(store, app)
     view = compute_view(app, state)
-    rows, columns = table_rows(app.tables, view.active, state.lang, view.at)
-    caption = t("rows_shown", state.lang, n=fmt_int(len(rows), state.lang), year=state.year)
+    rows, columns = table_rows(app.tables, view.active.head(MAX_GRID_ROWS), state.lang, view.at)
+    caption = t("rows_shown", state.lang, n=fmt_int(len(view.active), state.lang), year=state.year)
+    if len(view.active) > MAX_GRID_ROWS:
+        caption += " " + t("grid_capped", state.lang, n=fmt_int(MAX_GRID_ROWS, state.lang))
     return rows, [{"field": key, "headerName": name, "minWidth": 110 if key != "name" else 260} for key, name in columns], caption
 
 
