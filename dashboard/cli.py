@@ -55,6 +55,12 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return bench_main([int(s) for s in args.scales.split(",")], args.repeat, out)
 
 
+def _cmd_loadtest(args: argparse.Namespace) -> int:
+    from benchmarks.load import main as load_main
+
+    return load_main(args.users, args.seconds, args.soak_minutes, Path(args.output))
+
+
 def _expand_views(views: list[str], years: str | None) -> list[str]:
     """Each view query, once per requested year when ``--years`` is given (e.g. 2013-2016,2019)."""
     from urllib.parse import parse_qsl, urlencode
@@ -165,6 +171,13 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--repeat", type=int, default=20)
     bench.add_argument("--output-dir", default="benchmarks")
     bench.set_defaults(func=_cmd_bench)
+
+    load = sub.add_parser("loadtest", help="load, worker-kill and soak tests of `serve` on 127.0.0.1")
+    load.add_argument("--users", type=int, default=50)
+    load.add_argument("--seconds", type=float, default=60)
+    load.add_argument("--soak-minutes", type=float, default=0, help="e.g. 10 for the soak test")
+    load.add_argument("--output", default="benchmarks/load-results.json")
+    load.set_defaults(func=_cmd_loadtest)
 
     exp = sub.add_parser("export", help="render views to print-ready PNG (300 dpi), SVG or PDF")
     exp.add_argument("--view", action="append", default=[], help="URL query, full URL or scene .json (repeatable)")

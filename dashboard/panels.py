@@ -42,7 +42,8 @@ def _figure(title_key: str, value: str, note: str, sources: html.Ul, lang: str) 
     ], className="kf")
 
 
-def key_figures_strip(tables: dict[str, pd.DataFrame], figures: vm.KeyFigures, state: ViewState, unattributed: tuple[float, float]) -> list[html.Div]:
+def key_figures_strip(tables: dict[str, pd.DataFrame], figures: vm.KeyFigures, state: ViewState, unattributed: tuple[float, float],
+                      active_sources: tuple[str, ...] = ()) -> list[html.Div]:
     """The four key figures of the view, each with its basis and its sources."""
     lang = state.lang
     # Always say how much of the total is national or multi-country money: with a region
@@ -52,7 +53,7 @@ def key_figures_strip(tables: dict[str, pd.DataFrame], figures: vm.KeyFigures, s
     return [
         _figure("kf_active", fmt_int(figures.active, lang), f"{t('in_year', lang)} {state.year}"
                 + (" · " + t("funds_not_counted", lang, n=figures.funds) if figures.funds else ""),
-                source_list(tables, ()), lang),
+                source_list(tables, active_sources[:30]), lang),
         _figure("kf_budget", fmt_eur(figures.budget_period_total, lang) if figures.budget_known else t("unknown", lang),
                 budget_note, source_list(tables, figures.budget_sources), lang),
         _figure("kf_personnel", fmt_int(figures.personnel, lang) if figures.personnel_known else t("unknown", lang),

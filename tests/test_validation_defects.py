@@ -262,3 +262,27 @@ def test_lenient_load_still_refuses_an_unreadable_file(data_copy):
     (data_copy / "tables" / "events.csv").write_bytes(b"\xff\xfe garbage")
     with pytest.raises(DataError):
         load_catalog(data_copy, lenient=True, use_cache=False)
+
+
+def test_huge_file_is_refused_before_reading(data_copy, monkeypatch):
+    import sahel_data.tables as tables_module
+
+    monkeypatch.setattr(tables_module, "MAX_FILE_BYTES", 1000)
+    problems = validate(data_copy)
+    assert problems[0].value.endswith("bytes") and problems[0].expected == "at most 1000 bytes"
+
+
+def test_formula_cells_are_neutralised_in_downloads():
+    import openpyxl
+    import pandas as pd
+
+    from dashboard.export_table import neutralise
+
+    assert neutralise('=HYPERLINK("http://evil","x")') == '\'=HYPERLINK("http://evil","x")'
+    assert neutralise("+1") == "'+1" and neutralise("@SUM(A1)") == "'@SUM(A1)" and neutralise("plain") == "plain"
+    assert neutralise(12.5) == 12.5
+    frame = pd.DataFrame({"a": ['=1+1', "ok"]}).map(neutralise)
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert sheet["A2"].value == "'=1+1" and sheet["A2"].data_type == "s"

@@ -44,7 +44,9 @@ def key_figures(store: Any) -> list[html.Div]:
     app = app_data()
     state = state_from_store(store, app)
     view = compute_view(app, state)
-    return key_figures_strip(app.tables, view.figures, state, view.unattributed)
+    # The count's sources: the documents that date the engagements counted.
+    sources = tuple(dict.fromkeys(s for ids in view.active["source_ids"] for s in ids))
+    return key_figures_strip(app.tables, view.figures, state, view.unattributed, sources)
 
 
 @callback(Output(ids.DETAIL_PANEL, "children"), Input(ids.VIEW_STORE, "data"))

@@ -1,0 +1,253 @@
+"""``sahel-dashboard loadtest``: load, worker-kill and soak tests against ``serve`` on loopback.
+
+It starts the production server (gunicorn, 2 workers) on 127.0.0.1, then N simulated users
+each open the page and repeat realistic interaction sequences (the real callback payloads
+the browser posts) for the given time, while one extra user asks for PNG exports. Half-way
+through, one worker is killed (SIGKILL): the others must keep serving and no response may
+carry a traceback. The soak mode runs longer at lower concurrency and samples the server's
+memory (RSS of master and workers) and the number of browser processes left by exports.
+Traffic goes to 127.0.0.1 only, and every loop is bounded in count and time.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import secrets
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from benchmarks.run import INTERACTIONS, ROOT
+
+HOST = "127.0.0.1"  # loopback only, by design
+MAX_REQUESTS_PER_USER = 100_000
+
+
+def _post(url: str, body: dict[str, Any], timeout: float = 30) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  (loopback URL we built)
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError:
+        return 0, b""
+
+
+def _get(url: str, timeout: float = 90) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310  (loopback URL we built)
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError:
+        return 0, b""
+
+
+def _children(pid: int) -> list[int]:
+    """Process ids whose parent is ``pid`` (Linux /proc)."""
+    out = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                out.append(int(entry.name))
+    return out
+
+
+def _rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total / 1024
+
+
+def _tree(pid: int) -> list[int]:
+    seen, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        seen.append(current)
+        todo += _children(current)
+    return seen
+
+
+def _browsers(pids: list[int]) -> int:
+    count = 0
+    for pid in pids:
+        try:
+            if "chrom" in Path(f"/proc/{pid}/comm").read_text():
+                count += 1
+        except OSError:
+            continue
+    return count
+
+
+class Server:
+    """``sahel-dashboard serve`` in a subprocess, on loopback."""
+
+    def __init__(self, port: int, workers: int = 2) -> None:
+        env = {**os.environ, "SAHEL_SECRET_KEY": secrets.token_hex(32)}
+        self.base = f"http://{HOST}:{port}"
+        self.proc = subprocess.Popen(  # noqa: S603  (our own CLI, fixed arguments)
+            [sys.executable, "-m", "sahel_data.cli", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and _get(self.base + "/", timeout=2)[0] != 200:
+            time.sleep(0.2)
+
+    def workers(self) -> list[int]:
+        """Worker process ids."""
+        return _children(self.proc.pid)
+
+    def stop(self) -> int:
+        """Stop the server; return how many browser processes outlived it."""
+        tree = _tree(self.proc.pid)
+        self.proc.send_signal(signal.SIGTERM)
+        self.proc.wait(timeout=30)
+        time.sleep(1)
+        return _browsers([p for p in tree if Path(f"/proc/{p}").exists()])
+
+
+def _payloads(base: str) -> list[tuple[str, dict[str, Any]]]:
+    """(url, body) templates for every store-driven callback, from the live dependencies."""
+    status, raw = _get(base + "/_dash-dependencies")
+    if status != 200:
+        raise RuntimeError("server did not answer /_dash-dependencies")
+    deps = [d for d in json.loads(raw) if d["inputs"] == [{"id": "view-store", "property": "data"}]]
+    out = []
+    for dep in deps:
+        specs = []
+        for part in dep["output"].strip(".").split("..."):
+            component, prop = part.rsplit(".", 1)
+            specs.append({"id": component, "property": prop.split("@")[0]})
+        out.append((base + "/_dash-update-component", {"output": dep["output"], "outputs": specs if len(specs) > 1 else specs[0],
+                                                       "changedPropIds": ["view-store.data"], "state": []}))
+    return out
+
+
+def run_load(users: int, seconds: float, port: int, kill_worker: bool = True) -> dict[str, Any]:
+    """Concurrent users for ``seconds``; returns latency percentiles, errors and the kill result."""
+    server = Server(port)
+    latencies: list[float] = []
+    errors: list[str] = []
+    exports: list[float] = []
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+    try:
+        templates = _payloads(server.base)
+
+        def user(seed: int) -> None:
+            rng = random.Random(seed)
+            _get(server.base + "/")
+            for _ in range(MAX_REQUESTS_PER_USER):
+                if time.monotonic() > stop_at:
+                    return
+                store = dict(rng.choice(list(INTERACTIONS.values())), year=rng.randint(2012, 2024))
+                for url, body in templates:
+                    start = time.perf_counter()
+                    status, data = _post(url, {**body, "inputs": [{"id": "view-store", "property": "data", "value": store}]})
+                    elapsed = (time.perf_counter() - start) * 1000
+                    with lock:
+                        latencies.append(elapsed)
+                        if status not in (200, 204) or b"Traceback" in data:
+                            errors.append(f"{status} {data[:80]!r}")
+
+        def exporter() -> None:
+            while time.monotonic() < stop_at:
+                start = time.perf_counter()
+                status, _ = _get(server.base + "/export/png?year=2019&region=ML-5")
+                with lock:
+                    exports.append(time.perf_counter() - start)
+                    if status != 200:
+                        errors.append(f"export {status}")
+
+        threads = [threading.Thread(target=user, args=(i,), daemon=True) for i in range(users)]
+        threads.append(threading.Thread(target=exporter, daemon=True))
+        for thread in threads:
+            thread.start()
+        killed = None
+        if kill_worker:
+            time.sleep(seconds / 2)
+            workers = server.workers()
+            if workers:
+                killed = workers[0]
+                os.kill(killed, signal.SIGKILL)
+        for thread in threads:
+            thread.join(timeout=seconds + 120)
+        ordered = sorted(latencies)
+        return {
+            "users": users, "seconds": seconds, "requests": len(latencies), "errors": len(errors),
+            "error_samples": errors[:5], "p50_ms": statistics.median(ordered) if ordered else None,
+            "p95_ms": ordered[int(0.95 * (len(ordered) - 1))] if ordered else None,
+            "exports": len(exports), "export_median_s": statistics.median(exports) if exports else None,
+            "killed_worker": killed, "workers_after": len(server.workers()),
+        }
+    finally:
+        server.stop()
+
+
+def run_soak(minutes: float, port: int, users: int = 5) -> dict[str, Any]:
+    """Lower concurrency for ``minutes``; memory growth and leaked browsers."""
+    server = Server(port)
+    try:
+        templates = _payloads(server.base)
+        rng = random.Random(1)
+        # Warm-up: the first minute's growth is caches and the export browser, not a leak.
+        for _ in range(20):
+            store = dict(rng.choice(list(INTERACTIONS.values())), year=rng.randint(2012, 2024))
+            for url, body in templates:
+                _post(url, {**body, "inputs": [{"id": "view-store", "property": "data", "value": store}]})
+        _get(server.base + "/export/png?year=2019")
+        start_rss = _rss_mb(_tree(server.proc.pid))
+        samples = []
+        stop_at = time.monotonic() + minutes * 60
+        count = 0
+        while time.monotonic() < stop_at and count < 1_000_000:
+            for _ in range(users):
+                store = dict(rng.choice(list(INTERACTIONS.values())), year=rng.randint(2012, 2024))
+                for url, body in templates:
+                    _post(url, {**body, "inputs": [{"id": "view-store", "property": "data", "value": store}]})
+                    count += 1
+            if count % 200 < len(templates) * users:
+                _get(server.base + "/export/png?year=2016")
+                samples.append(_rss_mb(_tree(server.proc.pid)))
+        end_rss = _rss_mb(_tree(server.proc.pid))
+    except BaseException:
+        server.stop()
+        raise
+    leaked = server.stop()
+    return {"minutes": minutes, "requests": count, "rss_start_mb": start_rss, "rss_end_mb": end_rss,
+            "rss_growth_pct": 100 * (end_rss - start_rss) / start_rss if start_rss else None,
+            "rss_max_mb": max(samples, default=end_rss), "browsers_left_after_stop": leaked}
+
+
+def main(users: int, seconds: float, soak_minutes: float, output: Path) -> int:
+    """Run the load test and (if minutes > 0) the soak test; write JSON and print a summary."""
+    result: dict[str, Any] = {"load": run_load(users, seconds, port=8805)}
+    if soak_minutes > 0:
+        result["soak"] = run_soak(soak_minutes, port=8806)
+    output.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    load = result["load"]
+    ok = load["errors"] == 0 and load["workers_after"] >= 1
+    if "soak" in result and result["soak"]["rss_growth_pct"] is not None:
+        ok = ok and result["soak"]["rss_growth_pct"] < 10 and result["soak"]["browsers_left_after_stop"] == 0
+    return 0 if ok else 1
