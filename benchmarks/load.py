@@ -246,8 +246,39 @@ def main(users: int, seconds: float, soak_minutes: float, output: Path) -> int:
         result["soak"] = run_soak(soak_minutes, port=8806)
     output.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(json.dumps(result, indent=2))
+    write_report_section(result, ROOT / "BENCHMARKS.md")
     load = result["load"]
     ok = load["errors"] == 0 and load["workers_after"] >= 1
     if "soak" in result and result["soak"]["rss_growth_pct"] is not None:
         ok = ok and result["soak"]["rss_growth_pct"] < 10 and result["soak"]["browsers_left_after_stop"] == 0
     return 0 if ok else 1
+
+
+SECTION = "## Load and soak"
+
+
+def write_report_section(result: dict[str, Any], report: Path) -> None:
+    """Replace (or add) the load-and-soak section of the benchmark report."""
+    load = result["load"]
+    lines = [SECTION, "",
+             f"`sahel-dashboard loadtest` against `serve` (gunicorn, 2 workers) on 127.0.0.1, "
+             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", "",
+             "| test | figure |", "| --- | --- |",
+             f"| load: users / seconds | {load['users']} / {load['seconds']:.0f} (plus one user exporting PNGs) |",
+             f"| load: callback requests / errors | {load['requests']} / {load['errors']} |",
+             f"| load: latency p50 / p95 (ms) | {load['p50_ms']:.0f} / {load['p95_ms']:.0f} |",
+             f"| load: exports done, median (s) | {load['exports']} / {load['export_median_s'] or float('nan'):.1f} |",
+             f"| worker killed half-way (pid) / workers serving after | {load['killed_worker']} / {load['workers_after']} |"]
+    if "soak" in result:
+        soak = result["soak"]
+        lines += [f"| soak: minutes / requests | {soak['minutes']:.0f} / {soak['requests']} |",
+                  f"| soak: RSS start → end (MB), growth | {soak['rss_start_mb']:.0f} → {soak['rss_end_mb']:.0f}, {soak['rss_growth_pct']:.1f} % |",
+                  f"| soak: browser processes left after stop | {soak['browsers_left_after_stop']} |"]
+    text = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
+    if SECTION in text:
+        head, _, rest = text.partition(SECTION)
+        tail = rest.split("\n## ", 1)
+        text = head + "\n".join(lines) + "\n" + ("\n## " + tail[1] if len(tail) > 1 else "")
+    else:
+        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
+    report.write_text(text, encoding="utf-8")

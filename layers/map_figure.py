@@ -21,7 +21,7 @@ import plotly.graph_objects as go
 
 from layers.classes import COLOR_RANGE, DARK_CLASSES, SCHEMES, discrete_colorscale
 from layers.i18n import fmt_eur, fmt_int, label, t
-from layers.labels import LabelRequest, place_labels
+from layers.labels import LabelRequest, Placement, place_labels
 from layers.view_state import ViewState
 
 SITE_KINDS = ("training_site", "headquarters", "base", "police_unit", "border_post", "school", "project_site", "town")
@@ -49,7 +49,8 @@ SITE_COLOURS = {
 TRACE = {"context": 0, "regions": 1, "context_labels": 2, "region_labels": 3, "sites": 4, "selected": 4 + len(SITE_KINDS)}
 LON_RANGE = (-18.5, 13.0)
 LAT_RANGE = (8.0, 26.0)
-DEFAULT_PLOT_PX = 1000  # map width at the default layout, for label collision estimates
+DEFAULT_PLOT_PX = 1000
+MAX_SITE_LABELS = 40  # map width at the default layout, for label collision estimates
 FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
 # A white halo keeps dark labels readable over the darkest classes and over borders.
 HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
@@ -84,23 +85,29 @@ def region_hover(names: dict[str, str], metric: str, value: float | None, as_of:
 
 def _group_sites(sites: pd.DataFrame) -> pd.DataFrame:
     """One marker per location; its kind is the most important kind present there."""
+    columns = ["lon", "lat", "kind", "site_ids", "place", "hover_rows", "approximate"]
     if sites.empty:
-        return pd.DataFrame(columns=["lon", "lat", "kind", "site_ids", "place", "hover_rows", "approximate"])
+        return pd.DataFrame(columns=columns)
     order = {k: i for i, k in enumerate(SITE_KINDS)}
-    rows = []
-    for (lat, lon), group in sites.groupby(["lat", "lon"], sort=True):
-        group = group.sort_values("kind", key=lambda s: s.map(order))
-        place = str(group["placed_at"].iloc[0]).removeprefix("GeoNames:").split(",")[0].strip() or group["name"].iloc[0]
-        rows.append({
-            "lon": float(lon),
-            "lat": float(lat),
-            "kind": group["kind"].iloc[0],
-            "site_ids": tuple(group["site_id"]),
-            "place": place,
-            "hover_rows": tuple(zip(group["name"], group["kind"], group["precision"], strict=True)),
-            "approximate": bool((group["precision"] == "nearest_town").all()),
-        })
-    return pd.DataFrame(rows)
+    ranked = sites.assign(_rank=sites["kind"].map(order)).sort_values(["lat", "lon", "_rank"], kind="stable")
+    # One pass over plain lists: per-group pandas operations were quadratic-feeling at scale.
+    rows: dict[tuple[float, float], dict] = {}
+    for lat, lon, kind, site_id, name, precision, placed_at in zip(
+        ranked["lat"], ranked["lon"], ranked["kind"], ranked["site_id"], ranked["name"], ranked["precision"],
+        ranked["placed_at"], strict=True,
+    ):
+        row = rows.get((lat, lon))
+        if row is None:
+            place = str(placed_at).removeprefix("GeoNames:").split(",")[0].strip() or name
+            row = rows[(lat, lon)] = {"lon": float(lon), "lat": float(lat), "kind": kind, "site_ids": [], "place": place,
+                                      "hover_rows": [], "approximate": True}
+        row["site_ids"].append(site_id)
+        row["hover_rows"].append((name, kind, precision))
+        row["approximate"] = row["approximate"] and precision == "nearest_town"
+    out = pd.DataFrame(list(rows.values()), columns=columns)
+    out["site_ids"] = out["site_ids"].map(tuple)
+    out["hover_rows"] = out["hover_rows"].map(tuple)
+    return out
 
 
 def _site_hover(place: str, rows: tuple[tuple[str, str, str], ...], lang: str) -> str:
@@ -151,10 +158,12 @@ def build_map_figure(
         for code in codes
     ]
     layers = set(state.layers)
-    fig = go.Figure()
+    # Inputs are built here from validated data; skipping plotly's per-element validation
+    # is most of the build time when thousands of sites are shown.
+    fig = go.Figure(_validate=False)
 
     # 0: Sahel context (neighbours; G5 Sahel members a shade darker).
-    fig.add_trace(go.Choropleth(
+    fig.add_trace(dict(type="choropleth",
         geojson=base.countries_geojson if with_geometry else None, featureidkey="properties.iso3",
         locations=[c[0] for c in base.countries], z=[1 if c[3] else 0 for c in base.countries],
         colorscale=[[0, "#f4f4f1"], [1, "#e6e4dc"]], zmin=0, zmax=1, showscale=False,
@@ -164,7 +173,7 @@ def build_map_figure(
     ))
     # 1: regions choropleth; the footprint is a thick dark outline, so it reads without colour.
     labels = scheme.labels(lang)
-    fig.add_trace(go.Choropleth(
+    fig.add_trace(dict(type="choropleth",
         geojson=base.regions_geojson if with_geometry else None, featureidkey="properties.region_code",
         locations=codes, z=classes, customdata=codes,
         colorscale=discrete_colorscale(), zmin=COLOR_RANGE[0], zmax=COLOR_RANGE[1],
@@ -182,7 +191,7 @@ def build_map_figure(
         hoverinfo="text", name=t("metric_" + metric, lang), visible="regions" in layers,
     ))
     # 2: country names; 3: region names with values.
-    fig.add_trace(go.Scattergeo(
+    fig.add_trace(dict(type="scattergeo",
         lon=[c[4] for c in base.countries if c[0] != "MLI"], lat=[c[5] for c in base.countries if c[0] != "MLI"],
         text=[(c[2] if lang == "fr" else c[1]).upper() for c in base.countries if c[0] != "MLI"],
         mode="text", textfont={"size": fs(13), "color": "#6b6b6b", "family": FONT}, hoverinfo="skip",
@@ -195,13 +204,21 @@ def build_map_figure(
     requests = [
         LabelRequest(f"r:{c}", *base.region_points[c], f"<b>{base.region_names[c][lang]}</b><br>{_value_text(metric, v, lang)}", 100, centred=True)
         for c, v in zip(codes, region_values, strict=True)
-    ] + [
+    ]
+    site_requests = [
         LabelRequest(f"s:{i}", row.lon, row.lat, row.place, 50 - SITE_KINDS.index(row.kind))
         for i, row in enumerate(grouped.itertuples())
     ]
-    placements = {p.key: p for p in place_labels(requests, list(zip(grouped["lon"], grouped["lat"], strict=True)), deg_per_px=deg_per_px, font_px=14 * k)}
+    # Only the most important places get a label candidate: beyond a few dozen, labels
+    # cannot all fit at the default zoom anyway, and placement cost grows with the square.
+    ranked = sorted(site_requests, key=lambda r: (-r.priority, r.text))[:MAX_SITE_LABELS]
+    requests += ranked
+    markers = list(zip(grouped["lon"], grouped["lat"], strict=True)) if len(grouped) <= MAX_SITE_LABELS * 4 else [(r.lon, r.lat) for r in ranked]
+    placements = {p.key: p for p in place_labels(requests, markers, deg_per_px=deg_per_px, font_px=14 * k)}
+    for req in site_requests:
+        placements.setdefault(req.key, Placement(req.key, "middle right", shown=False))
     region_shown = [placements[f"r:{c}"].shown for c in codes]
-    fig.add_trace(go.Scattergeo(
+    fig.add_trace(dict(type="scattergeo",
         lon=[base.region_points[c][0] for c in codes], lat=[base.region_points[c][1] for c in codes],
         text=[r.text if shown else "" for r, shown in zip(requests, region_shown, strict=False)],
         textposition=[placements[f"r:{c}"].position for c in codes],
@@ -216,7 +233,7 @@ def build_map_figure(
         part = grouped[grouped["kind"] == kind] if not grouped.empty else grouped
         keys = [f"s:{i}" for i in part.index]
         symbol = SITE_SYMBOLS[kind]
-        fig.add_trace(go.Scattergeo(
+        fig.add_trace(dict(type="scattergeo",
             lon=list(part["lon"]), lat=list(part["lat"]),
             mode="markers+text" if "labels" in layers else "markers",
             text=[row.place if placements[k].shown else "" for k, row in zip(keys, part.itertuples(), strict=True)],
@@ -235,7 +252,7 @@ def build_map_figure(
         ))
     # last: a ring around the selected engagement's sites.
     chosen = grouped[grouped["site_ids"].map(lambda ids: bool(set(ids) & selected_sites))] if not grouped.empty else grouped
-    fig.add_trace(go.Scattergeo(
+    fig.add_trace(dict(type="scattergeo",
         lon=list(chosen["lon"]), lat=list(chosen["lat"]), mode="markers", hoverinfo="skip", showlegend=False,
         marker={"symbol": "circle-open", "size": fs(28), "color": "#D55E00", "line": {"width": 3}},
         visible=show_sites and bool(selected_sites),
