@@ -166,3 +166,19 @@ def test_http_control_change_updates_url_and_store(client, app):
     result = response.get_json()["response"]
     assert result["url"]["search"] == "?year=2019&region=ML-5&layers=regions,sites"
     assert result["view-store"]["data"]["regions"] == ["ML-5"]
+
+
+def test_briefing_buttons_rewrite_the_url(app):
+    from dashboard.callbacks import briefing as briefing_cb
+
+    present = _run(app, briefing_cb.step_briefing, 0, 0, 0, None, 0, 1, None, "?year=2019&region=ML-5",
+                   triggered=ids.dom_id(ids.text("present_view")))
+    assert present == "?year=2019&region=ML-5&mode=brief"
+    start = _run(app, briefing_cb.step_briefing, 1, 0, 0, None, 0, 0, "eu-mali-2013-2023", "",
+                 triggered=ids.BRIEF_START)
+    assert start.endswith("mode=brief&briefing=eu-mali-2013-2023&scene=1") and "year=2013" in start
+    following = _run(app, briefing_cb.step_briefing, 0, 1, 0, None, 0, 0, None, start, triggered=ids.BRIEF_NEXT)
+    assert "scene=2" in following and "year=2015" in following
+    last = _run(app, briefing_cb.step_briefing, 0, 0, 0, "9", 0, 0, None, start, triggered=ids.BRIEF_GOTO)
+    assert "scene=6" in last  # clamped to the last scene
+    assert _run(app, briefing_cb.step_briefing, 0, 0, 0, None, 1, 0, None, last, triggered=ids.BRIEF_EXIT) == "?year=2023&sel=MINUSMA"
