@@ -88,7 +88,8 @@ def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
     active = vm.filter_engagements(tables, state, at)
     codes = list(app.map_base.region_names)
     notes: dict[str, str] = {}
-    split = vm.budget_by_region(tables, active, codes, at)
+    budgets = vm.budgets_at(tables, active, at)
+    split = vm.budget_by_region(tables, active, codes, at, budgets)
     unattributed = (split.national, split.multi_country)
     if state.metric == "idp":
         values = vm.idp_by_region(tables, state.year)
@@ -117,7 +118,7 @@ def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
         region_values=values,
         region_notes=notes,
         unattributed=unattributed,
-        figures=vm.key_figures(tables, active, state, at),
+        figures=vm.key_figures(tables, active, state, at, budgets),
         sites=vm.active_sites(tables, shown_ids, at),
         footprint=footprint,
         selected_sites=selected_sites,

@@ -14,6 +14,7 @@ visibility without resending the GeoJSON after the first render.
 from __future__ import annotations
 
 import html
+import math
 from dataclasses import dataclass
 
 import pandas as pd
@@ -50,7 +51,9 @@ TRACE = {"context": 0, "regions": 1, "context_labels": 2, "region_labels": 3, "s
 LON_RANGE = (-18.5, 13.0)
 LAT_RANGE = (8.0, 26.0)
 DEFAULT_PLOT_PX = 1000
-MAX_SITE_LABELS = 40  # map width at the default layout, for label collision estimates
+MAX_SITE_LABELS = 40
+MAX_MARKERS = 400  # above this many places, markers are aggregated into 0.5-degree cells
+CLUSTER_IDS = 20  # site ids kept per cluster marker (the detail panel lists the rest)  # map width at the default layout, for label collision estimates
 FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
 # A white halo keeps dark labels readable over the darkest classes and over borders.
 HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
@@ -107,7 +110,31 @@ def _group_sites(sites: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(list(rows.values()), columns=columns)
     out["site_ids"] = out["site_ids"].map(tuple)
     out["hover_rows"] = out["hover_rows"].map(tuple)
-    return out
+    return cluster_sites(out) if len(out) > MAX_MARKERS else out
+
+
+def cluster_sites(grouped: pd.DataFrame, cell_deg: float = 0.5) -> pd.DataFrame:
+    """Aggregate markers into grid cells per kind when there are too many to draw or send.
+
+    Server-side aggregation keeps the payload bounded (thousands of project or incident points
+    would otherwise cost megabytes per filter change); each cell's marker sits at its members'
+    mean position and its hover says how many sites it stands for.
+    """
+    keys = list(zip((grouped["lon"] // cell_deg).astype(int), (grouped["lat"] // cell_deg).astype(int), grouped["kind"], strict=True))
+    cells: dict[tuple[int, int, str], list[int]] = {}
+    for i, key in enumerate(keys):
+        cells.setdefault(key, []).append(i)
+    rows = []
+    for (_, _, kind), members in cells.items():
+        part = grouped.iloc[members]
+        hover = [row for rows_ in part["hover_rows"] for row in rows_]
+        ids = [i for ids_ in part["site_ids"] for i in ids_]
+        rows.append({
+            "lon": float(part["lon"].mean()), "lat": float(part["lat"].mean()), "kind": kind,
+            "site_ids": tuple(ids[:CLUSTER_IDS]), "place": part["place"].iloc[0] if len(part) == 1 else f"×{len(ids)}",
+            "hover_rows": tuple(hover), "approximate": bool(part["approximate"].all()), "count": len(ids),
+        })
+    return pd.DataFrame(rows)
 
 
 def _site_hover(place: str, rows: tuple[tuple[str, str, str], ...], lang: str) -> str:
@@ -244,7 +271,8 @@ def build_map_figure(
             hoverinfo="text",
             marker={
                 "symbol": [f"{symbol}-open" if a else symbol for a in part["approximate"]],
-                "size": fs(14) if kind == "training_site" else 12,
+                "size": ([fs(10) + round(3 * math.log2(c)) for c in part["count"]] if "count" in part
+                         else fs(14 if kind == "training_site" else 12)),
                 "color": SITE_COLOURS[kind],
                 "line": {"color": "#ffffff", "width": 1.2},
             },

@@ -138,6 +138,16 @@ def _filled(value: Any) -> bool:
     return value is not None and not pd.isna(value)
 
 
+def active_mask(eng: pd.DataFrame, year: int) -> pd.Series:
+    """Vectorised :func:`is_active_in` over an engagements frame (same rules)."""
+    start, end, status = eng["start_date"], eng["end_date"], eng["status"]
+    y0, y1 = pd.Timestamp(year, 1, 1), pd.Timestamp(year, 12, 31)
+    only_end = start.isna() & end.notna() & (end.dt.year == year)
+    open_end = start.notna() & end.isna() & (start <= y1) & ((status != "ended") | (start.dt.year == year))
+    closed = start.notna() & end.notna() & (start <= y1) & (end >= y0)
+    return only_end | open_end | closed
+
+
 def mandate_in_force(mandates: pd.DataFrame, engagement_id: str, at: pd.Timestamp, *, need: str = "") -> dict[str, Any] | None:
     """The latest-starting mandate of an engagement in force at ``at`` (a row as a dict).
 
@@ -246,9 +256,7 @@ def filter_engagements(tables: dict[str, pd.DataFrame], state: ViewState, at: pd
     Adds an ``area`` column (frozenset of drawn region codes at ``at``).
     """
     eng = tables["engagements"]
-    eng = eng[(eng["parent_id"] == "") & in_sahel_scope(tables)]
-    active = [is_active_in(s, e, st, state.year) for s, e, st in zip(eng["start_date"], eng["end_date"], eng["status"], strict=True)]
-    eng = eng[active]
+    eng = eng[(eng["parent_id"] == "") & in_sahel_scope(tables) & active_mask(eng, state.year)]
     if state.actors:
         eng = eng[eng["actor_type"].isin(state.actors)]
     if state.sectors:
@@ -324,14 +332,20 @@ class BudgetSplit:
     multi_country: float
 
 
-def budget_by_region(tables: dict[str, pd.DataFrame], active: pd.DataFrame, region_codes: list[str], at: pd.Timestamp) -> BudgetSplit:
+def budgets_at(tables: dict[str, pd.DataFrame], active: pd.DataFrame, at: pd.Timestamp) -> dict[str, Budget]:
+    """Every active engagement's budget at ``at`` (computed once, shared by the totals)."""
+    return {eid: engagement_budget(tables, eid, at) for eid in active["engagement_id"]}
+
+
+def budget_by_region(tables: dict[str, pd.DataFrame], active: pd.DataFrame, region_codes: list[str], at: pd.Timestamp,
+                     budgets: dict[str, Budget] | None = None) -> BudgetSplit:
     """Period-total budgets of active engagements, split equally over listed regions."""
     values = dict.fromkeys(region_codes, 0.0)
     national = multi = 0.0
     for eid, kind, scope, area in zip(active["engagement_id"], active["kind"], active["scope"], active["area"], strict=True):
         if kind in NOT_ADDED_KINDS:
             continue
-        budget = engagement_budget(tables, eid, at)
+        budget = budgets[eid] if budgets and eid in budgets else engagement_budget(tables, eid, at)
         if budget.amount_eur is None or budget.basis != "period_total":
             continue
         if scope == "regions" and area:
@@ -373,7 +387,8 @@ def latest_indicator(indicators: pd.DataFrame, engagement_id: str, indicator: st
     return max(rows, key=lambda i: i["date"]) if rows else None
 
 
-def key_figures(tables: dict[str, pd.DataFrame], active: pd.DataFrame, state: ViewState, at: pd.Timestamp) -> KeyFigures:
+def key_figures(tables: dict[str, pd.DataFrame], active: pd.DataFrame, state: ViewState, at: pd.Timestamp,
+                budgets: dict[str, Budget] | None = None) -> KeyFigures:
     """Totals for the current view, added only where adding is honest."""
     total = 0.0
     known = unknown = 0
@@ -382,7 +397,7 @@ def key_figures(tables: dict[str, pd.DataFrame], active: pd.DataFrame, state: Vi
     personnel_sources: list[str] = []
     staff_years: list[int] = []
     for eid, kind in zip(active["engagement_id"], active["kind"], strict=True):
-        budget = engagement_budget(tables, eid, at)
+        budget = budgets[eid] if budgets and eid in budgets else engagement_budget(tables, eid, at)
         if kind in NOT_ADDED_KINDS:
             pass  # counted in the strip's note, never in the total
         elif budget.amount_eur is not None and budget.basis == "period_total":

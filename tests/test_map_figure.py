@@ -99,3 +99,20 @@ def test_french_labels(base):
     regions = fig.data[TRACE["regions"]]
     assert "Personnes déplacées internes" in regions.colorbar.title.text
     assert "1\u202f234" in regions.hovertext[0]
+
+
+def test_many_sites_are_aggregated_server_side(base):
+    import random
+
+    rng = random.Random(3)
+    n = 2000
+    sites = pd.DataFrame({
+        "site_id": [f"S{i}" for i in range(n)], "name": [f"site {i}" for i in range(n)],
+        "kind": ["project_site"] * n, "precision": ["nearest_town"] * n, "placed_at": [""] * n,
+        "lon": [rng.uniform(-11, 3) for _ in range(n)], "lat": [rng.uniform(11, 19) for _ in range(n)],
+    })
+    fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(year=2019), sites=sites, with_geometry=False)
+    project = next(t for t in fig.data[TRACE["sites"]:TRACE["selected"]] if t.name == "Project site")
+    assert 50 < len(project.lon) < 600  # cells, not 2000 markers
+    assert sum(int(h.split("</b>")[0].split("×")[-1]) if "×" in h.split("</b>")[0] else 1 for h in project.hovertext) == n
+    assert len(fig.to_json()) < 400_000

@@ -86,3 +86,11 @@ def test_fixed_total_never_mixes_bases(tables):
             expected += budget.amount_eur
     assert figures.budget_period_total == pytest.approx(expected)
     assert "EUTF-AFRICA" in set(active["engagement_id"]) and figures.funds >= 1
+
+
+def test_vectorised_activity_matches_the_scalar_rule(tables):
+    eng = tables["engagements"]
+    for year in range(2012, 2026):
+        mask = vm.active_mask(eng, year)
+        scalar = [vm.is_active_in(s, e, st, year) for s, e, st in zip(eng["start_date"], eng["end_date"], eng["status"], strict=True)]
+        assert list(mask) == scalar, year
