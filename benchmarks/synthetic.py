@@ -49,7 +49,7 @@ def _shift_year(value: str, years: int) -> str:
 
 def make_scaled_data(source: Path, target: Path, factor: int, seed: int = 7) -> Path:
     """Write ``source`` scaled ``factor`` times into ``target`` (a fresh folder)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311  (benchmark data, not security)
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target)

@@ -9,7 +9,7 @@ and key-figure callbacks of one interaction share one computation.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from functools import lru_cache
 
 import flask
@@ -42,7 +42,7 @@ class AppData:
 
 def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
     """Derive the static, per-process inputs of every callback from a loaded catalog."""
-    today = today or date.today()
+    today = today or datetime.now(UTC).date()
     return AppData(
         catalog=catalog,
         options=vm.build_options(catalog.tables, today, {b: len(x.scenes) for b, x in catalog.briefings.items()}),

@@ -10,7 +10,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboard import ids
-from dashboard.callbacks import map as map_cb
+from dashboard.callbacks import map_view as map_cb
 from dashboard.callbacks import panels as panels_cb
 from dashboard.callbacks import view_state as state_cb
 from layers.view_state import parse_query, to_query
