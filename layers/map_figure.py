@@ -53,7 +53,8 @@ LAT_RANGE = (8.0, 26.0)
 DEFAULT_PLOT_PX = 1000
 MAX_SITE_LABELS = 40
 MAX_MARKERS = 400  # above this many places, markers are aggregated into 0.5-degree cells
-CLUSTER_IDS = 20  # site ids kept per cluster marker (the detail panel lists the rest)  # map width at the default layout, for label collision estimates
+CLUSTER_IDS = 20
+MAX_CELL_DEG = 4.0  # site ids kept per cluster marker (the detail panel lists the rest)  # map width at the default layout, for label collision estimates
 FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
 # A white halo keeps dark labels readable over the darkest classes and over borders.
 HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
@@ -117,22 +118,30 @@ def cluster_sites(grouped: pd.DataFrame, cell_deg: float = 0.5) -> pd.DataFrame:
     """Aggregate markers into grid cells per kind when there are too many to draw or send.
 
     Server-side aggregation keeps the payload bounded (thousands of project or incident points
-    would otherwise cost megabytes per filter change); each cell's marker sits at its members'
-    mean position and its hover says how many sites it stands for.
+    would otherwise cost megabytes per filter change). The cell doubles until the markers fit
+    ``MAX_MARKERS``; each marker sits at its members' mean position and its hover says how many
+    sites it stands for.
     """
-    keys = list(zip((grouped["lon"] // cell_deg).astype(int), (grouped["lat"] // cell_deg).astype(int), grouped["kind"], strict=True))
-    cells: dict[tuple[int, int, str], list[int]] = {}
-    for i, key in enumerate(keys):
-        cells.setdefault(key, []).append(i)
+    lons, lats, kinds = list(grouped["lon"]), list(grouped["lat"]), list(grouped["kind"])
+    ids_col, hover_col = list(grouped["site_ids"]), list(grouped["hover_rows"])
+    approx_col, place_col = list(grouped["approximate"]), list(grouped["place"])
+    while True:
+        cells: dict[tuple[int, int, str], list[int]] = {}
+        for i, (lon, lat, kind) in enumerate(zip(lons, lats, kinds, strict=True)):
+            cells.setdefault((int(lon // cell_deg), int(lat // cell_deg), kind), []).append(i)
+        if len(cells) <= MAX_MARKERS or cell_deg >= MAX_CELL_DEG:
+            break
+        cell_deg *= 2
     rows = []
     for (_, _, kind), members in cells.items():
-        part = grouped.iloc[members]
-        hover = [row for rows_ in part["hover_rows"] for row in rows_]
-        ids = [i for ids_ in part["site_ids"] for i in ids_]
+        ids = [i for m in members for i in ids_col[m]]
+        hover = [r for m in members[:8] for r in hover_col[m]]
         rows.append({
-            "lon": float(part["lon"].mean()), "lat": float(part["lat"].mean()), "kind": kind,
-            "site_ids": tuple(ids[:CLUSTER_IDS]), "place": part["place"].iloc[0] if len(part) == 1 else f"×{len(ids)}",
-            "hover_rows": tuple(hover), "approximate": bool(part["approximate"].all()), "count": len(ids),
+            "lon": sum(lons[m] for m in members) / len(members), "lat": sum(lats[m] for m in members) / len(members),
+            "kind": kind, "site_ids": tuple(ids[:CLUSTER_IDS]),
+            "place": place_col[members[0]] if len(members) == 1 else f"×{len(ids)}",
+            "hover_rows": tuple(hover) + (("…", kind, "nearest_town"),) * (len(ids) > len(hover)),
+            "approximate": all(approx_col[m] for m in members), "count": len(ids),
         })
     return pd.DataFrame(rows)
 
