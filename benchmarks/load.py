@@ -27,6 +27,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from benchmarks.payloads import store_body, store_callbacks
 from benchmarks.run import INTERACTIONS, ROOT
 
 HOST = "127.0.0.1"  # loopback only, by design
@@ -133,16 +134,7 @@ def _payloads(base: str) -> list[tuple[str, dict[str, Any]]]:
     status, raw = _get(base + "/_dash-dependencies")
     if status != 200:
         raise RuntimeError("server did not answer /_dash-dependencies")
-    deps = [d for d in json.loads(raw) if d["inputs"] == [{"id": "view-store", "property": "data"}]]
-    out = []
-    for dep in deps:
-        specs = []
-        for part in dep["output"].strip(".").split("..."):
-            component, prop = part.rsplit(".", 1)
-            specs.append({"id": component, "property": prop.split("@")[0]})
-        out.append((base + "/_dash-update-component", {"output": dep["output"], "outputs": specs if len(specs) > 1 else specs[0],
-                                                       "changedPropIds": ["view-store.data"], "state": []}))
-    return out
+    return [(base + "/_dash-update-component", store_body(dep, None)) for dep in store_callbacks(json.loads(raw))]
 
 
 def run_load(users: int, seconds: float, port: int, kill_worker: bool = True) -> dict[str, Any]:

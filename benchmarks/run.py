@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from benchmarks.payloads import store_body, store_callbacks
 from benchmarks.synthetic import make_scaled_data
 from sahel_data.load import DEFAULT_DATA_DIR
 
@@ -101,15 +102,7 @@ def interactions(client: Any, repeat: int) -> dict[str, dict[str, float]]:
     from dashboard import ids
     from dashboard.view import _compute_view_cached
 
-    deps = [d for d in client.get("/_dash-dependencies").get_json()
-            if d["inputs"] == [{"id": ids.VIEW_STORE, "property": "data"}]]
-
-    def outputs(dep: dict) -> Any:
-        specs = []
-        for part in dep["output"].strip(".").split("..."):
-            component, prop = part.rsplit(".", 1)
-            specs.append({"id": component, "property": prop.split("@")[0]})
-        return specs if len(specs) > 1 else specs[0]
+    deps = store_callbacks(client.get("/_dash-dependencies").get_json())
 
     results: dict[str, dict[str, float]] = {}
     for name, store in INTERACTIONS.items():
@@ -121,8 +114,7 @@ def interactions(client: Any, repeat: int) -> dict[str, dict[str, float]]:
             bodies = []
             start = time.perf_counter()
             for dep in deps:
-                body = {"output": dep["output"], "outputs": outputs(dep), "changedPropIds": [f"{ids.VIEW_STORE}.data"],
-                        "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": store}], "state": []}
+                body = store_body(dep, store)
                 t0 = time.perf_counter()
                 data = client.post("/_dash-update-component", json=body).data
                 if dep["output"] == f"{ids.MAP_GRAPH}.figure":

@@ -38,7 +38,32 @@ def make_wsgi_app(data_dir: Path, secret: str) -> Any:
     app = create_app(data_dir)
     app.server.secret_key = secret
     app.server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    warm_up(app)
     return app.server
+
+
+def warm_up(app: Any) -> None:
+    """Serve one page and one view change before taking traffic.
+
+    plotly and Dash build some of their machinery lazily on first use; doing that once, in one
+    thread, keeps a fresh worker's first concurrent requests (after a restart) from racing.
+    """
+    import pandas as pd
+
+    from dashboard.view import app_data, compute_view
+    from layers.timeline import build_timeline_figure
+    from layers.view_state import default_state
+
+    client = app.server.test_client()
+    client.get("/")
+    client.get("/_dash-layout")
+    client.get("/_dash-dependencies")
+    with app.server.app_context():
+        data = app_data()
+        state = default_state(data.options)
+        view = compute_view(data, state)
+        build_timeline_figure(view.active, data.tables["mandates"], data.tables["events"], lang="en",
+                              cursor=view.at, until=pd.Timestamp(data.today))
 
 
 def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 90) -> None:

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dashboard import ids
+from benchmarks.payloads import store_body
+from benchmarks.payloads import store_callbacks as view_store_callbacks
 from dashboard.serve import ServeError, check_secret
 
 json_values = st.recursive(
@@ -31,7 +32,7 @@ def client(dash_app):
 def store_callbacks(client):
     """Every callback driven by the view store, with its real output spec."""
     deps = client.get("/_dash-dependencies").get_json()
-    found = [d for d in deps if d["inputs"] == [{"id": ids.VIEW_STORE, "property": "data"}]]
+    found = view_store_callbacks(deps)
     assert len(found) >= 5  # map, timeline, key figures, detail, table, warnings, frame
     return found
 
@@ -56,22 +57,11 @@ def test_serve_accepts_a_real_secret():
     assert check_secret("f" * 64) == "f" * 64
 
 
-def _outputs(dep: dict) -> object:
-    specs = []
-    for part in dep["output"].strip(".").split("..."):
-        component, prop = part.rsplit(".", 1)
-        specs.append({"id": component, "property": prop.split("@")[0]})
-    return specs if len(specs) > 1 else specs[0]
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=store_like)
 def test_fuzzed_store_payloads_never_500(client, store_callbacks, payload):
     for dep in store_callbacks:
-        body = {"output": dep["output"], "outputs": _outputs(dep),
-                "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": payload}],
-                "changedPropIds": [f"{ids.VIEW_STORE}.data"], "state": []}
-        response = client.post("/_dash-update-component", json=body)
+        response = client.post("/_dash-update-component", json=store_body(dep, payload))
         assert response.status_code in (200, 204), (dep["output"], response.data[:200])
         assert b"Traceback" not in response.data
         assert b"<script" not in response.data.lower()
