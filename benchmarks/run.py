@@ -132,8 +132,7 @@ def interactions(client: Any, repeat: int) -> dict[str, dict[str, float]]:
 
 def baseline(app_data: Any, repeat: int) -> dict[str, float]:
     """The straightforward build: whole map figure, GeoJSON included, serialised each time."""
-    from dashboard.view import _compute_view_cached, compute_view
-    from layers.map_figure import build_map_figure
+    from dashboard.view import _compute_view_cached, view_map_figure
     from layers.view_state import state_from_values
 
     times, sizes = [], []
@@ -142,9 +141,7 @@ def baseline(app_data: Any, repeat: int) -> dict[str, float]:
         for _ in range(repeat):
             _compute_view_cached.cache_clear()
             start = time.perf_counter()
-            view = compute_view(app_data, state)
-            fig = build_map_figure(app_data.map_base, view.region_values, state, sites=view.sites,
-                                   footprint=view.footprint, selected_sites=view.selected_sites)
+            fig = view_map_figure(app_data, state)  # full figure, GeoJSON included
             payload = fig.to_json()
             times.append((time.perf_counter() - start) * 1000)
             sizes.append(len(payload))

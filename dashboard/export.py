@@ -16,19 +16,18 @@ import warnings
 import zlib
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.export_table import table_rows
-from dashboard.view import AppData, compute_view
+from dashboard.view import AppData, compute_view, view_map_figure, view_timeline_figure
 from layers.i18n import fmt_eur, t
-from layers.map_figure import LAT_RANGE, LON_RANGE, build_map_figure
+from layers.map_figure import LAT_RANGE, LON_RANGE
 from layers.snapshot import A4_LANDSCAPE_PX, SCALE_300_DPI, SnapshotText, describe_filters, frame_snapshot
-from layers.timeline import build_timeline_figure
 from layers.view_state import ViewState
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -68,10 +67,7 @@ def _ensure_renderer() -> None:
 def snapshot_figure(app: AppData, state: ViewState, *, now: datetime) -> go.Figure:
     """The framed map figure of a view (pure apart from the clock passed in)."""
     view = compute_view(app, state)
-    fig = build_map_figure(
-        app.map_base, view.region_values, state, footprint=view.footprint, sites=view.sites,
-        selected_sites=view.selected_sites, as_of_text=str(state.year), notes=view.region_notes,
-    )
+    fig = view_map_figure(app, state)
     lang = state.lang
     used = [*view.figures.idp_sources, *view.figures.budget_sources]
     if state.metric == "idp":
@@ -187,11 +183,8 @@ def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = 
 
     now = now or datetime.now(UTC)
     width, height = A4_LANDSCAPE_PX
-    view = compute_view(app, state)
-    timeline = build_timeline_figure(
-        view.active, app.tables["mandates"], app.tables["events"], lang=state.lang, cursor=view.at,
-        until=max(view.at, pd.Timestamp(app.today)), selected=state.selected,
-    )
+    # The pack is for paper: desk-sized type, whatever mode the view was in.
+    timeline = view_timeline_figure(app, replace(state, mode="explore"))
     figures = [
         snapshot_figure(app, state, now=now),
         _page(timeline, t("timeline_heading", state.lang), html.escape(describe_filters(state, app.map_base.region_names), quote=False)),

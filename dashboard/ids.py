@@ -18,7 +18,6 @@ PLAY_INTERVAL = "play-interval"
 PLAY_BUTTON = "play-button"
 RESET_BUTTON = "reset-button"
 SHARE_LINK = "share-link"
-COPY_LINK = "copy-link"
 
 MAP_GRAPH = "map-graph"
 MAP_NOTE = "map-note"
@@ -32,7 +31,6 @@ DOWNLOAD_XLSX_BUTTON = "download-xlsx-button"
 DOWNLOAD = "download"
 DATA_WARNING = "data-warning"
 PAGE_TITLE = "page-title"
-YEAR_LABEL = "year-label"
 EXPORT_PREFIX = "export-"  # + format: one download link per export format
 EXPORT_FORMATS = ("png", "svg", "pdf", "pack", "csv", "xlsx")
 

@@ -10,9 +10,8 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.view import AppData, compute_view
+from dashboard.view import AppData, view_map_figure
 from layers.i18n import label, t
-from layers.map_figure import build_map_figure
 from layers.view_state import LAYERS, METRICS, ViewState, default_state
 
 GRAPH_CONFIG = {
@@ -24,10 +23,6 @@ GRAPH_CONFIG = {
     # plotly.js fetches base-map topojson even for hidden geo base maps: serve it ourselves.
     "topojsonURL": "/assets/topojson/",
 }
-
-
-def _text(key: str, tag: type = html.Span, **kwargs: object) -> html.Component:
-    return tag(t(key, "en"), id=ids.text(key), **kwargs)
 
 
 def _field(key: str, control: html.Component) -> html.Div:
@@ -133,9 +128,7 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
 def serve_layout(app: AppData) -> html.Div:
     """The whole page for a first visit (the URL then restores the shared view)."""
     state = default_state(app.options)
-    view = compute_view(app, state)
-    map_figure = build_map_figure(app.map_base, view.region_values, state, sites=view.sites,
-                                  as_of_text=str(state.year))
+    map_figure = view_map_figure(app, state)
     manifest = app.catalog.geo_manifest
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),

@@ -48,10 +48,7 @@ def warm_up(app: Any) -> None:
     plotly and Dash build some of their machinery lazily on first use; doing that once, in one
     thread, keeps a fresh worker's first concurrent requests (after a restart) from racing.
     """
-    import pandas as pd
-
-    from dashboard.view import app_data, compute_view
-    from layers.timeline import build_timeline_figure
+    from dashboard.view import app_data, view_timeline_figure
     from layers.view_state import default_state
 
     client = app.server.test_client()
@@ -60,10 +57,7 @@ def warm_up(app: Any) -> None:
     client.get("/_dash-dependencies")
     with app.server.app_context():
         data = app_data()
-        state = default_state(data.options)
-        view = compute_view(data, state)
-        build_timeline_figure(view.active, data.tables["mandates"], data.tables["events"], lang="en",
-                              cursor=view.at, until=pd.Timestamp(data.today))
+        view_timeline_figure(data, default_state(data.options))
 
 
 def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 90) -> None:

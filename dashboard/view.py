@@ -14,11 +14,13 @@ from functools import lru_cache
 
 import flask
 import pandas as pd
+import plotly.graph_objects as go
 
 from layers import view_model as vm
 from layers.geojson import build_map_base
 from layers.i18n import t
-from layers.map_figure import MapBase
+from layers.map_figure import MapBase, build_map_figure
+from layers.timeline import build_timeline_figure
 from layers.view_state import Options, ViewState, state_from_values
 from sahel_data.load import Catalog
 
@@ -122,4 +124,23 @@ def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
         sites=vm.active_sites(tables, shown_ids, at),
         footprint=footprint,
         selected_sites=selected_sites,
+    )
+
+
+def view_map_figure(app: AppData, state: ViewState, *, with_geometry: bool = True) -> go.Figure:
+    """The map of a view (the layout, the map callback and exports all draw it this way)."""
+    view = compute_view(app, state)
+    return build_map_figure(
+        app.map_base, view.region_values, state, footprint=view.footprint, sites=view.sites,
+        selected_sites=view.selected_sites, as_of_text=str(state.year), notes=view.region_notes,
+        with_geometry=with_geometry,
+    )
+
+
+def view_timeline_figure(app: AppData, state: ViewState) -> go.Figure:
+    """The mandate timeline of a view (the timeline callback and the brief pack)."""
+    view = compute_view(app, state)
+    return build_timeline_figure(
+        view.active, app.tables["mandates"], app.tables["events"], lang=state.lang, cursor=view.at,
+        until=max(view.at, pd.Timestamp(app.today)), selected=state.selected, big=state.mode == "brief",
     )

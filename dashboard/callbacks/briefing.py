@@ -36,9 +36,8 @@ def step_briefing(_start: int, _next: int, _prev: int, goto: Any, _exit: int, _p
     if trigger == ids.BRIEF_EXIT:
         return exit_query(search)
     if trigger == ids.text("present_view"):
-        pairs = [p for p in to_query(state, app.options).lstrip("?").split("&")
-                 if p and not p.startswith(("mode=", "briefing=", "scene="))]
-        return "?" + "&".join([*pairs, "mode=brief"])
+        view = exit_query(to_query(state, app.options)).lstrip("?")
+        return "?" + "&".join(p for p in (view, "mode=brief") if p)
     if trigger == ids.BRIEF_START:
         briefing = app.catalog.briefings.get(pick) if isinstance(pick, str) else None
         return scene_query(briefing, 1, lang=state.lang) if briefing else no_update
@@ -79,9 +78,7 @@ def scene_text(search: Any) -> str:
     """The current view as a scene to paste into a briefing file."""
     app = app_data()
     state = parse_query(search if isinstance(search, str) else "", app.options)
-    view = to_query(state, app.options)
-    view = "?" + "&".join(p for p in view.lstrip("?").split("&") if p and not p.startswith(("mode=", "briefing=", "scene="))) if view else ""
-    scene = {"title": {"en": "…", "fr": "…"}, "note": {"en": "…", "fr": "…"}, "view": view if view != "?" else ""}
+    scene = {"title": {"en": "…", "fr": "…"}, "note": {"en": "…", "fr": "…"}, "view": exit_query(to_query(state, app.options))}
     return json.dumps(scene, ensure_ascii=False, indent=2)
 
 

@@ -8,8 +8,7 @@ import plotly.graph_objects as go
 from dash import Input, Output, Patch, State, callback, no_update
 
 from dashboard import ids
-from dashboard.view import app_data, compute_view, state_from_store
-from layers.map_figure import build_map_figure
+from dashboard.view import app_data, state_from_store, view_map_figure
 
 # Geometry goes to the browser once, in the layout; filter changes patch everything else.
 STATIC_TRACE_KEYS = frozenset({"geojson", "type", "featureidkey"})
@@ -30,14 +29,7 @@ def patch_without_geometry(fig: go.Figure) -> Patch:
 def map_figure(store: Any) -> Patch:
     """The map for the current view, as a Patch of values, colours and visibility."""
     app = app_data()
-    state = state_from_store(store, app)
-    view = compute_view(app, state)
-    fig = build_map_figure(
-        app.map_base, view.region_values, state,
-        footprint=view.footprint, sites=view.sites, selected_sites=view.selected_sites,
-        as_of_text=str(state.year), notes=view.region_notes, with_geometry=False,
-    )
-    return patch_without_geometry(fig)
+    return patch_without_geometry(view_map_figure(app, state_from_store(store, app), with_geometry=False))
 
 
 @callback(

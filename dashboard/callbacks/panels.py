@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
@@ -12,9 +11,8 @@ from dashboard import ids
 from dashboard.export_table import table_bytes, table_rows
 from dashboard.layout import GRAPH_CONFIG, translated_options
 from dashboard.panels import detail_panel, key_figures_strip
-from dashboard.view import app_data, compute_view, state_from_store
+from dashboard.view import app_data, compute_view, state_from_store, view_timeline_figure
 from layers.i18n import fmt_int, t
-from layers.timeline import build_timeline_figure
 
 # The grid shows this many rows at most; the downloads always carry every row.
 MAX_GRID_ROWS = 500
@@ -28,13 +26,7 @@ def timeline_figure(store: Any) -> tuple[go.Figure, dict[str, str]]:
     height, which would otherwise be zero).
     """
     app = app_data()
-    state = state_from_store(store, app)
-    view = compute_view(app, state)
-    tables = app.tables
-    fig = build_timeline_figure(
-        view.active, tables["mandates"], tables["events"], lang=state.lang, cursor=view.at,
-        until=max(view.at, pd.Timestamp(app.today)), selected=state.selected, big=state.mode == "brief",
-    )
+    fig = view_timeline_figure(app, state_from_store(store, app))
     return fig, {"height": f"{fig.layout.height}px"}
 
 
