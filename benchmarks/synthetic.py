@@ -24,6 +24,9 @@ SCALED = {
     "indicators": ("indicator_id",),
 }
 MALI_BOX = (-11.5, 11.0, 3.5, 19.5)  # lon0, lat0, lon1, lat1 well inside the country
+# A points layer standing for project locations or incidents: at x1000 the sites table is
+# topped up to 100,000 mapped points (the issue's scale for a points layer).
+POINTS_AT_SCALE = {1000: 100_000}
 
 
 def _read(path: Path) -> tuple[list[str], list[dict[str, str]]]:
@@ -89,5 +92,29 @@ def make_scaled_data(source: Path, target: Path, factor: int, seed: int = 7) -> 
                     copy["preferred"] = "false"
                 out.append(copy)
         _write(tables / f"{name}.csv", header, out)
+    points = POINTS_AT_SCALE.get(factor)
+    if points:
+        _top_up_points(tables / "sites.csv", points, factor, rng)
     # The disputes table points at real rows only; it does not scale.
     return target
+
+
+def _top_up_points(path: Path, total: int, factor: int, rng: random.Random) -> None:
+    """Add synthetic project locations until the sites table holds ``total`` rows."""
+    header, rows = _read(path)
+    mapped = [r for r in rows if r["lat"] and r["engagement_ids"]]
+    extra = []
+    for k in range(total - len(rows)):
+        copy = dict(mapped[k % len(mapped)])
+        copy["site_id"] = f"{copy['site_id']}-PT{k}"
+        copy["name"] = f"[synthetic] project location {k}"
+        copy["kind"] = "project_site"
+        copy["precision"] = "nearest_town"
+        copy["lon"] = f"{rng.uniform(MALI_BOX[0], MALI_BOX[2]):.4f}"
+        copy["lat"] = f"{rng.uniform(MALI_BOX[1], MALI_BOX[3]):.4f}"
+        # Linked to one copy of the real site's engagement, so filters select them.
+        first = copy["engagement_ids"].split(";")[0].split("-SYN")[0]
+        suffix = rng.randrange(factor)
+        copy["engagement_ids"] = first + (f"-SYN{suffix}" if suffix else "")
+        extra.append(copy)
+    _write(path, header, rows + extra)

@@ -30,11 +30,15 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
         title="Sahel security assistance",
         assets_folder=str(ASSETS),
         serve_locally=True,  # plotly.js and every bundle from the package: no CDN
+        compress=True,  # gzip via flask-compress: plotly.js and callback JSON shrink ~4-6x on a slow link
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.extensions[EXTENSION_KEY] = data
-    app.layout = lambda: serve_layout(data)
+    # A fixed tree, not a function: the first-visit view depends only on this process's data,
+    # and with a layout function Dash also embeds a second copy of the whole page in every
+    # index page (its callback validation layout: 165 KB).
+    app.layout = serve_layout(data)
     register_routes(app)
     install_security_headers(app)
     return app

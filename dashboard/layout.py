@@ -6,11 +6,21 @@ callback; the initial render is English so the page is complete before any callb
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.view import AppData, view_map_figure
+from dashboard.outputs import (
+    detail_output,
+    frame_output,
+    key_figures_output,
+    table_output,
+    timeline_output,
+    warning_output,
+)
+from dashboard.view import AppData, view_map_spec
 from layers.i18n import label, t
 from layers.view_state import LAYERS, METRICS, ViewState, default_state
 
@@ -51,17 +61,40 @@ def translated_options(field: str, app: AppData, lang: str) -> list[dict[str, st
     if field == "layers":
         return [{"label": t("layer_" + m, lang), "value": m} for m in LAYERS]
     if field == "selected":
-        eng = app.tables["engagements"]
-        eng = eng[eng["parent_id"] == ""]
-        name = "name_fr" if lang == "fr" else "name_en"
-        return sorted(
-            ({"label": f"{r.acronym} — {getattr(r, name)}" if r.acronym else getattr(r, name), "value": r.engagement_id}
-             for r in eng.itertuples()),
-            key=lambda o: o["label"].casefold(),
-        )
+        return engagement_options(app, lang)
     if field == "lang":
         return [{"label": "English", "value": "en"}, {"label": "Français", "value": "fr"}]
     return []
+
+
+# The engagement picker lists at most this many options at once; typing searches them all on
+# the server (52,000 options at x1000 made the page and every language switch megabytes).
+MAX_ENGAGEMENT_OPTIONS = 100
+
+
+@lru_cache(maxsize=8)
+def _all_engagement_options(app: AppData, lang: str) -> tuple[tuple[str, str, str], ...]:
+    """(label, value, casefolded label) of every top-level engagement, sorted by label."""
+    eng = app.tables["engagements"]
+    eng = eng[eng["parent_id"] == ""]
+    names = eng["name_fr" if lang == "fr" else "name_en"]
+    labels = [f"{a} — {n}" if a else n for a, n in zip(eng["acronym"], names, strict=True)]
+    rows = sorted(zip(labels, eng["engagement_id"], strict=True), key=lambda r: r[0].casefold())
+    return tuple((label_, value, label_.casefold()) for label_, value in rows)
+
+
+def engagement_options(app: AppData, lang: str, search: str = "", keep: str = "") -> list[dict[str, str]]:
+    """Engagement picker options: those whose label contains ``search`` (all when empty), at
+    most ``MAX_ENGAGEMENT_OPTIONS``, plus ``keep`` (the current selection must stay listed)."""
+    needle = search.casefold().strip() if isinstance(search, str) else ""
+    out, kept = [], False
+    for label_, value, folded in _all_engagement_options(app, lang):
+        if value == keep:
+            out.append({"label": label_, "value": value})
+            kept = True
+        elif (not needle or needle in folded) and len(out) < MAX_ENGAGEMENT_OPTIONS + kept:
+            out.append({"label": label_, "value": value})
+    return out
 
 
 def _multi(field: str, key: str, app: AppData) -> html.Div:
@@ -128,11 +161,16 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
 def serve_layout(app: AppData) -> html.Div:
     """The whole page for a first visit (the URL then restores the shared view)."""
     state = default_state(app.options)
-    map_figure = view_map_figure(app, state)
+    # Everything a plain first visit shows is drawn here, so the page needs no callback round
+    # before it is complete (the callbacks draw only what a link or a click changes).
+    map_figure = view_map_spec(app, state)
+    timeline, timeline_style = timeline_output(app, state)
+    rows, column_defs, caption = table_output(app, state)
+    frame_class, brief_bar, brief_footer = frame_output(app, state)
     manifest = app.catalog.geo_manifest
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.VIEW_STORE, data=state.as_dict()),
+        dcc.Store(id=ids.VIEW_STORE, data={**state.as_dict(), "ignored": []}),
         dcc.Download(id=ids.DOWNLOAD),
         html.A(t("skip_to_table", "en"), id=ids.text("skip_to_table"), href="#table-section", className="skip-link"),
         html.Header([
@@ -142,8 +180,8 @@ def serve_layout(app: AppData) -> html.Div:
             ]),
             html.P(t("data_as_of", "en", date=app.catalog.data_as_of), id=ids.PAGE_TITLE, className="as-of"),
         ], className="header"),
-        html.Div(id=ids.DATA_WARNING, role="status"),
-        html.Div(id=ids.BRIEF_BAR, className="brief-bar"),
+        html.Div(warning_output(app, state, []), id=ids.DATA_WARNING, role="status"),
+        html.Div(brief_bar, id=ids.BRIEF_BAR, className="brief-bar"),
         html.Div([
             html.Button("←", id=ids.BRIEF_PREV, n_clicks=0, className="btn", **{"aria-label": "previous scene"}),
             html.Button("→", id=ids.BRIEF_NEXT, n_clicks=0, className="btn", **{"aria-label": "next scene"}),
@@ -153,7 +191,7 @@ def serve_layout(app: AppData) -> html.Div:
         html.Div([
             sidebar(app, state),
             html.Main([
-                html.Section(id=ids.KEY_FIGURES, className="key-figures", **{"aria-live": "polite"}),
+                html.Section(key_figures_output(app, state), id=ids.KEY_FIGURES, className="key-figures", **{"aria-live": "polite"}),
                 html.Section([
                     html.H2(t("map_heading", "en"), id=ids.text("map_heading"), className="visually-hidden"),
                     dcc.Graph(id=ids.MAP_GRAPH, figure=map_figure, config=GRAPH_CONFIG, className="map-graph"),
@@ -171,28 +209,32 @@ def serve_layout(app: AppData) -> html.Div:
                 ], className="card map-card"),
                 html.Section([
                     html.H2(t("timeline_heading", "en"), id=ids.text("timeline_heading")),
-                    dcc.Graph(id=ids.TIMELINE_GRAPH, config={**GRAPH_CONFIG, "scrollZoom": False}),
+                    dcc.Graph(id=ids.TIMELINE_GRAPH, figure=timeline, style=timeline_style, config={**GRAPH_CONFIG, "scrollZoom": False}),
                 ], className="card"),
                 html.Section([
                     html.H2(t("detail_heading", "en"), id=ids.text("detail_heading")),
-                    html.Div(id=ids.DETAIL_PANEL, **{"aria-live": "polite"}),
+                    html.Div(detail_output(app, state), id=ids.DETAIL_PANEL, **{"aria-live": "polite"}),
                 ], className="card"),
                 html.Section([
                     html.H2(t("table_heading", "en"), id=ids.text("table_heading")),
-                    html.P(id=ids.TABLE_CAPTION, className="caption"),
+                    html.P(caption, id=ids.TABLE_CAPTION, className="caption"),
                     html.Div([
                         html.Button(html.Span(t("download_csv", "en"), id=ids.text("download_csv")), id=ids.DOWNLOAD_CSV_BUTTON, className="btn", n_clicks=0),
                         html.Button(html.Span(t("download_xlsx", "en"), id=ids.text("download_xlsx")), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
                     ], className="row-buttons"),
                     dag.AgGrid(
-                        id=ids.TABLE_GRID, rowData=[], columnDefs=[],
-                        defaultColDef={"sortable": True, "resizable": True, "filter": True, "wrapText": True, "autoHeight": True},
+                        id=ids.TABLE_GRID, rowData=rows, columnDefs=column_defs,
+                        # Fixed row height and a fixed-height, virtualised grid: only the rows in view
+                        # are in the DOM. Auto-height rows measured every row before the page could
+                        # paint (0.6 s for 52 rows on a first visit; 500 rows at scale); long text
+                        # is in each cell's tooltip and in the downloads.
+                        defaultColDef={"sortable": True, "resizable": True, "filter": True},
                         dashGridOptions={"rowSelection": {"mode": "singleRow", "enableClickSelection": True, "checkboxes": False},
-                                         "domLayout": "autoHeight", "animateRows": False},
-                        className="ag-theme-alpine", style={"width": "100%"},
+                                         "animateRows": False, "tooltipShowDelay": 300},
+                        className="ag-theme-alpine", style={"width": "100%", "height": "560px"},
                     ),
                 ], className="card", id="table-section"),
             ], className="main"),
         ], className="body"),
-        html.Footer(id=ids.BRIEF_FOOTER, className="brief-footer"),
-    ], id=ids.PAGE_ROOT, className="page")
+        html.Footer(brief_footer, id=ids.BRIEF_FOOTER, className="brief-footer"),
+    ], id=ids.PAGE_ROOT, className=frame_class)

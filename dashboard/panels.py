@@ -7,6 +7,8 @@ keyboard accessible and needs no callback).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 from dash import html
 
@@ -15,21 +17,25 @@ from layers.i18n import fmt_date, fmt_eur, fmt_int, label, t
 from layers.view_state import ViewState
 
 
-def source_list(tables: dict[str, pd.DataFrame], source_ids: tuple[str, ...], locators: tuple[str, ...] = ()) -> html.Ul:
-    """Sources as a list: title, publisher, link or seed file, and the locator if given."""
-    sources = tables["sources"]
+def source_list(tables: dict[str, pd.DataFrame], source_ids: tuple[str, ...], locators: tuple[str, ...] = (),
+                *, anchors: bool = False) -> html.Ul:
+    """Sources as a list: title, publisher, link or seed file, and the locator if given.
+
+    ``anchors`` gives each item an element id, so rows can link to it.
+    """
+    sources = vm.records_by_index(tables["sources"])
     items = []
     for i, sid in enumerate(dict.fromkeys(source_ids)):
-        if sid not in sources.index:
+        src = sources.get(sid)
+        if src is None:
             continue
-        src = sources.loc[sid]
         loc = locators[i] if i < len(locators) else (locators[0] if len(locators) == 1 else "")
         where = src["location"]
         link = html.A(where, href=where, target="_blank", rel="noopener noreferrer") if where.startswith("http") else html.Code(where)
         items.append(html.Li([
             html.Strong(f"[{sid}] "), f"{src['title']} — {src['publisher']}", html.Br(), link,
             html.Div(f"“{loc}”", className="locator") if loc else None,
-        ]))
+        ], **({"id": source_anchor(sid)} if anchors else {})))
     return html.Ul(items, className="sources")
 
 
@@ -73,16 +79,31 @@ def _table(headers: list[str], rows: list[list[object]]) -> html.Table:
     ], className="detail-table")
 
 
-def _sourced(tables: dict[str, pd.DataFrame], row: pd.Series) -> html.Details:
-    n = len(row["source_ids"])
-    return html.Details([html.Summary(f"{n} ⓘ"), source_list(tables, row["source_ids"], row["locators"])])
+def source_anchor(source_id: str) -> str:
+    """The element id of a source in the detail panel's source list."""
+    return "src-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in source_id)
+
+
+def _sourced(row: dict[str, Any], cited: dict[str, None]) -> html.Details:
+    """A row's sources: each id links to the panel's one full source list, with the row's
+    locator (the quote that supports it). Titles are not repeated on every row: a mission
+    with 20 mandates cites the same few documents 60 times.
+    """
+    ids, locators = row["source_ids"], row["locators"]
+    items = []
+    for i, sid in enumerate(dict.fromkeys(ids)):
+        cited[sid] = None
+        loc = locators[i] if i < len(locators) else (locators[0] if len(locators) == 1 else "")
+        items.append(html.Li([html.A(f"[{sid}]", href=f"#{source_anchor(sid)}"), f" “{loc}”" if loc else ""]))
+    return html.Details([html.Summary(f"{len(ids)} ⓘ"), html.Ul(items, className="sources")])
 
 
 def detail_panel(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str) -> list[html.Component]:
     """Everything known about one engagement, each fact with its sources and locators."""
-    if not engagement_id or engagement_id not in tables["engagements"].index:
+    # Row dicts from per-table lookups built once: pandas filtering per click was most of the time.
+    eng = vm.records_by_index(tables["engagements"]).get(engagement_id) if engagement_id else None
+    if eng is None:
         return [html.P(t("detail_empty", lang), className="muted")]
-    eng = tables["engagements"].loc[engagement_id]
     name = eng["name_fr"] if lang == "fr" else eng["name_en"]
     period = f"{fmt_date(eng['start_date'], lang, eng['start_date_text']) if eng['start_date_text'] else t('unknown', lang)} – " + (
         fmt_date(eng["end_date"], lang, eng["end_date_text"]) if eng["end_date_text"] else (t("ongoing", lang) if eng["status"] == "active" else t("unknown", lang)))
@@ -98,10 +119,10 @@ def detail_panel(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str)
     if eng["personnel_note"] or pd.notna(eng["personnel_peak"]):
         out.append(html.P(f"{t('personnel', lang)}: {fmt_int(eng['personnel_peak'], lang) if pd.notna(eng['personnel_peak']) else ''} {eng['personnel_note']}".strip()))
     out.append(html.Details([html.Summary(t("sources", lang)), source_list(tables, eng["source_ids"], eng["locators"])]))
+    cited: dict[str, None] = {}  # source ids cited by the rows below, in order of first citation
 
-    mandates = tables["mandates"]
-    mandates = mandates[mandates["engagement_id"] == engagement_id].sort_values("start_date")
-    if not mandates.empty:
+    mandates = sorted(vm.records_by_engagement(tables["mandates"]).get(engagement_id, []), key=lambda m: m["start_date"])
+    if mandates:
         out += [html.H4(t("mandates", lang)), _table(
             ["#", t("period", lang), t("legal_basis", lang), t("budget", lang), t("area", lang), t("sources", lang)],
             [[m["number"],
@@ -109,53 +130,51 @@ def detail_panel(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str)
               m["legal_basis"],
               _budget_text(m, lang),
               ", ".join(m["area_regions"] + m["area_countries"]) or m["area_note"],
-              _sourced(tables, m)] for _, m in mandates.iterrows()],
+              _sourced(m, cited)] for m in mandates],
         )]
-    children = tables["engagements"][tables["engagements"]["parent_id"] == engagement_id]["engagement_id"]
-    funding = tables["funding"]
-    funding = funding[funding["engagement_id"].isin({engagement_id, *children})]
-    if not funding.empty:
+    by_engagement = vm.records_by_engagement(tables["funding"])
+    funding = [f for eid in (engagement_id, *vm.children_of(tables["engagements"]).get(engagement_id, ())) for f in by_engagement.get(eid, [])]
+    if funding:
         out += [html.H4(t("funding", lang)), _table(
             [t("donor", lang), t("amount", lang), t("period", lang), "", t("sources", lang)],
             [[f["donor"], _amount_text(f, lang),
               f"{f['period_start_text']} – {f['period_end_text']}".strip(" –"),
               t("component_not_added", lang) if f["is_component"] else label(f["basis"], lang),
-              _sourced(tables, f)] for _, f in funding.iterrows()],
+              _sourced(f, cited)] for f in funding],
         )]
-    sites = tables["sites"]
-    sites = sites[sites["engagement_ids"].map(lambda ids: engagement_id in ids)]
-    if not sites.empty:
+    sites = vm.sites_by_engagement(tables["sites"]).get(engagement_id, [])
+    if sites:
         out += [html.H4(t("sites", lang)), _table(
             [t("name", lang), t("kind", lang), t("precision", lang), t("period", lang), t("sources", lang)],
             [[s["name"], label(s["kind"], lang),
               label(s["precision"], lang) + (f" ({s['placed_at']})" if s["placed_at"] else "") if s["precision"] != "unknown" else t("unmapped", lang),
-              f"{s['active_from_text']} – {s['active_to_text']}".strip(" –"), _sourced(tables, s)] for _, s in sites.iterrows()],
+              f"{s['active_from_text']} – {s['active_to_text']}".strip(" –"), _sourced(s, cited)] for s in sites],
         )]
-    indicators = tables["indicators"]
-    indicators = indicators[indicators["engagement_id"] == engagement_id].sort_values("date")
-    if not indicators.empty:
+    indicators = sorted(vm.records_by_engagement(tables["indicators"]).get(engagement_id, []), key=lambda i: i["date"])
+    if indicators:
         out += [html.H4(t("figures", lang)), _table(
             [t("period", lang), "", "", t("sources", lang)],
             [[fmt_date(i["date"], lang, i["date_text"]), label(i["indicator"], lang),
               f"{label(i['qualifier'], lang) if i['qualifier'] != 'exact' else ''} {fmt_int(i['value'], lang)}".strip(),
-              _sourced(tables, i)] for _, i in indicators.iterrows()],
+              _sourced(i, cited)] for i in indicators],
         )]
-    disputes = tables["disputes"]
     related = {
-        "engagements": {engagement_id}, "mandates": set(mandates["mandate_id"]), "funding": set(funding["funding_id"]),
-        "sites": set(sites["site_id"]), "indicators": set(indicators["indicator_id"]),
+        "engagements": {engagement_id}, "mandates": {m["mandate_id"] for m in mandates}, "funding": {f["funding_id"] for f in funding},
+        "sites": {x["site_id"] for x in sites}, "indicators": {i["indicator_id"] for i in indicators},
     }
-    disputes = disputes[[row_id in related.get(table, set()) for table, row_id in zip(disputes["table_name"], disputes["row_id"], strict=True)]]
-    if not disputes.empty:
+    disputes = [d for d in vm.records_by_index(tables["disputes"]).values() if d["row_id"] in related.get(d["table_name"], set())]
+    if disputes:
         out += [html.H4(t("disputes", lang)), _table(
             ["", "", "", t("sources", lang)],
-            [[d["column_name"], d["value"] + (f" ({t('shown_value', lang)})" if d["shown"] else ""), d["reason"], _sourced(tables, d)]
-             for _, d in disputes.iterrows()],
+            [[d["column_name"], d["value"] + (f" ({t('shown_value', lang)})" if d["shown"] else ""), d["reason"], _sourced(d, cited)]
+             for d in disputes],
         )]
+    if cited:
+        out += [html.H4(t("sources", lang)), source_list(tables, tuple(cited), anchors=True)]
     return out
 
 
-def _budget_text(row: pd.Series, lang: str) -> str:
+def _budget_text(row: dict[str, Any], lang: str) -> str:
     if pd.notna(row["budget_eur"]):
         return f"{fmt_eur(row['budget_eur'], lang)} ({label(row['budget_basis'], lang)})"
     if pd.notna(row["budget_amount"]):
@@ -163,7 +182,7 @@ def _budget_text(row: pd.Series, lang: str) -> str:
     return t("unknown", lang)
 
 
-def _amount_text(row: pd.Series, lang: str) -> str:
+def _amount_text(row: dict[str, Any], lang: str) -> str:
     if pd.notna(row["amount_eur"]):
         return fmt_eur(row["amount_eur"], lang)
     if pd.notna(row["amount"]):

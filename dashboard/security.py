@@ -1,9 +1,10 @@
 """HTTP security headers, including a Content-Security-Policy built from Dash's own hashes.
 
 Scripts may come only from this origin plus the hashes of Dash's inline scripts (renderer
-start-up and clientside callbacks, from ``app.csp_hashes()``). ``'unsafe-eval'`` is allowed for
-scripts because the full plotly.js bundle compiles some code at run time (documented by
-plotly); no inline script runs without its hash. Styles allow ``'unsafe-inline'`` because
+start-up and clientside callbacks, from ``app.csp_hashes()``); no ``'unsafe-eval'``: the
+vendored plotly.js bundle (``assets/plotly-bundle.min.js``, no WebGL traces) compiles no code
+at run time, and the app uses no AG Grid string expressions. No inline script runs without
+its hash. Styles allow ``'unsafe-inline'`` because
 plotly.js and AG Grid set style attributes and inject style sheets.
 """
 
@@ -15,7 +16,7 @@ from flask import Response
 
 def content_security_policy(script_hashes: list[str]) -> str:
     """The policy string for the given inline-script hashes."""
-    scripts = " ".join(["'self'", "'unsafe-eval'", *script_hashes])  # hashes come quoted
+    scripts = " ".join(["'self'", *script_hashes])  # hashes come quoted
     return "; ".join([
         "default-src 'self'",
         f"script-src {scripts}",

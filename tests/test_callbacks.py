@@ -6,6 +6,7 @@ import json
 from contextvars import copy_context
 
 import pytest
+from dash import no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
@@ -46,7 +47,7 @@ def _controls(fields=FIELDS):
 
 def test_url_drives_controls_and_store(app):
     query = "?year=2019&region=ML-5&lang=fr&sel=EUTM-MALI"
-    search, values, store = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS),
+    search, values, store = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS), None,
                                  triggered=None, inputs_list=[{}, _controls()])
     values = dict(zip(FIELDS, values, strict=True))
     assert values["year"] == 2019 and values["regions"] == ["ML-5"] and values["lang"] == "fr"
@@ -58,7 +59,7 @@ def test_controls_drive_url_and_state_url_state_is_identity(app):
     data = app.server.extensions["sahel_dashboard"]
     values = {"lang": "fr", "year": 2016, "regions": ["ML-7", "ML-6"], "donors": [], "actors": ["eu_csdp"],
               "sectors": [], "search": "", "selected": None, "metric": "budget", "layers": ["regions", "sites"]}
-    search, _, store = _run(app, state_cb.sync_view_state, "", [values[f] for f in FIELDS],
+    search, _, store = _run(app, state_cb.sync_view_state, "", [values[f] for f in FIELDS], None,
                             triggered=json.dumps(ids.control("year"), separators=(",", ":"), sort_keys=True), inputs_list=[{}, _controls()])
     state = parse_query(search, data.options)
     assert to_query(state, data.options) == search
@@ -159,7 +160,7 @@ def test_http_control_change_updates_url_and_store(client, app):
                     {"id": ids.VIEW_STORE, "property": "data"}],
         "inputs": [{"id": ids.URL, "property": "search", "value": ""}, controls],
         "changedPropIds": [ids.dom_id(ids.control("regions")) + ".value"],
-        "state": [],
+        "state": [{"id": ids.VIEW_STORE, "property": "data", "value": None}],
     }
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.data[:300]
@@ -182,3 +183,60 @@ def test_briefing_buttons_rewrite_the_url(app):
     last = _run(app, briefing_cb.step_briefing, 0, 0, 0, "9", 0, 0, None, start, triggered=ids.BRIEF_GOTO)
     assert "scene=6" in last  # clamped to the last scene
     assert _run(app, briefing_cb.step_briefing, 0, 0, 0, None, 1, 0, None, last, triggered=ids.BRIEF_EXIT) == "?year=2023&sel=MINUSMA"
+
+
+def test_detail_panel_cites_each_source_once_and_rows_link_to_it(app_data):
+    import json
+
+    import plotly
+
+    from dashboard.panels import detail_panel, source_anchor
+
+    tables = app_data.tables
+    panel = json.loads(plotly.io.json.to_json_plotly(detail_panel(tables, "EUTM-MALI", "en")))
+    text = json.dumps(panel, ensure_ascii=False)
+    mandates = tables["mandates"][tables["mandates"]["engagement_id"] == "EUTM-MALI"]
+    cited = {s for ids in mandates["source_ids"] for s in ids}
+    for sid in cited:
+        anchor = source_anchor(sid)
+        assert text.count(f'"id": "{anchor}"') == 1  # one full entry per source
+        assert f'"href": "#{anchor}"' in text  # rows link to it
+        title = tables["sources"].loc[sid, "title"]
+        assert text.count(json.dumps(title, ensure_ascii=False)[1:-1]) >= 1
+    for locators in mandates["locators"]:
+        for loc in locators:
+            assert json.dumps(loc, ensure_ascii=False)[1:-1] in text  # every row keeps its quote
+
+
+def test_a_plain_first_visit_changes_nothing_and_a_link_writes_only_what_differs(app):
+    """The layout is drawn for the default view: loading "/" must not re-run every callback,
+    while a shared link still sets its controls and store."""
+    data = app.server.extensions["sahel_dashboard"]
+    from layers.view_state import default_state
+
+    default = default_state(data.options).as_dict()
+    store = {**default, "ignored": []}
+    values = [state_cb.control_value(default, f) for f in FIELDS]
+    search, controls, new_store = _run(app, state_cb.sync_view_state, "", values, store,
+                                       triggered=None, inputs_list=[{}, _controls()])
+    assert search is no_update and new_store is no_update
+    assert all(c is no_update for c in controls)
+    search, controls, new_store = _run(app, state_cb.sync_view_state, "?year=2019", values, store,
+                                       triggered=None, inputs_list=[{}, _controls()])
+    changed = {f: c for f, c in zip(FIELDS, controls, strict=True) if c is not no_update}
+    assert changed == {"year": 2019} and new_store["year"] == 2019
+
+
+def test_engagement_picker_lists_a_bounded_page_searches_and_keeps_the_selection(app_data, monkeypatch):
+    from dashboard import layout
+
+    monkeypatch.setattr(layout, "MAX_ENGAGEMENT_OPTIONS", 5)
+    everything = layout._all_engagement_options(app_data, "en")
+    first = layout.engagement_options(app_data, "en")
+    assert [o["value"] for o in first] == [v for _, v, _ in everything[:5]]
+    last_value = everything[-1][1]
+    kept = layout.engagement_options(app_data, "en", keep=last_value)
+    assert len(kept) == 6 and kept[-1]["value"] == last_value  # the selection stays listed
+    found = layout.engagement_options(app_data, "fr", search="eutm")
+    assert found and all("eutm" in o["label"].casefold() for o in found)
+    assert any("formation" in o["label"] for o in found)  # French labels

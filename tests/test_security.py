@@ -41,7 +41,7 @@ def test_security_headers_and_csp(client):
     response = client.get("/")
     csp = response.headers["Content-Security-Policy"]
     script_src = next(p for p in csp.split("; ") if p.startswith("script-src"))
-    assert "'unsafe-inline'" not in script_src and "'sha256-" in script_src
+    assert "'unsafe-inline'" not in script_src and "'unsafe-eval'" not in script_src and "'sha256-" in script_src
     assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Referrer-Policy"] == "no-referrer"

@@ -81,3 +81,23 @@ def test_rows_are_capped_and_the_selected_row_kept():
     rows = {c for t in fig.data if t.type == "bar" for c in t.customdata}
     assert len(rows) == 10 and "E59" in rows
     assert any("50 more" in (a.text or "") for a in fig.layout.annotations)
+
+
+def test_row_cap_keeps_the_earliest_rows_of_a_full_sort_and_counts_the_rest():
+    import random
+
+    rng = random.Random(5)
+    n = 300
+    starts = [None if i % 17 == 0 else T("2013-01-01") + pd.Timedelta(days=rng.randint(0, 40)) for i in range(n)]
+    eng = pd.DataFrame({
+        "engagement_id": [f"E{rng.randint(0, 10**6):07d}-{i}" for i in range(n)], "acronym": [""] * n,
+        "name_en": ["x"] * n, "name_fr": ["x"] * n, "actor_type": ["un"] * n,
+        "start_date": pd.to_datetime(starts), "end_date": [T("2015-01-01")] * n,
+    })
+    expected = eng.sort_values(["start_date", "engagement_id"], na_position="last").head(12)
+    selected = expected["engagement_id"].iloc[3]  # selected and already among the first rows
+    fig = build_timeline_figure(eng, _mandates().iloc[0:0], _events(), lang="en", cursor=T("2014-01-01"),
+                                until=T("2026-01-01"), selected=selected, max_rows=12)
+    rows = [c for t in fig.data if t.type == "bar" for c in t.customdata]
+    assert set(rows) == set(expected["engagement_id"])
+    assert any(f"{n - 12} more" in (a.text or "") for a in fig.layout.annotations)

@@ -10,7 +10,8 @@ from typing import Any
 from dash import Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from dashboard import ids
-from dashboard.briefing import exit_query, footer, scene_query, title_bar
+from dashboard.briefing import exit_query, scene_query
+from dashboard.outputs import frame_output
 from dashboard.view import app_data, state_from_store
 from layers.view_state import parse_query, to_query
 
@@ -60,17 +61,12 @@ def step_briefing(_start: int, _next: int, _prev: int, goto: Any, _exit: int, _p
     Output(ids.BRIEF_BAR, "children"),
     Output(ids.BRIEF_FOOTER, "children"),
     Input(ids.VIEW_STORE, "data"),
+    prevent_initial_call=True,
 )
 def presentation_frame(store: Any) -> tuple[str, Any, Any]:
     """Presentation layout on or off, with the scene's title bar and the sources footer."""
     app = app_data()
-    state = state_from_store(store, app)
-    if state.mode != "brief":
-        return "page", [], []
-    briefing = app.catalog.briefings.get(state.briefing)
-    attribution = app.catalog.geo_manifest.get("attribution", "")
-    return ("page brief", title_bar(state, briefing, app.map_base.region_names),
-            footer(state, app.catalog.data_as_of, attribution))
+    return frame_output(app, state_from_store(store, app))
 
 
 @callback(Output(ids.SCENE_TEXT, "value"), Input(ids.URL, "search"))

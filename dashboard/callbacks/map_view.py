@@ -4,32 +4,31 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import Input, Output, Patch, State, callback, no_update
 
 from dashboard import ids
-from dashboard.view import app_data, state_from_store, view_map_figure
+from dashboard.view import app_data, state_from_store, view_map_spec
 
 # Geometry goes to the browser once, in the layout; filter changes patch everything else.
 STATIC_TRACE_KEYS = frozenset({"geojson", "type", "featureidkey"})
 
 
-def patch_without_geometry(fig: go.Figure) -> Patch:
+def patch_without_geometry(spec: dict[str, Any]) -> Patch:
     """A Patch that sets every trace property and the legend, but never the GeoJSON."""
     patch = Patch()
-    for i, trace in enumerate(fig.data):
-        for key, value in trace.to_plotly_json().items():
+    for i, trace in enumerate(spec["data"]):
+        for key, value in trace.items():
             if key not in STATIC_TRACE_KEYS:
                 patch["data"][i][key] = value
-    patch["layout"]["legend"] = fig.layout.legend.to_plotly_json()
+    patch["layout"]["legend"] = spec["layout"]["legend"]
     return patch
 
 
-@callback(Output(ids.MAP_GRAPH, "figure"), Input(ids.VIEW_STORE, "data"))
+@callback(Output(ids.MAP_GRAPH, "figure"), Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
 def map_figure(store: Any) -> Patch:
     """The map for the current view, as a Patch of values, colours and visibility."""
     app = app_data()
-    return patch_without_geometry(view_map_figure(app, state_from_store(store, app), with_geometry=False))
+    return patch_without_geometry(view_map_spec(app, state_from_store(store, app), with_geometry=False))
 
 
 @callback(

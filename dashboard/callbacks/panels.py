@@ -4,49 +4,42 @@ from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
-from dashboard.export_table import table_bytes, table_rows
-from dashboard.layout import GRAPH_CONFIG, translated_options
-from dashboard.panels import detail_panel, key_figures_strip
-from dashboard.view import app_data, compute_view, state_from_store, view_timeline_figure
-from layers.i18n import fmt_int, t
-
-# The grid shows this many rows at most; the downloads always carry every row.
-MAX_GRID_ROWS = 500
+from dashboard.export_table import table_bytes
+from dashboard.layout import GRAPH_CONFIG, engagement_options, translated_options
+from dashboard.outputs import detail_output, key_figures_output, table_output, timeline_output, warning_output
+from dashboard.view import app_data, compute_view, state_from_store
+from layers.i18n import t
+from layers.view_state import state_from_values
 
 
-@callback(Output(ids.TIMELINE_GRAPH, "figure"), Output(ids.TIMELINE_GRAPH, "style"), Input(ids.VIEW_STORE, "data"))
-def timeline_figure(store: Any) -> tuple[go.Figure, dict[str, str]]:
-    """Mandate timeline of the filtered engagements, cursor at the view's date.
-
-    The graph's height follows the number of rows (a responsive graph takes its container's
-    height, which would otherwise be zero).
-    """
+@callback(Output(ids.TIMELINE_GRAPH, "figure"), Output(ids.TIMELINE_GRAPH, "style"), Input(ids.VIEW_STORE, "data"),
+          prevent_initial_call=True)
+def timeline_figure(store: Any) -> tuple[dict[str, Any], dict[str, str]]:
+    """Mandate timeline of the filtered engagements, cursor at the view's date."""
     app = app_data()
-    fig = view_timeline_figure(app, state_from_store(store, app))
-    return fig, {"height": f"{fig.layout.height}px"}
+    return timeline_output(app, state_from_store(store, app))
 
 
-@callback(Output(ids.KEY_FIGURES, "children"), Input(ids.VIEW_STORE, "data"))
+@callback(Output(ids.KEY_FIGURES, "children"), Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
 def key_figures(store: Any) -> list[html.Div]:
     """The key-figure strip for the current view."""
     app = app_data()
-    state = state_from_store(store, app)
-    view = compute_view(app, state)
-    # The count's sources: the documents that date the engagements counted.
-    sources = tuple(dict.fromkeys(s for ids in view.active["source_ids"] for s in ids))
-    return key_figures_strip(app.tables, view.figures, state, view.unattributed, sources)
+    return key_figures_output(app, state_from_store(store, app))
 
 
-@callback(Output(ids.DETAIL_PANEL, "children"), Input(ids.VIEW_STORE, "data"))
-def detail(store: Any) -> list[html.Component]:
-    """Everything about the selected engagement, with sources."""
+@callback(Output(ids.DETAIL_PANEL, "children"), Input(ids.control("selected"), "value"), Input(ids.control("lang"), "value"),
+          prevent_initial_call=True)
+def detail(selected: Any, lang: Any) -> list[html.Component]:
+    """Everything about the selected engagement, with sources.
+
+    It depends on the selection and the language only, so it listens to those two controls:
+    a year step or a filter change does not rebuild (and resend) the panel.
+    """
     app = app_data()
-    state = state_from_store(store, app)
-    return detail_panel(app.tables, state.selected, state.lang)
+    return detail_output(app, state_from_values({"selected": selected, "lang": lang}, app.options))
 
 
 @callback(
@@ -54,17 +47,12 @@ def detail(store: Any) -> list[html.Component]:
     Output(ids.TABLE_GRID, "columnDefs"),
     Output(ids.TABLE_CAPTION, "children"),
     Input(ids.VIEW_STORE, "data"),
+    prevent_initial_call=True,
 )
 def engagement_table(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
     """The filtered engagements as a sortable table (the map's text alternative)."""
     app = app_data()
-    state = state_from_store(store, app)
-    view = compute_view(app, state)
-    rows, columns = table_rows(app.tables, view.active.head(MAX_GRID_ROWS), state.lang, view.at)
-    caption = t("rows_shown", state.lang, n=fmt_int(len(view.active), state.lang), year=state.year)
-    if len(view.active) > MAX_GRID_ROWS:
-        caption += " " + t("grid_capped", state.lang, n=fmt_int(MAX_GRID_ROWS, state.lang))
-    return rows, [{"field": key, "headerName": name, "minWidth": 110 if key != "name" else 260} for key, name in columns], caption
+    return table_output(app, state_from_store(store, app))
 
 
 @callback(
@@ -94,7 +82,6 @@ def select_engagement(click: Any, selected_rows: Any) -> Any:
     Output(ids.control("sectors"), "options"),
     Output(ids.control("metric"), "options"),
     Output(ids.control("layers"), "options"),
-    Output(ids.control("selected"), "options"),
     Output(ids.PAGE_TITLE, "children"),
     Output(ids.MAP_GRAPH, "config"),
     Output(ids.TIMELINE_GRAPH, "config"),
@@ -104,13 +91,14 @@ def select_engagement(click: Any, selected_rows: Any) -> Any:
     Output(ids.control("sectors"), "placeholder"),
     Output(ids.control("search"), "placeholder"),
     Input(ids.control("lang"), "value"),
+    prevent_initial_call=True,  # the layout is drawn in English; a link in French sets the control
 )
 def translate(lang: Any) -> tuple[Any, ...]:
     """Every static string and option label in the chosen language."""
     app = app_data()
     lang = lang if lang in ("en", "fr") else "en"
     keys = [item["id"]["key"] for item in ctx.outputs_list[0]]
-    options = [translated_options(f, app, lang) for f in ("regions", "actors", "sectors", "metric", "layers", "selected")]
+    options = [translated_options(f, app, lang) for f in ("regions", "actors", "sectors", "metric", "layers")]
     # plotly.js formats axis dates and numbers with the locale served from assets/.
     configs = ({**GRAPH_CONFIG, "locale": lang}, {**GRAPH_CONFIG, "scrollZoom": False, "locale": lang})
     placeholders = (t("any", lang),) * 4 + (t("search_placeholder", lang),)
@@ -118,25 +106,26 @@ def translate(lang: Any) -> tuple[Any, ...]:
 
 
 @callback(
-    Output(ids.DATA_WARNING, "children"),
-    Input(ids.VIEW_STORE, "data"),
+    Output(ids.control("selected"), "options"),
+    Input(ids.control("selected"), "search_value"),
+    Input(ids.control("selected"), "value"),
+    Input(ids.control("lang"), "value"),
+    prevent_initial_call=True,
 )
+def engagement_picker_options(search: Any, selected: Any, lang: Any) -> list[dict[str, str]]:
+    """The picker's options: what the typed text matches, in the language shown, and always
+    the current selection (a shared link may select one the first page of options lacks)."""
+    app = app_data()
+    state = state_from_values({"selected": selected, "lang": lang}, app.options)
+    return engagement_options(app, state.lang, search if isinstance(search, str) else "", state.selected)
+
+
+@callback(Output(ids.DATA_WARNING, "children"), Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
 def data_warning(store: Any) -> list[html.Component]:
     """Rejected rows (lenient mode) and ignored parts of a hand-edited link, never hidden."""
     app = app_data()
-    state = state_from_store(store, app)
-    out: list[html.Component] = []
-    rejected = app.catalog.rejected
-    if rejected:
-        out.append(html.Div([
-            html.Strong(t("data_warning", state.lang, n=len({(p.file, p.row) for p in rejected}))),
-            html.Ul([html.Li(str(p)) for p in rejected[:100]]),
-        ], className="warning"))
     ignored = store.get("ignored") if isinstance(store, dict) else None
-    if isinstance(ignored, list) and ignored:
-        items = ", ".join(str(i)[:40] for i in ignored[:10])
-        out.append(html.Div(t("ignored_link", state.lang, items=items), className="warning"))
-    return out
+    return warning_output(app, state_from_store(store, app), ignored if isinstance(ignored, list) else [])
 
 
 @callback(

@@ -8,9 +8,10 @@ control only; this callback then updates the URL and the store.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from dash import ALL, Input, Output, State, callback, ctx, no_update
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from dashboard import ids
 from dashboard.briefing import scene_query
@@ -31,9 +32,14 @@ def control_value(state_dict: dict[str, Any], field: str) -> Any:
     Output(ids.VIEW_STORE, "data"),
     Input(ids.URL, "search"),
     Input(ids.control(ALL), "value"),
+    State(ids.VIEW_STORE, "data"),
 )
-def sync_view_state(search: str | None, values: list[Any]) -> tuple[Any, Any, dict[str, Any]]:
-    """URL -> controls on load and history moves; controls -> URL otherwise."""
+def sync_view_state(search: str | None, values: list[Any], store: Any) -> tuple[Any, Any, Any]:
+    """URL -> controls on load and history moves; controls -> URL otherwise.
+
+    Only what changes is written: a first visit to a plain address finds the page already
+    drawn for its view (see ``dashboard.outputs``) and fires nothing else.
+    """
     app = app_data()
     fields = [item["id"]["field"] for item in ctx.inputs_list[1]]
     if ctx.triggered_id in (None, ids.URL):
@@ -46,12 +52,19 @@ def sync_view_state(search: str | None, values: list[Any]) -> tuple[Any, Any, di
             state = parse_query(scene_search, app.options)
             new_search = scene_search if scene_search != search else no_update
         data = state.as_dict()
-        return new_search, [control_value(data, f) for f in fields], {**data, "ignored": list(state.ignored)}
+        controls = [control_value(data, f) for f in fields]
+        controls = [no_update if new == old else new for new, old in zip(controls, values, strict=True)]
+        return new_search, controls, _changed({**data, "ignored": list(state.ignored)}, store)
     state = state_from_values(dict(zip(fields, values, strict=True)), app.options)
     query = to_query(state, app.options)
     new_search = query if query != (search or "") else no_update
     # A wildcard output takes a list: one no_update per control.
-    return new_search, [no_update] * len(fields), {**state.as_dict(), "ignored": list(state.ignored)}
+    return new_search, [no_update] * len(fields), _changed({**state.as_dict(), "ignored": list(state.ignored)}, store)
+
+
+def _changed(new: dict[str, Any], old: Any) -> Any:
+    """``new``, or no_update when the store already holds it (nothing downstream re-runs)."""
+    return no_update if new == old else new
 
 
 @callback(
@@ -104,15 +117,16 @@ def advance_year(_ticks: int, year: Any) -> tuple[int, bool]:
     return year + 1, year + 1 >= hi
 
 
-@callback(Output(ids.SHARE_LINK, "value"), Input(ids.URL, "href"))
-def share_link(href: str | None) -> str:
-    """The current address, to copy and send to a colleague."""
-    return href if isinstance(href, str) else ""
-
-
-@callback([Output(ids.export_link(fmt), "href") for fmt in ids.EXPORT_FORMATS], Input(ids.URL, "search"))
-def export_links(search: str | None) -> list[str]:
-    """Download links that export exactly the current view (same query as the URL)."""
-    state = parse_query(search, app_data().options)
-    query = to_query(state, app_data().options)
-    return [f"/export/{fmt}{query}" for fmt in ids.EXPORT_FORMATS]
+# Pure string work on the address: done in the browser, no request per view change (the
+# export route parses and validates the query itself). The CSP allows these scripts by hash.
+clientside_callback(
+    "function (href) { return typeof href === 'string' ? href : ''; }",
+    Output(ids.SHARE_LINK, "value"),
+    Input(ids.URL, "href"),
+)
+clientside_callback(
+    "function (search) { var q = typeof search === 'string' ? search : '';"
+    " return " + json.dumps(list(ids.EXPORT_FORMATS)) + ".map(function (f) { return '/export/' + f + q; }); }",
+    [Output(ids.export_link(fmt), "href") for fmt in ids.EXPORT_FORMATS],
+    Input(ids.URL, "search"),
+)
