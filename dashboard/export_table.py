@@ -7,6 +7,7 @@ carriage return) is prefixed with an apostrophe, so a hostile value cannot run i
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -23,8 +24,14 @@ def neutralise(value: object) -> object:
     return value
 
 
-def table_rows(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str, at: pd.Timestamp) -> tuple[list[dict[str, object]], list[tuple[str, str]]]:
-    """Grid rows (one per engagement) and (field, header) column definitions."""
+def table_rows(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str, at: pd.Timestamp,
+               budget_of: Callable[[str], vm.Budget] | None = None) -> tuple[list[dict[str, object]], list[tuple[str, str]]]:
+    """Grid rows (one per engagement) and (field, header) column definitions.
+
+    ``budget_of`` answers an engagement's budget at ``at`` (the view index does it without
+    pandas work); by default the reference rule in ``layers.view_model``.
+    """
+    budget_of = budget_of or (lambda eid: vm.engagement_budget(tables, eid, at))
     columns = [
         ("acronym", "Sigle" if lang == "fr" else "Acronym"),
         ("name", t("name", lang)),
@@ -41,7 +48,7 @@ def table_rows(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str,
     ]
     rows = []
     for eng in active.sort_values("start_date", na_position="last").itertuples():
-        budget = vm.engagement_budget(tables, eng.engagement_id, at)
+        budget = budget_of(eng.engagement_id)
         sources = tuple(dict.fromkeys((*eng.source_ids, *budget.source_ids)))
         rows.append({
             "id": eng.engagement_id,

@@ -20,6 +20,7 @@ from layers.view_state import ViewState
 
 # The grid shows this many rows at most; the downloads always carry every row.
 MAX_GRID_ROWS = 500
+MAX_COUNT_SOURCES = 30  # sources listed under the engagement count
 
 
 def timeline_output(app: AppData, state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
@@ -31,15 +32,22 @@ def timeline_output(app: AppData, state: ViewState) -> tuple[dict[str, Any], dic
 def key_figures_output(app: AppData, state: ViewState) -> list[html.Div]:
     """The key-figure strip."""
     view = compute_view(app, state)
-    # The count's sources: the documents that date the engagements counted.
-    sources = tuple(dict.fromkeys(s for ids in view.active["source_ids"] for s in ids))
-    return key_figures_strip(app.tables, view.figures, state, view.unattributed, sources)
+    # The count's sources: the documents that date the engagements counted (the strip lists
+    # the first MAX_COUNT_SOURCES; stop collecting there rather than walk 20,000 rows).
+    sources: dict[str, None] = {}
+    for ids in view.active["source_ids"]:
+        sources.update(dict.fromkeys(ids))
+        if len(sources) >= MAX_COUNT_SOURCES:
+            break
+    return key_figures_strip(app.tables, view.figures, state, view.unattributed, tuple(sources)[:MAX_COUNT_SOURCES])
 
 
 def table_output(app: AppData, state: ViewState) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
     """Grid rows, column definitions and caption."""
     view = compute_view(app, state)
-    rows, columns = table_rows(app.tables, view.active.head(MAX_GRID_ROWS), state.lang, view.at)
+    facts = app.index.year(state.year)
+    rows, columns = table_rows(app.tables, view.active.head(MAX_GRID_ROWS), state.lang, view.at,
+                               budget_of=lambda eid: app.index.budget(eid, facts))
     caption = t("rows_shown", state.lang, n=fmt_int(len(view.active), state.lang), year=state.year)
     if len(view.active) > MAX_GRID_ROWS:
         caption += " " + t("grid_capped", state.lang, n=fmt_int(MAX_GRID_ROWS, state.lang))

@@ -59,7 +59,7 @@ def key_figures_strip(tables: dict[str, pd.DataFrame], figures: vm.KeyFigures, s
     return [
         _figure("kf_active", fmt_int(figures.active, lang), f"{t('in_year', lang)} {state.year}"
                 + (" · " + t("funds_not_counted", lang, n=figures.funds) if figures.funds else ""),
-                source_list(tables, active_sources[:30]), lang),
+                source_list(tables, active_sources), lang),
         _figure("kf_budget", fmt_eur(figures.budget_period_total, lang) if figures.budget_known else t("unknown", lang),
                 budget_note, source_list(tables, figures.budget_sources), lang),
         _figure("kf_personnel", fmt_int(figures.personnel, lang) if figures.personnel_known else t("unknown", lang),
@@ -100,10 +100,10 @@ def _sourced(row: dict[str, Any], cited: dict[str, None]) -> html.Details:
 
 def detail_panel(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str) -> list[html.Component]:
     """Everything known about one engagement, each fact with its sources and locators."""
-    # Row dicts from per-table lookups built once: pandas filtering per click was most of the time.
-    eng = vm.records_by_index(tables["engagements"]).get(engagement_id) if engagement_id else None
-    if eng is None:
+    if not engagement_id or engagement_id not in tables["engagements"].index:
         return [html.P(t("detail_empty", lang), className="muted")]
+    eng = tables["engagements"].loc[engagement_id]
+    # Related rows come from per-table lookups built once: pandas filtering per click was most of the time.
     name = eng["name_fr"] if lang == "fr" else eng["name_en"]
     period = f"{fmt_date(eng['start_date'], lang, eng['start_date_text']) if eng['start_date_text'] else t('unknown', lang)} – " + (
         fmt_date(eng["end_date"], lang, eng["end_date_text"]) if eng["end_date_text"] else (t("ongoing", lang) if eng["status"] == "active" else t("unknown", lang)))

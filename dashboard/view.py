@@ -115,7 +115,7 @@ def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
     selected_sites: frozenset[str] = frozenset()
     sites = tables["sites"]
     if state.selected:
-        footprint = vm.engagement_area(tables, state.selected, at)
+        footprint = index.area(state.selected, facts)
         shown.append(state.selected)
         selected_sites = frozenset(sites["site_id"].to_numpy()[index.sites_of([state.selected])])
     return ViewResult(
@@ -125,7 +125,7 @@ def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
         region_notes=notes,
         unattributed=(split.national, split.multi_country),
         figures=index.key_figures(positions, facts, state),
-        sites=sites[index.sites_of(shown, at)],
+        sites=index.sites[index.sites_of(shown, at)],
         footprint=footprint,
         selected_sites=selected_sites,
     )

@@ -55,7 +55,6 @@ LAT_RANGE = (8.0, 26.0)
 DEFAULT_PLOT_PX = 1000
 MAX_SITE_LABELS = 40
 MAX_MARKERS = 400  # above this many places, markers are aggregated into 0.5-degree cells
-CLUSTER_IDS = 20  # site ids kept per cluster marker (the detail panel lists the rest)
 MAX_CELL_DEG = 4.0  # the coarsest aggregation cell
 HOVER_ROWS = 8  # sites named in a marker's hover
 CLUSTER_HOVER_ROWS = 3  # sites named in an aggregated marker's hover (400 of them go with every change)
@@ -103,10 +102,14 @@ class Marker:
     hover_rows: tuple[tuple[str, str, str], ...]  # (name, kind, precision) of the sites shown in the hover
     approximate: bool  # every site here is shown at its nearest town
     count: int | None = None  # sites in a cell marker (None: one place, not aggregated)
+    selected: bool = False  # holds a site of the selected engagement
 
 
-def group_sites(sites: pd.DataFrame) -> list[Marker]:
+def group_sites(sites: pd.DataFrame, selected_sites: frozenset[str] = frozenset()) -> list[Marker]:
     """One marker per location; its kind is the most important kind present there.
+
+    ``sites`` may carry a ``kind_rank`` column (index of the kind in ``SITE_KINDS``) computed
+    once per catalog; otherwise it is derived here.
 
     Vectorised (numpy sort and run boundaries), because a view may hold 100,000 points;
     Python only loops over the markers that are finally drawn (at most ``MAX_MARKERS``).
@@ -114,7 +117,7 @@ def group_sites(sites: pd.DataFrame) -> list[Marker]:
     if sites.empty:
         return []
     n = len(sites)
-    rank = sites["kind"].map({k: i for i, k in enumerate(SITE_KINDS)}).fillna(len(SITE_KINDS)).to_numpy(int)
+    rank = (sites["kind_rank"] if "kind_rank" in sites else site_kind_rank(sites["kind"])).to_numpy(int)
     lat = sites["lat"].to_numpy(float)
     lon = sites["lon"].to_numpy(float)
     # Sorted by position, then importance of kind, then table order.
@@ -124,14 +127,21 @@ def group_sites(sites: pd.DataFrame) -> list[Marker]:
     columns = {c: sites[c].to_numpy(object) for c in ("site_id", "name", "kind", "precision", "placed_at")}
     approx = np.logical_and.reduceat(columns["precision"][order] == "nearest_town", first)
     kinds = np.array((*SITE_KINDS, "project_site"), dtype=object)[np.minimum(rank[order][first], len(SITE_KINDS))]
-    locations = _Locations(order, np.r_[first, n], lon_s[first], lat_s[first], kinds, approx, columns)
+    chosen = np.isin(columns["site_id"][order], list(selected_sites)) if selected_sites else np.zeros(n, dtype=bool)
+    locations = _Locations(order, np.r_[first, n], lon_s[first], lat_s[first], kinds, approx, columns,
+                           np.logical_or.reduceat(chosen, first))
     if len(first) > MAX_MARKERS:
         return cluster_sites(locations)
     return [
         Marker(float(locations.lon[j]), float(locations.lat[j]), locations.kind[j], locations.ids(j), locations.place(j),
-               locations.hover_rows(j), bool(locations.approximate[j]))
+               locations.hover_rows(j), bool(locations.approximate[j]), selected=bool(locations.selected[j]))
         for j in range(len(first))
     ]
+
+
+def site_kind_rank(kinds: pd.Series) -> pd.Series:
+    """Importance of each site's kind (its index in ``SITE_KINDS``; unknown kinds last)."""
+    return kinds.map({k: i for i, k in enumerate(SITE_KINDS)}).fillna(len(SITE_KINDS)).astype(int)
 
 
 @dataclass(frozen=True)
@@ -145,6 +155,7 @@ class _Locations:
     kind: np.ndarray
     approximate: np.ndarray
     columns: dict[str, np.ndarray]
+    selected: np.ndarray  # bool per location: holds a selected site
 
     def rows(self, j: int, limit: int | None = None) -> np.ndarray:
         rows = self.order[self.bounds[j]:self.bounds[j + 1]]
@@ -174,41 +185,45 @@ def cluster_sites(locations: _Locations, cell_deg: float = 0.5) -> list[Marker]:
     ``MAX_MARKERS``; each marker sits at its locations' mean position and its hover says how
     many sites it stands for.
     """
-    kind_code = np.unique(locations.kind, return_inverse=True)[1].astype(np.int64)
+    kinds, kind_code = np.unique(locations.kind, return_inverse=True)
     while True:
-        # One int64 key per (column, row, kind): a 1-D unique is a plain sort.
-        col = np.floor(locations.lon / cell_deg).astype(np.int64) + 4096
-        row = np.floor(locations.lat / cell_deg).astype(np.int64) + 4096
-        keys = (col * 8192 + row) * 64 + kind_code
-        _, first, cell = np.unique(keys, return_index=True, return_inverse=True)
-        if len(first) <= MAX_MARKERS or cell_deg >= MAX_CELL_DEG:
+        # A dense integer key per (column, row, kind) over the points' bounding box: counting
+        # the cells in use is a bincount, not a sort.
+        col = np.floor(locations.lon / cell_deg).astype(np.int64)
+        row = np.floor(locations.lat / cell_deg).astype(np.int64)
+        col -= col.min()
+        row -= row.min()
+        keys = (col * (row.max() + 1) + row) * len(kinds) + kind_code
+        used = np.bincount(keys) > 0
+        if used.sum() <= MAX_MARKERS or cell_deg >= MAX_CELL_DEG:
             break
         cell_deg *= 2
-    cell = cell.ravel()
+    cell = (np.cumsum(used) - 1)[keys]  # cells numbered in key order
+    first = np.full(int(used.sum()), len(keys))
+    np.minimum.at(first, cell, np.arange(len(keys)))  # each cell's first location
     counts = np.bincount(cell, weights=locations.count()).astype(int)
     n_members = np.bincount(cell)
     mean_lon = np.bincount(cell, weights=locations.lon) / n_members
     mean_lat = np.bincount(cell, weights=locations.lat) / n_members
     all_approx = np.bincount(cell, weights=~locations.approximate) == 0
+    any_selected = np.bincount(cell, weights=locations.selected) > 0
     members = np.argsort(cell, kind="stable")  # locations of each cell, in location order
     starts = np.r_[0, np.cumsum(n_members)]
     markers = []
     for c in np.argsort(first, kind="stable"):  # cells in order of their first location
         mine = members[starts[c]:starts[c + 1]]
-        ids: list[str] = []
         hover: list[tuple[str, str, str]] = []
         for j in mine:
-            ids += locations.ids(j, CLUSTER_IDS - len(ids))
-            if len(hover) < CLUSTER_HOVER_ROWS:
-                hover += locations.hover_rows(j, CLUSTER_HOVER_ROWS - len(hover))
-            if len(ids) >= CLUSTER_IDS:
+            hover += locations.hover_rows(j, CLUSTER_HOVER_ROWS - len(hover))
+            if len(hover) >= CLUSTER_HOVER_ROWS:
                 break
         kind, total = locations.kind[mine[0]], int(counts[c])
+        # A cell lists no site ids: its hover says how many sites it stands for, and sending
+        # ids for 400 cells on every change was a third of the payload at scale.
         markers.append(Marker(
-            float(mean_lon[c]), float(mean_lat[c]), kind, tuple(ids),
+            float(mean_lon[c]), float(mean_lat[c]), kind, (),
             locations.place(mine[0]) if len(mine) == 1 else f"×{total}",
-            tuple(hover),
-            bool(all_approx[c]), total,
+            tuple(hover), bool(all_approx[c]), total, selected=bool(any_selected[c]),
         ))
     return markers
 
@@ -310,7 +325,7 @@ def map_spec(
         showlegend=False, visible="context" in layers and "labels" in layers,
     ))
     sites = sites if sites is not None else pd.DataFrame(columns=["lat", "lon", "kind", "site_id", "name", "precision", "placed_at"])
-    markers = group_sites(sites)
+    markers = group_sites(sites, selected_sites)
     # The briefing layout gives the map about three quarters of the desk layout's width.
     deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (DEFAULT_PLOT_PX * (0.75 if state.mode == "brief" else 1.0))
     requests = [
@@ -352,9 +367,7 @@ def map_spec(
             text=[m.place if placements[key].shown else "" for key, m in part],
             textposition=[placements[key].position for key, _ in part] or "middle right",
             textfont={"size": fs(13), "family": FONT, "color": "#1a1a1a", "shadow": HALO, "weight": 600},
-            # Site ids identify a place's sites; an aggregated cell sends none (its hover says
-            # how many it stands for), which keeps 400 cells from costing 20 ids each.
-            customdata=[list(m.site_ids) if m.count is None else [] for _, m in part],
+            customdata=[list(m.site_ids) for _, m in part],  # a place's site ids (none for a cell)
             hovertext=[_site_hover(m, lang) for _, m in part],
             hoverinfo="text",
             marker={
@@ -367,7 +380,7 @@ def map_spec(
             name=label(kind, lang), legendgroup="sites", visible=show_sites, showlegend=bool(part),
         ))
     # last: a ring around the selected engagement's sites.
-    chosen = [m for m in markers if selected_sites.intersection(m.site_ids)]
+    chosen = [m for m in markers if m.selected]
     data.append(dict(type="scattergeo",
         lon=[m.lon for m in chosen], lat=[m.lat for m in chosen], mode="markers", hoverinfo="skip", showlegend=False,
         marker={"symbol": "circle-open", "size": fs(28), "color": "#D55E00", "line": {"width": 3}},

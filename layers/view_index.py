@@ -125,11 +125,11 @@ class ViewIndex:
         lo = vm.FIRST_YEAR
         for year in range(lo, max(lo, self.today.year) + 1):
             self.year(year)
-        _ = (self.sector_masks, self.donor_masks, self.haystack, self._site_links, self.funding_budget)
+        _ = (self.sector_masks, self.donor_masks, self.haystack, self._site_links, self.funding_budget, self.sites)
         # The detail panel's per-table lookups (first use would otherwise cost seconds at x1000).
         for name in ("mandates", "funding", "indicators"):
             vm.records_by_engagement(self.tables[name])
-        for name in ("engagements", "sources", "disputes"):
+        for name in ("sources", "disputes"):
             vm.records_by_index(self.tables[name])
         vm.sites_by_engagement(self.tables["sites"])
         vm.children_of(self.tables["engagements"])
@@ -248,6 +248,22 @@ class ViewIndex:
         """The ``area`` column of ``filter_engagements`` for these engagements."""
         return [self.bits_to_area(int(b)) for b in facts.area_bits[positions]]
 
+    def area(self, engagement_id: str, facts: YearFacts) -> frozenset[str]:
+        """``engagement_area`` of an engagement (indexed: an array lookup; else the reference)."""
+        i = self.position.get(engagement_id)
+        if i is None:
+            return vm.engagement_area(self.tables, engagement_id, facts.at)
+        return self.bits_to_area(int(facts.area_bits[i]))
+
+    def budget(self, engagement_id: str, facts: YearFacts) -> vm.Budget:
+        """``engagement_budget`` of an indexed engagement (the reference for any other)."""
+        i = self.position.get(engagement_id)
+        if i is None:
+            return vm.engagement_budget(self.tables, engagement_id, facts.at)
+        amount = facts.budget_eur[i]
+        sources = facts.budget_sources[i] or ()
+        return vm.Budget(None if np.isnan(amount) else float(amount), facts.budget_basis[i], tuple(sources))
+
     def region_counts(self, positions: np.ndarray, facts: YearFacts, codes: list[str]) -> pd.DataFrame:
         """``engagements_by_region``: countable engagements covering each region."""
         bits = facts.area_bits[positions][self.countable[positions]]
@@ -333,6 +349,20 @@ class ViewIndex:
                     site_pos.append(s)
                     eng_pos.append(all_ids[eid])
         return np.array(site_pos, dtype=np.int64), np.array(eng_pos, dtype=np.int64), all_ids
+
+    @cached_property
+    def sites(self) -> pd.DataFrame:
+        """The sites' map columns with plain float coordinates and each kind's importance,
+        converted once (per view, the nullable-float and kind lookups cost ~15 ms at x1000)."""
+        from layers.map_figure import site_kind_rank
+
+        sites = self.tables["sites"]
+        # Only the columns the map reads: filtering a narrow frame per view is cheap.
+        return pd.DataFrame({
+            "site_id": sites["site_id"], "name": sites["name"], "kind": sites["kind"], "precision": sites["precision"],
+            "placed_at": sites["placed_at"], "lat": sites["lat"].astype(float), "lon": sites["lon"].astype(float),
+            "kind_rank": site_kind_rank(sites["kind"]),
+        })
 
     @cached_property
     def _site_mapped(self) -> np.ndarray:

@@ -111,8 +111,13 @@ def test_many_sites_are_aggregated_server_side(base):
         "kind": ["project_site"] * n, "precision": ["nearest_town"] * n, "placed_at": [""] * n,
         "lon": [rng.uniform(-11, 3) for _ in range(n)], "lat": [rng.uniform(11, 19) for _ in range(n)],
     })
-    fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(year=2019), sites=sites, with_geometry=False)
+    fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(year=2019), sites=sites,
+                           selected_sites=frozenset({"S1234"}), with_geometry=False)
     project = next(t for t in fig.data[TRACE["sites"]:TRACE["selected"]] if t.name == "Project site")
     assert 20 < len(project.lon) <= 400  # cells, not 2000 markers
+    ring = fig.data[TRACE["selected"]]
+    assert len(ring.lon) == 1  # the one cell holding the selected engagement's site is ringed
+    near = min(range(len(project.lon)), key=lambda i: (project.lon[i] - ring.lon[0]) ** 2 + (project.lat[i] - ring.lat[0]) ** 2)
+    assert (project.lon[near], project.lat[near]) == (ring.lon[0], ring.lat[0])
     assert sum(int(h.split("</b>")[0].split("×")[-1]) if "×" in h.split("</b>")[0] else 1 for h in project.hovertext) == n
     assert len(fig.to_json()) < 400_000

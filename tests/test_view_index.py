@@ -106,6 +106,15 @@ def test_filtered_views_match_the_reference(world):
     check()
 
 
+def test_budget_of_one_engagement_matches_the_reference(world):
+    tables, index, options, _ = world
+    for year in (2013, 2016, 2020, options.years[1]):
+        facts = index.year(year)
+        for eid in index.ids:
+            assert index.budget(eid, facts) == vm.engagement_budget(tables, eid, facts.at)
+            assert index.area(eid, facts) == vm.engagement_area(tables, eid, facts.at)
+
+
 def test_effective_ends_match_the_reference(world):
     tables, *_ = world
     mandates = tables["mandates"]
