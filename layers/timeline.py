@@ -166,7 +166,8 @@ def timeline_spec(
                 "line": {"color": ["#111111" if seg[0] == selected else "#ffffff" for seg in part],
                          "width": [3 if seg[0] == selected else 1 for seg in part]},
                 # Hatched: the end is unknown, so the bar stops at today, not at a known end.
-                "pattern": {"shape": ["/" if seg[6] else "" for seg in part], "fgcolor": "#ffffff", "solidity": 0.3},
+                "pattern": {"shape": ["/" if seg[6] else "" for seg in part], "fgcolor": "#ffffff", "solidity": 0.3,
+                            "fillmode": "overlay"},  # stripes over the actor colour ("replace" drew white on white)
             },
             "name": label(actor, lang),
         })

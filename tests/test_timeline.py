@@ -61,6 +61,8 @@ def test_figure_rows_clicks_events_and_cursor():
     assert fig.layout.shapes[0].x0 == "2019-12-31T00:00:00"
     serval = next(t for t in bars if "SERVAL" in t.customdata)
     assert serval.marker.line.width[0] == 3  # the selected row is outlined
+    # Hatching overlays the actor colour: "replace" drew white stripes on nothing (invisible bars).
+    assert all(t.marker.pattern.fillmode == "overlay" for t in bars)
 
 
 def test_french_timeline():
