@@ -32,8 +32,8 @@ run: setup
 test: setup-test browser
 	$(BIN)/python -m pytest
 
-# Benchmarks (minutes): writes benchmarks/results.json and BENCHMARKS.md.
-bench: setup browser
+# Benchmarks (about 15 minutes on 2 cores): writes benchmarks/results.json and BENCHMARKS.md.
+bench: setup-test browser  # the first-visit measurement drives Chromium with selenium (test extra)
 	$(BIN)/sahel-dashboard bench
 
 validate: setup

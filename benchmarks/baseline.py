@@ -1,9 +1,11 @@
 """The baseline a benchmark compares against: the same map built the straightforward way.
 
 Reference rules applied one engagement at a time with pandas (``layers.view_model``, no
-index, no cache), a validated ``go.Figure`` with the GeoJSON in it, serialised with the
-standard-library JSON engine on every change: what a first Dash version of this map would
-send for each filter change.
+index, no cache), every site drawn as its own marker (no aggregation), a validated
+``go.Figure`` with the GeoJSON in it, serialised with the standard-library JSON engine on
+every change: what a first Dash version of this map would send for each filter change.
+The GeoJSON is our simplified one (the unsimplified source is not carried at run time), so
+the baseline's payload is understated and the ratios conservative.
 """
 
 from __future__ import annotations
@@ -35,5 +37,5 @@ def baseline_map_json(app: Any, state: ViewState) -> str:
     selected_sites = frozenset(sites.loc[sites["engagement_ids"].map(lambda ids: state.selected in ids), "site_id"]) if state.selected else frozenset()
     footprint = vm.engagement_area(tables, state.selected, at) if state.selected else frozenset()
     fig = go.Figure(map_spec(app.map_base, values, state, footprint=footprint, sites=vm.active_sites(tables, shown, at),
-                             selected_sites=selected_sites, as_of_text=str(state.year)))
+                             selected_sites=selected_sites, as_of_text=str(state.year), aggregate_above=None))
     return pio.to_json(fig, engine="json")

@@ -63,6 +63,14 @@ def render(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
                 f"{m['slowest_ms']:.0f} | {_kb(m['bytes'])} ({_kb(m['gzip_bytes'])}) | {m['map_ms_median']:.0f} | "
                 f"{_kb(m['map_bytes'])} | {base['ms_median']:,.0f} | {_kb(base['bytes'])} | "
                 f"{_ratio(base['ms_median'], m['map_ms_median'])} | {_ratio(base['bytes'], m['map_bytes'])} |")
+    lines += ["", "## Sites layer (first step's view)", "",
+              "| scale | sites in the view | markers sent (aggregated above 400 places) | map KB sent | every point sent raw, KB |",
+              "| --- | --- | --- | --- | --- |"]
+    for r in results:
+        if "points" in r:
+            pt, first = r["points"], next(iter(r["interactions"].values()))
+            lines.append(f"| x{r['scale']} | {pt['sites_in_view']:,} | {pt['markers']:,} | {_kb(first['map_bytes'])} | "
+                         f"{_kb(pt['unaggregated_bytes'])} |")
     for r in results:
         if "exports" in r:
             e = r["exports"]

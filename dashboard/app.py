@@ -7,7 +7,7 @@ from pathlib import Path
 
 from dash import Dash
 
-from dashboard.layout import serve_layout
+from dashboard.layout import engagement_options, serve_layout
 from dashboard.routes import register_routes
 from dashboard.security import install_security_headers
 from dashboard.view import EXTENSION_KEY, AppData, build_app_data
@@ -35,6 +35,8 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     app.server.extensions[EXTENSION_KEY] = data
+    for lang in ("en", "fr"):  # the engagement picker's sorted labels (seconds at x1000): now, not on a click
+        engagement_options(data, lang)
     # A fixed tree, not a function: the first-visit view depends only on this process's data,
     # and with a layout function Dash also embeds a second copy of the whole page in every
     # index page (its callback validation layout: 165 KB).

@@ -21,6 +21,7 @@ from layers import view_model as vm
 from layers.geojson import build_map_base
 from layers.i18n import t
 from layers.map_figure import MapBase, map_spec
+from layers.sites import SitePoints
 from layers.timeline import timeline_spec
 from layers.view_index import ViewIndex
 from layers.view_state import Options, ViewState, state_from_values
@@ -77,7 +78,7 @@ class ViewResult:
     region_notes: dict[str, str]
     unattributed: tuple[float, float]  # national, multi-country (budget metric only)
     figures: vm.KeyFigures
-    sites: pd.DataFrame
+    sites: SitePoints
     footprint: frozenset[str]
     selected_sites: frozenset[str]
 
@@ -125,7 +126,7 @@ def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
         region_notes=notes,
         unattributed=(split.national, split.multi_country),
         figures=index.key_figures(positions, facts, state),
-        sites=index.sites[index.sites_of(shown, at)],
+        sites=index.site_points.where(index.sites_of(shown, at)),
         footprint=footprint,
         selected_sites=selected_sites,
     )

@@ -18,16 +18,15 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from layers.classes import COLOR_RANGE, DARK_CLASSES, SCHEMES, discrete_colorscale
 from layers.i18n import fmt_eur, fmt_int, label, t
 from layers.labels import LabelRequest, Placement, place_labels
+from layers.sites import MAX_MARKERS, SITE_KINDS, Marker, SitePoints, empty_points, group_sites
 from layers.view_state import ViewState
 
-SITE_KINDS = ("training_site", "headquarters", "base", "police_unit", "border_post", "school", "project_site", "town")
 SITE_SYMBOLS = {
     "training_site": "star",
     "headquarters": "square",
@@ -54,10 +53,7 @@ LON_RANGE = (-18.5, 13.0)
 LAT_RANGE = (8.0, 26.0)
 DEFAULT_PLOT_PX = 1000
 MAX_SITE_LABELS = 40
-MAX_MARKERS = 400  # above this many places, markers are aggregated into 0.5-degree cells
-MAX_CELL_DEG = 4.0  # the coarsest aggregation cell
 HOVER_ROWS = 8  # sites named in a marker's hover
-CLUSTER_HOVER_ROWS = 3  # sites named in an aggregated marker's hover (400 of them go with every change)
 FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
 # A white halo keeps dark labels readable over the darkest classes and over borders.
 HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
@@ -90,144 +86,6 @@ def region_hover(names: dict[str, str], metric: str, value: float | None, as_of:
     return "<br>".join(parts)
 
 
-@dataclass(frozen=True)
-class Marker:
-    """One site symbol on the map: a place, or a cell of places when there are too many."""
-
-    lon: float
-    lat: float
-    kind: str
-    site_ids: tuple[str, ...]
-    place: str
-    hover_rows: tuple[tuple[str, str, str], ...]  # (name, kind, precision) of the sites shown in the hover
-    approximate: bool  # every site here is shown at its nearest town
-    count: int | None = None  # sites in a cell marker (None: one place, not aggregated)
-    selected: bool = False  # holds a site of the selected engagement
-
-
-def group_sites(sites: pd.DataFrame, selected_sites: frozenset[str] = frozenset()) -> list[Marker]:
-    """One marker per location; its kind is the most important kind present there.
-
-    ``sites`` may carry a ``kind_rank`` column (index of the kind in ``SITE_KINDS``) computed
-    once per catalog; otherwise it is derived here.
-
-    Vectorised (numpy sort and run boundaries), because a view may hold 100,000 points;
-    Python only loops over the markers that are finally drawn (at most ``MAX_MARKERS``).
-    """
-    if sites.empty:
-        return []
-    n = len(sites)
-    rank = (sites["kind_rank"] if "kind_rank" in sites else site_kind_rank(sites["kind"])).to_numpy(int)
-    lat = sites["lat"].to_numpy(float)
-    lon = sites["lon"].to_numpy(float)
-    # Sorted by position, then importance of kind, then table order.
-    order = np.lexsort((np.arange(n), rank, lon, lat))
-    lat_s, lon_s = lat[order], lon[order]
-    first = np.flatnonzero(np.r_[True, (lat_s[1:] != lat_s[:-1]) | (lon_s[1:] != lon_s[:-1])])
-    columns = {c: sites[c].to_numpy(object) for c in ("site_id", "name", "kind", "precision", "placed_at")}
-    approx = np.logical_and.reduceat(columns["precision"][order] == "nearest_town", first)
-    kinds = np.array((*SITE_KINDS, "project_site"), dtype=object)[np.minimum(rank[order][first], len(SITE_KINDS))]
-    chosen = np.isin(columns["site_id"][order], list(selected_sites)) if selected_sites else np.zeros(n, dtype=bool)
-    locations = _Locations(order, np.r_[first, n], lon_s[first], lat_s[first], kinds, approx, columns,
-                           np.logical_or.reduceat(chosen, first))
-    if len(first) > MAX_MARKERS:
-        return cluster_sites(locations)
-    return [
-        Marker(float(locations.lon[j]), float(locations.lat[j]), locations.kind[j], locations.ids(j), locations.place(j),
-               locations.hover_rows(j), bool(locations.approximate[j]), selected=bool(locations.selected[j]))
-        for j in range(len(first))
-    ]
-
-
-def site_kind_rank(kinds: pd.Series) -> pd.Series:
-    """Importance of each site's kind (its index in ``SITE_KINDS``; unknown kinds last)."""
-    return kinds.map({k: i for i, k in enumerate(SITE_KINDS)}).fillna(len(SITE_KINDS)).astype(int)
-
-
-@dataclass(frozen=True)
-class _Locations:
-    """Sites grouped by exact position: ``order[bounds[j]:bounds[j + 1]]`` are location j's rows."""
-
-    order: np.ndarray
-    bounds: np.ndarray
-    lon: np.ndarray
-    lat: np.ndarray
-    kind: np.ndarray
-    approximate: np.ndarray
-    columns: dict[str, np.ndarray]
-    selected: np.ndarray  # bool per location: holds a selected site
-
-    def rows(self, j: int, limit: int | None = None) -> np.ndarray:
-        rows = self.order[self.bounds[j]:self.bounds[j + 1]]
-        return rows if limit is None else rows[:limit]
-
-    def count(self) -> np.ndarray:
-        return np.diff(self.bounds)
-
-    def ids(self, j: int, limit: int | None = None) -> tuple[str, ...]:
-        return tuple(self.columns["site_id"][self.rows(j, limit)])
-
-    def place(self, j: int) -> str:
-        r = self.order[self.bounds[j]]
-        placed_at = str(self.columns["placed_at"][r])
-        return placed_at.removeprefix("GeoNames:").split(",")[0].strip() or str(self.columns["name"][r])
-
-    def hover_rows(self, j: int, limit: int | None = None) -> tuple[tuple[str, str, str], ...]:
-        rows = self.rows(j, limit)
-        return tuple(zip(self.columns["name"][rows], self.columns["kind"][rows], self.columns["precision"][rows], strict=True))
-
-
-def cluster_sites(locations: _Locations, cell_deg: float = 0.5) -> list[Marker]:
-    """Aggregate markers into grid cells per kind when there are too many to draw or send.
-
-    Server-side aggregation keeps the payload bounded (thousands of project or incident points
-    would otherwise cost megabytes per filter change). The cell doubles until the markers fit
-    ``MAX_MARKERS``; each marker sits at its locations' mean position and its hover says how
-    many sites it stands for.
-    """
-    kinds, kind_code = np.unique(locations.kind, return_inverse=True)
-    while True:
-        # A dense integer key per (column, row, kind) over the points' bounding box: counting
-        # the cells in use is a bincount, not a sort.
-        col = np.floor(locations.lon / cell_deg).astype(np.int64)
-        row = np.floor(locations.lat / cell_deg).astype(np.int64)
-        col -= col.min()
-        row -= row.min()
-        keys = (col * (row.max() + 1) + row) * len(kinds) + kind_code
-        used = np.bincount(keys) > 0
-        if used.sum() <= MAX_MARKERS or cell_deg >= MAX_CELL_DEG:
-            break
-        cell_deg *= 2
-    cell = (np.cumsum(used) - 1)[keys]  # cells numbered in key order
-    first = np.full(int(used.sum()), len(keys))
-    np.minimum.at(first, cell, np.arange(len(keys)))  # each cell's first location
-    counts = np.bincount(cell, weights=locations.count()).astype(int)
-    n_members = np.bincount(cell)
-    mean_lon = np.bincount(cell, weights=locations.lon) / n_members
-    mean_lat = np.bincount(cell, weights=locations.lat) / n_members
-    all_approx = np.bincount(cell, weights=~locations.approximate) == 0
-    any_selected = np.bincount(cell, weights=locations.selected) > 0
-    members = np.argsort(cell, kind="stable")  # locations of each cell, in location order
-    starts = np.r_[0, np.cumsum(n_members)]
-    markers = []
-    for c in np.argsort(first, kind="stable"):  # cells in order of their first location
-        mine = members[starts[c]:starts[c + 1]]
-        hover: list[tuple[str, str, str]] = []
-        for j in mine:
-            hover += locations.hover_rows(j, CLUSTER_HOVER_ROWS - len(hover))
-            if len(hover) >= CLUSTER_HOVER_ROWS:
-                break
-        kind, total = locations.kind[mine[0]], int(counts[c])
-        # A cell lists no site ids: its hover says how many sites it stands for, and sending
-        # ids for 400 cells on every change was a third of the payload at scale.
-        markers.append(Marker(
-            float(mean_lon[c]), float(mean_lat[c]), kind, (),
-            locations.place(mine[0]) if len(mine) == 1 else f"×{total}",
-            tuple(hover), bool(all_approx[c]), total, selected=bool(any_selected[c]),
-        ))
-    return markers
-
-
 def _site_hover(marker: Marker, lang: str) -> str:
     lines = [f"<b>{html.escape(marker.place)}</b>"]
     shown = marker.hover_rows[:HOVER_ROWS]
@@ -250,11 +108,12 @@ def map_spec(
     state: ViewState,
     *,
     footprint: frozenset[str] = frozenset(),
-    sites: pd.DataFrame | None = None,
+    sites: SitePoints | pd.DataFrame | None = None,
     selected_sites: frozenset[str] = frozenset(),
     as_of_text: str = "",
     notes: dict[str, str] | None = None,
     with_geometry: bool = True,
+    aggregate_above: int | None = MAX_MARKERS,
 ) -> dict[str, Any]:
     """The whole map figure of a view, as a plain plotly figure dict.
 
@@ -264,7 +123,9 @@ def map_spec(
 
     ``values`` has columns region_code, value (NaN = no data) and optionally date_text (the
     as-of date of each value). ``footprint`` lists region codes outlined as the selected
-    engagement's area. ``sites`` are the mapped sites to show (see ``layers.view_model``).
+    engagement's area. ``sites`` are the mapped sites to show (see ``layers.sites``); above
+    ``aggregate_above`` places they are drawn as grid cells (``None``: every place, for the
+    baseline benchmark only).
     ``with_geometry=False`` leaves the GeoJSON out, for updates of a map already drawn
     (copying the GeoJSON into a figure is most of the build time).
     """
@@ -324,8 +185,7 @@ def map_spec(
         mode="text", textfont={"size": fs(13), "color": "#6b6b6b", "family": FONT}, hoverinfo="skip",
         showlegend=False, visible="context" in layers and "labels" in layers,
     ))
-    sites = sites if sites is not None else pd.DataFrame(columns=["lat", "lon", "kind", "site_id", "name", "precision", "placed_at"])
-    markers = group_sites(sites, selected_sites)
+    markers = group_sites(sites if sites is not None else empty_points(), selected_sites, aggregate_above)
     # The briefing layout gives the map about three quarters of the desk layout's width.
     deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (DEFAULT_PLOT_PX * (0.75 if state.mode == "brief" else 1.0))
     requests = [

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from layers import view_model as vm
+from layers.sites import SitePoints
 from layers.view_state import ViewState
 
 
@@ -125,7 +126,7 @@ class ViewIndex:
         lo = vm.FIRST_YEAR
         for year in range(lo, max(lo, self.today.year) + 1):
             self.year(year)
-        _ = (self.sector_masks, self.donor_masks, self.haystack, self._site_links, self.funding_budget, self.sites)
+        _ = (self.sector_masks, self.donor_masks, self.haystack, self._site_links, self.funding_budget, self.site_points)
         # The detail panel's per-table lookups (first use would otherwise cost seconds at x1000).
         for name in ("mandates", "funding", "indicators"):
             vm.records_by_engagement(self.tables[name])
@@ -351,18 +352,9 @@ class ViewIndex:
         return np.array(site_pos, dtype=np.int64), np.array(eng_pos, dtype=np.int64), all_ids
 
     @cached_property
-    def sites(self) -> pd.DataFrame:
-        """The sites' map columns with plain float coordinates and each kind's importance,
-        converted once (per view, the nullable-float and kind lookups cost ~15 ms at x1000)."""
-        from layers.map_figure import site_kind_rank
-
-        sites = self.tables["sites"]
-        # Only the columns the map reads: filtering a narrow frame per view is cheap.
-        return pd.DataFrame({
-            "site_id": sites["site_id"], "name": sites["name"], "kind": sites["kind"], "precision": sites["precision"],
-            "placed_at": sites["placed_at"], "lat": sites["lat"].astype(float), "lon": sites["lon"].astype(float),
-            "kind_rank": site_kind_rank(sites["kind"]),
-        })
+    def site_points(self) -> SitePoints:
+        """Every mapped site sorted by place once, so a view takes its subset without a sort."""
+        return SitePoints.from_frame(self.tables["sites"])
 
     @cached_property
     def _site_mapped(self) -> np.ndarray:
