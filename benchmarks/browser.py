@@ -41,6 +41,22 @@ return {requests: all.length,
 """
 
 
+# A user's change, made the way a control makes it (Dash's set_props), timed until plotly has
+# redrawn the map with the answer: server time, network and plotly.js render together.
+AFTER_CHANGE = """
+const [field, value, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
+const gd = document.querySelector('#map-graph .js-plotly-plot');
+const t0 = performance.now();
+let finished = false;
+const finish = (ms) => { if (!finished) { finished = true; gd.removeListener('plotly_afterplot', onPlot); done(ms); } };
+const onPlot = () => finish(performance.now() - t0);
+gd.on('plotly_afterplot', onPlot);
+setTimeout(() => finish(-1), 30000);
+window.dash_clientside.set_props({field: field, type: 'view-control'}, {value: value});
+"""
+BROWSER_STEPS = [("year", 2019), ("regions", ["ML-5"]), ("metric", "idp"), ("year", 2020), ("regions", [])]
+
+
 def wait_for(url: str, timeout: float) -> float:
     """Seconds until ``url`` answers 200 (NaN on timeout)."""
     start = time.perf_counter()
@@ -95,16 +111,22 @@ def first_visits(url: str, repeat: int) -> dict[str, Any]:
     """Median and worst time to a rendered map over ``repeat`` cold visits, with bytes."""
     driver = _driver()
     try:
-        times, sizes = [], []
+        times, sizes, redraws = [], [], []
         for _ in range(repeat):
             driver.get("about:blank")
             driver.get(url)
             times.append(driver.execute_async_script(RENDERED))
             time.sleep(0.3)  # let late requests (fonts, topojson) finish before counting bytes
             sizes.append(driver.execute_script(SIZES))
+            for field, value in BROWSER_STEPS:
+                redraws.append(driver.execute_async_script(AFTER_CHANGE, field, value))
+                time.sleep(0.2)  # the other panels settle before the next change
     finally:
         driver.quit()
+    done = [ms for ms in redraws if ms >= 0]
     return {
+        "redraw_ms_median": statistics.median(done) if done else float("nan"),
+        "redraw_ms_max": max(done) if done else float("nan"), "redraw_timeouts": len(redraws) - len(done),
         "render_ms_median": statistics.median(times), "render_ms_max": max(times), "n": len(times),
         "transfer_bytes": statistics.median(s["transfer"] for s in sizes),
         "decoded_bytes": statistics.median(s["decoded"] for s in sizes),

@@ -38,15 +38,16 @@ def render(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
         NOTES,
         "## Start and first visit", "",
         ("| scale | engagements | sites | cold start, serve (s) | map rendered, median / worst (ms) | sent KB (compressed) "
-         "| decoded KB | requests | server peak RSS per process (MB) |"),
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+         "| decoded KB | requests | a change to map redrawn, median / worst (ms) | server peak RSS per process (MB) |"),
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in results:
         b, rows = r["browser"], r["rows"]
         rss = " / ".join(f"{x:.0f}" for x in b.get("server_rss_mb", []))
         lines.append(f"| x{r['scale']} | {rows['engagements']:,} | {rows['sites']:,} | {b['cold_start_serve_s']:.1f} | "
                      f"{b['render_ms_median']:,.0f} / {b['render_ms_max']:,.0f} | {_kb(b['transfer_bytes'])} | "
-                     f"{_kb(b['decoded_bytes'])} | {b['requests']:.0f} | {rss} |")
+                     f"{_kb(b['decoded_bytes'])} | {b['requests']:.0f} | "
+                     f"{b.get('redraw_ms_median', float('nan')):,.0f} / {b.get('redraw_ms_max', float('nan')):,.0f} | {rss} |")
     lines += ["", "Requests outside 127.0.0.1 during first visits: "
               + (", ".join(sorted({u for r in results for u in r["browser"]["outside_requests"]})) or "none") + ".", ""]
     lines += [
@@ -71,11 +72,12 @@ def render(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
             pt, first = r["points"], next(iter(r["interactions"].values()))
             lines.append(f"| x{r['scale']} | {pt['sites_in_view']:,} | {pt['markers']:,} | {_kb(first['map_bytes'])} | "
                          f"{_kb(pt['unaggregated_bytes'])} |")
+    lines += ["", "## Exports", "", "| scale | PNG first / warm (s) | SVG first / warm (s) | PDF first / warm (s) |",
+              "| --- | --- | --- | --- |"]
     for r in results:
         if "exports" in r:
             e = r["exports"]
-            lines += ["", "## Exports (shipped data)", "", "| format | first (s) | warm median (s) |", "| --- | --- | --- |"]
-            lines += [f"| {f.upper()} | {e[f + '_first_s']:.2f} | {e[f + '_warm_s']:.2f} |" for f in ("png", "svg", "pdf")]
+            lines.append(f"| x{r['scale']} | " + " | ".join(f"{e[f + '_first_s']:.2f} / {e[f + '_warm_s']:.2f}" for f in ("png", "svg", "pdf")) + " |")
     lines += ["", "## Targets", "", "| target | measured | verdict |", "| --- | --- | --- |"]
     lines += [f"| {t} | {m} | {v} |" for t, m, v in targets(results)]
     return "\n".join(lines) + "\n"
@@ -96,12 +98,14 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
         if r is None:
             continue
         worst = max(m["ms_p95"] for m in r["interactions"].values())
-        slowest = max(m["slowest_ms"] for m in r["interactions"].values())
         biggest = max(m["bytes"] for m in r["interactions"].values())
         sent = r["browser"]["transfer_bytes"] / 1024
+        slowest_p95 = max(m.get("slowest_ms_p95", m["slowest_ms"]) for m in r["interactions"].values())
         out += [
-            (f"x{scale}: interaction server time p95 < {p95_ms} ms", f"{worst:.0f} ms (whole step; slowest single callback {slowest:.0f} ms)",
+            (f"x{scale}: interaction server time p95 < {p95_ms} ms, whole step (sum of its requests)", f"{worst:.0f} ms",
              _check(worst, p95_ms, "ms")),
+            (f"x{scale}: interaction server time p95 < {p95_ms} ms, each request (the browser sends them in parallel)",
+             f"{slowest_p95:.0f} ms (slowest callback of the worst step)", _check(slowest_p95, p95_ms, "ms")),
             (f"x{scale}: first load < {load_kb // 1024} MB compressed", f"{sent:,.0f} KB", _check(sent, load_kb, "KB")),
         ]
         if scale == 1:
@@ -113,6 +117,12 @@ def targets(results: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
             ]
             if "exports" in r:
                 out.append(("x1: warm PNG export < 1 s", f"{r['exports']['png_warm_s']:.2f} s", _check(r["exports"]["png_warm_s"], 1, "s")))
+        if scale == 1000 and "points" in r:
+            pt, b = r["points"], r["browser"]
+            redraw = b.get("redraw_ms_median", float("nan"))
+            out.append(("x1000: the 100,000-point layer stays interactive (read as: a change redrawn in the browser < 1 s)",
+                        f"{pt['sites_in_view']:,} sites in view sent as {pt['markers']} aggregated markers; "
+                        f"change to redrawn map {redraw:,.0f} ms (median)", _check(redraw, 1000, "ms")))
         lat = min(r["baseline"][n]["ms_median"] / m["map_ms_median"] for n, m in r["interactions"].items())
         pay = min(r["baseline"][n]["bytes"] / m["map_bytes"] for n, m in r["interactions"].items())
         out += [
