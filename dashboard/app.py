@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from datetime import date
 from pathlib import Path
 
@@ -43,4 +44,9 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
     app.layout = serve_layout(data)
     register_routes(app)
     install_security_headers(app)
+    # The catalog, index and caches live as long as the process: move them out of the garbage
+    # collector's generations, so full collections stop re-walking them (pauses of tens of ms
+    # at x1, hundreds at x1000, landed on whichever request triggered them).
+    gc.collect()
+    gc.freeze()
     return app
