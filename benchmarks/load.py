@@ -20,6 +20,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -108,9 +109,12 @@ class Server:
     def __init__(self, port: int, workers: int = 2) -> None:
         env = {**os.environ, "SAHEL_SECRET_KEY": secrets.token_hex(32)}
         self.base = f"http://{HOST}:{port}"
+        # The server's log (gunicorn access lines and any traceback) is kept for diagnosis.
+        self.log_path = Path(tempfile.gettempdir()) / f"sahel-loadtest-{port}.log"
+        self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(  # noqa: S603  (our own CLI, fixed arguments)
             [sys.executable, "-m", "sahel_data.cli", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and _get(self.base + "/", timeout=2)[0] != 200:
@@ -126,7 +130,13 @@ class Server:
         self.proc.send_signal(signal.SIGTERM)
         self.proc.wait(timeout=30)
         time.sleep(1)
+        self._log.close()
         return _browsers([p for p in tree if Path(f"/proc/{p}").exists()])
+
+    def logged_tracebacks(self) -> list[str]:
+        """The last lines of every traceback in the server's log."""
+        lines = self.log_path.read_text(encoding="utf-8", errors="replace").splitlines()
+        return [" | ".join(lines[i:i + 40])[-600:] for i, line in enumerate(lines) if line.startswith("Traceback")]
 
 
 def _payloads(base: str) -> list[tuple[str, dict[str, Any]]]:
@@ -196,7 +206,7 @@ def run_load(users: int, seconds: float, port: int, kill_worker: bool = True) ->
         # users, never a traceback); any error outside that moment is a real failure.
         at_kill = [e for t, e in errors if killed_at - 1 <= t <= killed_at + KILL_WINDOW_S]
         other = [e for t, e in errors if not killed_at - 1 <= t <= killed_at + KILL_WINDOW_S]
-        return {
+        result = {
             "users": users, "seconds": seconds, "requests": len(latencies), "errors": len(other),
             "errors_at_worker_kill": len(at_kill), "tracebacks": len(tracebacks),
             "error_samples": (other or at_kill)[:5], "p50_ms": statistics.median(ordered) if ordered else None,
@@ -206,6 +216,9 @@ def run_load(users: int, seconds: float, port: int, kill_worker: bool = True) ->
         }
     finally:
         server.stop()
+    result["server_log"] = str(server.log_path)
+    result["logged_tracebacks"] = server.logged_tracebacks()
+    return result
 
 
 def run_soak(minutes: float, port: int, users: int = 5) -> dict[str, Any]:
@@ -227,6 +240,7 @@ def run_soak(minutes: float, port: int, users: int = 5) -> dict[str, Any]:
         for thread in warmers:
             thread.join(timeout=120)
         start_rss = _rss_mb(_tree(server.proc.pid))
+        start_workers = set(server.workers())
         samples = []
         stop_at = time.monotonic() + minutes * 60
         count = 0
@@ -240,13 +254,17 @@ def run_soak(minutes: float, port: int, users: int = 5) -> dict[str, Any]:
                 _get(server.base + "/export/png?year=2016")
                 samples.append(_rss_mb(_tree(server.proc.pid)))
         end_rss = _rss_mb(_tree(server.proc.pid))
+        # gunicorn recycles a worker after max_requests; memory across a recycle says nothing
+        # about leaks, so the report says whether it happened.
+        recycled = len(start_workers - set(server.workers()))
     except BaseException:
         server.stop()
         raise
     leaked = server.stop()
     return {"minutes": minutes, "requests": count, "rss_start_mb": start_rss, "rss_end_mb": end_rss,
             "rss_growth_pct": 100 * (end_rss - start_rss) / start_rss if start_rss else None,
-            "rss_max_mb": max(samples, default=end_rss), "browsers_left_after_stop": leaked}
+            "rss_max_mb": max(samples, default=end_rss), "browsers_left_after_stop": leaked,
+            "workers_recycled": recycled, "logged_tracebacks": server.logged_tracebacks()}
 
 
 def main(users: int, seconds: float, soak_minutes: float, output: Path) -> int:
@@ -258,9 +276,12 @@ def main(users: int, seconds: float, soak_minutes: float, output: Path) -> int:
     print(json.dumps(result, indent=2))
     write_report_section(result, ROOT / "BENCHMARKS.md")
     load = result["load"]
-    ok = load["errors"] == 0 and load["tracebacks"] == 0 and load["workers_after"] >= 1
-    if "soak" in result and result["soak"]["rss_growth_pct"] is not None:
-        ok = ok and result["soak"]["rss_growth_pct"] < 10 and result["soak"]["browsers_left_after_stop"] == 0
+    ok = load["errors"] == 0 and load["tracebacks"] == 0 and load["workers_after"] >= 1 and not load["logged_tracebacks"]
+    if "soak" in result:
+        soak = result["soak"]
+        ok = ok and soak["browsers_left_after_stop"] == 0 and not soak["logged_tracebacks"]
+        if soak["rss_growth_pct"] is not None and not soak["workers_recycled"]:
+            ok = ok and soak["rss_growth_pct"] < 10
     return 0 if ok else 1
 
 
@@ -279,12 +300,18 @@ def write_report_section(result: dict[str, Any], report: Path) -> None:
              f"| load: requests cut when the worker was killed / responses with a traceback | {load['errors_at_worker_kill']} / {load['tracebacks']} |",
              f"| load: latency p50 / p95 (ms) | {load['p50_ms']:.0f} / {load['p95_ms']:.0f} |",
              f"| load: exports done, median (s) | {load['exports']} / {load['export_median_s'] or float('nan'):.1f} |",
-             f"| worker killed half-way (pid) / workers serving after | {load['killed_worker']} / {load['workers_after']} |"]
+             f"| worker killed half-way (pid) / workers serving after | {load['killed_worker']} / {load['workers_after']} |",
+             f"| load: tracebacks in the server's log | {len(load.get('logged_tracebacks', []))} |"]
     if "soak" in result:
         soak = result["soak"]
+        recycled = soak.get("workers_recycled", 0)
+        growth = (f"{soak['rss_growth_pct']:.1f} %" if not recycled
+                  else f"not comparable: {recycled} worker(s) recycled by gunicorn's max_requests during the soak")
         lines += [f"| soak: minutes / requests | {soak['minutes']:.0f} / {soak['requests']} |",
-                  f"| soak: RSS start → end (MB), growth | {soak['rss_start_mb']:.0f} → {soak['rss_end_mb']:.0f}, {soak['rss_growth_pct']:.1f} % |",
-                  f"| soak: browser processes left after stop | {soak['browsers_left_after_stop']} |"]
+                  f"| soak: RSS start → end (MB), growth | {soak['rss_start_mb']:.0f} → {soak['rss_end_mb']:.0f}, {growth} |",
+                  f"| soak: RSS peak (MB) | {soak['rss_max_mb']:.0f} |",
+                  f"| soak: browser processes left after stop / tracebacks in the server's log | "
+                  f"{soak['browsers_left_after_stop']} / {len(soak.get('logged_tracebacks', []))} |"]
     text = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
     if SECTION in text:
         head, _, rest = text.partition(SECTION)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from datetime import date
 from pathlib import Path
@@ -17,12 +18,24 @@ from sahel_data.load import DEFAULT_DATA_DIR, load_catalog
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
+def _import_lazy_modules() -> None:
+    """Import now what plotly's JSON encoder imports lazily on a request thread.
+
+    Under load, one thread found ``PIL.Image`` half-imported by another (plotly checks every
+    value for PIL images when orjson is used): a 500 for that request. Pillow is optional.
+    """
+    with contextlib.suppress(ImportError):
+        import PIL.Image  # noqa: F401
+
+
 def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, today: date | None = None) -> Dash:
     """A ready-to-serve app; raises ``DataError`` if the data is invalid (unless lenient).
 
     Create one app per process: Dash hands the ``@callback`` registry to the first app made.
     """
     import dashboard.callbacks  # noqa: F401  (registers the @callback functions)
+
+    _import_lazy_modules()
 
     catalog = load_catalog(data_dir, lenient=lenient)
     data: AppData = build_app_data(catalog, today)
