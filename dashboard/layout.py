@@ -94,6 +94,11 @@ def engagement_options(app: AppData, lang: str, search: str = "", keep: str = ""
             kept = True
         elif (not needle or needle in folded) and len(out) < MAX_ENGAGEMENT_OPTIONS + kept:
             out.append({"label": label_, "value": value})
+    eng = app.tables["engagements"]
+    if keep and not kept and keep in eng.index:  # a sub-engagement, which the list leaves out
+        row = eng.loc[keep]
+        name = row["name_fr"] if lang == "fr" else row["name_en"]
+        out.append({"label": f"{row['acronym']} — {name}" if row["acronym"] else name, "value": keep})
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from urllib.parse import urlparse
 
 import pytest
@@ -181,3 +182,34 @@ def test_briefing_steps_with_the_keyboard_and_the_url_follows(dash_duo, dash_app
     dash_duo.driver.save_screenshot("/tmp/sahel-briefing-1920.png")
     body.send_keys(Keys.ESCAPE)
     WebDriverWait(dash_duo.driver, 10).until(lambda d: "mode=brief" not in d.current_url)
+
+
+@pytest.mark.browser
+def test_a_link_to_an_engagement_beyond_the_pickers_first_page_keeps_it(tmp_path):
+    """With more engagements than the picker lists at once (synthetic x3: 129 > 100), a shared
+    link's selection must survive: the dropdown clears a value its options lack."""
+    from benchmarks.browser import _driver, production_server, wait_for
+    from benchmarks.synthetic import make_scaled_data
+    from dashboard.layout import MAX_ENGAGEMENT_OPTIONS
+    from sahel_data.load import DEFAULT_DATA_DIR, load_catalog
+
+    data = make_scaled_data(DEFAULT_DATA_DIR, tmp_path / "data", 3)
+    eng = load_catalog(data).tables["engagements"]
+    top = eng[eng["parent_id"] == ""]
+    assert len(top) > MAX_ENGAGEMENT_OPTIONS
+    labels = sorted(((f"{a} — {n}" if a else n), e) for a, n, e in zip(top["acronym"], top["name_en"], top["engagement_id"], strict=True))
+    last = sorted(labels, key=lambda r: r[0].casefold())[-1][1]  # never on the first page
+    port = 8817
+    with production_server(data, port, workers=1):
+        assert not math.isnan(wait_for(f"http://127.0.0.1:{port}/", timeout=120)), "server never answered"
+        driver = _driver()
+        try:
+            driver.get(f"http://127.0.0.1:{port}/?year=2019&sel={last}")
+            WebDriverWait(driver, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#map-graph .choroplethlayer path"))
+            WebDriverWait(driver, 20).until(
+                lambda d: d.execute_script("return !document.querySelector('[data-dash-is-loading=\"true\"]')"))
+            assert f"sel={last}" in driver.current_url
+            picker = driver.find_element(By.CSS_SELECTOR, "#" + _css_id({"type": "view-control", "field": "selected"}))
+            assert last in picker.text or top.set_index("engagement_id").loc[last, "name_en"][:20] in picker.text
+        finally:
+            driver.quit()

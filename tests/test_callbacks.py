@@ -47,7 +47,7 @@ def _controls(fields=FIELDS):
 
 def test_url_drives_controls_and_store(app):
     query = "?year=2019&region=ML-5&lang=fr&sel=EUTM-MALI"
-    search, values, store = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS), None,
+    search, values, store, _ = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS), None,
                                  triggered=None, inputs_list=[{}, _controls()])
     values = dict(zip(FIELDS, values, strict=True))
     assert values["year"] == 2019 and values["regions"] == ["ML-5"] and values["lang"] == "fr"
@@ -59,7 +59,7 @@ def test_controls_drive_url_and_state_url_state_is_identity(app):
     data = app.server.extensions["sahel_dashboard"]
     values = {"lang": "fr", "year": 2016, "regions": ["ML-7", "ML-6"], "donors": [], "actors": ["eu_csdp"],
               "sectors": [], "search": "", "selected": None, "metric": "budget", "layers": ["regions", "sites"]}
-    search, _, store = _run(app, state_cb.sync_view_state, "", [values[f] for f in FIELDS], None,
+    search, _, store, _ = _run(app, state_cb.sync_view_state, "", [values[f] for f in FIELDS], None,
                             triggered=json.dumps(ids.control("year"), separators=(",", ":"), sort_keys=True), inputs_list=[{}, _controls()])
     state = parse_query(search, data.options)
     assert to_query(state, data.options) == search
@@ -84,9 +84,10 @@ def test_region_click_toggles_filter(app):
 
 def test_timeline_click_selects_engagement_by_customdata(app):
     click = {"points": [{"customdata": "MINUSMA"}]}
-    assert _run(app, panels_cb.select_engagement, click, None, triggered=ids.TIMELINE_GRAPH) == "MINUSMA"
+    value, options = _run(app, panels_cb.select_engagement, click, None, "en", triggered=ids.TIMELINE_GRAPH)
+    assert value == "MINUSMA" and "MINUSMA" in {o["value"] for o in options}
     bad = {"points": [{"customdata": "<img src=x onerror=alert(1)>"}]}
-    assert _run(app, panels_cb.select_engagement, bad, None, triggered=ids.TIMELINE_GRAPH).__class__.__name__ == "NoUpdate"
+    assert _run(app, panels_cb.select_engagement, bad, None, "en", triggered=ids.TIMELINE_GRAPH) == (no_update, no_update)
 
 
 def test_mopti_2019_answers_the_briefing_question(app):
@@ -148,7 +149,7 @@ def test_hostile_store_payloads_are_handled(client, value):
 
 
 def test_http_control_change_updates_url_and_store(client, app):
-    dep = _dependency(client, "...view-store.data..")
+    dep = _dependency(client, "...view-store.data...")
     fields = ["lang", "year", "regions", "donors", "actors", "sectors", "search", "selected", "metric", "layers", "mode", "briefing", "scene"]
     values = {"lang": "en", "year": 2019, "regions": ["ML-5"], "donors": [], "actors": [], "sectors": [], "search": "",
               "selected": None, "metric": "engagements", "layers": ["regions", "sites"], "mode": "explore", "briefing": "", "scene": 0}
@@ -157,7 +158,8 @@ def test_http_control_change_updates_url_and_store(client, app):
         "output": dep["output"],
         "outputs": [{"id": ids.URL, "property": "search"},
                     [{"id": ids.control(f), "property": "value"} for f in fields],
-                    {"id": ids.VIEW_STORE, "property": "data"}],
+                    {"id": ids.VIEW_STORE, "property": "data"},
+                    {"id": ids.control("selected"), "property": "options"}],
         "inputs": [{"id": ids.URL, "property": "search", "value": ""}, controls],
         "changedPropIds": [ids.dom_id(ids.control("regions")) + ".value"],
         "state": [{"id": ids.VIEW_STORE, "property": "data", "value": None}],
@@ -217,11 +219,11 @@ def test_a_plain_first_visit_changes_nothing_and_a_link_writes_only_what_differs
     default = default_state(data.options).as_dict()
     store = {**default, "ignored": []}
     values = [state_cb.control_value(default, f) for f in FIELDS]
-    search, controls, new_store = _run(app, state_cb.sync_view_state, "", values, store,
+    search, controls, new_store, _ = _run(app, state_cb.sync_view_state, "", values, store,
                                        triggered=None, inputs_list=[{}, _controls()])
     assert search is no_update and new_store is no_update
     assert all(c is no_update for c in controls)
-    search, controls, new_store = _run(app, state_cb.sync_view_state, "?year=2019", values, store,
+    search, controls, new_store, _ = _run(app, state_cb.sync_view_state, "?year=2019", values, store,
                                        triggered=None, inputs_list=[{}, _controls()])
     changed = {f: c for f, c in zip(FIELDS, controls, strict=True) if c is not no_update}
     assert changed == {"year": 2019} and new_store["year"] == 2019
@@ -240,3 +242,20 @@ def test_engagement_picker_lists_a_bounded_page_searches_and_keeps_the_selection
     found = layout.engagement_options(app_data, "fr", search="eutm")
     assert found and all("eutm" in o["label"].casefold() for o in found)
     assert any("formation" in o["label"] for o in found)  # French labels
+
+
+def test_a_link_selecting_an_engagement_beyond_the_first_page_lists_it_with_the_value(app, app_data, monkeypatch):
+    """The picker clears a value its options lack, so the options come with the value."""
+    from dashboard import layout
+    from layers.view_state import default_state
+
+    monkeypatch.setattr(layout, "MAX_ENGAGEMENT_OPTIONS", 2)
+    last = layout._all_engagement_options(app_data, "en")[-1][1]
+    default = default_state(app_data.options).as_dict()
+    values = [state_cb.control_value(default, f) for f in FIELDS]
+    _, controls, _, options = _run(app, state_cb.sync_view_state, f"?sel={last}", values, None,
+                                   triggered=None, inputs_list=[{}, _controls()])
+    assert dict(zip(FIELDS, controls, strict=True))["selected"] == last
+    assert last in {o["value"] for o in options} and len(options) == 3
+    child = app_data.tables["engagements"].query("parent_id != ''")["engagement_id"].iloc[0]
+    assert child in {o["value"] for o in layout.engagement_options(app_data, "fr", keep=child)}

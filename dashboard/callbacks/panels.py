@@ -57,22 +57,26 @@ def engagement_table(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 @callback(
     Output(ids.control("selected"), "value", allow_duplicate=True),
+    Output(ids.control("selected"), "options", allow_duplicate=True),
     Input(ids.TIMELINE_GRAPH, "clickData"),
     Input(ids.TABLE_GRID, "selectedRows"),
+    State(ids.control("lang"), "value"),
     prevent_initial_call=True,
 )
-def select_engagement(click: Any, selected_rows: Any) -> Any:
-    """Clicking a timeline bar or a table row selects that engagement (by id, not text)."""
+def select_engagement(click: Any, selected_rows: Any, lang: Any) -> tuple[Any, Any]:
+    """Clicking a timeline bar or a table row selects that engagement (by id, not text), and
+    lists it in the picker in the same response (the picker clears values it does not list)."""
     try:
         if ctx.triggered_id == ids.TIMELINE_GRAPH:
             engagement_id = click["points"][0]["customdata"]
         else:
             engagement_id = selected_rows[0]["id"]
     except (KeyError, IndexError, TypeError):
-        return no_update
-    if not isinstance(engagement_id, str) or engagement_id not in app_data().options.engagements:
-        return no_update
-    return engagement_id
+        return no_update, no_update
+    app = app_data()
+    if not isinstance(engagement_id, str) or engagement_id not in app.options.engagements:
+        return no_update, no_update
+    return engagement_id, engagement_options(app, lang if lang in ("en", "fr") else "en", keep=engagement_id)
 
 
 @callback(
@@ -106,7 +110,7 @@ def translate(lang: Any) -> tuple[Any, ...]:
 
 
 @callback(
-    Output(ids.control("selected"), "options"),
+    Output(ids.control("selected"), "options", allow_duplicate=True),
     Input(ids.control("selected"), "search_value"),
     Input(ids.control("selected"), "value"),
     Input(ids.control("lang"), "value"),

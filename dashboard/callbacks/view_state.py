@@ -15,6 +15,7 @@ from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, 
 
 from dashboard import ids
 from dashboard.briefing import scene_query
+from dashboard.layout import engagement_options
 from dashboard.view import app_data
 from layers.i18n import t
 from layers.view_state import default_state, parse_query, state_from_values, to_query
@@ -30,15 +31,18 @@ def control_value(state_dict: dict[str, Any], field: str) -> Any:
     Output(ids.URL, "search"),
     Output(ids.control(ALL), "value"),
     Output(ids.VIEW_STORE, "data"),
+    Output(ids.control("selected"), "options"),
     Input(ids.URL, "search"),
     Input(ids.control(ALL), "value"),
     State(ids.VIEW_STORE, "data"),
 )
-def sync_view_state(search: str | None, values: list[Any], store: Any) -> tuple[Any, Any, Any]:
+def sync_view_state(search: str | None, values: list[Any], store: Any) -> tuple[Any, Any, Any, Any]:
     """URL -> controls on load and history moves; controls -> URL otherwise.
 
     Only what changes is written: a first visit to a plain address finds the page already
-    drawn for its view (see ``dashboard.outputs``) and fires nothing else.
+    drawn for its view (see ``dashboard.outputs``) and fires nothing else. When a link sets
+    the selection, the picker's options come in the same response and list it: the dropdown
+    clears a value that its options lack, and it lists only a page of engagements.
     """
     app = app_data()
     fields = [item["id"]["field"] for item in ctx.inputs_list[1]]
@@ -54,12 +58,15 @@ def sync_view_state(search: str | None, values: list[Any], store: Any) -> tuple[
         data = state.as_dict()
         controls = [control_value(data, f) for f in fields]
         controls = [no_update if new == old else new for new, old in zip(controls, values, strict=True)]
-        return new_search, controls, _changed({**data, "ignored": list(state.ignored)}, store)
+        picker = no_update
+        if state.selected and "selected" in fields and controls[fields.index("selected")] is not no_update:
+            picker = engagement_options(app, state.lang, keep=state.selected)
+        return new_search, controls, _changed({**data, "ignored": list(state.ignored)}, store), picker
     state = state_from_values(dict(zip(fields, values, strict=True)), app.options)
     query = to_query(state, app.options)
     new_search = query if query != (search or "") else no_update
     # A wildcard output takes a list: one no_update per control.
-    return new_search, [no_update] * len(fields), _changed({**state.as_dict(), "ignored": list(state.ignored)}, store)
+    return new_search, [no_update] * len(fields), _changed({**state.as_dict(), "ignored": list(state.ignored)}, store), no_update
 
 
 def _changed(new: dict[str, Any], old: Any) -> Any:
