@@ -28,7 +28,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from benchmarks.payloads import store_body, store_callbacks
+from benchmarks.payloads import STORE_INPUT, store_body, store_callbacks
 from benchmarks.run import INTERACTIONS, ROOT
 
 HOST = "127.0.0.1"  # loopback only, by design
@@ -36,25 +36,36 @@ MAX_REQUESTS_PER_USER = 100_000
 KILL_WINDOW_S = 35  # in-flight requests of a killed worker fail within the client timeout (30 s)
 
 
-def _post(url: str, body: dict[str, Any], timeout: float = 30) -> tuple[int, bytes]:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+def _request(url: str, body: dict[str, Any] | None = None, timeout: float = 90) -> tuple[int, bytes]:
+    """(status, body) of a GET, or of a JSON POST when ``body`` is given; status 0 when the
+    connection was refused, reset or cut mid-response."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"} if data else {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  (loopback URL we built)
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
-    except (OSError, http.client.HTTPException):  # refused, reset or cut mid-response
+    except (OSError, http.client.HTTPException):
         return 0, b""
+
+
+def _post(url: str, body: dict[str, Any]) -> tuple[int, bytes]:
+    return _request(url, body, timeout=30)
 
 
 def _get(url: str, timeout: float = 90) -> tuple[int, bytes]:
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310  (loopback URL we built)
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-    except (OSError, http.client.HTTPException):  # refused, reset or cut mid-response
-        return 0, b""
+    return _request(url, timeout=timeout)
+
+
+def _random_view(rng: random.Random) -> dict[str, Any]:
+    """One of the benchmark's views, in a random year."""
+    return dict(rng.choice(list(INTERACTIONS.values())), year=rng.randint(2012, 2024))
+
+
+def _post_view(url: str, body: dict[str, Any], view: dict[str, Any]) -> tuple[int, bytes]:
+    """Post a store-driven callback's body with ``view`` as the store's value."""
+    return _post(url, {**body, "inputs": [{**STORE_INPUT, "value": view}]})
 
 
 def _children(pid: int) -> list[int]:
@@ -165,10 +176,10 @@ def run_load(users: int, seconds: float, port: int, kill_worker: bool = True) ->
             for _ in range(MAX_REQUESTS_PER_USER):
                 if time.monotonic() > stop_at:
                     return
-                store = dict(rng.choice(list(INTERACTIONS.values())), year=rng.randint(2012, 2024))
+                store = _random_view(rng)
                 for url, body in templates:
                     start = time.perf_counter()
-                    status, data = _post(url, {**body, "inputs": [{"id": "view-store", "property": "data", "value": store}]})
+                    status, data = _post_view(url, body, store)
                     elapsed = (time.perf_counter() - start) * 1000
                     with lock:
                         latencies.append(elapsed)
@@ -231,9 +242,9 @@ def run_soak(minutes: float, port: int, users: int = 5) -> dict[str, Any]:
         # not leaks; exports from several threads reach every worker.
         warm_until = time.monotonic() + 60
         while time.monotonic() < warm_until:
-            store = dict(rng.choice(list(INTERACTIONS.values())), year=rng.randint(2012, 2024))
+            store = _random_view(rng)
             for url, body in templates:
-                _post(url, {**body, "inputs": [{"id": "view-store", "property": "data", "value": store}]})
+                _post_view(url, body, store)
         warmers = [threading.Thread(target=_get, args=(server.base + f"/export/png?year={y}",)) for y in (2013, 2016, 2019, 2022)]
         for thread in warmers:
             thread.start()
@@ -246,9 +257,9 @@ def run_soak(minutes: float, port: int, users: int = 5) -> dict[str, Any]:
         count = 0
         while time.monotonic() < stop_at and count < 1_000_000:
             for _ in range(users):
-                store = dict(rng.choice(list(INTERACTIONS.values())), year=rng.randint(2012, 2024))
+                store = _random_view(rng)
                 for url, body in templates:
-                    _post(url, {**body, "inputs": [{"id": "view-store", "property": "data", "value": store}]})
+                    _post_view(url, body, store)
                     count += 1
             if count % 200 < len(templates) * users:
                 _get(server.base + "/export/png?year=2016")

@@ -11,12 +11,18 @@ from typing import Any
 STORE_INPUT = {"id": "view-store", "property": "data"}
 
 
+def output_parts(output: str) -> list[tuple[str, str]]:
+    """A dependency's ``output`` string (``..a.x...b.y..`` or ``a.x@hash``) as [(id, property)]."""
+    parts = []
+    for part in output.strip(".").split("..."):
+        component, prop = part.rsplit(".", 1)
+        parts.append((component, prop.split("@")[0]))
+    return parts
+
+
 def output_spec(dep: dict[str, Any]) -> Any:
     """The ``outputs`` member for a dependency (one dict, or a list for multi-output callbacks)."""
-    specs = []
-    for part in dep["output"].strip(".").split("..."):
-        component, prop = part.rsplit(".", 1)
-        specs.append({"id": component, "property": prop.split("@")[0]})
+    specs = [{"id": component, "property": prop} for component, prop in output_parts(dep["output"])]
     return specs if len(specs) > 1 else specs[0]
 
 

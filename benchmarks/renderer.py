@@ -17,6 +17,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from benchmarks.payloads import output_parts
+
 Key = tuple[str, str]  # (component id as Dash stringifies it, property)
 
 
@@ -40,15 +42,6 @@ def _walk(node: Any, props: dict[Key, Any], ids: dict[str, Any]) -> None:
                 props[(key, prop)] = value
         for value in p.values():
             _walk(value, props, ids)
-
-
-def _parts(spec: str) -> list[tuple[str, str]]:
-    """``..a.x...b.y..`` or ``a.x@hash`` -> [(id string, property)]."""
-    out = []
-    for part in spec.strip(".").split("..."):
-        component, prop = part.rsplit(".", 1)
-        out.append((component, prop.split("@")[0]))
-    return out
 
 
 @dataclass
@@ -107,7 +100,7 @@ class Renderer:
 
     def body(self, dep: dict[str, Any], changed: dict[Key, set[str]]) -> dict[str, Any]:
         """The JSON the browser posts to ``/_dash-update-component`` for ``dep``."""
-        outputs = [self._spec(c, p, value=False) for c, p in _parts(dep["output"])]
+        outputs = [self._spec(c, p, value=False) for c, p in output_parts(dep["output"])]
         return {
             "output": dep["output"],
             "outputs": outputs if dep["output"].startswith("..") else outputs[0],

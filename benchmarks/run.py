@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import re
 import resource
 import statistics
 import subprocess
@@ -39,21 +38,9 @@ from benchmarks.synthetic import make_scaled_data
 from sahel_data.load import DEFAULT_DATA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-# Each step's whole view (cumulative, as the user goes): the baseline builds these, and the
-# load test posts them.
-INTERACTIONS: dict[str, dict[str, Any]] = {
-    "change region": {"year": 2019, "regions": ["ML-5"]},
-    "change donor": {"year": 2019, "regions": ["ML-5"], "donors": ["European Union"]},
-    "step year": {"year": 2020, "regions": ["ML-5"], "donors": ["European Union"]},
-    "select engagement": {"year": 2020, "regions": ["ML-5"], "donors": ["European Union"], "selected": "EUTM-MALI"},
-    "switch metric": {"year": 2020, "regions": ["ML-5"], "donors": ["European Union"], "selected": "EUTM-MALI", "metric": "idp"},
-    "switch language": {"year": 2020, "regions": ["ML-5"], "donors": ["European Union"], "selected": "EUTM-MALI",
-                        "metric": "idp", "lang": "fr"},
-}
-
-
-# The same six interactions as user steps: (name, control, value), applied in order from a
-# first visit at 2019; each step is one change the user makes.
+FIRST_VIEW: dict[str, Any] = {"year": 2019}
+# Six user steps: (name, control, value), applied in order from a first visit at 2019; each
+# step is one change the user makes.
 STEPS: list[tuple[str, str, Any]] = [
     ("change region", "regions", ["ML-5"]),
     ("change donor", "donors", ["European Union"]),
@@ -62,6 +49,19 @@ STEPS: list[tuple[str, str, Any]] = [
     ("switch metric", "metric", "idp"),
     ("switch language", "lang", "fr"),
 ]
+
+
+def _views_after_steps() -> dict[str, dict[str, Any]]:
+    views, view = {}, dict(FIRST_VIEW)
+    for name, field, value in STEPS:
+        view = {**view, field: value}
+        views[name] = view
+    return views
+
+
+# Each step's whole view (cumulative, as the user goes): the baseline builds these, and the
+# load test posts them.
+INTERACTIONS: dict[str, dict[str, Any]] = _views_after_steps()
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -73,23 +73,6 @@ def _summary(values: list[float]) -> dict[str, float]:
     return {"median": statistics.median(values), "p95": _pct(values, 0.95), "n": len(values)}
 
 
-def first_load(client: Any) -> dict[str, float]:
-    """Bytes of the page, layout, dependencies and every script and sheet the page names,
-    raw and as sent (gzip, ``Accept-Encoding: gzip``). Chunks plotly.js and AG Grid load
-    later are counted by the browser measurement, not here.
-    """
-    index = client.get("/").data
-    urls = ["/_dash-layout", "/_dash-dependencies", "/assets/topojson/world_110m.json"]
-    urls += [u.decode() for u in re.findall(rb'(?:src|href)="(/[^"]+)"', index)]
-    raw = sent = 0
-    for url in ["/", *urls]:
-        plain = client.get(url).data
-        packed = client.get(url, headers={"Accept-Encoding": "gzip"}).data
-        raw += len(plain)
-        sent += len(packed)
-    return {"raw_bytes": raw, "gzip_bytes": sent, "requests": 1 + len(urls)}
-
-
 def interactions(client: Any, repeat: int) -> dict[str, dict[str, float]]:
     """Server time and bytes of each user step, firing every callback the browser would."""
     from benchmarks.renderer import Renderer
@@ -99,7 +82,8 @@ def interactions(client: Any, repeat: int) -> dict[str, dict[str, float]]:
     samples: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in STEPS}
     for _ in range(repeat):
         renderer = Renderer.from_client(client)
-        renderer.change(client, ids.control("year"), "value", 2019)  # the first visit's view
+        for field, value in FIRST_VIEW.items():  # the first visit's view
+            renderer.change(client, ids.control(field), "value", value)
         for name, field, value in STEPS:
             _compute_view_cached.cache_clear()  # measure the work, not the cache
             fired = renderer.change(client, ids.control(field), "value", value)
@@ -186,7 +170,6 @@ def bench_scale(data_dir: Path, factor: int, repeat: int, port: int, with_export
     # scale runs in a fresh interpreter; the callbacks are measured through its test client.
     app = create_app(data_dir)
     client = app.server.test_client()
-    result["first_load"] = first_load(client)
     result["interactions"] = interactions(client, repeat)
     app_data = client.application.extensions["sahel_dashboard"]
     result["baseline"] = baseline(app_data, max(3, repeat // 4))

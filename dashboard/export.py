@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from dashboard.export_table import table_rows
-from dashboard.view import AppData, compute_view, view_map_figure, view_timeline_figure
+from dashboard.view import AppData, budget_lookup, compute_view, view_map_figure, view_timeline_figure
 from layers.i18n import fmt_eur, t
 from layers.map_figure import LAT_RANGE, LON_RANGE
 from layers.snapshot import A4_LANDSCAPE_PX, SCALE_300_DPI, SnapshotText, describe_filters, frame_snapshot
@@ -160,7 +160,7 @@ def _page(fig: go.Figure, title: str, subtitle: str) -> go.Figure:
 
 def _table_pages(app: AppData, state: ViewState) -> list[go.Figure]:
     view = compute_view(app, state)
-    rows, columns = table_rows(app.tables, view.active, state.lang, view.at)
+    rows, columns = table_rows(app.tables, view.active, state.lang, view.at, budget_lookup(app, state))
     keep = ["acronym", "name", "actor", "start", "end", "budget_eur", "budget_basis", "source_ids"]
     headers = {k: h for k, h in columns}
     pages = []

@@ -68,9 +68,10 @@ def table_rows(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str,
     return rows, columns
 
 
-def table_bytes(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str, at: pd.Timestamp, fmt: str) -> bytes:
+def table_bytes(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str, at: pd.Timestamp, fmt: str,
+                budget_of: Callable[[str], vm.Budget] | None = None) -> bytes:
     """The table as CSV (UTF-8 with BOM so Excel reads accents) or as an Excel workbook."""
-    rows, columns = table_rows(tables, active, lang, at)
+    rows, columns = table_rows(tables, active, lang, at, budget_of)
     frame = pd.DataFrame(rows, columns=["id", *[c for c, _ in columns]])
     frame = frame.rename(columns=dict(columns)).map(neutralise)
     if fmt == "xlsx":

@@ -14,7 +14,7 @@ from dash import html
 from dashboard.briefing import footer, title_bar
 from dashboard.export_table import table_rows
 from dashboard.panels import detail_panel, key_figures_strip
-from dashboard.view import AppData, compute_view, view_timeline_spec
+from dashboard.view import AppData, budget_lookup, compute_view, view_timeline_spec
 from layers.i18n import fmt_int, t
 from layers.view_state import ViewState
 
@@ -45,9 +45,7 @@ def key_figures_output(app: AppData, state: ViewState) -> list[html.Div]:
 def table_output(app: AppData, state: ViewState) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
     """Grid rows, column definitions and caption."""
     view = compute_view(app, state)
-    facts = app.index.year(state.year)
-    rows, columns = table_rows(app.tables, view.active.head(MAX_GRID_ROWS), state.lang, view.at,
-                               budget_of=lambda eid: app.index.budget(eid, facts))
+    rows, columns = table_rows(app.tables, view.active.head(MAX_GRID_ROWS), state.lang, view.at, budget_lookup(app, state))
     caption = t("rows_shown", state.lang, n=fmt_int(len(view.active), state.lang), year=state.year)
     if len(view.active) > MAX_GRID_ROWS:
         caption += " " + t("grid_capped", state.lang, n=fmt_int(MAX_GRID_ROWS, state.lang))

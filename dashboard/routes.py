@@ -7,7 +7,7 @@ from dash import Dash
 
 from dashboard.export import MEDIA_TYPES, ExportError, export_filename, render_view
 from dashboard.export_table import table_bytes
-from dashboard.view import app_data, compute_view
+from dashboard.view import app_data, budget_lookup, compute_view
 from layers.view_state import parse_query
 
 TABLE_TYPES = {
@@ -24,7 +24,7 @@ def _export(fmt: str) -> flask.Response:
     try:
         if fmt in TABLE_TYPES:
             view = compute_view(app, state)
-            content, media = table_bytes(app.tables, view.active, state.lang, view.at, fmt), TABLE_TYPES[fmt]
+            content, media = table_bytes(app.tables, view.active, state.lang, view.at, fmt, budget_lookup(app, state)), TABLE_TYPES[fmt]
         else:
             content, media = render_view(app, state, fmt), MEDIA_TYPES[fmt]
     except ExportError as exc:

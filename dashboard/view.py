@@ -8,6 +8,7 @@ and key-figure callbacks of one interaction share one computation.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
@@ -130,6 +131,12 @@ def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
         footprint=footprint,
         selected_sites=selected_sites,
     )
+
+
+def budget_lookup(app: AppData, state: ViewState) -> Callable[[str], vm.Budget]:
+    """An engagement's budget in the view's year, from the index (the table and downloads)."""
+    facts = app.index.year(state.year)
+    return lambda engagement_id: app.index.budget(engagement_id, facts)
 
 
 def view_map_spec(app: AppData, state: ViewState, *, with_geometry: bool = True) -> dict[str, Any]:

@@ -126,7 +126,8 @@ class ViewIndex:
         lo = vm.FIRST_YEAR
         for year in range(lo, max(lo, self.today.year) + 1):
             self.year(year)
-        _ = (self.sector_masks, self.donor_masks, self.haystack, self._site_links, self.funding_budget, self.site_points)
+        _ = (self.sector_masks, self.donor_masks, self.haystack, self._site_links, self._site_period, self._site_mapped,
+             self.funding_budget, self.site_points)
         # The detail panel's per-table lookups (first use would otherwise cost seconds at x1000).
         for name in ("mandates", "funding", "indicators"):
             vm.records_by_engagement(self.tables[name])
@@ -146,9 +147,15 @@ class ViewIndex:
         return text.str.casefold().reset_index(drop=True)
 
     @cached_property
-    def funding_budget(self) -> dict[str, vm.Budget]:
-        """Each engagement's budget from its funding rows (used when no mandate states one)."""
-        return {eid: vm.engagement_budget_from_funding(self.tables, eid) for eid in self.ids}
+    def funding_budget(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(amount, basis, sources) arrays of each engagement's budget from its funding rows,
+        used when no mandate in force states one (funding rows are not dated: once for all years)."""
+        budgets = [vm.engagement_budget_from_funding(self.tables, eid) for eid in self.ids]
+        amount = np.array([np.nan if b.amount_eur is None else b.amount_eur for b in budgets], dtype=float)
+        basis = np.array([b.basis for b in budgets], dtype=object)
+        sources = np.empty(len(budgets), dtype=object)
+        sources[:] = [b.source_ids for b in budgets]
+        return amount, basis, sources
 
     @cached_property
     def mandates(self) -> pd.DataFrame:
@@ -193,13 +200,7 @@ class ViewIndex:
         for eid, codes in zip(area.index, area["area_regions"], strict=True):
             area_bits[self.position[eid]] = self.codes_to_bits(codes)
         # Budgets: the mandate in force with a budget, else the funding rows.
-        budget_eur = np.full(n, np.nan)
-        basis = np.full(n, "unknown", dtype=object)
-        sources = np.empty(n, dtype=object)
-        for i, eid in enumerate(self.ids):
-            b = self.funding_budget[eid]
-            budget_eur[i] = np.nan if b.amount_eur is None else b.amount_eur
-            basis[i], sources[i] = b.basis, b.source_ids
+        budget_eur, basis, sources = (a.copy() for a in self.funding_budget)
         with_budget = self._in_force(at, mandates["budget_eur"].notna().to_numpy(bool))
         for eid, amount, b_basis, b_sources in zip(with_budget.index, with_budget["budget_eur"], with_budget["budget_basis"],
                                                    with_budget["source_ids"], strict=True):
@@ -357,6 +358,16 @@ class ViewIndex:
         return SitePoints.from_frame(self.tables["sites"])
 
     @cached_property
+    def _site_period(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each site's open period as datetime64 arrays; an unknown start or end is open."""
+        sites = self.tables["sites"]
+        start = sites["active_from"].to_numpy("datetime64[us]").copy()
+        end = sites["active_to"].to_numpy("datetime64[us]").copy()
+        start[np.isnat(start)] = np.datetime64("0001-01-01", "us")
+        end[np.isnat(end)] = np.datetime64("9999-12-31", "us")
+        return start, end
+
+    @cached_property
     def _site_mapped(self) -> np.ndarray:
         return self.tables["sites"]["lat"].notna().to_numpy(bool)
 
@@ -369,11 +380,9 @@ class ViewIndex:
         linked[site_pos[wanted[eng_pos]]] = True
         if at is None:
             return linked
-        sites = self.tables["sites"]
-        start, end = sites["active_from"], sites["active_to"]
-        opened = (start.isna() | (start <= at)).to_numpy(bool)
-        not_closed = (end.isna() | (end >= at)).to_numpy(bool)
-        return linked & opened & not_closed & self._site_mapped
+        start, end = self._site_period
+        when = np.datetime64(at.to_datetime64(), "us")
+        return linked & (start <= when) & (end >= when) & self._site_mapped
 
 
 def effective_ends(mandates: pd.DataFrame) -> pd.Series:

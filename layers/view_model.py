@@ -17,10 +17,12 @@ The rules here are the ones ``data/README.md`` documents for users:
 
 from __future__ import annotations
 
+import functools
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -30,6 +32,7 @@ FIRST_YEAR = 2012
 # Funds and aggregate portfolios finance other engagements or sum many of them: adding their
 # totals to engagement budgets would count the same money twice.
 NOT_ADDED_KINDS = frozenset({"trust_fund", "aggregate_portfolio"})
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -41,63 +44,55 @@ class Budget:
     source_ids: tuple[str, ...] = ()
 
 
-# Per-frame lookups built once: the frames are read-only after loading, and grouping them per
-# call made every interaction pay pandas' boolean-indexing cost for each engagement.
-# DataFrames are unhashable, so entries are keyed by id() and dropped when the frame dies.
-_GROUPED: dict[int, dict[str, list[dict[str, Any]]]] = {}
-_DRAWN: dict[int, dict[str, str]] = {}
-_EFFECTIVE: dict[int, dict[str, list[dict[str, Any]]]] = {}
-_RECORDS: dict[int, dict[str, dict[str, Any]]] = {}
-_BY_INDEX: dict[int, dict[Any, dict[str, Any]]] = {}
-_CHILDREN: dict[int, dict[str, tuple[str, ...]]] = {}
-_SITES: dict[int, dict[str, list[dict[str, Any]]]] = {}
+def per_frame(build: Callable[[pd.DataFrame], T]) -> Callable[[pd.DataFrame], T]:
+    """Cache ``build(frame)`` per frame object.
+
+    The frames are read-only after loading, and grouping them per call made every interaction
+    pay pandas' boolean-indexing cost for each engagement. DataFrames are unhashable, so
+    entries are keyed by id() and dropped when the frame dies.
+    """
+    cache: dict[int, T] = {}
+
+    @functools.wraps(build)
+    def cached(frame: pd.DataFrame) -> T:
+        key = id(frame)
+        if key not in cache:
+            cache[key] = build(frame)
+            weakref.finalize(frame, cache.pop, key, None)
+        return cache[key]
+
+    return cached
 
 
-def _remember(cache: dict[int, Any], frame: pd.DataFrame, value: Any) -> Any:
-    cache[id(frame)] = value
-    weakref.finalize(frame, cache.pop, id(frame), None)
-    return value
-
-
+@per_frame
 def records_by_engagement(frame: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """Rows of ``frame`` as dicts grouped by ``engagement_id`` (cached per frame object)."""
-    grouped = _GROUPED.get(id(frame))
-    if grouped is None:
-        grouped = {}
-        for record in frame.to_dict("records"):
-            grouped.setdefault(record["engagement_id"], []).append(record)
-        _remember(_GROUPED, frame, grouped)
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for record in frame.to_dict("records"):
+        grouped.setdefault(record["engagement_id"], []).append(record)
     return grouped
 
 
+@per_frame
 def records_by_index(frame: pd.DataFrame) -> dict[Any, dict[str, Any]]:
     """Rows of ``frame`` as dicts keyed by its index (cached per frame object)."""
-    by_index = _BY_INDEX.get(id(frame))
-    if by_index is None:
-        by_index = _remember(_BY_INDEX, frame, dict(zip(frame.index, frame.to_dict("records"), strict=True)))
-    return by_index
+    return dict(zip(frame.index, frame.to_dict("records"), strict=True))
 
 
+@per_frame
 def children_of(engagements: pd.DataFrame) -> dict[str, tuple[str, ...]]:
     """Parent engagement id -> its child engagement ids (cached per frame object)."""
-    return _cached(_CHILDREN, engagements, lambda: {
-        parent: tuple(group) for parent, group in engagements.groupby("parent_id")["engagement_id"] if parent})
+    return {parent: tuple(group) for parent, group in engagements.groupby("parent_id")["engagement_id"] if parent}
 
 
+@per_frame
 def sites_by_engagement(sites: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
     """Engagement id -> the site rows (dicts, table order) that list it (cached per frame)."""
-    def build() -> dict[str, list[dict[str, Any]]]:
-        out: dict[str, list[dict[str, Any]]] = {}
-        for record in sites.to_dict("records"):
-            for eid in record["engagement_ids"]:
-                out.setdefault(eid, []).append(record)
-        return out
-    return _cached(_SITES, sites, build)
-
-
-def _cached(cache: dict[int, Any], frame: pd.DataFrame, build: Any) -> Any:
-    value = cache.get(id(frame))
-    return value if value is not None else _remember(cache, frame, build())
+    out: dict[str, list[dict[str, Any]]] = {}
+    for record in sites.to_dict("records"):
+        for eid in record["engagement_ids"]:
+            out.setdefault(eid, []).append(record)
+    return out
 
 
 def as_of_date(year: int, today: date) -> pd.Timestamp:
@@ -105,13 +100,11 @@ def as_of_date(year: int, today: date) -> pd.Timestamp:
     return min(pd.Timestamp(year, 12, 31), pd.Timestamp(today))
 
 
+@per_frame
 def drawn_region_codes(regions: pd.DataFrame) -> dict[str, str]:
     """Map every Mali area code (drawn or not) to the code of the polygon that shows it."""
-    drawn = _DRAWN.get(id(regions))
-    if drawn is None:
-        mali = regions[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne("")]
-        drawn = _remember(_DRAWN, regions, dict(zip(mali["region_code"], mali["drawn_as"], strict=True)))
-    return drawn
+    mali = regions[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne("")]
+    return dict(zip(mali["region_code"], mali["drawn_as"], strict=True))
 
 
 def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[str, int] | None = None) -> Options:
@@ -198,21 +191,23 @@ def _with_effective_end(mandates: pd.DataFrame, engagement_id: str) -> list[dict
     """Mandate rows with ``effective_end``: an amendment or decision with no end date stays
     in force only until the engagement's next mandate row starts (never for ever).
     """
-    table = _EFFECTIVE.get(id(mandates))
-    if table is None:
-        table = {}
-        for eid, group in records_by_engagement(mandates).items():
-            rows = sorted(group, key=lambda m: m["start_date"])
-            out = []
-            for i, m in enumerate(rows):
-                end = m["end_date"]
-                if pd.isna(end):
-                    later = [r["start_date"] for r in rows[i + 1:] if r["start_date"] > m["start_date"]]
-                    end = min(later) - pd.Timedelta(days=1) if later else pd.NaT
-                out.append({**m, "effective_end": end})
-            table[eid] = out
-        _remember(_EFFECTIVE, mandates, table)
-    return table.get(engagement_id, [])
+    return _effective_ends_by_engagement(mandates).get(engagement_id, [])
+
+
+@per_frame
+def _effective_ends_by_engagement(mandates: pd.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    table = {}
+    for eid, group in records_by_engagement(mandates).items():
+        rows = sorted(group, key=lambda m: m["start_date"])
+        out = []
+        for i, m in enumerate(rows):
+            end = m["end_date"]
+            if pd.isna(end):
+                later = [r["start_date"] for r in rows[i + 1:] if r["start_date"] > m["start_date"]]
+                end = min(later) - pd.Timedelta(days=1) if later else pd.NaT
+            out.append({**m, "effective_end": end})
+        table[eid] = out
+    return table
 
 
 RECORD_COLUMNS = ["engagement_id", "end_date", "scope", "regions", "countries"]
@@ -224,12 +219,12 @@ def engagement_record(tables: dict[str, pd.DataFrame], engagement_id: str) -> di
     A dict lookup (``.loc`` per call dominated big views); only those columns, because
     converting every column of 52,000 rows to dicts took seconds.
     """
-    engagements = tables["engagements"]
-    by_id = _RECORDS.get(id(engagements))
-    if by_id is None:
-        rows = engagements[RECORD_COLUMNS].to_dict("records")
-        by_id = _remember(_RECORDS, engagements, {r["engagement_id"]: r for r in rows})
-    return by_id.get(engagement_id)
+    return _area_records(tables["engagements"]).get(engagement_id)
+
+
+@per_frame
+def _area_records(engagements: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    return {r["engagement_id"]: r for r in engagements[RECORD_COLUMNS].to_dict("records")}
 
 
 def within_engagement(tables: dict[str, pd.DataFrame], engagement_id: str, at: pd.Timestamp) -> pd.Timestamp:

@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.export_table import table_bytes
 from dashboard.layout import GRAPH_CONFIG, engagement_options, translated_options
 from dashboard.outputs import detail_output, key_figures_output, table_output, timeline_output, warning_output
-from dashboard.view import app_data, compute_view, state_from_store
+from dashboard.view import app_data, budget_lookup, compute_view, state_from_store
 from layers.i18n import t
 from layers.view_state import state_from_values
 
@@ -145,5 +145,5 @@ def download_table(_csv: int, _xlsx: int, store: Any) -> dict[str, Any]:
     state = state_from_store(store, app)
     view = compute_view(app, state)
     fmt = "xlsx" if ctx.triggered_id == ids.DOWNLOAD_XLSX_BUTTON else "csv"
-    content = table_bytes(app.tables, view.active, state.lang, view.at, fmt)
+    content = table_bytes(app.tables, view.active, state.lang, view.at, fmt, budget_lookup(app, state))
     return dcc.send_bytes(content, f"sahel-engagements-{state.year}.{fmt}")
