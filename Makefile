@@ -29,7 +29,9 @@ browser:
 run: setup
 	$(BIN)/sahel-dashboard run --host $(HOST) --port $(PORT)
 
+# The whole suite: the linter (pinned ruff) first, then every test with per-test time limits.
 test: setup-test browser
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 # Benchmarks (about 15 minutes on 2 cores): writes benchmarks/results.json and BENCHMARKS.md.

@@ -10,6 +10,7 @@ Bytes come from the Resource Timing API: ``transferSize`` is what crossed the wi
 
 from __future__ import annotations
 
+import math
 import os
 import secrets
 import statistics
@@ -17,9 +18,10 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERED = """
@@ -74,7 +76,7 @@ def wait_for(url: str, timeout: float) -> float:
 def production_server(data_dir: Path, port: int, workers: int = 2) -> Iterator[subprocess.Popen]:
     """``sahel-dashboard serve`` on 127.0.0.1:port, stopped on exit."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "SAHEL_SECRET_KEY": secrets.token_hex(32)}
-    proc = subprocess.Popen(  # noqa: S603  (our own CLI, fixed arguments)
+    proc = subprocess.Popen(
         [sys.executable, "-m", "sahel_data.cli", "serve", "--port", str(port), "--workers", str(workers),
          "--data-dir", str(data_dir)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
@@ -158,7 +160,7 @@ def measure(data_dir: Path, port: int, repeat: int) -> dict[str, Any]:
     start = time.perf_counter()
     with production_server(data_dir, port) as proc:
         ready = wait_for(f"http://127.0.0.1:{port}/", timeout=600)
-        cold_start = time.perf_counter() - start if ready == ready else float("nan")  # NaN: never ready
+        cold_start = time.perf_counter() - start if not math.isnan(ready) else float("nan")  # NaN: never ready
         visits = first_visits(f"http://127.0.0.1:{port}/", repeat)
         rss = peak_rss_mb(proc.pid)
     return {"cold_start_serve_s": cold_start, **visits, "server_rss_mb": rss}

@@ -38,11 +38,12 @@ KILL_WINDOW_S = 35  # in-flight requests of a killed worker fail within the clie
 
 def _request(url: str, body: dict[str, Any] | None = None, timeout: float = 90) -> tuple[int, bytes]:
     """(status, body) of a GET, or of a JSON POST when ``body`` is given; status 0 when the
-    connection was refused, reset or cut mid-response."""
+    connection was refused, reset or cut mid-response.
+    """
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"} if data else {})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  (loopback URL we built)
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -123,7 +124,7 @@ class Server:
         # The server's log (gunicorn access lines and any traceback) is kept for diagnosis.
         self.log_path = Path(tempfile.gettempdir()) / f"sahel-loadtest-{port}.log"
         self._log = self.log_path.open("wb")
-        self.proc = subprocess.Popen(  # noqa: S603  (our own CLI, fixed arguments)
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", "sahel_data.cli", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
@@ -158,7 +159,7 @@ def _payloads(base: str) -> list[tuple[str, dict[str, Any]]]:
     return [(base + "/_dash-update-component", store_body(dep, None)) for dep in store_callbacks(json.loads(raw))]
 
 
-def run_load(users: int, seconds: float, port: int, kill_worker: bool = True) -> dict[str, Any]:
+def run_load(users: int, seconds: float, port: int, kill_worker: bool = True) -> dict[str, Any]:  # noqa: PLR0915  (the user threads share one clock, lock and result lists; apart they would hide that)
     """Concurrent users for ``seconds``; returns latency percentiles, errors and the kill result."""
     server = Server(port)
     latencies: list[float] = []
@@ -303,8 +304,8 @@ def write_report_section(result: dict[str, Any], report: Path) -> None:
     """Replace (or add) the load-and-soak section of the benchmark report."""
     load = result["load"]
     lines = [SECTION, "",
-             f"`sahel-dashboard loadtest` against `serve` (gunicorn, 2 workers) on 127.0.0.1, "
-             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.", "",
+             (f"`sahel-dashboard loadtest` against `serve` (gunicorn, 2 workers) on 127.0.0.1, "
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."), "",
              "| test | figure |", "| --- | --- |",
              f"| load: users / seconds | {load['users']} / {load['seconds']:.0f} (plus one user exporting PNGs) |",
              f"| load: callback requests / errors (outside the worker kill) | {load['requests']} / {load['errors']} |",
@@ -321,8 +322,8 @@ def write_report_section(result: dict[str, Any], report: Path) -> None:
         lines += [f"| soak: minutes / requests | {soak['minutes']:.0f} / {soak['requests']} |",
                   f"| soak: RSS start → end (MB), growth | {soak['rss_start_mb']:.0f} → {soak['rss_end_mb']:.0f}, {growth} |",
                   f"| soak: RSS peak (MB) | {soak['rss_max_mb']:.0f} |",
-                  f"| soak: browser processes left after stop / tracebacks in the server's log | "
-                  f"{soak['browsers_left_after_stop']} / {len(soak.get('logged_tracebacks', []))} |"]
+                  (f"| soak: browser processes left after stop / tracebacks in the server's log | "
+                   f"{soak['browsers_left_after_stop']} / {len(soak.get('logged_tracebacks', []))} |")]
     text = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
     if SECTION in text:
         head, _, rest = text.partition(SECTION)

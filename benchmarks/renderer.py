@@ -64,6 +64,7 @@ class Renderer:
 
     @classmethod
     def from_client(cls, client: Any) -> Renderer:
+        """A renderer that knows the app's callback graph and its initial layout props."""
         renderer = cls(client.get("/_dash-dependencies").get_json())
         _walk(client.get("/_dash-layout").get_json(), renderer.props, renderer.ids)
         return renderer

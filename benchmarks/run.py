@@ -125,7 +125,8 @@ def baseline(app_data: Any, repeat: int) -> dict[str, dict[str, float]]:
 
 def points(app_data: Any) -> dict[str, float]:
     """The sites layer of the first step's view: points, markers drawn, and what sending every
-    point (position, name, id) would cost instead of the aggregated markers."""
+    point (position, name, id) would cost instead of the aggregated markers.
+    """
     from dashboard.view import compute_view
     from layers.sites import group_sites
     from layers.view_state import state_from_values
@@ -202,7 +203,7 @@ def main(scales: list[int], repeat: int, output_dir: Path) -> int:
         part = output_dir / f"results-x{factor}.json"
         code = (f"from pathlib import Path; from benchmarks.run import run_one; "
                 f"run_one({factor}, {max(2, repeat // 3) if factor >= 1000 else repeat}, {8790 + factor % 100}, Path({str(part)!r}))")
-        done = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT)  # noqa: S603
+        done = subprocess.run([sys.executable, "-c", code], check=False, cwd=ROOT)
         if done.returncode != 0:
             print(f"scale x{factor}: FAILED (exit {done.returncode})", flush=True)
             status = 1

@@ -52,7 +52,7 @@ def _shift_year(value: str, years: int) -> str:
 
 def make_scaled_data(source: Path, target: Path, factor: int, seed: int = 7) -> Path:
     """Write ``source`` scaled ``factor`` times into ``target`` (a fresh folder)."""
-    rng = random.Random(seed)  # noqa: S311  (benchmark data, not security)
+    rng = random.Random(seed)
     if target.exists():
         shutil.rmtree(target)
     shutil.copytree(source, target)
@@ -60,7 +60,7 @@ def make_scaled_data(source: Path, target: Path, factor: int, seed: int = 7) -> 
         return target
     tables = target / "tables"
     engagement_ids = {r["engagement_id"] for r in _read(tables / "engagements.csv")[1]}
-    for name in SCALED:
+    for name, keys in SCALED.items():
         header, rows = _read(tables / f"{name}.csv")
         out = list(rows)
         for k in range(1, factor):
@@ -68,7 +68,7 @@ def make_scaled_data(source: Path, target: Path, factor: int, seed: int = 7) -> 
             shift = rng.randint(-2, 2)
             for row in rows:
                 copy = dict(row)
-                for col in SCALED[name]:
+                for col in keys:
                     copy[col] = row[col] + suffix
                 if "engagement_id" in copy and name != "engagements" and row.get("engagement_id") in engagement_ids:
                     copy["engagement_id"] = row["engagement_id"] + suffix

@@ -25,7 +25,7 @@ def _import_lazy_modules() -> None:
     value for PIL images when orjson is used): a 500 for that request. Pillow is optional.
     """
     with contextlib.suppress(ImportError):
-        import PIL.Image  # noqa: F401
+        import PIL.Image  # noqa: F401  (imported for its side effect, see the docstring)
 
 
 def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, today: date | None = None) -> Dash:

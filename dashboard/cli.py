@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from sahel_data.load import DEFAULT_DATA_DIR, validate
+from sahel_data.tables import MAX_YEAR, MIN_YEAR
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -71,7 +72,7 @@ def _expand_views(views: list[str], years: str | None) -> list[str]:
     for part in years.split(","):
         lo, _, hi = part.strip().partition("-")
         first, last = int(lo), int(hi or lo)
-        if not (1900 <= first <= last <= 2100):
+        if not (MIN_YEAR <= first <= last <= MAX_YEAR):
             raise ValueError(f"bad year range {part!r}: expected YYYY or YYYY-YYYY, first <= last")
         wanted += list(range(first, last + 1))
     out = []

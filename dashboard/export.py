@@ -8,6 +8,7 @@ Everything is local: geo traces draw no base map (no topojson fetch) and MathJax
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import struct
@@ -35,6 +36,8 @@ MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/p
 TABLE_ROWS_PER_PAGE = 14
 MAX_CONCURRENT_RENDERS = 2
 RENDER_TIMEOUT_S = 60.0
+SIZE_PX = (200, 4000)  # accepted width and height of a render
+SCALE = (0.5, 4.0)  # accepted device-pixel scale
 _slots = threading.BoundedSemaphore(MAX_CONCURRENT_RENDERS)
 _pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT_RENDERS, thread_name_prefix="export")
 _server_lock = threading.Lock()
@@ -114,8 +117,8 @@ def render_figure(fig: go.Figure, fmt: str, *, width: int, height: int, scale: f
     """Render a figure with the shared browser; bounded concurrency and time."""
     if fmt not in ("png", "svg", "pdf"):
         raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(MEDIA_TYPES)}")
-    if not (200 <= width <= 4000 and 200 <= height <= 4000 and 0.5 <= scale <= 4):
-        raise ExportError("size out of range: width and height 200-4000 px, scale 0.5-4")
+    if not (SIZE_PX[0] <= width <= SIZE_PX[1] and SIZE_PX[0] <= height <= SIZE_PX[1] and SCALE[0] <= scale <= SCALE[1]):
+        raise ExportError(f"size out of range: width and height {SIZE_PX[0]}-{SIZE_PX[1]} px, scale {SCALE[0]:g}-{SCALE[1]:g}")
     if not _slots.acquire(timeout=RENDER_TIMEOUT_S):
         raise ExportError("the export service is busy; try again in a minute")
     try:
@@ -141,10 +144,9 @@ def _restart_renderer() -> None:
         if _server_started:
             import kaleido
 
-            try:
+            # A wedged browser may fail to stop cleanly in any way; start anew regardless.
+            with contextlib.suppress(Exception):
                 kaleido.stop_sync_server(silence_warnings=True)
-            except Exception:  # noqa: BLE001  (a wedged browser may fail to stop cleanly; start anew anyway)
-                pass
             _server_started = False
 
 
@@ -162,7 +164,7 @@ def _table_pages(app: AppData, state: ViewState) -> list[go.Figure]:
     view = compute_view(app, state)
     rows, columns = table_rows(app.tables, view.active, state.lang, view.at, budget_lookup(app, state))
     keep = ["acronym", "name", "actor", "start", "end", "budget_eur", "budget_basis", "source_ids"]
-    headers = {k: h for k, h in columns}
+    headers = dict(columns)
     pages = []
     for i in range(0, max(len(rows), 1), TABLE_ROWS_PER_PAGE):
         chunk = rows[i:i + TABLE_ROWS_PER_PAGE]

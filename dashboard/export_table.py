@@ -68,7 +68,7 @@ def table_rows(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str,
     return rows, columns
 
 
-def table_bytes(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str, at: pd.Timestamp, fmt: str,
+def table_bytes(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str, at: pd.Timestamp, fmt: str, *,
                 budget_of: Callable[[str], vm.Budget] | None = None) -> bytes:
     """The table as CSV (UTF-8 with BOM so Excel reads accents) or as an Excel workbook."""
     rows, columns = table_rows(tables, active, lang, at, budget_of)

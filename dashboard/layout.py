@@ -85,7 +85,8 @@ def _all_engagement_options(app: AppData, lang: str) -> tuple[tuple[str, str, st
 
 def engagement_options(app: AppData, lang: str, search: str = "", keep: str = "") -> list[dict[str, str]]:
     """Engagement picker options: those whose label contains ``search`` (all when empty), at
-    most ``MAX_ENGAGEMENT_OPTIONS``, plus ``keep`` (the current selection must stay listed)."""
+    most ``MAX_ENGAGEMENT_OPTIONS``, plus ``keep`` (the current selection must stay listed).
+    """
     needle = search.casefold().strip() if isinstance(search, str) else ""
     out, kept = [], False
     for label_, value, folded in _all_engagement_options(app, lang):

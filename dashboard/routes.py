@@ -24,7 +24,7 @@ def _export(fmt: str) -> flask.Response:
     try:
         if fmt in TABLE_TYPES:
             view = compute_view(app, state)
-            content, media = table_bytes(app.tables, view.active, state.lang, view.at, fmt, budget_lookup(app, state)), TABLE_TYPES[fmt]
+            content, media = table_bytes(app.tables, view.active, state.lang, view.at, fmt, budget_of=budget_lookup(app, state)), TABLE_TYPES[fmt]
         else:
             content, media = render_view(app, state, fmt), MEDIA_TYPES[fmt]
     except ExportError as exc:

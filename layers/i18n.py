@@ -231,6 +231,9 @@ _MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
 }
+# Compact euro units, largest first: (size, English suffix, French suffix).
+_EUR_UNITS = ((1e9, " bn", " Md€"), (1e6, " M", " M€"), (1e3, " k", " k€"))
+ISO_YEAR_LEN, ISO_MONTH_LEN = 4, 7  # "2019", "2019-05": the precision a date was given at
 NBSP = "\u202f"  # French thousands separator (narrow no-break space)
 
 
@@ -262,15 +265,12 @@ def fmt_eur(value: float | None, lang: Lang) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return t("unknown", lang)
     value = float(value)
-    if abs(value) >= 1e9:
-        number, suffix_en, suffix_fr = value / 1e9, " bn", " Md€"
-    elif abs(value) >= 1e6:
-        number, suffix_en, suffix_fr = value / 1e6, " M", " M€"
-    elif abs(value) >= 1e3:
-        number, suffix_en, suffix_fr = value / 1e3, " k", " k€"
-    else:
-        number, suffix_en, suffix_fr = value, "", " €"
-    text = f"{number:,.1f}" if abs(value) >= 1e3 else f"{number:,.0f}"
+    number, suffix_en, suffix_fr = value, "", " €"
+    for unit, en, fr in _EUR_UNITS:
+        if abs(value) >= unit:
+            number, suffix_en, suffix_fr = value / unit, en, fr
+            break
+    text = f"{number:,.1f}" if abs(value) >= _EUR_UNITS[-1][0] else f"{number:,.0f}"
     if lang == "fr":
         return text.replace(",", NBSP).replace(".", ",") + suffix_fr
     return f"€{text}{suffix_en}"
@@ -283,8 +283,8 @@ def fmt_date(value: pd.Timestamp | date | None, lang: Lang, text: str = "") -> s
     ts = pd.Timestamp(value)
     month = _MONTHS.get(lang, _MONTHS["en"])[ts.month - 1]
     precision = len(text) if text else 10
-    if precision == 4:
+    if precision == ISO_YEAR_LEN:
         return str(ts.year)
-    if precision == 7:
+    if precision == ISO_MONTH_LEN:
         return f"{month} {ts.year}"
     return f"{ts.day} {month} {ts.year}"

@@ -76,7 +76,7 @@ def _value_text(metric: str, value: float | None, lang: str) -> str:
     return fmt_eur(value, lang) if metric == "budget" else fmt_int(value, lang)
 
 
-def region_hover(names: dict[str, str], metric: str, value: float | None, as_of: str, note: str, lang: str) -> str:
+def region_hover(names: dict[str, str], metric: str, value: float | None, as_of: str, note: str, *, lang: str) -> str:
     """Hover text of a region: name, value with unit, as-of date, crosswalk note."""
     parts = [f"<b>{html.escape(names[lang])}</b>",
              f"{t('metric_' + metric, lang)}: {_value_text(metric, value, lang)}",
@@ -175,16 +175,16 @@ def map_spec(
             "x": 0.0, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "len": 0.42, "thickness": 16,
             "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0, "tickfont": {"size": fs(13)},
         },
-        hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang) for c, v, d in zip(codes, region_values, dates, strict=True)],
+        hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang=lang) for c, v, d in zip(codes, region_values, dates, strict=True)],
         hoverinfo="text", name=t("metric_" + metric, lang), visible="regions" in layers,
     ))
     # 2: country names; 3: region names with values.
-    data.append(dict(type="scattergeo",
-        lon=[c[4] for c in base.countries if c[0] != "MLI"], lat=[c[5] for c in base.countries if c[0] != "MLI"],
-        text=[(c[2] if lang == "fr" else c[1]).upper() for c in base.countries if c[0] != "MLI"],
-        mode="text", textfont={"size": fs(13), "color": "#6b6b6b", "family": FONT}, hoverinfo="skip",
-        showlegend=False, visible="context" in layers and "labels" in layers,
-    ))
+    data.append({"type": "scattergeo",
+        "lon": [c[4] for c in base.countries if c[0] != "MLI"], "lat": [c[5] for c in base.countries if c[0] != "MLI"],
+        "text": [(c[2] if lang == "fr" else c[1]).upper() for c in base.countries if c[0] != "MLI"],
+        "mode": "text", "textfont": {"size": fs(13), "color": "#6b6b6b", "family": FONT}, "hoverinfo": "skip",
+        "showlegend": False, "visible": "context" in layers and "labels" in layers,
+    })
     markers = group_sites(sites if sites is not None else empty_points(), selected_sites, aggregate_above)
     # The briefing layout gives the map about three quarters of the desk layout's width.
     deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (DEFAULT_PLOT_PX * (0.75 if state.mode == "brief" else 1.0))
@@ -204,15 +204,15 @@ def map_spec(
     for req in site_requests:
         placements.setdefault(req.key, Placement(req.key, "middle right", shown=False))
     region_shown = [placements[f"r:{c}"].shown for c in codes]
-    data.append(dict(type="scattergeo",
-        lon=[base.region_points[c][0] for c in codes], lat=[base.region_points[c][1] for c in codes],
-        text=[r.text if shown else "" for r, shown in zip(requests, region_shown, strict=False)],
-        textposition=[placements[f"r:{c}"].position for c in codes],
-        mode="text", hoverinfo="skip", showlegend=False,
-        textfont={"size": fs(14), "family": FONT, "color": ["#ffffff" if k in DARK_CLASSES else "#1a1a1a" for k in classes],
+    data.append({"type": "scattergeo",
+        "lon": [base.region_points[c][0] for c in codes], "lat": [base.region_points[c][1] for c in codes],
+        "text": [r.text if shown else "" for r, shown in zip(requests, region_shown, strict=False)],
+        "textposition": [placements[f"r:{c}"].position for c in codes],
+        "mode": "text", "hoverinfo": "skip", "showlegend": False,
+        "textfont": {"size": fs(14), "family": FONT, "color": ["#ffffff" if k in DARK_CLASSES else "#1a1a1a" for k in classes],
                   "shadow": "auto"},
-        visible="labels" in layers and "regions" in layers,
-    ))
+        "visible": "labels" in layers and "regions" in layers,
+    })
     # 4..: one trace per site kind (possibly empty), so the legend is the symbol key.
     show_sites = "sites" in layers
     by_kind: dict[str, list[tuple[str, Marker]]] = {kind: [] for kind in SITE_KINDS}
@@ -221,44 +221,44 @@ def map_spec(
     for kind in SITE_KINDS:
         part = by_kind[kind]
         symbol = SITE_SYMBOLS[kind]
-        data.append(dict(type="scattergeo",
-            lon=[m.lon for _, m in part], lat=[m.lat for _, m in part],
-            mode="markers+text" if "labels" in layers else "markers",
-            text=[m.place if placements[key].shown else "" for key, m in part],
-            textposition=[placements[key].position for key, _ in part] or "middle right",
-            textfont={"size": fs(13), "family": FONT, "color": "#1a1a1a", "shadow": HALO, "weight": 600},
-            customdata=[list(m.site_ids) for _, m in part],  # a place's site ids (none for a cell)
-            hovertext=[_site_hover(m, lang) for _, m in part],
-            hoverinfo="text",
-            marker={
+        data.append({"type": "scattergeo",
+            "lon": [m.lon for _, m in part], "lat": [m.lat for _, m in part],
+            "mode": "markers+text" if "labels" in layers else "markers",
+            "text": [m.place if placements[key].shown else "" for key, m in part],
+            "textposition": [placements[key].position for key, _ in part] or "middle right",
+            "textfont": {"size": fs(13), "family": FONT, "color": "#1a1a1a", "shadow": HALO, "weight": 600},
+            "customdata": [list(m.site_ids) for _, m in part],  # a place's site ids (none for a cell)
+            "hovertext": [_site_hover(m, lang) for _, m in part],
+            "hoverinfo": "text",
+            "marker": {
                 "symbol": [f"{symbol}-open" if m.approximate else symbol for _, m in part],
                 "size": [fs(10) + round(3 * math.log2(m.count)) if m.count else fs(14 if kind == "training_site" else 12)
                          for _, m in part],
                 "color": SITE_COLOURS[kind],
                 "line": {"color": "#ffffff", "width": 1.2},
             },
-            name=label(kind, lang), legendgroup="sites", visible=show_sites, showlegend=bool(part),
-        ))
+            "name": label(kind, lang), "legendgroup": "sites", "visible": show_sites, "showlegend": bool(part),
+        })
     # last: a ring around the selected engagement's sites.
     chosen = [m for m in markers if m.selected]
-    data.append(dict(type="scattergeo",
-        lon=[m.lon for m in chosen], lat=[m.lat for m in chosen], mode="markers", hoverinfo="skip", showlegend=False,
-        marker={"symbol": "circle-open", "size": fs(28), "color": "#D55E00", "line": {"width": 3}},
-        visible=show_sites and bool(selected_sites),
-    ))
-    layout = dict(
-        geo={
+    data.append({"type": "scattergeo",
+        "lon": [m.lon for m in chosen], "lat": [m.lat for m in chosen], "mode": "markers", "hoverinfo": "skip", "showlegend": False,
+        "marker": {"symbol": "circle-open", "size": fs(28), "color": "#D55E00", "line": {"width": 3}},
+        "visible": show_sites and bool(selected_sites),
+    })
+    layout = {
+        "geo": {
             "visible": False, "projection": {"type": "mercator"},
             "lonaxis": {"range": list(LON_RANGE)}, "lataxis": {"range": list(LAT_RANGE)},
             "bgcolor": "#dfe9f0", "showframe": False,
         },
-        margin={"l": 0, "r": 0, "t": 0, "b": 0},
-        paper_bgcolor="#ffffff",
-        font={"family": FONT, "size": fs(14), "color": "#1a1a1a"},
-        legend={"x": 0.995, "xanchor": "right", "y": 0.9, "bgcolor": "rgba(255,255,255,0.88)",
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": "#ffffff",
+        "font": {"family": FONT, "size": fs(14), "color": "#1a1a1a"},
+        "legend": {"x": 0.995, "xanchor": "right", "y": 0.9, "bgcolor": "rgba(255,255,255,0.88)",
                 "title": {"text": t("sites", lang)}, "font": {"size": fs(13)}},
-        hoverlabel={"font": {"size": fs(14), "family": FONT}, "bgcolor": "#ffffff"},
-        uirevision="map",  # keep the user's zoom and pan across filter changes
-        dragmode="pan",
-    )
+        "hoverlabel": {"font": {"size": fs(14), "family": FONT}, "bgcolor": "#ffffff"},
+        "uirevision": "map",  # keep the user's zoom and pan across filter changes
+        "dragmode": "pan",
+    }
     return {"data": data, "layout": layout}

@@ -45,7 +45,8 @@ def site_kind_rank(kinds: pd.Series) -> pd.Series:
 @dataclass(frozen=True)
 class SitePoints:
     """Mapped sites as column arrays, sorted by place (lat, lon), then importance of kind,
-    then table order; ``rows`` are their positions in the table they came from."""
+    then table order; ``rows`` are their positions in the table they came from.
+    """
 
     lat: np.ndarray
     lon: np.ndarray
@@ -116,7 +117,8 @@ class _Locations:
 def group_sites(sites: SitePoints | pd.DataFrame, selected_sites: frozenset[str] = frozenset(),
                 aggregate_above: int | None = MAX_MARKERS) -> list[Marker]:
     """One marker per place (its kind: the most important kind there); above
-    ``aggregate_above`` places (``None``: never), markers for grid cells instead."""
+    ``aggregate_above`` places (``None``: never), markers for grid cells instead.
+    """
     points = sites if isinstance(sites, SitePoints) else SitePoints.from_frame(sites)
     n = len(points)
     if n == 0:
@@ -192,4 +194,4 @@ def empty_points() -> SitePoints:
     return SitePoints.from_frame(pd.DataFrame({c: pd.Series([], dtype=object) for c in (*SITE_COLUMNS, "lat", "lon")}))
 
 
-__all__: list[Any] = ["SITE_KINDS", "MAX_MARKERS", "Marker", "SitePoints", "group_sites", "site_kind_rank", "empty_points"]
+__all__: list[Any] = ["MAX_MARKERS", "SITE_KINDS", "Marker", "SitePoints", "empty_points", "group_sites", "site_kind_rank"]

@@ -74,8 +74,10 @@ def _segments(engagements: pd.DataFrame, mandates: pd.DataFrame, until: pd.Times
     for eid, start, end in zip(engagements["engagement_id"], engagements["start_date"], engagements["end_date"], strict=True):
         own = sorted((m for m in by_engagement.get(eid, []) if pd.notna(m["end_date"])), key=lambda m: m["start_date"])
         if own:
-            for m in own:
-                rows.append((eid, m["start_date"], m["end_date"], short_basis(m["legal_basis"]), m["legal_basis"], m["number"], False))
+            rows.extend(
+                (eid, m["start_date"], m["end_date"], short_basis(m["legal_basis"]), m["legal_basis"], m["number"], False)
+                for m in own
+            )
         elif pd.notna(start):
             open_end = pd.isna(end)
             rows.append((eid, start, until if open_end else end, "", "", "", open_end))

@@ -111,7 +111,7 @@ class ViewIndex:
         return self._masks(names, eids)
 
     def _masks(self, names: pd.Series, eids: pd.Series) -> dict[str, np.ndarray]:
-        """name -> bool array over indexed engagements, from (name, engagement id) pairs."""
+        """Name -> bool array over indexed engagements, from (name, engagement id) pairs."""
         positions = eids.map(self.position)
         keep = positions.notna()
         out = {}
@@ -149,7 +149,8 @@ class ViewIndex:
     @cached_property
     def funding_budget(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(amount, basis, sources) arrays of each engagement's budget from its funding rows,
-        used when no mandate in force states one (funding rows are not dated: once for all years)."""
+        used when no mandate in force states one (funding rows are not dated: once for all years).
+        """
         budgets = [vm.engagement_budget_from_funding(self.tables, eid) for eid in self.ids]
         amount = np.array([np.nan if b.amount_eur is None else b.amount_eur for b in budgets], dtype=float)
         basis = np.array([b.basis for b in budgets], dtype=object)
@@ -243,7 +244,8 @@ class ViewIndex:
 
     def active_frame(self, positions: np.ndarray) -> pd.DataFrame:
         """The selected engagements' rows (without the reference's ``area`` column: see
-        :meth:`areas`; building 20,000 frozensets per view was a third of its time)."""
+        :meth:`areas`; building 20,000 frozensets per view was a third of its time).
+        """
         return self.eng.iloc[positions]
 
     def areas(self, positions: np.ndarray, facts: YearFacts) -> list[frozenset[str]]:

@@ -330,10 +330,10 @@ def idp_by_region(tables: dict[str, pd.DataFrame], year: int) -> pd.DataFrame:
     idp = idp[idp["preferred"] & (idp["date"].dt.year == year) & idp["area_code"].isin(drawn)]
     idp = idp.assign(polygon=idp["area_code"].map(drawn))
     out = []
-    for polygon, rows in idp.groupby("polygon"):
+    for polygon, group in idp.groupby("polygon"):
         # The latest count of each area drawn in this polygon, then their sum: a newer count
         # for one sub-area (e.g. Bandiagara) must not hide the region's own count.
-        rows = rows.sort_values("date").groupby("area_code").tail(1)
+        rows = group.sort_values("date").groupby("area_code").tail(1)
         dates = sorted(set(rows["date_text"]))
         out.append({
             "region_code": polygon,
@@ -409,7 +409,7 @@ class KeyFigures:
 
     active: int
     funds: int  # funds and aggregate portfolios in the view, not counted in ``active``
-    personnel_years: str  # years of the personnel figures added, e.g. "2017–2020"
+    personnel_years: str  # years of the personnel figures added, e.g. "2017-2020"
     undated: int
     budget_period_total: float
     budget_known: int

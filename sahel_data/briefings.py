@@ -16,6 +16,7 @@ from sahel_data.problems import Problem
 
 MAX_SCENES = 50
 MAX_TEXT = 600
+MAX_VIEW = 1000  # characters of a scene's view query
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
 
 
@@ -70,7 +71,7 @@ def read_briefing(path: Path) -> tuple[Briefing | None, list[Problem]]:
             problems.append(Problem(name, i, "", str(raw)[:40], "a scene object"))
             continue
         view = raw.get("view", "")
-        if not isinstance(view, str) or not (view == "" or view.startswith("?")) or len(view) > 1000:
+        if not isinstance(view, str) or not (view == "" or view.startswith("?")) or len(view) > MAX_VIEW:
             problems.append(Problem(name, i, "view", str(view)[:60], "a URL query starting with ? (copy it from the address bar)"))
             continue
         scenes.append(Scene(_text(raw, "title", name, i, problems), _text(raw, "note", name, i, problems), view))

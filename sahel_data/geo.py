@@ -17,6 +17,7 @@ from shapely.validation import explain_validity
 from sahel_data.problems import Problem
 
 MAX_GEO_BYTES = 10 * 1024 * 1024
+MIN_RING_POSITIONS = 4  # RFC 7946: a closed ring repeats its first position
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _first_open_ring(geometry: object) -> str:
         if not isinstance(polygon, list):
             return f"polygon {str(polygon)[:30]}"
         for ring in polygon:
-            if not isinstance(ring, list) or len(ring) < 4 or ring[0] != ring[-1]:
+            if not isinstance(ring, list) or len(ring) < MIN_RING_POSITIONS or ring[0] != ring[-1]:
                 return f"ring of {len(ring) if isinstance(ring, list) else 0} positions, first {ring[0] if ring else None} last {ring[-1] if ring else None}"
     return ""
 

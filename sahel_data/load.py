@@ -20,7 +20,7 @@ import pandas as pd
 from sahel_data.briefings import Briefing, load_briefings
 from sahel_data.geo import GEO_FILES, read_layer
 from sahel_data.problems import DataError, Problem
-from sahel_data.schema import TABLES, TABLES_BY_NAME
+from sahel_data.schema import TABLES, TABLES_BY_NAME, Table
 from sahel_data.tables import (
     END_COLUMNS,
     RawTable,
@@ -86,6 +86,15 @@ def _typed_frame(raw: RawTable, keep: list[int]) -> pd.DataFrame:
     return frame.set_index(table.key, drop=False)
 
 
+def frame_from_records(table: Table, records: list[dict[str, str]]) -> pd.DataFrame:
+    """A typed frame from rows written as CSV text (missing columns empty), unchecked.
+
+    For tests and generated data: the same typing as a loaded file, without reading one.
+    """
+    raw = RawTable(table, [(i + 2, {c.name: r.get(c.name, "") for c in table.columns}) for i, r in enumerate(records)])
+    return _typed_frame(raw, [line for line, _ in raw.rows])
+
+
 def _check_rows(raw: RawTable) -> dict[int, list[Problem]]:
     """Cell-level and row-level checks that need only this table."""
     table, name = raw.table, raw.table.file
@@ -104,9 +113,9 @@ def _check_rows(raw: RawTable) -> dict[int, list[Problem]]:
             keys[key] = line
         for start, end in table.date_order:
             a, b = row[start], row[end]
-            if a and b and not any(p.column in (start, end) for p in found):
-                if parse_date(a) > parse_date(b, end=True):
-                    found.append(Problem(name, line, end, b, f"a date on or after {start} {a}"))
+            clean = a and b and not any(p.column in (start, end) for p in found)
+            if clean and parse_date(a) > parse_date(b, end=True):
+                found.append(Problem(name, line, end, b, f"a date on or after {start} {a}"))
         if table.sourced and not any(p.column in ("source_ids", "locators") for p in found):
             n_src = len(split_list(row["source_ids"]))
             n_loc = len(split_locators(row["locators"]))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+MAX_SHOWN = 80  # characters of an offending value quoted in a message
+MAX_LISTED = 200  # problems listed in one error message (all are kept on the exception)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -25,7 +28,7 @@ class Problem:
             where += f", row {self.row}"
         if self.column:
             where += f", column {self.column!r}"
-        shown = self.value if len(self.value) <= 80 else self.value[:77] + "..."
+        shown = self.value if len(self.value) <= MAX_SHOWN else self.value[: MAX_SHOWN - 3] + "..."
         return f"{where}: got {shown!r}; expected {self.expected}"
 
 
@@ -34,6 +37,6 @@ class DataError(Exception):
 
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = sorted(problems)
-        lines = "\n".join(f"  - {p}" for p in self.problems[:200])
-        more = "" if len(self.problems) <= 200 else f"\n  ... and {len(self.problems) - 200} more"
+        lines = "\n".join(f"  - {p}" for p in self.problems[:MAX_LISTED])
+        more = "" if len(self.problems) <= MAX_LISTED else f"\n  ... and {len(self.problems) - MAX_LISTED} more"
         super().__init__(f"{len(self.problems)} data problem(s):\n{lines}{more}")

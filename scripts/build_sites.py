@@ -133,30 +133,35 @@ def with_source(source_ids: str, locators: str, source_id: str, locator: str) ->
     return LIST_SEP.join(ids), LOCATOR_SEP.join(locs)
 
 
+def place_row(original: dict[str, str], towns: dict[tuple[str, str], list[Town]]) -> dict[str, str]:
+    """One row with its GeoNames coordinates and source filled in; raise ``SitesError`` if it cannot be placed."""
+    row = dict(original)
+    town = resolve(row.get("placed_at", "").strip(), towns)
+    if town is None:
+        if row.get("lat") or row.get("lon"):
+            raise SitesError("has lat/lon but no 'GeoNames: <Name>, <cc>' placed_at")
+        if row.get("precision") in TOWN_PRECISIONS:
+            raise SitesError(f"precision {row['precision']!r} needs a GeoNames placed_at")
+        return row
+    if row.get("precision") not in TOWN_PRECISIONS:
+        raise SitesError(f"placed at a GeoNames town but precision is {row.get('precision')!r}")
+    row["lat"], row["lon"] = fmt_coord(town.lat), fmt_coord(town.lon)
+    row["source_ids"], row["locators"] = with_source(
+        row.get("source_ids", ""), row.get("locators", ""), GEONAMES_SOURCE_ID, geonames_locator(town)
+    )
+    return row
+
+
 def place_rows(rows: Iterable[dict[str, str]], towns: dict[tuple[str, str], list[Town]]) -> list[dict[str, str]]:
     """Return the rows with GeoNames coordinates and sources filled in; raise on any problem."""
     out: list[dict[str, str]] = []
     errors: list[str] = []
-    for row in rows:
-        row = dict(row)
-        site = row.get("site_id", "?")
+    for original in rows:
         try:
-            town = resolve(row.get("placed_at", "").strip(), towns)
-            if town is None:
-                if row.get("lat") or row.get("lon"):
-                    raise SitesError("has lat/lon but no 'GeoNames: <Name>, <cc>' placed_at")
-                if row.get("precision") in TOWN_PRECISIONS:
-                    raise SitesError(f"precision {row['precision']!r} needs a GeoNames placed_at")
-            else:
-                if row.get("precision") not in TOWN_PRECISIONS:
-                    raise SitesError(f"placed at a GeoNames town but precision is {row.get('precision')!r}")
-                row["lat"], row["lon"] = fmt_coord(town.lat), fmt_coord(town.lon)
-                row["source_ids"], row["locators"] = with_source(
-                    row.get("source_ids", ""), row.get("locators", ""), GEONAMES_SOURCE_ID, geonames_locator(town)
-                )
+            out.append(place_row(original, towns))
         except SitesError as exc:
-            errors.append(f"{site}: {exc}")
-        out.append(row)
+            errors.append(f"{original.get('site_id', '?')}: {exc}")
+            out.append(dict(original))
     if errors:
         raise SitesError("\n".join(errors))
     return out
@@ -184,6 +189,7 @@ def build(sites_path: Path, towns_path: Path | None = None) -> tuple[str, str]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Rewrite (or with --check, verify) the sites table's coordinates from GeoNames."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sites", type=Path, default=DEFAULT_SITES, help="sites table to rewrite")
     parser.add_argument("--check", action="store_true", help="exit 1 if the file would change; write nothing")

@@ -26,6 +26,20 @@ def pytest_setup_options():
     return options
 
 
+# Per-test time limits (pytest-timeout): 60 s by default (pyproject.toml); a real browser or an
+# export renderer gets longer, because starting Chromium on 2 shared cores can take a while.
+SLOW_MARK_TIMEOUTS = {"browser": 240, "export": 180}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if item.get_closest_marker("timeout"):
+            continue  # a test that sets its own limit keeps it
+        limits = [s for mark, s in SLOW_MARK_TIMEOUTS.items() if item.get_closest_marker(mark)]
+        if limits:
+            item.add_marker(pytest.mark.timeout(max(limits)))
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return load_catalog(DEFAULT_DATA_DIR)

@@ -63,7 +63,7 @@ def test_year_slider_changes_the_choropleth(dash_duo, dash_app):
 
 
 def _leading_int(text: str) -> int:
-    return int("".join(ch for ch in text.split()[0] if ch.isdigit()))
+    return int("".join(ch for ch in text.split(maxsplit=1)[0] if ch.isdigit()))
 
 
 def test_region_filter_changes_map_timeline_and_table(dash_duo, dash_app):
@@ -198,7 +198,7 @@ def test_a_link_to_an_engagement_beyond_the_pickers_first_page_keeps_it(tmp_path
     top = eng[eng["parent_id"] == ""]
     assert len(top) > MAX_ENGAGEMENT_OPTIONS
     labels = sorted(((f"{a} — {n}" if a else n), e) for a, n, e in zip(top["acronym"], top["name_en"], top["engagement_id"], strict=True))
-    last = sorted(labels, key=lambda r: r[0].casefold())[-1][1]  # never on the first page
+    last = max(labels, key=lambda r: r[0].casefold())[1]  # never on the first page
     port = 8817
     with production_server(data, port, workers=1):
         assert not math.isnan(wait_for(f"http://127.0.0.1:{port}/", timeout=120)), "server never answered"

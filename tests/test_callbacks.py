@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from contextvars import copy_context
 
+import pandas as pd
 import pytest
 from dash import no_update
 from dash._callback_context import context_value
@@ -15,6 +16,7 @@ from dashboard.callbacks import map_view as map_cb
 from dashboard.callbacks import panels as panels_cb
 from dashboard.callbacks import view_state as state_cb
 from layers.view_state import parse_query, to_query
+from tests.builders import make_tables
 
 FIELDS = ["lang", "year", "regions", "donors", "actors", "sectors", "search", "selected", "metric", "layers"]
 
@@ -47,7 +49,7 @@ def _controls(fields=FIELDS):
 
 def test_url_drives_controls_and_store(app):
     query = "?year=2019&region=ML-5&lang=fr&sel=EUTM-MALI"
-    search, values, store, _ = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS), None,
+    _search, values, store, _ = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS), None,
                                  triggered=None, inputs_list=[{}, _controls()])
     values = dict(zip(FIELDS, values, strict=True))
     assert values["year"] == 2019 and values["regions"] == ["ML-5"] and values["lang"] == "fr"
@@ -91,7 +93,7 @@ def test_timeline_click_selects_engagement_by_customdata(app):
 
 
 def test_mopti_2019_answers_the_briefing_question(app):
-    rows, columns, caption = _run(app, panels_cb.engagement_table, {"year": 2019, "regions": ["ML-5"]})
+    rows, _columns, caption = _run(app, panels_cb.engagement_table, {"year": 2019, "regions": ["ML-5"]})
     acronyms = {r["acronym"] for r in rows}
     assert {"EUTM Mali", "MINUSMA"} <= acronyms
     assert "2019" in caption
@@ -105,12 +107,41 @@ def test_play_advances_and_stops_at_last_year(app):
     assert _run(app, state_cb.advance_year, 1, "garbage")[0] == 2012
 
 
-def test_download_neutralises_formulas_and_keeps_sources(app):
-    out = _run(app, panels_cb.download_table, 1, 0, {"year": 2019}, triggered=ids.DOWNLOAD_CSV_BUTTON)
+def test_download_lists_every_row_with_its_sources(app):
     import base64
-    text = base64.b64decode(out["content"]).decode("utf-8-sig")
-    assert "Sources" in text.splitlines()[0]
+    import csv
+    import io
+
+    out = _run(app, panels_cb.download_table, 1, 0, {"year": 2019}, triggered=ids.DOWNLOAD_CSV_BUTTON)
     assert out["filename"] == "sahel-engagements-2019.csv"
+    rows = list(csv.DictReader(io.StringIO(base64.b64decode(out["content"]).decode("utf-8-sig"))))
+    table, _, _ = _run(app, panels_cb.engagement_table, {"year": 2019})
+    assert [r["id"] for r in rows] == [r["id"] for r in table]
+    engagements = app.server.extensions["sahel_dashboard"].tables["engagements"]
+    for row in rows:  # each row cites at least the engagement's own sources
+        assert set(engagements.loc[row["id"], "source_ids"]) <= set(row["Sources"].split("; ")), row["id"]
+
+
+def test_download_neutralises_formula_cells():
+    import csv
+    import io
+
+    import openpyxl
+
+    from dashboard.export_table import table_bytes
+
+    hostile = '=HYPERLINK("http://e.xx","x")'
+    tables = make_tables(engagements=[{"engagement_id": "E1", "name_en": hostile, "name_fr": hostile, "acronym": "+E1",
+                                       "kind": "bilateral_project", "actor_type": "france", "lead_actor": "@lead",
+                                       "sectors": "training", "status": "ended", "scope": "national",
+                                       "start_date": "2019", "end_date": "2019", "source_ids": "S-1", "locators": "-q"}])
+    active = tables["engagements"]
+    text = table_bytes(tables, active, "en", pd.Timestamp("2019-12-31"), "csv").decode("utf-8-sig")
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert (row["Name"], row["Acronym"], row["Lead"], row["Locator"]) == ("'" + hostile, "'+E1", "'@lead", "'-q")
+    sheet = openpyxl.load_workbook(io.BytesIO(table_bytes(tables, active, "en", pd.Timestamp("2019-12-31"), "xlsx"))).active
+    cells = {sheet.cell(1, c).value: sheet.cell(2, c) for c in range(1, sheet.max_column + 1)}
+    assert cells["Name"].value == "'" + hostile and cells["Name"].data_type == "s"
 
 
 def _dependency(client, output_fragment: str) -> dict:
@@ -148,7 +179,7 @@ def test_hostile_store_payloads_are_handled(client, value):
     assert b"Traceback" not in response.data
 
 
-def test_http_control_change_updates_url_and_store(client, app):
+def test_http_control_change_updates_url_and_store(client):
     dep = _dependency(client, "...view-store.data...")
     fields = ["lang", "year", "regions", "donors", "actors", "sectors", "search", "selected", "metric", "layers", "mode", "briefing", "scene"]
     values = {"lang": "en", "year": 2019, "regions": ["ML-5"], "donors": [], "actors": [], "sectors": [], "search": "",

@@ -8,13 +8,10 @@ def test_idp_classes(value, expected):
     assert SCHEMES["idp"].classify(value) == expected
 
 
-def test_classes_do_not_depend_on_the_other_values():
-    # A region's class is a function of its own value only: filters and years cannot re-stretch it.
+def test_budget_classes_follow_the_fixed_breaks():
+    # Breaks 0 / 5 M / 20 M / 50 M / 100 M: 7 M is in the second class whatever else is shown.
     scheme = SCHEMES["budget"]
-    assert scheme.classify(7e6) == scheme.classify(7e6)
-    few = [scheme.classify(v) for v in (7e6, 1e6)]
-    many = [scheme.classify(v) for v in (7e6, 1e6, 900e6, 0)][:2]
-    assert few == many == [1, 0]
+    assert [scheme.classify(v) for v in (0.0, 4_999_999.0, 5e6, 7e6, 49_999_999.0, 50e6, 900e6)] == [0, 0, 1, 1, 2, 3, 4]
 
 
 def test_labels_cover_no_data_and_every_class_in_both_languages():

@@ -91,7 +91,7 @@ def test_renders_compare_perceptually(app_data, state_2019):
     assert _distance(first, other) > 2.0  # another year and metric looks different
 
 
-def test_inputs_are_validated(app_data):
+def test_inputs_are_validated():
     with pytest.raises(ExportError, match="unknown format"):
         render_figure(None, "exe", width=800, height=600)
     with pytest.raises(ExportError, match="size out of range"):

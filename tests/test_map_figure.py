@@ -121,3 +121,15 @@ def test_many_sites_are_aggregated_server_side(base):
     assert (project.lon[near], project.lat[near]) == (ring.lon[0], ring.lat[0])
     assert sum(int(h.split("</b>")[0].split("×")[-1]) if "×" in h.split("</b>")[0] else 1 for h in project.hovertext) == n
     assert len(fig.to_json()) < 400_000
+
+
+def test_a_region_class_does_not_depend_on_the_other_regions(base):
+    # A fixed scale: adding a huge value elsewhere must not re-stretch Mopti's class (IDP
+    # breaks 0 / 5,000 / 20,000 / 50,000 / 100,000: 30,000 is class 2 in both maps).
+    alone = pd.DataFrame({"region_code": ["ML-5"], "value": [30_000.0]})
+    with_big = pd.DataFrame({"region_code": ["ML-5", "ML-7"], "value": [30_000.0, 2_000_000.0]})
+    state = ViewState(year=2020, metric="idp")
+    z_alone = list(build_map_figure(base, alone, state).data[TRACE["regions"]].z)
+    z_big = list(build_map_figure(base, with_big, state).data[TRACE["regions"]].z)
+    assert z_alone == [2, -1]
+    assert z_big == [2, 4]

@@ -45,7 +45,7 @@ def test_shipped_data_is_valid(data_copy):
 
 def test_missing_column(data_copy):
     path = data_copy / "tables" / "mandates.csv"
-    rows = [r[:-1] if i == 0 else r[:-1] for i, r in enumerate(read_rows(path))]
+    rows = [r[:-1] for r in read_rows(path)]
     write_rows(path, rows)
     assert Problem("mandates.csv", 1, "locators", "(missing)", "this required column in the header") in validate(data_copy)
 
@@ -281,7 +281,7 @@ def test_formula_cells_are_neutralised_in_downloads():
     assert neutralise('=HYPERLINK("http://evil","x")') == '\'=HYPERLINK("http://evil","x")'
     assert neutralise("+1") == "'+1" and neutralise("@SUM(A1)") == "'@SUM(A1)" and neutralise("plain") == "plain"
     assert neutralise(12.5) == 12.5
-    frame = pd.DataFrame({"a": ['=1+1', "ok"]}).map(neutralise)
+    frame = pd.DataFrame({"a": ["=1+1", "ok"]}).map(neutralise)
     buffer = io.BytesIO()
     frame.to_excel(buffer, index=False)
     sheet = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active

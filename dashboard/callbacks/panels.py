@@ -65,7 +65,8 @@ def engagement_table(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, A
 )
 def select_engagement(click: Any, selected_rows: Any, lang: Any) -> tuple[Any, Any]:
     """Clicking a timeline bar or a table row selects that engagement (by id, not text), and
-    lists it in the picker in the same response (the picker clears values it does not list)."""
+    lists it in the picker in the same response (the picker clears values it does not list).
+    """
     try:
         if ctx.triggered_id == ids.TIMELINE_GRAPH:
             engagement_id = click["points"][0]["customdata"]
@@ -118,7 +119,8 @@ def translate(lang: Any) -> tuple[Any, ...]:
 )
 def engagement_picker_options(search: Any, selected: Any, lang: Any) -> list[dict[str, str]]:
     """The picker's options: what the typed text matches, in the language shown, and always
-    the current selection (a shared link may select one the first page of options lacks)."""
+    the current selection (a shared link may select one the first page of options lacks).
+    """
     app = app_data()
     state = state_from_values({"selected": selected, "lang": lang}, app.options)
     return engagement_options(app, state.lang, search if isinstance(search, str) else "", state.selected)
@@ -145,5 +147,5 @@ def download_table(_csv: int, _xlsx: int, store: Any) -> dict[str, Any]:
     state = state_from_store(store, app)
     view = compute_view(app, state)
     fmt = "xlsx" if ctx.triggered_id == ids.DOWNLOAD_XLSX_BUTTON else "csv"
-    content = table_bytes(app.tables, view.active, state.lang, view.at, fmt, budget_lookup(app, state))
+    content = table_bytes(app.tables, view.active, state.lang, view.at, fmt, budget_of=budget_lookup(app, state))
     return dcc.send_bytes(content, f"sahel-engagements-{state.year}.{fmt}")
