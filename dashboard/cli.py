@@ -63,7 +63,10 @@ def _cmd_loadtest(args: argparse.Namespace) -> int:
 
 
 def _expand_views(views: list[str], years: str | None) -> list[str]:
-    """Each view query, once per requested year when ``--years`` is given (e.g. 2013-2016,2019)."""
+    """Each view query, once per requested year when ``--years`` is given (e.g. 2013-2016,2019:
+    one export for each of 2013, 2014, 2015, 2016 and 2019; a view's own ``year=2013-2016`` is one
+    period in one export).
+    """
     from urllib.parse import parse_qsl, urlencode
 
     if not years:
@@ -77,7 +80,7 @@ def _expand_views(views: list[str], years: str | None) -> list[str]:
         wanted += list(range(first, last + 1))
     out = []
     for view in views:
-        pairs = [(k, v) for k, v in parse_qsl(view.lstrip("?"), keep_blank_values=True) if k != "year"]
+        pairs = [(k, v) for k, v in parse_qsl(view.lstrip("?"), keep_blank_values=True) if k not in ("year", "from", "to")]
         out += ["?" + urlencode([*pairs, ("year", str(y))], safe=",") for y in wanted]
     return out
 
@@ -96,7 +99,7 @@ def _read_view(view: str) -> str:
 def _cmd_export(args: argparse.Namespace) -> int:
     from dashboard.export import ExportError, export_filename, render_view
     from dashboard.view import build_app_data
-    from layers.view_state import parse_query
+    from layers.view_state import QueryError, parse_query_strict
     from sahel_data.load import load_catalog
     from sahel_data.problems import DataError
 
@@ -122,10 +125,11 @@ def _cmd_export(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
     used: set[Path] = set()
     for query, fmt in jobs:
-        state = parse_query(query, app.options)
-        if state.ignored:
+        try:
+            state = parse_query_strict(query, app.options)
+        except QueryError as exc:
             # A report figure must show what was asked for: refuse rather than guess.
-            print(f"refusing {query!r}: not understood: {', '.join(state.ignored)}", file=sys.stderr)
+            print(f"refusing {query!r}:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
             return 2
         target = out / export_filename(state, fmt) if as_dir else out
         stem, n = target.stem, 2

@@ -24,9 +24,9 @@ from pathlib import Path
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.export_table import table_rows
-from dashboard.view import AppData, budget_lookup, compute_view, view_map_figure, view_timeline_figure
-from layers.i18n import fmt_eur, t
+from dashboard.export_table import columns, table_rows
+from dashboard.view import AppData, compute_view, view_map_figure, view_timeline_figure
+from layers.i18n import t
 from layers.map_figure import LAT_RANGE, LON_RANGE
 from layers.snapshot import A4_LANDSCAPE_PX, SCALE_300_DPI, SnapshotText, describe_filters, frame_snapshot
 from layers.view_state import ViewState
@@ -69,19 +69,17 @@ def _ensure_renderer() -> None:
 
 def snapshot_figure(app: AppData, state: ViewState, *, now: datetime) -> go.Figure:
     """The framed map figure of a view (pure apart from the clock passed in)."""
-    view = compute_view(app, state)
+    facts = compute_view(app, state)
     fig = view_map_figure(app, state)
     lang = state.lang
-    used = [*view.figures.idp_sources, *view.figures.budget_sources]
-    if state.metric == "idp":
-        used += [s for ids in view.region_values.get("source_ids", []) for s in ids]
+    used = [s for h in (facts.idps, facts.money, facts.personnel) for line in h.counted() for s in line.source_ids]
     source_ids = list(dict.fromkeys(used))[:12]
     manifest = app.catalog.geo_manifest
     sources = (
         f"{t('sources', lang)}: " + (", ".join(source_ids) + " (data/tables/sources.csv) · " if source_ids else "")
         + f"{manifest.get('attribution', '')} · {t('attribution', lang)}"
     )
-    stamp = f"{t('data_as_of', lang, date=app.catalog.data_as_of)} · " + (
+    stamp = f"{t('data_as_of', lang, date=app.data_as_of(lang))} · " + (
         f"généré le {now:%Y-%m-%d %H:%M} UTC" if lang == "fr" else f"generated {now:%Y-%m-%d %H:%M} UTC")
     text = SnapshotText(
         title=t("title", lang),
@@ -161,14 +159,13 @@ def _page(fig: go.Figure, title: str, subtitle: str) -> go.Figure:
 
 
 def _table_pages(app: AppData, state: ViewState) -> list[go.Figure]:
-    view = compute_view(app, state)
-    rows, columns = table_rows(app.tables, view.active, state.lang, view.at, budget_lookup(app, state))
-    keep = ["acronym", "name", "actor", "start", "end", "budget_eur", "budget_basis", "source_ids"]
-    headers = dict(columns)
+    rows = table_rows(app.engine, compute_view(app, state), state.lang)
+    keep = ["acronym", "name", "group", "status", "start", "end", "amounts", "source_ids"]
+    headers = dict(columns(state.lang))
     pages = []
     for i in range(0, max(len(rows), 1), TABLE_ROWS_PER_PAGE):
         chunk = rows[i:i + TABLE_ROWS_PER_PAGE]
-        cells = [[fmt_eur(r[k], state.lang) if k == "budget_eur" else str(r[k]) for r in chunk] for k in keep]
+        cells = [[html.escape(str(r[k]), quote=False) for r in chunk] for k in keep]
         fig = go.Figure(go.Table(
             columnwidth=[70, 230, 120, 80, 80, 80, 80, 200],
             header={"values": [f"<b>{headers[k]}</b>" for k in keep], "fill_color": "#0b4f8a",
@@ -218,7 +215,7 @@ def render_view(app: AppData, state: ViewState, fmt: str, *, now: datetime | Non
 
 def export_filename(state: ViewState, fmt: str) -> str:
     """A safe, descriptive file name (no user text reaches the file system unfiltered)."""
-    parts = ["sahel", "pack" if fmt == "pack" else "", str(state.year), state.metric, *state.regions[:3]]
+    parts = ["sahel", "pack" if fmt == "pack" else "", *(v for _, v in state.period.params()), state.metric, *state.regions[:3]]
     if state.selected:
         parts.append(state.selected)
     name = "-".join(p for p in parts if p).lower()

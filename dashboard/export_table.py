@@ -1,20 +1,26 @@
 """The engagement table: rows for the grid and the CSV/Excel download, sources included.
 
-Downloads neutralise spreadsheet formulas: a cell that starts with ``= + - @`` (or a tab or
-carriage return) is prefixed with an apostrophe, so a hostile value cannot run in Excel.
+It lists what the view lists (``layers.rules.selection``): the engagements it counts first,
+then funds and portfolios, planned ones, those working outside Mali and those with dates
+unknown; each sub-engagement or component sits right under its parent. Amounts are those in
+force on the view's date, each in its own currency with its basis and period (never a bare
+number). Downloads neutralise spreadsheet formulas: a cell that starts with ``= + - @`` (or
+a tab or carriage return) is prefixed with an apostrophe, so a hostile value cannot run.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 
-from layers import view_model as vm
-from layers.i18n import fmt_date, label, t
+from layers.i18n import fmt_date, fmt_span, fmt_value, label, t
+from layers.rules.engine import Engine, ViewFacts
+from layers.rules.headlines import Line
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+GROUP_ORDER = ("counted", "not_in_force", "fund", "not_started", "outside_mali", "dates_unknown", "sub_engagement")
 
 
 def neutralise(value: object) -> object:
@@ -24,56 +30,95 @@ def neutralise(value: object) -> object:
     return value
 
 
-def table_rows(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str, at: pd.Timestamp,
-               budget_of: Callable[[str], vm.Budget] | None = None) -> tuple[list[dict[str, object]], list[tuple[str, str]]]:
-    """Grid rows (one per engagement) and (field, header) column definitions.
-
-    ``budget_of`` answers an engagement's budget at ``at`` (the view index does it without
-    pandas work); by default the reference rule in ``layers.view_model``.
-    """
-    budget_of = budget_of or (lambda eid: vm.engagement_budget(tables, eid, at))
-    columns = [
-        ("acronym", "Sigle" if lang == "fr" else "Acronym"),
+def columns(lang: str) -> list[tuple[str, str]]:
+    """(field, header) of every column, in order."""
+    return [
+        ("acronym", t("acronym", lang)),
         ("name", t("name", lang)),
+        ("group", t("col_group", lang)),
+        ("status", t("col_status", lang)),
+        ("part_of", t("col_part_of", lang)),
         ("actor", t("actors", lang)),
         ("lead", t("lead", lang)),
         ("sectors", t("sectors", lang)),
         ("start", t("start", lang)),
         ("end", t("end", lang)),
         ("scope", t("scope", lang)),
-        ("budget_eur", t("budget", lang) + " (EUR)"),
-        ("budget_basis", t("budget", lang) + " — base" if lang == "fr" else "Budget basis"),
+        ("amounts", t("amounts_in_force", lang)),
         ("source_ids", t("sources", lang)),
         ("locators", t("locator", lang)),
     ]
+
+
+def amount_text(line: Line, lang: str) -> str:
+    """One amount in its own words: figure, basis, kind, scope and period."""
+    text = fmt_value(line.value, line.unit, lang, line.qualifier) if line.value is not None else t("unknown", lang)
+    parts = [t(f"basis_{line.basis}", lang), t(f"type_{line.amount_type}", lang), t(f"scope_{line.scope}", lang)]
+    if line.reason == "component":
+        parts.append(t("why_component", lang))
+    return f"{text} ({', '.join(p for p in parts if p)}; {fmt_span(line.start, line.end, lang)})"
+
+
+def ordered_positions(engine: Engine, facts: ViewFacts) -> list[tuple[int, str]]:
+    """(engagement position, group) in table order: groups, then start date; children under parents."""
+    e, eng = engine.rules.eng, engine.tables["engagements"]
+    groups: dict[str, tuple[str, ...]] = facts.engagements.extra["groups"]  # type: ignore[assignment]
+    group_of = {eid: g for g, ids in groups.items() for eid in ids}
+    listed = facts.selection.listed
+    starts = eng["start_date"].to_numpy("datetime64[ns]")
+    top = [int(i) for i in listed if e.parent[i] == "" or e.root[i] not in set(listed)]
+    top.sort(key=lambda i: (GROUP_ORDER.index(group_of.get(e.ids[i], "not_in_force")),
+                            np.isnat(starts[i]), starts[i] if not np.isnat(starts[i]) else np.datetime64(0, "ns"), e.ids[i]))
+    children: dict[int, list[int]] = {}
+    for i in listed:
+        if e.parent[i] != "" and e.root[i] in set(listed):
+            children.setdefault(int(e.root[i]), []).append(int(i))
+    out = []
+    for i in top:
+        out.append((i, group_of.get(e.ids[i], "not_in_force")))
+        out += [(c, "sub_engagement") for c in children.get(i, [])]
+    return out
+
+
+def table_rows(engine: Engine, facts: ViewFacts, lang: str, limit: int | None = None) -> list[dict[str, object]]:
+    """Grid rows (one per listed engagement), at most ``limit`` (the downloads take every row)."""
+    eng, e = engine.tables["engagements"], engine.rules.eng
+    order = ordered_positions(engine, facts)[:limit]
+    amounts = engine.amounts_in_force(np.array([i for i, _ in order], dtype=np.int64), facts.as_at)
     rows = []
-    for eng in active.sort_values("start_date", na_position="last").itertuples():
-        budget = budget_of(eng.engagement_id)
-        sources = tuple(dict.fromkeys((*eng.source_ids, *budget.source_ids)))
+    for i, group in order:
+        row = eng.iloc[i]
+        eid = row["engagement_id"]
+        status, when = engine.status(i, facts.as_at)
+        lines = amounts.get(eid, ())
+        sources = tuple(dict.fromkeys((*row["source_ids"], *(s for x in lines for s in x.source_ids))))
+        parent = e.ids[e.root[i]] if e.parent[i] else ""
+        name = row["name_fr"] if lang == "fr" else row["name_en"]
         rows.append({
-            "id": eng.engagement_id,
-            "acronym": eng.acronym,
-            "name": eng.name_fr if lang == "fr" else eng.name_en,
-            "actor": label(eng.actor_type, lang),
-            "lead": eng.lead_actor,
-            "sectors": ", ".join(label(s, lang) for s in eng.sectors),
-            "start": fmt_date(eng.start_date, lang, eng.start_date_text) if eng.start_date_text else t("unknown", lang),
-            "end": fmt_date(eng.end_date, lang, eng.end_date_text) if eng.end_date_text else (t("ongoing", lang) if eng.status == "active" else t("unknown", lang)),
-            "scope": label(eng.scope, lang),
-            "budget_eur": budget.amount_eur,
-            "budget_basis": label(budget.basis, lang) if budget.amount_eur is not None else t("unknown", lang),
+            "id": eid,
+            "acronym": row["acronym"],
+            "name": ("↳ " if parent else "") + name,
+            "group": t(f"group_{group}", lang),
+            "status": t(f"status_{status}", lang, date=fmt_date(when, lang) if when is not None else ""),
+            "part_of": eng.at[parent, "acronym"] or parent if parent else "",
+            "actor": label(row["actor_type"], lang),
+            "lead": row["lead_actor"],
+            "sectors": ", ".join(label(s, lang) for s in row["sectors"]),
+            "start": fmt_date(row["start_date"], lang, row["start_date_text"]) if row["start_date_text"] else t("unknown", lang),
+            "end": fmt_date(row["end_date"], lang, row["end_date_text"]) if row["end_date_text"] else t("unknown", lang),
+            "scope": label(row["scope"], lang),
+            "amounts": "; ".join(amount_text(x, lang) for x in lines) or t("unknown", lang),
             "source_ids": "; ".join(sources),
-            "locators": " | ".join(eng.locators),
+            "locators": " | ".join(row["locators"]),
         })
-    return rows, columns
+    return rows
 
 
-def table_bytes(tables: dict[str, pd.DataFrame], active: pd.DataFrame, lang: str, at: pd.Timestamp, fmt: str, *,
-                budget_of: Callable[[str], vm.Budget] | None = None) -> bytes:
+def table_bytes(engine: Engine, facts: ViewFacts, lang: str, fmt: str) -> bytes:
     """The table as CSV (UTF-8 with BOM so Excel reads accents) or as an Excel workbook."""
-    rows, columns = table_rows(tables, active, lang, at, budget_of)
-    frame = pd.DataFrame(rows, columns=["id", *[c for c, _ in columns]])
-    frame = frame.rename(columns=dict(columns)).map(neutralise)
+    cols = columns(lang)
+    frame = pd.DataFrame(table_rows(engine, facts, lang), columns=["id", *[c for c, _ in cols]])
+    frame = frame.rename(columns=dict(cols)).map(neutralise)
     if fmt == "xlsx":
         buffer = io.BytesIO()
         frame.to_excel(buffer, index=False, sheet_name="engagements")

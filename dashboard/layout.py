@@ -22,7 +22,8 @@ from dashboard.outputs import (
 )
 from dashboard.view import AppData, view_map_spec
 from layers.i18n import label, t
-from layers.view_state import LAYERS, METRICS, ViewState, default_state
+from layers.period import MONTHS
+from layers.view_state import GEOS, LAYERS, METRICS, TIMELINES, ViewState, default_state
 
 GRAPH_CONFIG = {
     "displaylogo": False,
@@ -64,6 +65,12 @@ def translated_options(field: str, app: AppData, lang: str) -> list[dict[str, st
         return engagement_options(app, lang)
     if field == "lang":
         return [{"label": "English", "value": "en"}, {"label": "Français", "value": "fr"}]
+    if field in ("month_from", "month_to"):
+        return [{"label": MONTHS[lang][m - 1], "value": m} for m in range(1, 13)]
+    if field == "geo":
+        return [{"label": t("geo_" + g, lang), "value": g} for g in GEOS]
+    if field == "timeline":
+        return [{"label": t("timeline_" + m, lang), "value": m} for m in TIMELINES]
     return []
 
 
@@ -117,10 +124,18 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
         html.H2(t("filters", "en"), id=ids.text("filters")),
         _field("language", dcc.RadioItems(id=ids.control("lang"), options=translated_options("lang", app, "en"),
                                           value=state.lang, inline=True, className="radio")),
-        _field("year", html.Div([
-            dcc.Slider(id=ids.control("year"), min=lo, max=hi, step=1, value=state.year,
-                       marks={y: {"label": str(y)} for y in range(lo, hi + 1, 2)},
-                       tooltip={"always_visible": True, "placement": "top"}, updatemode="drag"),
+        _field("period", html.Div([
+            dcc.RangeSlider(id=ids.control("years"), min=lo, max=hi, step=1,
+                            value=[state.period.first.year, state.period.last.year], allowCross=False,
+                            marks={y: {"label": str(y)} for y in range(lo, hi + 1, 2)},
+                            tooltip={"always_visible": True, "placement": "top"}, updatemode="mouseup"),
+            html.Div([
+                dcc.Dropdown(id=ids.control("month_from"), options=translated_options("month_from", app, "en"),
+                             value=state.period.first.month, clearable=False, searchable=False, className="dropdown month"),
+                html.Span("–", className="month-sep"),
+                dcc.Dropdown(id=ids.control("month_to"), options=translated_options("month_to", app, "en"),
+                             value=state.period.last.month, clearable=False, searchable=False, className="dropdown month"),
+            ], className="month-row"),
             html.Div([
                 html.Button(t("play", "en"), id=ids.PLAY_BUTTON, className="btn", n_clicks=0),
                 html.Button(html.Span(t("reset", "en"), id=ids.text("reset")), id=ids.RESET_BUTTON, className="btn btn-secondary", n_clicks=0),
@@ -131,6 +146,8 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
         _multi("donors", "donors", app),
         _multi("actors", "actors", app),
         _multi("sectors", "sectors", app),
+        _field("geo", dcc.Checklist(id=ids.control("geo"), options=translated_options("geo", app, "en"),
+                                    value=list(state.geo), className="radio")),
         _field("search", dcc.Input(id=ids.control("search"), type="search", value=state.search, debounce=True,
                                    placeholder=t("search_placeholder", "en"), className="text-input", maxLength=80)),
         _field("selected", dcc.Dropdown(id=ids.control("selected"), options=translated_options("selected", app, "en"),
@@ -139,6 +156,8 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
                                         value=state.metric, className="radio")),
         _field("layers", dcc.Checklist(id=ids.control("layers"), options=translated_options("layers", app, "en"),
                                        value=list(state.layers), className="radio")),
+        _field("timeline_mode", dcc.RadioItems(id=ids.control("timeline"), options=translated_options("timeline", app, "en"),
+                                               value=state.timeline, className="radio")),
         html.Div([
             html.Span(t("briefing", "en"), id=ids.text("briefing"), className="field-label"),
             dcc.Dropdown(id=ids.BRIEF_PICK, options=[{"label": b.title["en"], "value": b.briefing_id} for b in app.catalog.briefings.values()],
@@ -172,11 +191,12 @@ def serve_layout(app: AppData) -> html.Div:
     map_figure = view_map_spec(app, state)
     timeline, timeline_style = timeline_output(app, state)
     rows, column_defs, caption = table_output(app, state)
+    store = {**state.as_dict(), "ignored": []}
     frame_class, brief_bar, brief_footer = frame_output(app, state)
     manifest = app.catalog.geo_manifest
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
-        dcc.Store(id=ids.VIEW_STORE, data={**state.as_dict(), "ignored": []}),
+        dcc.Store(id=ids.VIEW_STORE, data=store),
         dcc.Download(id=ids.DOWNLOAD),
         html.A(t("skip_to_table", "en"), id=ids.text("skip_to_table"), href="#table-section", className="skip-link"),
         html.Header([
@@ -184,7 +204,7 @@ def serve_layout(app: AppData) -> html.Div:
                 html.H1(t("title", "en"), id=ids.text("title")),
                 html.P(t("subtitle", "en"), id=ids.text("subtitle"), className="subtitle"),
             ]),
-            html.P(t("data_as_of", "en", date=app.catalog.data_as_of), id=ids.PAGE_TITLE, className="as-of"),
+            html.P(t("data_as_of", "en", date=app.data_as_of("en")), id=ids.PAGE_TITLE, className="as-of"),
         ], className="header"),
         html.Div(warning_output(app, state, []), id=ids.DATA_WARNING, role="status"),
         html.Div(brief_bar, id=ids.BRIEF_BAR, className="brief-bar"),

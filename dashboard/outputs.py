@@ -12,15 +12,16 @@ from typing import Any
 from dash import html
 
 from dashboard.briefing import footer, title_bar
-from dashboard.export_table import table_rows
-from dashboard.panels import detail_panel, key_figures_strip
-from dashboard.view import AppData, budget_lookup, compute_view, view_timeline_spec
+from dashboard.cards import headline_cards
+from dashboard.export_table import columns, table_rows
+from dashboard.panels import detail_panel
+from dashboard.view import AppData, compute_view, view_timeline_spec
 from layers.i18n import fmt_int, t
 from layers.view_state import ViewState
 
 # The grid shows this many rows at most; the downloads always carry every row.
 MAX_GRID_ROWS = 500
-MAX_COUNT_SOURCES = 30  # sources listed under the engagement count
+WIDE_COLUMNS = {"name": 280, "amounts": 320, "status": 170, "locators": 260}
 
 
 def timeline_output(app: AppData, state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
@@ -30,26 +31,23 @@ def timeline_output(app: AppData, state: ViewState) -> tuple[dict[str, Any], dic
 
 
 def key_figures_output(app: AppData, state: ViewState) -> list[html.Div]:
-    """The key-figure strip."""
-    view = compute_view(app, state)
-    # The count's sources: the documents that date the engagements counted (the strip lists
-    # the first MAX_COUNT_SOURCES; stop collecting there rather than walk 20,000 rows).
-    sources: dict[str, None] = {}
-    for ids in view.active["source_ids"]:
-        sources.update(dict.fromkeys(ids))
-        if len(sources) >= MAX_COUNT_SOURCES:
-            break
-    return key_figures_strip(app.tables, view.figures, state, view.unattributed, tuple(sources)[:MAX_COUNT_SOURCES])
+    """The key-figure cards."""
+    return headline_cards(app.tables, compute_view(app, state), app.options, app.map_base.region_names, lang=state.lang,
+                          data_as_of=app.data_as_of(state.lang))
 
 
 def table_output(app: AppData, state: ViewState) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
-    """Grid rows, column definitions and caption."""
-    view = compute_view(app, state)
-    rows, columns = table_rows(app.tables, view.active.head(MAX_GRID_ROWS), state.lang, view.at, budget_lookup(app, state))
-    caption = t("rows_shown", state.lang, n=fmt_int(len(view.active), state.lang), year=state.year)
-    if len(view.active) > MAX_GRID_ROWS:
+    """Grid rows, column definitions and caption (the caption's count is the card's)."""
+    facts = compute_view(app, state)
+    rows = table_rows(app.engine, facts, state.lang, limit=MAX_GRID_ROWS)
+    listed = len(facts.selection.listed)
+    counted = len(facts.selection.counted)
+    caption = t("rows_shown", state.lang, n=fmt_int(listed, state.lang), counted=fmt_int(counted, state.lang),
+                period=state.period.label(state.lang))
+    if listed > MAX_GRID_ROWS:
         caption += " " + t("grid_capped", state.lang, n=fmt_int(MAX_GRID_ROWS, state.lang))
-    defs = [{"field": key, "headerName": name, "minWidth": 110 if key != "name" else 260, "tooltipField": key} for key, name in columns]
+    defs = [{"field": key, "headerName": name, "minWidth": WIDE_COLUMNS.get(key, 110), "tooltipField": key}
+            for key, name in columns(state.lang)]
     return rows, defs, caption
 
 
@@ -75,9 +73,9 @@ def frame_output(app: AppData, state: ViewState) -> tuple[str, Any, Any]:
     briefing = app.catalog.briefings.get(state.briefing)
     attribution = app.catalog.geo_manifest.get("attribution", "")
     return ("page brief", title_bar(state, briefing, app.map_base.region_names),
-            footer(state, app.catalog.data_as_of, attribution))
+            footer(state, app.data_as_of(state.lang), attribution))
 
 
 def detail_output(app: AppData, state: ViewState) -> list[html.Component]:
     """Everything about the selected engagement, with sources."""
-    return detail_panel(app.tables, state.selected, state.lang)
+    return detail_panel(app, state.selected, state.lang)

@@ -1,8 +1,8 @@
-"""HTML builders for the key-figure strip, the detail panel and the table rows.
+"""The detail panel: everything known about one engagement, each fact with its sources.
 
-Pure functions of (tables, view result, state) -> Dash components or row dicts. Every
-figure shown carries its sources one click away (a native ``<details>`` element, which is
-keyboard accessible and needs no callback).
+Rows cite source ids that link to one source list per panel (a mission with 20 mandates cites
+the same few documents 60 times). Areas are named, not coded; a figure is printed once, with
+its qualifier; the status comes from the rules engine, so it agrees with the timeline.
 """
 
 from __future__ import annotations
@@ -12,18 +12,21 @@ from typing import Any
 import pandas as pd
 from dash import html
 
-from layers import view_model as vm
-from layers.i18n import fmt_date, fmt_eur, fmt_int, label, t
-from layers.view_state import ViewState
+from dashboard.cards import citation
+from dashboard.view import AppData
+from layers.i18n import fmt_date, fmt_span, fmt_value, label, t
+from layers.lookups import children_of, records_by_engagement, records_by_index, sites_by_engagement
+
+
+def source_anchor(source_id: str) -> str:
+    """The element id of a source in the detail panel's source list."""
+    return "src-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in source_id)
 
 
 def source_list(tables: dict[str, pd.DataFrame], source_ids: tuple[str, ...], locators: tuple[str, ...] = (),
                 *, anchors: bool = False) -> html.Ul:
-    """Sources as a list: title, publisher, link or seed file, and the locator if given.
-
-    ``anchors`` gives each item an element id, so rows can link to it.
-    """
-    sources = vm.records_by_index(tables["sources"])
+    """Sources as a list: citation, link or seed file, and the locator if given."""
+    sources = records_by_index(tables["sources"])
     items = []
     for i, sid in enumerate(dict.fromkeys(source_ids)):
         src = sources.get(sid)
@@ -33,43 +36,10 @@ def source_list(tables: dict[str, pd.DataFrame], source_ids: tuple[str, ...], lo
         where = src["location"]
         link = html.A(where, href=where, target="_blank", rel="noopener noreferrer") if where.startswith("http") else html.Code(where)
         items.append(html.Li([
-            html.Strong(f"[{sid}] "), f"{src['title']} — {src['publisher']}", html.Br(), link,
+            html.Strong(citation(tables, sid)), html.Br(), link,
             html.Div(f"“{loc}”", className="locator") if loc else None,
         ], **({"id": source_anchor(sid)} if anchors else {})))
     return html.Ul(items, className="sources")
-
-
-def _figure(title_key: str, value: str, note: str, sources: html.Ul, lang: str) -> html.Div:
-    return html.Div([
-        html.Div(t(title_key, lang), className="kf-title"),
-        html.Div(value, className="kf-value"),
-        html.Div(note, className="kf-note"),
-        html.Details([html.Summary(t("sources", lang)), sources], className="kf-sources"),
-    ], className="kf")
-
-
-def key_figures_strip(tables: dict[str, pd.DataFrame], figures: vm.KeyFigures, state: ViewState, unattributed: tuple[float, float],
-                      active_sources: tuple[str, ...] = ()) -> list[html.Div]:
-    """The four key figures of the view, each with its basis and its sources."""
-    lang = state.lang
-    # Always say how much of the total is national or multi-country money: with a region
-    # filter, the total still includes engagements that cover the region among others.
-    budget_note = t("kf_budget_note", lang, n=figures.budget_known, u=figures.budget_unknown) + " · " + t(
-        "of_which", lang, national=fmt_eur(unattributed[0], lang), multi=fmt_eur(unattributed[1], lang))
-    return [
-        _figure("kf_active", fmt_int(figures.active, lang), f"{t('in_year', lang)} {state.year}"
-                + (" · " + t("funds_not_counted", lang, n=figures.funds) if figures.funds else ""),
-                source_list(tables, active_sources), lang),
-        _figure("kf_budget", fmt_eur(figures.budget_period_total, lang) if figures.budget_known else t("unknown", lang),
-                budget_note, source_list(tables, figures.budget_sources), lang),
-        _figure("kf_personnel", fmt_int(figures.personnel, lang) if figures.personnel_known else t("unknown", lang),
-                t("kf_personnel_note", lang, n=figures.personnel_known, m=figures.active)
-                + (f" · {t('figures_from', lang, years=figures.personnel_years)}" if figures.personnel_years else ""),
-                source_list(tables, figures.personnel_sources), lang),
-        _figure("kf_idp", fmt_int(figures.idps, lang) if figures.idps is not None else t("unknown", lang),
-                t("kf_idp_note", lang, year=state.year) + (f" ({figures.idp_date_text})" if figures.idp_date_text else ""),
-                source_list(tables, figures.idp_sources), lang),
-    ]
 
 
 def _table(headers: list[str], rows: list[list[object]]) -> html.Table:
@@ -79,112 +49,134 @@ def _table(headers: list[str], rows: list[list[object]]) -> html.Table:
     ], className="detail-table")
 
 
-def source_anchor(source_id: str) -> str:
-    """The element id of a source in the detail panel's source list."""
-    return "src-" + "".join(c if c.isalnum() or c in "-_" else "_" for c in source_id)
-
-
-def _sourced(row: dict[str, Any], cited: dict[str, None]) -> html.Details:
-    """A row's sources: each id links to the panel's one full source list, with the row's
-    locator (the quote that supports it). Titles are not repeated on every row: a mission
-    with 20 mandates cites the same few documents 60 times.
-    """
+def _sourced(row: dict[str, Any], cited: dict[str, None], lang: str) -> html.Details:
+    """A row's sources: each links to the panel's source list, with the row's locator."""
     ids, locators = row["source_ids"], row["locators"]
     items = []
     for i, sid in enumerate(dict.fromkeys(ids)):
         cited[sid] = None
         loc = locators[i] if i < len(locators) else (locators[0] if len(locators) == 1 else "")
         items.append(html.Li([html.A(f"[{sid}]", href=f"#{source_anchor(sid)}"), f" “{loc}”" if loc else ""]))
-    return html.Details([html.Summary(f"{len(ids)} ⓘ"), html.Ul(items, className="sources")])
+    return html.Details([html.Summary(t("n_sources", lang, n=len(ids))), html.Ul(items, className="sources")])
 
 
-def detail_panel(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str) -> list[html.Component]:
-    """Everything known about one engagement, each fact with its sources and locators."""
-    if not engagement_id or engagement_id not in tables["engagements"].index:
-        return [html.P(t("detail_empty", lang), className="muted")]
-    eng = tables["engagements"].loc[engagement_id]
-    # Related rows come from per-table lookups built once: pandas filtering per click was most of the time.
+def area_names(tables: dict[str, pd.DataFrame], codes: tuple[str, ...], lang: str) -> str:
+    """Area codes as names ("Kayes, Koulikoro …"), the country codes too."""
+    regions = tables["regions"]
+    col = "name_fr" if lang == "fr" else "name_en"
+    return ", ".join(regions.at[c, col] if c in regions.index else c for c in codes)
+
+
+AMOUNT_COLUMNS = {  # value, currency, qualifier, basis, type and scope columns of each table
+    "mandates": ("budget_amount", "budget_currency", "budget_qualifier", "budget_basis", "budget_type", "budget_scope"),
+    "funding": ("amount", "currency", "qualifier", "basis", "amount_type", "amount_scope"),
+}
+
+
+def _amount(row: dict[str, Any], table: str, lang: str) -> str:
+    value_col, currency_col, qualifier_col, basis_col, type_col, scope_col = AMOUNT_COLUMNS[table]
+    if pd.isna(row[value_col]):
+        return t("unknown", lang)
+    parts = [t(f"basis_{row[basis_col]}", lang) if row[basis_col] else "", t(f"type_{row[type_col]}", lang) if row[type_col] else "",
+             t(f"scope_{row[scope_col]}", lang) if row[scope_col] else ""]
+    text = fmt_value(float(row[value_col]), row[currency_col], lang, row[qualifier_col] or "exact")
+    return f"{text} ({', '.join(p for p in parts if p)})"
+
+
+def _header(app: AppData, eng: pd.Series, lang: str) -> list[html.Component]:
     name = eng["name_fr"] if lang == "fr" else eng["name_en"]
-    period = f"{fmt_date(eng['start_date'], lang, eng['start_date_text']) if eng['start_date_text'] else t('unknown', lang)} – " + (
-        fmt_date(eng["end_date"], lang, eng["end_date_text"]) if eng["end_date_text"] else (t("ongoing", lang) if eng["status"] == "active" else t("unknown", lang)))
-    out: list[html.Component] = [
+    status, when = app.engine.rules.status_at(eng["engagement_id"], pd.Timestamp(app.data_date))
+    start = fmt_date(eng["start_date"], lang, eng["start_date_text"]) if eng["start_date_text"] else t("unknown", lang)
+    end = fmt_date(eng["end_date"], lang, eng["end_date_text"]) if eng["end_date_text"] else t("open_end", lang)
+    status_text = t(f"status_{status}", lang, date=fmt_date(when, lang) if when is not None else "")
+    out = [
         html.H3(f"{eng['acronym']} — {name}" if eng["acronym"] else name),
         html.P([html.Strong(label(eng["kind"], lang)), " · ", label(eng["actor_type"], lang), " · ",
-                f"{t('lead', lang)}: {eng['lead_actor']}", " · ", period]),
+                f"{t('lead', lang)}: {eng['lead_actor']}", " · ", f"{start} – {end}", " · ",
+                html.Strong(f"{status_text} ({t('as_at', lang, date=app.data_as_of(lang))})")]),
         html.P(eng["description_fr"] if lang == "fr" else eng["description_en"]),
         html.P(", ".join(label(s, lang) for s in eng["sectors"]), className="muted"),
     ]
     if eng["implementer"]:
         out.append(html.P(f"{t('implementer', lang)}: {eng['implementer']}"))
-    if eng["personnel_note"] or pd.notna(eng["personnel_peak"]):
-        out.append(html.P(f"{t('personnel', lang)}: {fmt_int(eng['personnel_peak'], lang) if pd.notna(eng['personnel_peak']) else ''} {eng['personnel_note']}".strip()))
-    out.append(html.Details([html.Summary(t("sources", lang)), source_list(tables, eng["source_ids"], eng["locators"])]))
-    cited: dict[str, None] = {}  # source ids cited by the rows below, in order of first citation
+    if eng["personnel_note"]:
+        out.append(html.P(f"{t('personnel', lang)}: {eng['personnel_note']}"))
+    out.append(html.Details([html.Summary(t("sources", lang)), source_list(app.tables, eng["source_ids"], eng["locators"])]))
+    return out
 
-    mandates = sorted(vm.records_by_engagement(tables["mandates"]).get(engagement_id, []), key=lambda m: m["start_date"])
+
+def detail_panel(app: AppData, engagement_id: str, lang: str) -> list[html.Component]:
+    """Everything known about one engagement, each fact with its sources and locators."""
+    tables = app.tables
+    if not engagement_id or engagement_id not in tables["engagements"].index:
+        return [html.P(t("detail_empty", lang), className="muted")]
+    out = _header(app, tables["engagements"].loc[engagement_id], lang)
+    cited: dict[str, None] = {}  # source ids cited by the rows below, in order of first citation
+    mandates = sorted(records_by_engagement(tables["mandates"]).get(engagement_id, []), key=lambda m: m["start_date"])
     if mandates:
         out += [html.H4(t("mandates", lang)), _table(
             ["#", t("period", lang), t("legal_basis", lang), t("budget", lang), t("area", lang), t("sources", lang)],
-            [[m["number"],
-              f"{fmt_date(m['start_date'], lang, m['start_date_text'])} – {fmt_date(m['end_date'], lang, m['end_date_text']) if m['end_date_text'] else '…'}",
+            [[m["number"], fmt_span(m["start_date"], m["end_date"] if pd.notna(m["end_date"]) else None, lang,
+                                    m["start_date_text"], m["end_date_text"]),
               m["legal_basis"],
-              _budget_text(m, lang),
-              ", ".join(m["area_regions"] + m["area_countries"]) or m["area_note"],
-              _sourced(m, cited)] for m in mandates],
+              _amount(m, "mandates", lang),
+              area_names(tables, m["area_regions"] + m["area_countries"], lang) or m["area_note"], _sourced(m, cited, lang)]
+             for m in mandates],
         )]
-    by_engagement = vm.records_by_engagement(tables["funding"])
-    funding = [f for eid in (engagement_id, *vm.children_of(tables["engagements"]).get(engagement_id, ())) for f in by_engagement.get(eid, [])]
+    by_engagement = records_by_engagement(tables["funding"])
+    funding = [f for eid in (engagement_id, *children_of(tables["engagements"]).get(engagement_id, ()))
+               for f in by_engagement.get(eid, [])]
     if funding:
         out += [html.H4(t("funding", lang)), _table(
-            [t("donor", lang), t("amount", lang), t("period", lang), "", t("sources", lang)],
-            [[f["donor"], _amount_text(f, lang),
-              f"{f['period_start_text']} – {f['period_end_text']}".strip(" –"),
-              t("component_not_added", lang) if f["is_component"] else label(f["basis"], lang),
-              _sourced(f, cited)] for f in funding],
+            [t("donor", lang), t("amount", lang), t("period", lang), t("sources", lang)],
+            [[f["donor"], _amount(f, "funding", lang)
+              + (f" — {t('why_component', lang)}" if f["is_component"] else ""),
+              fmt_span(f["period_start"] if pd.notna(f["period_start"]) else None,
+                       f["period_end"] if pd.notna(f["period_end"]) else None, lang, f["period_start_text"], f["period_end_text"])
+              if f["period_start_text"] or f["period_end_text"] else t("basis_unknown", lang),
+              _sourced(f, cited, lang)] for f in funding],
         )]
-    sites = vm.sites_by_engagement(tables["sites"]).get(engagement_id, [])
-    if sites:
-        out += [html.H4(t("sites", lang)), _table(
-            [t("name", lang), t("kind", lang), t("precision", lang), t("period", lang), t("sources", lang)],
-            [[s["name"], label(s["kind"], lang),
-              label(s["precision"], lang) + (f" ({s['placed_at']})" if s["placed_at"] else "") if s["precision"] != "unknown" else t("unmapped", lang),
-              f"{s['active_from_text']} – {s['active_to_text']}".strip(" –"), _sourced(s, cited)] for s in sites],
-        )]
-    indicators = sorted(vm.records_by_engagement(tables["indicators"]).get(engagement_id, []), key=lambda i: i["date"])
-    if indicators:
-        out += [html.H4(t("figures", lang)), _table(
-            [t("period", lang), "", "", t("sources", lang)],
-            [[fmt_date(i["date"], lang, i["date_text"]), label(i["indicator"], lang),
-              f"{label(i['qualifier'], lang) if i['qualifier'] != 'exact' else ''} {fmt_int(i['value'], lang)}".strip(),
-              _sourced(i, cited)] for i in indicators],
-        )]
-    related = {
-        "engagements": {engagement_id}, "mandates": {m["mandate_id"] for m in mandates}, "funding": {f["funding_id"] for f in funding},
-        "sites": {x["site_id"] for x in sites}, "indicators": {i["indicator_id"] for i in indicators},
-    }
-    disputes = [d for d in vm.records_by_index(tables["disputes"]).values() if d["row_id"] in related.get(d["table_name"], set())]
-    if disputes:
-        out += [html.H4(t("disputes", lang)), _table(
-            ["", "", "", t("sources", lang)],
-            [[d["column_name"], d["value"] + (f" ({t('shown_value', lang)})" if d["shown"] else ""), d["reason"], _sourced(d, cited)]
-             for d in disputes],
-        )]
+    out += _sites_and_figures(tables, engagement_id, lang, cited)
+    out += _disputes(tables, engagement_id, {"mandates": mandates, "funding": funding}, lang, cited)
     if cited:
         out += [html.H4(t("sources", lang)), source_list(tables, tuple(cited), anchors=True)]
     return out
 
 
-def _budget_text(row: dict[str, Any], lang: str) -> str:
-    if pd.notna(row["budget_eur"]):
-        return f"{fmt_eur(row['budget_eur'], lang)} ({label(row['budget_basis'], lang)})"
-    if pd.notna(row["budget_amount"]):
-        return f"{fmt_int(row['budget_amount'], lang)} {row['budget_currency']}"
-    return t("unknown", lang)
+def _sites_and_figures(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str, cited: dict[str, None]) -> list[Any]:
+    out: list[Any] = []
+    sites = sites_by_engagement(tables["sites"]).get(engagement_id, [])
+    if sites:
+        out += [html.H4(t("sites", lang)), _table(
+            [t("name", lang), t("kind", lang), t("precision", lang), t("period", lang), t("sources", lang)],
+            [[s["name"], label(s["kind"], lang),
+              label(s["precision"], lang) + (f" ({s['placed_at']})" if s["placed_at"] else "") if s["precision"] != "unknown" else t("unmapped", lang),
+              f"{s['active_from_text']} – {s['active_to_text']}".strip(" –"), _sourced(s, cited, lang)] for s in sites],
+        )]
+    indicators = sorted(records_by_engagement(tables["indicators"]).get(engagement_id, []), key=lambda i: i["date"])
+    if indicators:
+        out += [html.H4(t("figures", lang)), _table(
+            [t("col_when", lang), t("kind", lang), t("col_value", lang), t("scope", lang), t("sources", lang)],
+            [[fmt_date(i["date"], lang, i["date_text"]), label(i["indicator"], lang),
+              fmt_value(float(i["value"]), "people", lang, i["qualifier"]), t(f"scope_{i['scope']}", lang), _sourced(i, cited, lang)]
+             for i in indicators],
+        )]
+    return out
 
 
-def _amount_text(row: dict[str, Any], lang: str) -> str:
-    if pd.notna(row["amount_eur"]):
-        return fmt_eur(row["amount_eur"], lang)
-    if pd.notna(row["amount"]):
-        return f"{fmt_int(row['amount'], lang)} {row['currency']}"
-    return t("unknown", lang)
+def _disputes(tables: dict[str, pd.DataFrame], engagement_id: str, rows: dict[str, list[dict[str, Any]]], lang: str,
+              cited: dict[str, None]) -> list[Any]:
+    related = {
+        "engagements": {engagement_id}, "mandates": {m["mandate_id"] for m in rows["mandates"]}, "funding": {f["funding_id"] for f in rows["funding"]},
+        "sites": {x["site_id"] for x in sites_by_engagement(tables["sites"]).get(engagement_id, [])},
+        "indicators": {i["indicator_id"] for i in records_by_engagement(tables["indicators"]).get(engagement_id, [])},
+        "events": {e for e in tables["events"].index if tables["events"].at[e, "engagement_id"] == engagement_id},
+    }
+    disputes = [d for d in records_by_index(tables["disputes"]).values() if d["row_id"] in related.get(d["table_name"], set())]
+    if not disputes:
+        return []
+    return [html.H4(t("disputes", lang)), _table(
+        [t("column", lang), t("col_value", lang), t("col_why", lang), t("sources", lang)],
+        [[d["column_name"], d["value"] + (f" ({t('shown_value', lang)})" if d["shown"] else ""), d["reason"], _sourced(d, cited, lang)]
+         for d in disputes],
+    )]

@@ -7,8 +7,8 @@ from dash import Dash
 
 from dashboard.export import MEDIA_TYPES, ExportError, export_filename, render_view
 from dashboard.export_table import table_bytes
-from dashboard.view import app_data, budget_lookup, compute_view
-from layers.view_state import parse_query
+from dashboard.view import app_data, compute_view
+from layers.view_state import QueryError, parse_query_strict
 
 TABLE_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -20,11 +20,14 @@ def _export(fmt: str) -> flask.Response:
     app = app_data()
     if fmt not in MEDIA_TYPES and fmt not in TABLE_TYPES:
         return flask.Response(f"Unknown format. Use one of: {', '.join([*MEDIA_TYPES, *TABLE_TYPES])}.", 400, mimetype="text/plain")
-    state = parse_query(flask.request.query_string.decode("utf-8", "replace"), app.options)
+    try:
+        state = parse_query_strict(flask.request.query_string.decode("utf-8", "replace"), app.options)
+    except QueryError as exc:
+        # A report figure must show what was asked for: refuse, never substitute.
+        return flask.Response("Bad request: " + "\n".join(exc.problems), 400, mimetype="text/plain")
     try:
         if fmt in TABLE_TYPES:
-            view = compute_view(app, state)
-            content, media = table_bytes(app.tables, view.active, state.lang, view.at, fmt, budget_of=budget_lookup(app, state)), TABLE_TYPES[fmt]
+            content, media = table_bytes(app.engine, compute_view(app, state), state.lang, fmt), TABLE_TYPES[fmt]
         else:
             content, media = render_view(app, state, fmt), MEDIA_TYPES[fmt]
     except ExportError as exc:

@@ -1,61 +1,88 @@
-"""Per-process app data and the cached computation of a view.
+"""Per-process app data, and the figures of a view built from the rules engine's facts.
 
 ``AppData`` is built once in ``create_app`` and kept on the Flask app (never a module
-global), so gunicorn workers each hold their own read-only copy. ``compute_view`` memoises
-the derived frames of a view by its (hashable, validated) state: the map, timeline, table
-and key-figure callbacks of one interaction share one computation.
+global), so gunicorn workers each hold their own read-only copy. The engine memoises the facts
+of a view by its (hashable, validated) state: the map, timeline, table and key-figure
+callbacks of one interaction share one computation.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import lru_cache
 from typing import Any
 
 import flask
 import pandas as pd
 import plotly.graph_objects as go
 
-from layers import view_model as vm
 from layers.geojson import build_map_base
-from layers.i18n import t
+from layers.i18n import fmt_date
 from layers.map_figure import MapBase, map_spec
+from layers.period import Month, Period
+from layers.rules.engine import Engine, ViewFacts
 from layers.sites import SitePoints
 from layers.timeline import timeline_spec
-from layers.view_index import ViewIndex
 from layers.view_state import Options, ViewState, state_from_values
 from sahel_data.load import Catalog
 
 EXTENSION_KEY = "sahel_dashboard"
+FIRST_YEAR = 2012
 
 
 @dataclass(frozen=True, eq=False)
 class AppData:
-    """Everything the callbacks read: the catalog, filter options and the static map base."""
+    """Everything the callbacks read: the catalog, the rules engine, filter options, the map base."""
 
     catalog: Catalog
     options: Options
     map_base: MapBase
     today: date
-    index: ViewIndex
+    engine: Engine
+    sites: SitePoints
+    data_date: pd.Timestamp  # the latest dated figure: "data as of"
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
         """The catalog's typed tables."""
         return self.catalog.tables
 
+    def data_as_of(self, lang: str) -> str:
+        """The data's "as of" date, as shown on every page and export."""
+        return fmt_date(self.data_date, lang)
+
+
+def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[str, int]) -> Options:
+    """The filter choices the data allows (months, regions, donors, actors, sectors)."""
+    regions = tables["regions"]
+    drawn = regions.loc[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne(""), "drawn_as"]
+    funding, eng = tables["funding"], tables["engagements"]
+    donors = set(funding["donor"]) | set(eng.loc[~eng["engagement_id"].isin(set(funding["engagement_id"])), "lead_actor"])
+    return Options(
+        months=(Month(FIRST_YEAR, 1), Month(today.year, 12)),
+        regions=frozenset(drawn),
+        donors=frozenset(d for d in donors if d),
+        actors=frozenset(eng["actor_type"]),
+        sectors=frozenset(s for row in eng["sectors"] for s in row),
+        engagements=frozenset(eng["engagement_id"]),
+        briefings=tuple(sorted(briefings.items())),
+    )
+
 
 def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
     """Derive the static, per-process inputs of every callback from a loaded catalog."""
     today = today or datetime.now(UTC).date()
+    options = build_options(catalog.tables, today, {b: len(x.scenes) for b, x in catalog.briefings.items()})
+    engine = Engine(catalog.tables, today)
+    engine.warm([Period.year(y) for y in range(FIRST_YEAR, today.year + 1)])
     return AppData(
         catalog=catalog,
-        options=vm.build_options(catalog.tables, today, {b: len(x.scenes) for b, x in catalog.briefings.items()}),
+        options=options,
         map_base=build_map_base(catalog.layers["mali_regions"], catalog.layers["sahel_countries"]),
         today=today,
-        index=ViewIndex(catalog.tables, today).warm(),
+        engine=engine,
+        sites=SitePoints.from_frame(catalog.tables["sites"]),
+        data_date=engine.rules.data_date(),
     )
 
 
@@ -69,98 +96,30 @@ def state_from_store(data: object, app: AppData) -> ViewState:
     return state_from_values(data if isinstance(data, dict) else {}, app.options)
 
 
-@dataclass(frozen=True)
-class ViewResult:
-    """Derived frames and figures' inputs of one view."""
-
-    at: pd.Timestamp
-    active: pd.DataFrame
-    region_values: pd.DataFrame
-    region_notes: dict[str, str]
-    unattributed: tuple[float, float]  # national, multi-country (budget metric only)
-    figures: vm.KeyFigures
-    sites: SitePoints
-    footprint: frozenset[str]
-    selected_sites: frozenset[str]
-
-
-def compute_view(app: AppData, state: ViewState) -> ViewResult:
-    """The cached derived data of ``state`` for this process's catalog."""
-    return _compute_view_cached(app, state)
-
-
-@lru_cache(maxsize=256)
-def _compute_view_cached(app: AppData, state: ViewState) -> ViewResult:
-    # The rules are layers.view_model's; the index answers them with array operations.
-    tables, index = app.tables, app.index
-    facts = index.year(state.year)
-    at = facts.at
-    positions = index.selection(state)
-    active = index.active_frame(positions)
-    codes = list(app.map_base.region_names)
-    notes: dict[str, str] = {}
-    split = index.budget_split(positions, facts, codes)
-    if state.metric == "idp":
-        values = index.idp_by_region(state.year)
-        names = tables["regions"].set_index("region_code")
-        name_col = "name_fr" if state.lang == "fr" else "name_en"
-        for code, members in zip(values["region_code"], values["members"], strict=True):
-            extra = [names.loc[m, name_col] for m in members if m != code]
-            if extra:
-                notes[code] = t("crosswalk_note", state.lang, names=", ".join(extra))
-    elif state.metric == "budget":
-        values = split.by_region
-    else:
-        values = index.region_counts(positions, facts, codes)
-    shown = list(index.ids[positions])
-    footprint: frozenset[str] = frozenset()
-    selected_sites: frozenset[str] = frozenset()
-    sites = tables["sites"]
-    if state.selected:
-        footprint = index.area(state.selected, facts)
-        shown.append(state.selected)
-        selected_sites = frozenset(sites["site_id"].to_numpy()[index.sites_of([state.selected])])
-    return ViewResult(
-        at=at,
-        active=active,
-        region_values=values,
-        region_notes=notes,
-        unattributed=(split.national, split.multi_country),
-        figures=index.key_figures(positions, facts, state),
-        sites=index.site_points.where(index.sites_of(shown, at)),
-        footprint=footprint,
-        selected_sites=selected_sites,
-    )
-
-
-def budget_lookup(app: AppData, state: ViewState) -> Callable[[str], vm.Budget]:
-    """An engagement's budget in the view's year, from the index (the table and downloads)."""
-    facts = app.index.year(state.year)
-    return lambda engagement_id: app.index.budget(engagement_id, facts)
+def compute_view(app: AppData, state: ViewState) -> ViewFacts:
+    """The facts of ``state`` (memoised by the engine)."""
+    return app.engine.facts(state)
 
 
 def view_map_spec(app: AppData, state: ViewState, *, with_geometry: bool = True) -> dict[str, Any]:
     """The map of a view as a plain figure dict (the layout and the map callback send it)."""
-    view = compute_view(app, state)
+    facts = compute_view(app, state)
     return map_spec(
-        app.map_base, view.region_values, state, footprint=view.footprint, sites=view.sites,
-        selected_sites=view.selected_sites, as_of_text=str(state.year), notes=view.region_notes,
-        with_geometry=with_geometry,
+        app.map_base, facts.region_values, state, footprint=facts.footprint, sites=app.sites.where(facts.site_mask),
+        selected_sites=frozenset(app.tables["sites"]["site_id"].to_numpy()[facts.selected_sites]),
+        as_of_text=fmt_date(facts.as_at, state.lang), with_geometry=with_geometry,
     )
 
 
 def view_map_figure(app: AppData, state: ViewState) -> go.Figure:
-    """The map of a view as a validated figure (exports and the baseline benchmark)."""
+    """The map of a view as a validated figure (exports)."""
     return go.Figure(view_map_spec(app, state))
 
 
 def view_timeline_spec(app: AppData, state: ViewState) -> dict[str, Any]:
     """The mandate timeline of a view as a plain figure dict (the timeline callback sends it)."""
-    view = compute_view(app, state)
-    return timeline_spec(
-        view.active, app.tables["mandates"], app.tables["events"], lang=state.lang, cursor=view.at,
-        until=max(view.at, pd.Timestamp(app.today)), selected=state.selected, big=state.mode == "brief",
-    )
+    facts = compute_view(app, state)
+    return timeline_spec(app.engine, facts, lang=state.lang, data_date=app.data_date, big=state.mode == "brief")
 
 
 def view_timeline_figure(app: AppData, state: ViewState) -> go.Figure:

@@ -1,9 +1,11 @@
-"""Fixed colour classes for each choropleth metric.
+"""Fixed colour classes for each choropleth metric, with "none" and "unknown" as classes of their own.
 
 The breaks are constants, not quantiles of the current view: a briefing compares slides,
 and a scale that re-stretches with every filter or year would lie. The palette is
-ColorBrewer YlGnBu (colour-blind safe, prints in greyscale); every region also carries its
-value as text, so no information is carried by colour alone.
+ColorBrewer YlGnBu (colour-blind safe, prints in greyscale). *Unknown is never zero*: a
+region with no figure gets the "unknown" class (grey) and its label says so; a region with
+nothing to count gets "none" (white). Every region also carries its value as text, so no
+information is carried by colour alone.
 """
 
 from __future__ import annotations
@@ -14,7 +16,9 @@ from dataclasses import dataclass
 from layers.i18n import fmt_eur, fmt_int, t
 
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
-NO_DATA_COLOUR = "#d9d9d9"
+NO_DATA_COLOUR = "#a6a6a6"  # unknown: a mid grey, darker than the lightest class
+NONE_COLOUR = "#ffffff"  # none: nothing to count here
+NONE, UNKNOWN = -2, -1  # class indices below the value classes
 # Text on the two darkest classes must be white to keep a 4.5:1 contrast.
 DARK_CLASSES = frozenset({3, 4})
 
@@ -25,21 +29,29 @@ class ClassScheme:
 
     metric: str
     lower_bounds: tuple[float, ...]
+    has_none: bool = False  # whether "none" (nothing to count) is a class of this metric
 
-    def classify(self, value: float | None) -> int:
-        """Class index of ``value``; -1 when the value is missing (no data)."""
+    def classify(self, value: float | None, status: str = "value") -> int:
+        """Class index of ``value``; UNKNOWN when missing, NONE when there is nothing to count."""
+        if status == "none" and self.has_none:
+            return NONE
         if value is None or (isinstance(value, float) and math.isnan(value)):
-            return -1
+            return UNKNOWN
         index = 0
         for i, bound in enumerate(self.lower_bounds):
             if value >= bound:
                 index = i
         return index
 
+    @property
+    def first_class(self) -> int:
+        """The lowest class index the legend shows."""
+        return NONE if self.has_none else UNKNOWN
+
     def labels(self, lang: str) -> list[str]:
-        """Legend text of each class, no-data first (index -1)."""
+        """Legend text of each class, from ``first_class`` up."""
         fmt = fmt_eur if self.metric == "budget" else fmt_int
-        out = [t("no_data", lang)]
+        out = ([t("class_none_" + self.metric, lang)] if self.has_none else []) + [t("class_unknown_" + self.metric, lang)]
         bounds = self.lower_bounds
         for i, lo in enumerate(bounds):
             if i == len(bounds) - 1:
@@ -53,22 +65,27 @@ class ClassScheme:
                 out.append(f"{fmt(lo, lang)}–{fmt(bounds[i + 1], lang)}")
         return out
 
+    def colours(self) -> list[str]:
+        """The colour of each class, from ``first_class`` up."""
+        return [*([NONE_COLOUR] if self.has_none else []), NO_DATA_COLOUR, *PALETTE]
+
+    def colorscale(self) -> list[list[float | str]]:
+        """A stepped plotly colorscale over ``color_range``."""
+        colours = self.colours()
+        n = len(colours)
+        scale: list[list[float | str]] = []
+        for i, colour in enumerate(colours):
+            scale += [[i / n, colour], [(i + 1) / n, colour]]
+        return scale
+
+    @property
+    def color_range(self) -> tuple[float, float]:
+        """zmin, zmax that centre each class on its index."""
+        return self.first_class - 0.5, len(PALETTE) - 0.5
+
 
 SCHEMES: dict[str, ClassScheme] = {
     "idp": ClassScheme("idp", (0, 5_000, 20_000, 50_000, 100_000)),
-    "budget": ClassScheme("budget", (0, 5e6, 20e6, 50e6, 100e6)),
-    "engagements": ClassScheme("engagements", (0, 3, 6, 10, 15)),
+    "budget": ClassScheme("budget", (0, 5e6, 20e6, 50e6, 100e6), has_none=True),
+    "engagements": ClassScheme("engagements", (0, 1, 3, 5, 8)),
 }
-
-
-def discrete_colorscale() -> list[list[float | str]]:
-    """A stepped plotly colorscale for class indices -1 (no data) .. 4."""
-    colours = [NO_DATA_COLOUR, *PALETTE]
-    n = len(colours)
-    scale: list[list[float | str]] = []
-    for i, colour in enumerate(colours):
-        scale += [[i / n, colour], [(i + 1) / n, colour]]
-    return scale
-
-
-COLOR_RANGE = (-1.5, len(PALETTE) - 0.5)  # zmin, zmax that centre each class on its index

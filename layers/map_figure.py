@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from layers.classes import COLOR_RANGE, DARK_CLASSES, SCHEMES, discrete_colorscale
+from layers.classes import DARK_CLASSES, SCHEMES
 from layers.i18n import fmt_eur, fmt_int, label, t
 from layers.labels import LabelRequest, Placement, place_labels
 from layers.sites import MAX_MARKERS, SITE_KINDS, Marker, SitePoints, empty_points, group_sites
@@ -70,16 +70,20 @@ class MapBase:
     countries: tuple[tuple[str, str, str, bool, float, float], ...]  # iso3, en, fr, g5, lon, lat
 
 
-def _value_text(metric: str, value: float | None, lang: str) -> str:
+def _value_text(metric: str, value: float | None, lang: str, status: str = "value") -> str:
+    """A region's value as text: unknown and none are words, never zero."""
+    if status == "none" and SCHEMES[metric].has_none:
+        return t("class_none_" + metric, lang)
     if value is None or pd.isna(value):
-        return t("no_data", lang)
+        return t("class_unknown_" + metric, lang)
     return fmt_eur(value, lang) if metric == "budget" else fmt_int(value, lang)
 
 
-def region_hover(names: dict[str, str], metric: str, value: float | None, as_of: str, note: str, *, lang: str) -> str:
+def region_hover(names: dict[str, str], metric: str, value: float | None, as_of: str, note: str, *, lang: str,
+                 status: str = "value") -> str:
     """Hover text of a region: name, value with unit, as-of date, crosswalk note."""
     parts = [f"<b>{html.escape(names[lang])}</b>",
-             f"{t('metric_' + metric, lang)}: {_value_text(metric, value, lang)}",
+             f"{t('metric_' + metric, lang)}: {_value_text(metric, value, lang, status)}",
              f"{t('as_of', lang)} {html.escape(as_of)}"]
     if note:
         parts.append(f"<i>{html.escape(note)}</i>")
@@ -130,7 +134,7 @@ def map_spec(
     (copying the GeoJSON into a figure is most of the build time).
     """
     lang, metric = state.lang, state.metric
-    as_of_text = as_of_text or str(state.year)  # the legend always states its date
+    as_of_text = as_of_text or state.period.label(lang)  # the legend always states its date
     k = 1.5 if state.mode == "brief" else 1.0  # larger type for the back of a meeting room
 
     def fs(size: int) -> int:
@@ -142,7 +146,8 @@ def map_spec(
     by_code = values.set_index("region_code") if not values.empty else pd.DataFrame(columns=["value"])
     region_values = [by_code["value"].get(code) if code in by_code.index else None for code in codes]
     region_values = [None if v is None or pd.isna(v) else float(v) for v in region_values]
-    classes = [scheme.classify(v) for v in region_values]
+    statuses = [str(by_code["status"].get(code)) if "status" in by_code and code in by_code.index else "unknown" for code in codes]
+    classes = [scheme.classify(v, s) for v, s in zip(region_values, statuses, strict=True)]
     dates = [
         str(by_code["date_text"].get(code)) if "date_text" in by_code and code in by_code.index and by_code["date_text"].get(code) else as_of_text
         for code in codes
@@ -164,18 +169,19 @@ def map_spec(
     data.append(dict(type="choropleth",
         **({"geojson": base.regions_geojson} if with_geometry else {}), featureidkey="properties.region_code",
         locations=codes, z=classes, customdata=codes,
-        colorscale=discrete_colorscale(), zmin=COLOR_RANGE[0], zmax=COLOR_RANGE[1],
+        colorscale=scheme.colorscale(), zmin=scheme.color_range[0], zmax=scheme.color_range[1],
         marker={"line": {
             "color": ["#111111" if c in footprint else "#555555" for c in codes],
             "width": [3.5 if c in footprint and "footprint" in layers else 0.8 for c in codes],
         }},
         colorbar={
             "title": {"text": f"{t('metric_' + metric, lang)}<br><sub>{t('unit_' + metric, lang)}, {as_of_text}</sub>", "font": {"size": fs(14)}},
-            "tickvals": list(range(-1, len(labels) - 1)), "ticktext": labels,
+            "tickvals": list(range(scheme.first_class, scheme.first_class + len(labels))), "ticktext": labels,
             "x": 0.0, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "len": 0.42, "thickness": 16,
             "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0, "tickfont": {"size": fs(13)},
         },
-        hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang=lang) for c, v, d in zip(codes, region_values, dates, strict=True)],
+        hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang=lang, status=s)
+                   for c, v, d, s in zip(codes, region_values, dates, statuses, strict=True)],
         hoverinfo="text", name=t("metric_" + metric, lang), visible="regions" in layers,
     ))
     # 2: country names; 3: region names with values.
@@ -189,8 +195,9 @@ def map_spec(
     # The briefing layout gives the map about three quarters of the desk layout's width.
     deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (DEFAULT_PLOT_PX * (0.75 if state.mode == "brief" else 1.0))
     requests = [
-        LabelRequest(f"r:{c}", *base.region_points[c], f"<b>{base.region_names[c][lang]}</b><br>{_value_text(metric, v, lang)}", 100, centred=True)
-        for c, v in zip(codes, region_values, strict=True)
+        LabelRequest(f"r:{c}", *base.region_points[c],
+                     f"<b>{html.escape(base.region_names[c][lang])}</b><br>{_value_text(metric, v, lang, s)}", 100, centred=True)
+        for c, v, s in zip(codes, region_values, statuses, strict=True)
     ]
     site_requests = [
         LabelRequest(f"s:{i}", m.lon, m.lat, m.place, 50 - SITE_KINDS.index(m.kind)) for i, m in enumerate(markers)

@@ -37,7 +37,7 @@ class SnapshotText:
 def describe_filters(state: ViewState, region_names: dict[str, dict[str, str]]) -> str:
     """The subtitle: date and every active filter, in words."""
     lang = state.lang
-    parts = [f"{t('year', lang)} {state.year}", t("metric_" + state.metric, lang)]
+    parts = [state.period.label(lang), t("metric_" + state.metric, lang)]
     if state.regions:
         parts.append(f"{t('regions', lang)}: " + ", ".join(region_names.get(r, {}).get(lang, r) for r in state.regions))
     if state.donors:

@@ -1,19 +1,24 @@
-"""The mandate timeline: one row per engagement, mandate periods as labelled segments,
-key events as markers on their own row, and a cursor at the view's date.
+"""The mandate timeline: one row per engagement, mandate periods as labelled segments, key
+events on their own row, the view's period shaded and a line at its date.
+
+It follows the time model: the rows are the engagements of the period (or only those active
+on its date); an engagement with dates unknown is named in its own lane; a bar with no stated
+end is hatched and stops at the data's date, with an arrow where it may run on and a "?"
+where its status became unknown (see ``layers.rules.base``).
 """
 
 from __future__ import annotations
 
 import html
 import re
+from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from layers.i18n import fmt_date, label, t
-from layers.view_model import records_by_engagement
+from layers.rules.engine import Engine, ViewFacts
 
 ACTOR_COLOURS = {
     "eu_csdp": "#0072B2",
@@ -24,6 +29,7 @@ ACTOR_COLOURS = {
     "member_state": "#CC79A7",
     "regional": "#E69F00",
     "other_donor": "#8C6D31",
+    "russia": "#7A0019",
     "unknown": "#999999",
 }
 EVENT_SYMBOLS = {
@@ -57,153 +63,221 @@ def row_label(acronym: str, name: str, limit: int = 22) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def timeline_segments(engagements: pd.DataFrame, mandates: pd.DataFrame, until: pd.Timestamp) -> pd.DataFrame:
-    """Segments to draw: numbered mandates with an end, else the engagement's own period.
 
-    Open-ended periods run to ``until`` (today); undated engagements get no segment.
-    """
-    return pd.DataFrame(_segments(engagements, mandates, until), columns=SEGMENT_COLUMNS)
+@dataclass(frozen=True)
+class Bar:
+    """One segment of a row: a numbered mandate, or the engagement's own window."""
+
+    start: pd.Timestamp
+    end: pd.Timestamp
+    text: str = ""  # short legal basis, drawn inside the bar
+    basis: str = ""  # full legal basis, in the hover
+    open_end: bool = False  # no stated end: hatched
 
 
-SEGMENT_COLUMNS = ["engagement_id", "start", "end", "text", "basis", "number", "open_end"]
+@dataclass(frozen=True)
+class Row:
+    """One engagement on the timeline."""
+
+    engagement_id: str
+    acronym: str
+    names: dict[str, str]  # language -> name
+    actor: str
+    bars: tuple[Bar, ...]
+    runs_on: bool = False  # may run past the data's date (arrow)
+    unknown_after: pd.Timestamp | None = None  # status unknown after this date ("?")
 
 
-def _segments(engagements: pd.DataFrame, mandates: pd.DataFrame, until: pd.Timestamp) -> list[tuple]:
+def timeline_rows(engine: Engine, facts: ViewFacts, data_date: pd.Timestamp) -> tuple[list[Row], list[str]]:
+    """The rows of a view's timeline, and the labels of its engagements with dates unknown."""
+    e, eng = engine.rules.eng, engine.tables["engagements"]
+    listed = facts.selection.listed
+    if facts.state.timeline == "date":
+        listed = facts.selection.active_at
+    top = listed[(e.parent[listed] == "") & e.dated[listed]]
+    undated = [row_label(a, n) for a, n in zip(eng["acronym"].to_numpy()[facts.selection.listed],
+                                               eng["name_en"].to_numpy()[facts.selection.listed], strict=True)]
+    undated = [u for u, dated, parent in zip(undated, e.dated[facts.selection.listed], e.parent[facts.selection.listed], strict=True)
+               if not dated and parent == ""]
+    mandates = _mandates_by_engagement(engine)
     rows = []
-    by_engagement = records_by_engagement(mandates)
-    for eid, start, end in zip(engagements["engagement_id"], engagements["start_date"], engagements["end_date"], strict=True):
-        own = sorted((m for m in by_engagement.get(eid, []) if pd.notna(m["end_date"])), key=lambda m: m["start_date"])
+    for i in top:
+        eid = e.ids[i]
+        start, stop = pd.Timestamp(e.active_from[i]), pd.Timestamp(e.active_to[i])
+        own = mandates.get(eid, [])
         if own:
-            rows.extend(
-                (eid, m["start_date"], m["end_date"], short_basis(m["legal_basis"]), m["legal_basis"], m["number"], False)
-                for m in own
-            )
-        elif pd.notna(start):
-            open_end = pd.isna(end)
-            rows.append((eid, start, until if open_end else end, "", "", "", open_end))
-    return rows
+            bars = tuple(Bar(m.start_date, m.end_date, short_basis(m.legal_basis), m.legal_basis) for m in own)
+        else:
+            bars = (Bar(start, min(stop, data_date) if e.end_assumed[i] else stop, open_end=bool(e.end_assumed[i])),)
+        rows.append(Row(
+            eid, eng.at[eid, "acronym"], {"en": eng.at[eid, "name_en"], "fr": eng.at[eid, "name_fr"]}, e.actor[i], bars,
+            runs_on=bool(e.end_assumed[i] and stop > data_date),
+            unknown_after=stop if e.end_assumed[i] and stop <= data_date else None,
+        ))
+    return rows, undated
 
 
-def _earliest(frame: pd.DataFrame, n: int, selected: str) -> pd.DataFrame:
-    """Rows sorted by (start, id), undated last, cut to the ``n`` earliest (ties kept) plus the
-    selected row: a partition first, so 20,000 rows are not all sorted by their string ids.
-    """
-    if len(frame) > n:
-        starts = frame["start_date"].to_numpy("datetime64[ns]").view(np.int64).copy()
-        starts[frame["start_date"].isna().to_numpy()] = np.iinfo(np.int64).max
-        cut = np.partition(starts, n - 1)[n - 1]
-        frame = frame[(starts <= cut) | (frame["engagement_id"] == selected).to_numpy()]
-    return frame.sort_values(["start_date", "engagement_id"], na_position="last")
+def _mandates_by_engagement(engine: Engine) -> dict[str, list[Any]]:
+    m = engine.tables["mandates"]
+    m = m[m["end_date"].notna()].sort_values("start_date", kind="stable")
+    out: dict[str, list[Any]] = {}
+    for row in m.itertuples():
+        out.setdefault(row.engagement_id, []).append(row)
+    return out
 
 
-def build_timeline_figure(engagements: pd.DataFrame, mandates: pd.DataFrame, events: pd.DataFrame, **kwargs: object) -> go.Figure:
-    """The timeline as a validated ``go.Figure`` (exports and tests); see :func:`timeline_spec`."""
-    return go.Figure(timeline_spec(engagements, mandates, events, **kwargs))  # type: ignore[arg-type]
+def _earliest(rows: list[Row], n: int, selected: str) -> tuple[list[Row], int]:
+    """The ``n`` earliest-starting rows (and the selected one), sorted by start then id."""
+    ordered = sorted(rows, key=lambda r: (r.bars[0].start, r.engagement_id))
+    if len(ordered) <= n:
+        return ordered, 0
+    keep = ordered[:n]
+    if selected and selected not in {r.engagement_id for r in keep}:
+        keep = [*ordered[: n - 1], *[r for r in ordered if r.engagement_id == selected]]
+    return keep, len(ordered) - len(keep)
 
 
-def timeline_spec(
-    engagements: pd.DataFrame,
-    mandates: pd.DataFrame,
+def timeline_spec(engine: Engine, facts: ViewFacts, *, lang: str, data_date: pd.Timestamp, big: bool = False,
+                  max_rows: int = MAX_ROWS) -> dict[str, Any]:
+    """The timeline figure dict of a view (see :func:`build_timeline_figure`)."""
+    rows, undated = timeline_rows(engine, facts, data_date)
+    return build_timeline_spec(rows, undated, engine.tables["events"], lang=lang, cursor=facts.as_at,
+                               period=(facts.state.period.start, facts.state.period.end), data_date=data_date,
+                               selected=facts.state.selected, big=big, max_rows=max_rows)
+
+
+def build_timeline_figure(rows: list[Row], undated: list[str], events: pd.DataFrame, **kwargs: Any) -> go.Figure:
+    """The timeline as a validated ``go.Figure`` (tests); see :func:`build_timeline_spec`."""
+    return go.Figure(build_timeline_spec(rows, undated, events, **kwargs))
+
+
+def _bars(rows: list[Row], lang: str, selected: str, fs: Any, big: bool) -> list[dict[str, Any]]:
+    by_actor: dict[str, list[tuple[Row, Bar]]] = {}
+    for row in rows:
+        by_actor.setdefault(row.actor, []).extend((row, bar) for bar in row.bars)
+    data = []
+    for actor, part in by_actor.items():
+        data.append({
+            "type": "bar", "orientation": "h",
+            "y": [row.engagement_id for row, _ in part],
+            "base": [bar.start.isoformat() for _, bar in part],
+            "x": [(bar.end - bar.start).total_seconds() * 1000 + MS_PER_DAY for _, bar in part],
+            # Legal-basis labels are readable at a desk; on a projector they would be specks.
+            "text": [] if big else [html.escape(bar.text) for _, bar in part], "textposition": "inside",
+            "insidetextanchor": "middle", "textfont": {"size": fs(12), "color": "#ffffff"}, "cliponaxis": True,
+            "customdata": [row.engagement_id for row, _ in part],
+            "hovertext": [
+                f"<b>{html.escape(row.names[lang])}</b><br>{fmt_date(bar.start, lang)} – "
+                + (t("end_unknown", lang) if bar.open_end else fmt_date(bar.end, lang))
+                + (f"<br>{html.escape(bar.basis)}" if bar.basis else "")
+                for row, bar in part
+            ],
+            "hoverinfo": "text",
+            "marker": {
+                "color": ACTOR_COLOURS.get(actor, "#999999"),
+                "line": {"color": ["#111111" if row.engagement_id == selected else "#ffffff" for row, _ in part],
+                         "width": [3 if row.engagement_id == selected else 1 for row, _ in part]},
+                # Hatched: the end is unknown, so the bar stops at the data's date, not at a known end.
+                "pattern": {"shape": ["/" if bar.open_end else "" for _, bar in part], "fgcolor": "#ffffff",
+                            "solidity": 0.3, "fillmode": "overlay"},
+            },
+            "name": label(actor, lang),
+        })
+    return data
+
+
+def _ends(rows: list[Row], lang: str, fs: Any, data_date: pd.Timestamp) -> list[dict[str, Any]]:
+    """Arrows where a bar may run past the data's date; "?" where its status became unknown."""
+    runs = [r for r in rows if r.runs_on]
+    unknown = [r for r in rows if r.unknown_after is not None]
+    return [
+        {"type": "scatter", "mode": "markers", "x": [data_date.isoformat()] * len(runs), "y": [r.engagement_id for r in runs],
+         "marker": {"symbol": "triangle-right", "size": fs(12), "color": "#1a1a1a"}, "name": t("runs_on_legend", lang),
+         "hovertext": [t("runs_on", lang, date=fmt_date(data_date, lang)) for _ in runs], "hoverinfo": "text",
+         "showlegend": bool(runs)},
+        {"type": "scatter", "mode": "text", "x": [r.unknown_after.isoformat() for r in unknown if r.unknown_after is not None],
+         "y": [r.engagement_id for r in unknown], "text": ["?"] * len(unknown), "textposition": "middle right",
+         "textfont": {"size": fs(16), "color": "#1a1a1a"}, "name": t("status_unknown_legend", lang), "showlegend": False,
+         "hovertext": [t("status_unknown_after", lang, date=fmt_date(r.unknown_after, lang)) for r in unknown
+                       if r.unknown_after is not None], "hoverinfo": "text"},
+    ]
+
+
+def _events(events: pd.DataFrame, lang: str, fs: Any, lane: str) -> list[dict[str, Any]]:
+    key = events[events["key_event"]] if not events.empty else events
+    data = []
+    for kind, part in key.groupby("kind", sort=True):
+        data.append({
+            "type": "scatter", "x": [d.isoformat() for d in part["date"]], "y": [lane] * len(part), "mode": "markers",
+            "marker": {"symbol": EVENT_SYMBOLS.get(kind, "circle"), "size": fs(13), "color": "#1a1a1a",
+                       "line": {"width": 1, "color": "#ffffff"}},
+            "hovertext": [f"<b>{html.escape(title)}</b><br>{fmt_date(d, lang, txt)}" for title, d, txt in
+                          zip(part["title_fr" if lang == "fr" else "title_en"], part["date"], part["date_text"], strict=True)],
+            "hoverinfo": "text", "name": label(kind, lang), "legendgroup": "events", "showlegend": True,
+        })
+    return data
+
+
+def build_timeline_spec(
+    rows: list[Row],
+    undated: list[str],
     events: pd.DataFrame,
     *,
     lang: str,
     cursor: pd.Timestamp,
-    until: pd.Timestamp,
+    period: tuple[pd.Timestamp, pd.Timestamp],
+    data_date: pd.Timestamp,
     selected: str = "",
     big: bool = False,
     max_rows: int = MAX_ROWS,
 ) -> dict[str, Any]:
     """A Gantt-style figure dict; bars carry the engagement id in ``customdata`` for clicks.
 
-    ``big`` enlarges type and rows for briefing mode on a projector. Plain dicts, not
-    ``go.Figure``: validation was most of the build time of each interaction.
+    ``big`` enlarges type and rows for briefing mode. Plain dicts, not ``go.Figure``:
+    validation was most of the build time of each interaction.
     """
     k = 1.3 if big else 1.0
 
     def fs(size: int) -> int:
         return round(size * k)
 
-    order = _earliest(engagements.reset_index(drop=True), max_rows, selected)
-    hidden = 0
-    if len(engagements) > max_rows:
-        # A readable chart has a bounded number of rows; the selected one always stays.
-        keep = order.head(max_rows)
-        if selected and selected not in set(keep["engagement_id"]):
-            keep = pd.concat([keep.head(max_rows - 1), order[order["engagement_id"] == selected]])
-        hidden = len(engagements) - len(keep)
-        order = keep
-    segments = _segments(order, mandates, until)
-    drawn = {seg[0] for seg in segments}
-    rows = {
-        eid: (row_label(acronym, name_fr if lang == "fr" else name_en), actor, name_en, name_fr)
-        for eid, acronym, name_en, name_fr, actor in zip(order["engagement_id"], order["acronym"], order["name_en"],
-                                                         order["name_fr"], order["actor_type"], strict=True)
-        if eid in drawn
-    }
-    events_row = f"◆ {t('events', lang)}"
-    categories = [events_row, *[r[0] for r in rows.values()]]
-    by_actor: dict[str, list[tuple]] = {}
-    for seg in segments:
-        by_actor.setdefault(rows[seg[0]][1], []).append(seg)
-    data: list[dict[str, Any]] = []
-    for actor, part in by_actor.items():
-        data.append({
-            "type": "bar", "orientation": "h",
-            "y": [rows[eid][0] for eid, *_ in part],
-            "base": [start.isoformat() for _, start, *_ in part],
-            "x": [(end - start).total_seconds() * 1000 + MS_PER_DAY for _, start, end, *_ in part],
-            # Legal-basis labels are readable at a desk; on a projector they would be specks.
-            "text": [] if big else [text for _, _, _, text, *_ in part], "textposition": "inside",
-            "insidetextanchor": "middle", "textfont": {"size": fs(12), "color": "#ffffff"}, "cliponaxis": True,
-            "customdata": [eid for eid, *_ in part],
-            "hovertext": [
-                f"<b>{html.escape(rows[eid][3] if lang == 'fr' else rows[eid][2])}</b><br>"
-                f"{fmt_date(start, lang)} – {t('end_unknown', lang) if open_end else fmt_date(end, lang)}"
-                + (f"<br>{html.escape(basis)}" if basis else "")
-                for eid, start, end, _, basis, _, open_end in part
-            ],
-            "hoverinfo": "text",
-            "marker": {
-                "color": ACTOR_COLOURS.get(actor, "#999999"),
-                "line": {"color": ["#111111" if seg[0] == selected else "#ffffff" for seg in part],
-                         "width": [3 if seg[0] == selected else 1 for seg in part]},
-                # Hatched: the end is unknown, so the bar stops at today, not at a known end.
-                "pattern": {"shape": ["/" if seg[6] else "" for seg in part], "fgcolor": "#ffffff", "solidity": 0.3,
-                            "fillmode": "overlay"},  # stripes over the actor colour ("replace" drew white on white)
-            },
-            "name": label(actor, lang),
-        })
-    key = events[events["key_event"]] if not events.empty else events
-    for kind, part in key.groupby("kind", sort=True):
-        data.append({
-            "type": "scatter", "x": [d.isoformat() for d in part["date"]], "y": [events_row] * len(part), "mode": "markers",
-            "marker": {"symbol": EVENT_SYMBOLS.get(kind, "circle"), "size": fs(13), "color": "#1a1a1a", "line": {"width": 1, "color": "#ffffff"}},
-            "hovertext": [f"<b>{html.escape(title)}</b><br>{fmt_date(d, lang, txt)}" for title, d, txt in
-                          zip(part["title_fr" if lang == "fr" else "title_en"], part["date"], part["date_text"], strict=True)],
-            "hoverinfo": "text", "name": label(kind, lang), "legendgroup": "events", "showlegend": True,
-        })
+    rows, hidden = _earliest(rows, max_rows, selected)
+    events_lane, undated_lane = "__events__", "__undated__"
+    categories = [events_lane, *[r.engagement_id for r in rows], *([undated_lane] if undated else [])]
+    ticks = [f"◆ {t('events', lang)}", *[row_label(r.acronym, r.names[lang]) for r in rows],
+             *([t("dates_unknown_lane", lang, n=len(undated))] if undated else [])]
+    data = [*_bars(rows, lang, selected, fs, big), *_ends(rows, lang, fs, data_date), *_events(events, lang, fs, events_lane)]
     x0 = pd.Timestamp(2012, 1, 1)
-    x1 = max(until, cursor) + pd.Timedelta(days=120)
-    annotations = [{"x": cursor.isoformat(), "y": 1.0, "yref": "paper", "yanchor": "bottom", "text": f"<b>{cursor.year}</b>",
-                    "showarrow": False, "font": {"color": "#A04000", "size": fs(14)}}]
+    x1 = max(data_date, cursor) + pd.Timedelta(days=150)
+    annotations = [{"x": cursor.isoformat(), "y": 1.0, "yref": "paper", "yanchor": "bottom",
+                    "text": f"<b>{fmt_date(cursor, lang)}</b>", "showarrow": False, "font": {"color": "#A04000", "size": fs(14)}}]
+    if undated:
+        names = ", ".join(html.escape(u) for u in undated[:12]) + (" …" if len(undated) > 12 else "")  # noqa: PLR2004
+        annotations.append({"x": x0.isoformat(), "y": undated_lane, "xanchor": "left", "text": names, "showarrow": False,
+                            "font": {"size": fs(12), "color": "#1a1a1a"}})
     if hidden:
-        annotations.insert(0, {"x": 0, "y": 0, "xref": "paper", "yref": "paper", "yanchor": "top", "xanchor": "left",
-                               "showarrow": False, "text": t("rows_hidden", lang, n=hidden),
-                               "font": {"size": fs(12), "color": "#4a4a4a"}, "yshift": -24})
+        annotations.append({"x": 0, "y": 0, "xref": "paper", "yref": "paper", "yanchor": "top", "xanchor": "left",
+                            "showarrow": False, "text": t("rows_hidden", lang, n=hidden),
+                            "font": {"size": fs(12), "color": "#4a4a4a"}, "yshift": -24})
     layout = {
         "barmode": "overlay",
         "height": max(240, 90 + round(ROW_PX * k) * len(categories)),
         "margin": {"l": 10, "r": 10, "t": 24, "b": 30},
         "xaxis": {"type": "date", "range": [x0.isoformat(), x1.isoformat()], "gridcolor": "#e6e6e6", "tickfont": {"size": fs(13)}},
-        "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(categories)), "tickfont": {"size": fs(13)}, "automargin": True},
+        "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(categories)), "tickfont": {"size": fs(13)},
+                  "automargin": True, "tickmode": "array", "tickvals": categories, "ticktext": ticks},
         # On a projector the bars need the room: rows are named, the hover gives the rest.
         "showlegend": not big,
         "legend": {"font": {"size": fs(12)}, "title": {"text": t("end_unknown_legend", lang)}},
         "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff",
         "font": {"family": '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif', "size": fs(13), "color": "#1a1a1a"},
         "hoverlabel": {"font": {"size": fs(14)}},
-        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": cursor.isoformat(), "x1": cursor.isoformat(),
-                    "y0": 0, "y1": 1, "line": {"color": "#D55E00", "width": 2, "dash": "dash"}}],
+        "shapes": [
+            {"type": "rect", "xref": "x", "yref": "paper", "x0": period[0].isoformat(), "x1": period[1].isoformat(), "y0": 0,
+             "y1": 1, "fillcolor": "#D55E00", "opacity": 0.07, "line": {"width": 0}, "layer": "below"},
+            {"type": "line", "xref": "x", "yref": "paper", "x0": cursor.isoformat(), "x1": cursor.isoformat(),
+             "y0": 0, "y1": 1, "line": {"color": "#D55E00", "width": 2, "dash": "dash"}},
+        ],
         "annotations": annotations,
         "uirevision": "timeline",
         "clickmode": "event",

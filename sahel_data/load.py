@@ -133,9 +133,17 @@ def _check_rows(raw: RawTable) -> dict[int, list[Problem]]:
 def _domain_checks(name: str, line: int, row: dict[str, str]) -> list[Problem]:
     """Rules that tie columns together: currencies, coordinates, precision."""
     found: list[Problem] = []
-    for amount, currency in (("amount", "currency"), ("budget_amount", "budget_currency")):
-        if row.get(amount) and not row.get(currency):
-            found.append(Problem(name, line, currency, "", f"a currency for the {amount}"))
+    for amount, needs, eur in (("amount", ("currency",), "amount_eur"),
+                               ("budget_amount", ("budget_currency", "budget_basis", "budget_type", "budget_scope"), "budget_eur")):
+        if row.get(amount):
+            found += [Problem(name, line, col, "", f"a value when {amount} is given") for col in needs if not row.get(col)]
+            currency = row.get(needs[0])
+            if row.get(eur) and currency and currency != "EUR":
+                found.append(Problem(name, line, eur, row[eur], f"empty: the amount is in {currency} (never converted)"))
+            elif row.get(eur) and currency == "EUR" and _number(row[eur]) != _number(row[amount]):
+                found.append(Problem(name, line, eur, row[eur], f"the same as {amount} ({row[amount]}) for an amount in EUR"))
+        elif row.get(eur):
+            found.append(Problem(name, line, eur, row[eur], f"empty unless {amount} is given"))
     if "lat" in row:
         lat, lon, precision = row["lat"], row["lon"], row["precision"]
         if bool(lat) != bool(lon):
@@ -154,6 +162,13 @@ def _domain_checks(name: str, line: int, row: dict[str, str]) -> list[Problem]:
                 hint = " (lat and lon swapped?)" if lon0 <= y <= lon1 and lat0 <= x <= lat1 else ""
                 found.append(Problem(name, line, "lat", f"{lat},{lon}", f"a point inside the Sahel box lon {lon0}..{lon1}, lat {lat0}..{lat1}{hint}"))
     return found
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None  # reported by the cell check
 
 
 def _check_references(raws: dict[str, RawTable]) -> dict[tuple[str, int], list[Problem]]:
@@ -177,6 +192,42 @@ def _check_references(raws: dict[str, RawTable]) -> dict[tuple[str, int], list[P
                 bad.setdefault((name, line), []).append(
                     Problem(raw.table.file, line, "row_id", row["row_id"], f"an id in {row['table_name']}.csv")
                 )
+    for line, found in _check_disputes(raws).items():
+        bad.setdefault(("disputes", line), []).extend(found)
+    return bad
+
+
+# A shown value must equal the cell it disputes for these kinds (text columns may paraphrase).
+_COMPARED_KINDS = ("date", "int", "float", "enum", "ref", "bool")
+
+
+def _check_disputes(raws: dict[str, RawTable]) -> dict[int, list[Problem]]:
+    """Each dispute names a real column; at most one value is shown per disputed cell, and a
+    shown date, number or code equals what the table holds (else the UI would show another).
+    """
+    cells = {name: {row[raw.table.key]: row for _, row in raw.rows} for name, raw in raws.items()}
+    bad: dict[int, list[Problem]] = {}
+    shown: dict[tuple[str, str, str], int] = {}
+    for line, row in raws["disputes"].rows:
+        table = TABLES_BY_NAME.get(row["table_name"])
+        if table is None:
+            continue  # reported by the cell check
+        column = next((c for c in table.columns if c.name == row["column_name"]), None)
+        if column is None:
+            bad.setdefault(line, []).append(Problem("disputes.csv", line, "column_name", row["column_name"],
+                                                    f"a column of {table.file}"))
+            continue
+        if row["shown"] != "true":
+            continue
+        key = (row["table_name"], row["row_id"], row["column_name"])
+        if key in shown:
+            bad.setdefault(line, []).append(Problem("disputes.csv", line, "shown", "true",
+                                                    f"one shown value per cell (also shown on row {shown[key]})"))
+        shown[key] = line
+        target = cells.get(row["table_name"], {}).get(row["row_id"])
+        if target is not None and column.kind in _COMPARED_KINDS and target[column.name] != row["value"]:
+            bad.setdefault(line, []).append(Problem("disputes.csv", line, "value", row["value"],
+                                                    f"the value {table.file} holds ({target[column.name]!r}), as it is shown"))
     return bad
 
 

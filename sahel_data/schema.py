@@ -33,6 +33,7 @@ ACTOR_TYPES = (
     "member_state",  # other EU member states and European partners, bilaterally
     "regional",  # G5 Sahel, ECOWAS, African Union
     "other_donor",  # donors outside Europe (Japan, Saudi Arabia ...)
+    "russia",  # the Russian state and its proxies (Wagner Group, Africa Corps)
     "unknown",  # the source does not say who funds or leads it
 )
 
@@ -70,7 +71,14 @@ SECTORS = (
 
 STATUSES = ("active", "ended", "planned", "unknown")
 SCOPES = ("national", "regions", "multi_country", "unknown")
-BUDGET_BASES = ("period_total", "annual", "pledge", "unknown")
+# The time an amount covers: a total for its stated period, one year's money, or not stated.
+BUDGET_BASES = ("period_total", "annual", "unknown")
+# What kind of money it is: a briefer must never read a pledge or a projection as money spent.
+AMOUNT_TYPES = ("committed", "appropriated", "pledged", "projected", "estimated", "unknown")
+# Where an amount or a strength applies (see data/README.md, "Headlines").
+FIGURE_SCOPES = ("mali", "mali_share", "multi_country", "outside_mali")
+# What a dated event does to its engagement: staleness of strengths depends on it.
+EVENT_EFFECTS = ("ends", "cuts")
 SITE_KINDS = (
     "training_site",
     "headquarters",
@@ -101,8 +109,10 @@ EVENT_KINDS = (
 )
 QUALIFIERS = ("exact", "approx", "up_to", "over", "almost")
 INDICATORS = (
-    "personnel",
-    "personnel_ceiling",
+    "personnel",  # a reported, deployed head count
+    "personnel_ceiling",  # an authorised strength
+    "planned_strength",  # announced or planned, not (yet) deployed
+    "beneficiary_staff",  # the partner's own staff in a supported unit: never assistance personnel
     "trainees_cumulative",
     "advisers",
     "international_staff",
@@ -227,7 +237,10 @@ MANDATES = Table(
         Column("budget_amount", "float", minimum=0),
         Column("budget_currency", "enum", choices=("EUR", "USD", "XOF")),
         Column("budget_eur", "float", minimum=0),
+        Column("budget_qualifier", "enum", choices=QUALIFIERS),
         Column("budget_basis", "enum", choices=BUDGET_BASES),
+        Column("budget_type", "enum", choices=AMOUNT_TYPES),
+        Column("budget_scope", "enum", choices=FIGURE_SCOPES),
         Column("budget_note", "text"),
         Column("area_regions", "reflist", ref="regions.region_code"),
         Column("area_countries", "reflist", ref="regions.region_code"),
@@ -251,7 +264,10 @@ FUNDING = Table(
         Column("amount", "float", minimum=0),
         Column("currency", "enum", choices=("EUR", "USD", "XOF")),
         Column("amount_eur", "float", minimum=0),
+        Column("qualifier", "enum", choices=QUALIFIERS),
         Column("basis", "enum", required=True, choices=BUDGET_BASES),
+        Column("amount_type", "enum", required=True, choices=AMOUNT_TYPES),
+        Column("amount_scope", "enum", required=True, choices=FIGURE_SCOPES),
         Column("period_start", "date"),
         Column("period_end", "date"),
         Column("is_component", "bool", required=True),
@@ -314,6 +330,7 @@ EVENTS = Table(
         Column("region_code", "ref", ref="regions.region_code"),
         Column("engagement_id", "ref", ref="engagements.engagement_id"),
         Column("key_event", "bool", required=True),
+        Column("effect", "enum", choices=EVENT_EFFECTS),
         *_sourcing(),
     ),
     key="event_id",
@@ -329,6 +346,7 @@ INDICATORS_TABLE = Table(
         Column("indicator", "enum", required=True, choices=INDICATORS),
         Column("value", "int", required=True, minimum=0),
         Column("qualifier", "enum", required=True, choices=QUALIFIERS),
+        Column("scope", "enum", required=True, choices=FIGURE_SCOPES),
         Column("note", "text"),
         *_sourcing(),
     ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from contextvars import copy_context
 
-import pandas as pd
 import pytest
 from dash import no_update
 from dash._callback_context import context_value
@@ -15,10 +14,12 @@ from dashboard import ids
 from dashboard.callbacks import map_view as map_cb
 from dashboard.callbacks import panels as panels_cb
 from dashboard.callbacks import view_state as state_cb
-from layers.view_state import parse_query, to_query
+from layers.period import Month, Period
+from layers.view_state import ViewState, parse_query, to_query
 from tests.builders import make_tables
 
-FIELDS = ["lang", "year", "regions", "donors", "actors", "sectors", "search", "selected", "metric", "layers"]
+FIELDS = ["lang", "years", "month_from", "month_to", "regions", "donors", "actors", "sectors", "geo", "search", "selected",
+          "metric", "layers", "timeline"]
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +44,12 @@ def _run(app, func, *args, triggered=None, inputs_list=None, states_list=None, o
     return copy_context().run(call)
 
 
+def _store(app, query: str) -> dict:
+    """The store payload the browser holds for a view (what the callbacks receive)."""
+    data = app.server.extensions["sahel_dashboard"]
+    return {**parse_query(query, data.options).as_dict(), "ignored": []}
+
+
 def _controls(fields=FIELDS):
     return [{"id": ids.control(f), "property": "value"} for f in fields]
 
@@ -52,25 +59,29 @@ def test_url_drives_controls_and_store(app):
     _search, values, store, _ = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS), None,
                                  triggered=None, inputs_list=[{}, _controls()])
     values = dict(zip(FIELDS, values, strict=True))
-    assert values["year"] == 2019 and values["regions"] == ["ML-5"] and values["lang"] == "fr"
+    assert values["years"] == [2019, 2019] and (values["month_from"], values["month_to"]) == (1, 12)
+    assert values["regions"] == ["ML-5"] and values["lang"] == "fr"
     assert values["selected"] == "EUTM-MALI"
     assert store["regions"] == ["ML-5"] and store["ignored"] == []
 
 
 def test_controls_drive_url_and_state_url_state_is_identity(app):
     data = app.server.extensions["sahel_dashboard"]
-    values = {"lang": "fr", "year": 2016, "regions": ["ML-7", "ML-6"], "donors": [], "actors": ["eu_csdp"],
-              "sectors": [], "search": "", "selected": None, "metric": "budget", "layers": ["regions", "sites"]}
+    values = {"lang": "fr", "years": [2016, 2017], "month_from": 3, "month_to": 12, "regions": ["ML-7", "ML-6"], "donors": [],
+              "actors": ["eu_csdp"], "sectors": [], "geo": ["mali"], "search": "", "selected": None, "metric": "budget",
+              "layers": ["regions", "sites"], "timeline": "date"}
     search, _, store, _ = _run(app, state_cb.sync_view_state, "", [values[f] for f in FIELDS], None,
-                            triggered=json.dumps(ids.control("year"), separators=(",", ":"), sort_keys=True), inputs_list=[{}, _controls()])
+                            triggered=json.dumps(ids.control("years"), separators=(",", ":"), sort_keys=True), inputs_list=[{}, _controls()])
     state = parse_query(search, data.options)
     assert to_query(state, data.options) == search
-    assert state.regions == ("ML-7", "ML-6") and state.metric == "budget" and state.year == 2016
+    assert state.regions == ("ML-7", "ML-6") and state.metric == "budget" and state.timeline == "date"
+    assert state.period == Period(Month(2016, 3), Month(2017, 12))
+    assert "from=2016-03&to=2017-12" in search
     assert store == {**state.as_dict(), "ignored": []}
 
 
 def test_map_patch_never_resends_geometry(app):
-    patch = _run(app, map_cb.map_figure, {"year": 2019, "metric": "idp"})
+    patch = _run(app, map_cb.map_figure, _store(app, "?year=2019&metric=idp"))
     payload = json.dumps(patch.to_plotly_json(), default=str)
     assert "geojson" not in payload and "coordinates" not in payload
     assert len(payload) < 60_000
@@ -93,7 +104,7 @@ def test_timeline_click_selects_engagement_by_customdata(app):
 
 
 def test_mopti_2019_answers_the_briefing_question(app):
-    rows, _columns, caption = _run(app, panels_cb.engagement_table, {"year": 2019, "regions": ["ML-5"]})
+    rows, _columns, caption = _run(app, panels_cb.engagement_table, _store(app, "?year=2019&region=ML-5"))
     acronyms = {r["acronym"] for r in rows}
     assert {"EUTM Mali", "MINUSMA"} <= acronyms
     assert "2019" in caption
@@ -102,9 +113,11 @@ def test_mopti_2019_answers_the_briefing_question(app):
 
 def test_play_advances_and_stops_at_last_year(app):
     last = app.server.extensions["sahel_dashboard"].options.years[1]
-    assert _run(app, state_cb.advance_year, 1, 2015) == (2016, False)
-    assert _run(app, state_cb.advance_year, 1, last - 1) == (last, True)
-    assert _run(app, state_cb.advance_year, 1, "garbage")[0] == 2012
+    assert _run(app, state_cb.advance_year, 1, [2015, 2015]) == ([2016, 2016], False)
+    assert _run(app, state_cb.advance_year, 1, [2013, 2016]) == ([2014, 2017], False)  # a range moves as a whole
+    assert _run(app, state_cb.advance_year, 1, [last - 1, last - 1]) == ([last, last], True)
+    assert _run(app, state_cb.advance_year, 1, [last, last]) == ([2012, 2012], False)  # from the end, restart
+    assert _run(app, state_cb.advance_year, 1, "garbage")[0] == [2012, 2012]
 
 
 def test_download_lists_every_row_with_its_sources(app):
@@ -112,10 +125,10 @@ def test_download_lists_every_row_with_its_sources(app):
     import csv
     import io
 
-    out = _run(app, panels_cb.download_table, 1, 0, {"year": 2019}, triggered=ids.DOWNLOAD_CSV_BUTTON)
+    out = _run(app, panels_cb.download_table, 1, 0, _store(app, "?year=2019"), triggered=ids.DOWNLOAD_CSV_BUTTON)
     assert out["filename"] == "sahel-engagements-2019.csv"
     rows = list(csv.DictReader(io.StringIO(base64.b64decode(out["content"]).decode("utf-8-sig"))))
-    table, _, _ = _run(app, panels_cb.engagement_table, {"year": 2019})
+    table, _, _ = _run(app, panels_cb.engagement_table, _store(app, "?year=2019"))
     assert [r["id"] for r in rows] == [r["id"] for r in table]
     engagements = app.server.extensions["sahel_dashboard"].tables["engagements"]
     for row in rows:  # each row cites at least the engagement's own sources
@@ -125,21 +138,24 @@ def test_download_lists_every_row_with_its_sources(app):
 def test_download_neutralises_formula_cells():
     import csv
     import io
+    from datetime import date
 
     import openpyxl
 
     from dashboard.export_table import table_bytes
+    from layers.rules.engine import Engine
 
     hostile = '=HYPERLINK("http://e.xx","x")'
     tables = make_tables(engagements=[{"engagement_id": "E1", "name_en": hostile, "name_fr": hostile, "acronym": "+E1",
                                        "kind": "bilateral_project", "actor_type": "france", "lead_actor": "@lead",
                                        "sectors": "training", "status": "ended", "scope": "national",
                                        "start_date": "2019", "end_date": "2019", "source_ids": "S-1", "locators": "-q"}])
-    active = tables["engagements"]
-    text = table_bytes(tables, active, "en", pd.Timestamp("2019-12-31"), "csv").decode("utf-8-sig")
+    engine = Engine(tables, date(2026, 11, 30))
+    facts = engine.facts(ViewState(period=Period.year(2019)))
+    text = table_bytes(engine, facts, "en", "csv").decode("utf-8-sig")
     row = next(csv.DictReader(io.StringIO(text)))
     assert (row["Name"], row["Acronym"], row["Lead"], row["Locator"]) == ("'" + hostile, "'+E1", "'@lead", "'-q")
-    sheet = openpyxl.load_workbook(io.BytesIO(table_bytes(tables, active, "en", pd.Timestamp("2019-12-31"), "xlsx"))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(table_bytes(engine, facts, "en", "xlsx"))).active
     cells = {sheet.cell(1, c).value: sheet.cell(2, c) for c in range(1, sheet.max_column + 1)}
     assert cells["Name"].value == "'" + hostile and cells["Name"].data_type == "s"
 
@@ -154,7 +170,7 @@ def test_http_post_to_update_component(client):
     body = {
         "output": dep["output"],
         "outputs": {"id": ids.MAP_GRAPH, "property": "figure"},
-        "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": {"year": 2019, "metric": "engagements"}}],
+        "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": {"from": "2019-01", "to": "2019-12", "metric": "engagements"}}],
         "changedPropIds": [f"{ids.VIEW_STORE}.data"],
         "state": [],
     }
@@ -181,9 +197,10 @@ def test_hostile_store_payloads_are_handled(client, value):
 
 def test_http_control_change_updates_url_and_store(client):
     dep = _dependency(client, "...view-store.data...")
-    fields = ["lang", "year", "regions", "donors", "actors", "sectors", "search", "selected", "metric", "layers", "mode", "briefing", "scene"]
-    values = {"lang": "en", "year": 2019, "regions": ["ML-5"], "donors": [], "actors": [], "sectors": [], "search": "",
-              "selected": None, "metric": "engagements", "layers": ["regions", "sites"], "mode": "explore", "briefing": "", "scene": 0}
+    fields = [*FIELDS, "mode", "briefing", "scene"]
+    values = {"lang": "en", "years": [2019, 2019], "month_from": 1, "month_to": 12, "regions": ["ML-5"], "donors": [], "actors": [],
+              "sectors": [], "geo": ["mali"], "search": "", "selected": None, "metric": "engagements",
+              "layers": ["regions", "sites"], "timeline": "period", "mode": "explore", "briefing": "", "scene": 0}
     controls = [{"id": ids.control(f), "property": "value", "value": values[f]} for f in fields]
     body = {
         "output": dep["output"],
@@ -226,7 +243,7 @@ def test_detail_panel_cites_each_source_once_and_rows_link_to_it(app_data):
     from dashboard.panels import detail_panel, source_anchor
 
     tables = app_data.tables
-    panel = json.loads(plotly.io.json.to_json_plotly(detail_panel(tables, "EUTM-MALI", "en")))
+    panel = json.loads(plotly.io.json.to_json_plotly(detail_panel(app_data, "EUTM-MALI", "en")))
     text = json.dumps(panel, ensure_ascii=False)
     mandates = tables["mandates"][tables["mandates"]["engagement_id"] == "EUTM-MALI"]
     cited = {s for ids in mandates["source_ids"] for s in ids}
@@ -234,8 +251,8 @@ def test_detail_panel_cites_each_source_once_and_rows_link_to_it(app_data):
         anchor = source_anchor(sid)
         assert text.count(f'"id": "{anchor}"') == 1  # one full entry per source
         assert f'"href": "#{anchor}"' in text  # rows link to it
-        title = tables["sources"].loc[sid, "title"]
-        assert text.count(json.dumps(title, ensure_ascii=False)[1:-1]) >= 1
+        publisher = tables["sources"].loc[sid, "publisher"]
+        assert text.count(json.dumps(publisher, ensure_ascii=False)[1:-1]) >= 1  # cited by publisher, year, title
     for locators in mandates["locators"]:
         for loc in locators:
             assert json.dumps(loc, ensure_ascii=False)[1:-1] in text  # every row keeps its quote
@@ -257,7 +274,7 @@ def test_a_plain_first_visit_changes_nothing_and_a_link_writes_only_what_differs
     search, controls, new_store, _ = _run(app, state_cb.sync_view_state, "?year=2019", values, store,
                                        triggered=None, inputs_list=[{}, _controls()])
     changed = {f: c for f, c in zip(FIELDS, controls, strict=True) if c is not no_update}
-    assert changed == {"year": 2019} and new_store["year"] == 2019
+    assert changed == {"years": [2019, 2019]} and (new_store["from"], new_store["to"]) == ("2019-01", "2019-12")
 
 
 def test_engagement_picker_lists_a_bounded_page_searches_and_keeps_the_selection(app_data, monkeypatch):

@@ -1,6 +1,6 @@
 import pytest
 
-from layers.classes import COLOR_RANGE, NO_DATA_COLOUR, PALETTE, SCHEMES, discrete_colorscale
+from layers.classes import NO_DATA_COLOUR, NONE, NONE_COLOUR, PALETTE, SCHEMES, UNKNOWN
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, -1), (float("nan"), -1), (0, 0), (4_999, 0), (5_000, 1), (99_999, 3), (10**7, 4)])
@@ -14,21 +14,31 @@ def test_budget_classes_follow_the_fixed_breaks():
     assert [scheme.classify(v) for v in (0.0, 4_999_999.0, 5e6, 7e6, 49_999_999.0, 50e6, 900e6)] == [0, 0, 1, 1, 2, 3, 4]
 
 
-def test_labels_cover_no_data_and_every_class_in_both_languages():
+def test_none_and_unknown_are_classes_of_their_own_never_zero():
+    budget = SCHEMES["budget"]
+    assert budget.classify(None, "none") == NONE
+    assert budget.classify(None, "unknown") == UNKNOWN
+    assert budget.classify(0.0) == 0  # a real zero stays a value
+    assert SCHEMES["idp"].classify(None, "none") == UNKNOWN  # a metric with no "none" class: unknown
+
+
+def test_labels_cover_every_class_in_both_languages():
     for scheme in SCHEMES.values():
         for lang in ("en", "fr"):
             labels = scheme.labels(lang)
-            assert len(labels) == len(scheme.lower_bounds) + 1
+            assert len(labels) == len(scheme.lower_bounds) + (2 if scheme.has_none else 1) == len(scheme.colours())
             assert len(set(labels)) == len(labels)
     assert SCHEMES["idp"].labels("en")[-1] == "≥ 100,000"
     assert SCHEMES["idp"].labels("fr")[-1] == "≥ 100\u202f000"
-    assert SCHEMES["engagements"].labels("en")[1] == "0–2"
+    assert SCHEMES["budget"].labels("en")[:2] == ["none earmarked", "amount unknown"]
+    assert SCHEMES["engagements"].labels("en")[2] == "1–2"
 
 
-def test_discrete_colorscale_steps_through_no_data_then_palette():
-    scale = discrete_colorscale()
-    colours = [c for _, c in scale][::2]
-    assert colours == [NO_DATA_COLOUR, *PALETTE]
+def test_colorscale_steps_through_none_unknown_then_palette():
+    budget = SCHEMES["budget"]
+    scale = budget.colorscale()
+    assert [c for _, c in scale][::2] == [NONE_COLOUR, NO_DATA_COLOUR, *PALETTE]
     assert scale[0][0] == 0 and scale[-1][0] == 1
-    lo, hi = COLOR_RANGE
-    assert hi - lo == len(PALETTE) + 1  # each class index sits in the middle of its band
+    lo, hi = budget.color_range
+    assert (lo, hi) == (NONE - 0.5, len(PALETTE) - 0.5)  # each class index sits in the middle of its band
+    assert SCHEMES["idp"].color_range[0] == UNKNOWN - 0.5

@@ -12,6 +12,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from dashboard.export import ExportError, export_filename, png_with_dpi, render_figure, render_view
+from layers.period import Period
 from layers.view_state import ViewState, parse_query
 
 pytestmark = pytest.mark.export
@@ -46,7 +47,7 @@ def test_svg_is_vector_and_carries_title_legend_and_attribution(app_data, state_
     assert "Security assistance to Mali and the Sahel" in text
     assert "Internally displaced people" in text  # legend title
     assert "Natural Earth" in text and "GeoNames" in text  # attribution
-    assert "Regions: Mopti" in text and "Year 2019" in text  # subtitle states filters and date
+    assert "Regions: Mopti" in text and "2019 ·" in text  # subtitle states filters and period
     assert "km" in text  # scale bar
     assert "<image" not in svg  # the map stays vector
 
@@ -86,7 +87,7 @@ def _distance(a: list[int], b: list[int]) -> float:
 def test_renders_compare_perceptually(app_data, state_2019):
     first = _thumb(render_view(app_data, state_2019, "png", now=NOW))
     again = _thumb(render_view(app_data, state_2019, "png", now=NOW))
-    other = _thumb(render_view(app_data, ViewState(year=2013, metric="engagements"), "png", now=NOW))
+    other = _thumb(render_view(app_data, ViewState(period=Period.year(2013), metric="engagements"), "png", now=NOW))
     assert _distance(first, again) < 1.0  # the same view looks the same (not byte-compared)
     assert _distance(first, other) > 2.0  # another year and metric looks different
 
@@ -101,10 +102,10 @@ def test_inputs_are_validated():
 
 
 def test_file_names_are_safe():
-    state = ViewState(year=2019, regions=("ML-5",), selected="EUTM-MALI", search="../../etc/passwd")
+    state = ViewState(period=Period.year(2019), regions=("ML-5",), selected="EUTM-MALI", search="../../etc/passwd")
     name = export_filename(state, "pdf")
     assert name == "sahel-2019-engagements-ml-5-eutm-mali.pdf"
-    assert "/" not in export_filename(ViewState(year=2019), "pack")
+    assert "/" not in export_filename(ViewState(period=Period.year(2019)), "pack")
 
 
 def test_http_endpoint(dash_app):

@@ -1,34 +1,31 @@
-"""Pure tests of the timeline builder on tiny inline data."""
+"""The timeline: pure builder tests on inline rows, and its rows from the rules on hand-made tables."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 
-from layers.timeline import build_timeline_figure, short_basis, timeline_segments
+from layers.period import Period
+from layers.rules.engine import Engine
+from layers.timeline import Bar, Row, build_timeline_figure, short_basis, timeline_rows
+from layers.view_state import ViewState
+from tests.builders import make_tables
 
 T = pd.Timestamp
+DATA_DATE = T("2026-11-22")
 
 
-def _engagements() -> pd.DataFrame:
-    return pd.DataFrame({
-        "engagement_id": ["EUTM-MALI", "SERVAL", "UNDATED"],
-        "acronym": ["EUTM Mali", "Serval", ""],
-        "name_en": ["EU Training Mission", "Operation Serval", "Undated project"],
-        "name_fr": ["Mission de formation de l'UE", "Opération Serval", "Projet sans date"],
-        "actor_type": ["eu_csdp", "france", "trust_fund"],
-        "start_date": [T("2013-02-18"), T("2013-01-11"), pd.NaT],
-        "end_date": [T("2024-05-18"), T("2014-07-15"), pd.NaT],
-    })
-
-
-def _mandates() -> pd.DataFrame:
-    return pd.DataFrame({
-        "engagement_id": ["EUTM-MALI", "EUTM-MALI", "EUTM-MALI"],
-        "number": ["1", "2", "1 (amendment)"],
-        "start_date": [T("2013-02-18"), T("2014-04-15"), T("2013-12-09")],
-        "end_date": [T("2014-05-18"), T("2016-05-18"), pd.NaT],
-        "legal_basis": ["Council Decision 2013/34/CFSP", "Council Decision 2014/220/CFSP", "Council Decision 2013/729/CFSP"],
-    })
+def _rows() -> list[Row]:
+    return [
+        Row("EUTM-MALI", "EUTM Mali", {"en": "EU Training Mission", "fr": "Mission de formation de l'UE"}, "eu_csdp",
+            (Bar(T("2013-02-18"), T("2014-05-18"), "2013/34", "Council Decision 2013/34/CFSP"),
+             Bar(T("2014-04-15"), T("2016-05-18"), "2014/220", "Council Decision 2014/220/CFSP"))),
+        Row("SERVAL", "Serval", {"en": "Operation Serval", "fr": "Opération Serval"}, "france",
+            (Bar(T("2013-01-11"), T("2014-07-15")),)),
+        Row("OPEN", "Open", {"en": "Open-ended", "fr": "Sans fin"}, "un", (Bar(T("2020-01-01"), DATA_DATE, open_end=True),),
+            runs_on=True),
+    ]
 
 
 def _events() -> pd.DataFrame:
@@ -39,67 +36,74 @@ def _events() -> pd.DataFrame:
     })
 
 
+def _figure(**kw: object):
+    args = {"lang": "en", "cursor": T("2019-12-31"), "period": (T("2019-01-01"), T("2019-12-31")), "data_date": DATA_DATE}
+    return build_timeline_figure(kw.pop("rows", _rows()), kw.pop("undated", ["OCWAR-T"]), _events(), **{**args, **kw})
+
+
 def test_short_basis():
     assert short_basis("UNSC resolution 2100 (25 Apr 2013)") == "Res. 2100"
     assert short_basis("Council Decision (CFSP) 2016/446 (23 Mar 2016)") == "2016/446"
 
 
-def test_segments_use_numbered_mandates_else_own_period_and_skip_undated():
-    seg = timeline_segments(_engagements(), _mandates(), until=T("2026-11-22"))
-    assert list(seg[seg.engagement_id == "EUTM-MALI"].text) == ["2013/34", "2014/220"]
-    assert list(seg[seg.engagement_id == "SERVAL"].end) == [T("2014-07-15")]
-    assert "UNDATED" not in set(seg.engagement_id)
-
-
-def test_figure_rows_clicks_events_and_cursor():
-    fig = build_timeline_figure(_engagements(), _mandates(), _events(), lang="en", cursor=T("2019-12-31"),
-                                until=T("2026-11-22"), selected="SERVAL")
+def test_figure_rows_clicks_events_period_and_cursor():
+    fig = _figure(selected="SERVAL")
     bars = [t for t in fig.data if t.type == "bar"]
-    assert {c for t in bars for c in t.customdata} == {"EUTM-MALI", "SERVAL"}
-    events = [t for t in fig.data if t.type == "scatter"]
+    assert {c for t in bars for c in t.customdata} == {"EUTM-MALI", "SERVAL", "OPEN"}
+    events = [t for t in fig.data if t.type == "scatter" and t.legendgroup == "events"]
     assert len(events) == 1 and events[0].name == "Coup"  # only key events
-    assert fig.layout.shapes[0].x0 == "2019-12-31T00:00:00"
+    shade, line = fig.layout.shapes
+    assert (shade.x0, shade.x1) == ("2019-01-01T00:00:00", "2019-12-31T00:00:00")  # the period
+    assert line.x0 == "2019-12-31T00:00:00"  # the date line at the view's date
     serval = next(t for t in bars if "SERVAL" in t.customdata)
-    assert serval.marker.line.width[0] == 3  # the selected row is outlined
+    assert serval.marker.line.width[list(serval.customdata).index("SERVAL")] == 3  # the selected row is outlined
     # Hatching overlays the actor colour: "replace" drew white stripes on nothing (invisible bars).
     assert all(t.marker.pattern.fillmode == "overlay" for t in bars)
 
 
+def test_open_ended_bars_stop_at_the_data_date_with_an_arrow_and_undated_have_a_lane():
+    fig = _figure()
+    arrow = next(t for t in fig.data if t.type == "scatter" and t.marker.symbol == "triangle-right")
+    assert list(arrow.y) == ["OPEN"] and list(arrow.x) == [DATA_DATE.isoformat()]
+    assert "Dates unknown (1)" in fig.layout.yaxis.ticktext
+    assert any(a.text == "OCWAR-T" for a in fig.layout.annotations)
+
+
 def test_french_timeline():
-    fig = build_timeline_figure(_engagements(), _mandates(), _events(), lang="fr", cursor=T("2013-12-31"), until=T("2026-11-22"))
+    fig = _figure(lang="fr")
     names = {t.name for t in fig.data}
     assert "Mission PSDC de l’UE" in names and "Coup d’État" in names
 
 
 def test_rows_are_capped_and_the_selected_row_kept():
-    n = 60
-    eng = pd.DataFrame({
-        "engagement_id": [f"E{i:02d}" for i in range(n)], "acronym": [f"E{i:02d}" for i in range(n)],
-        "name_en": ["x"] * n, "name_fr": ["x"] * n, "actor_type": ["un"] * n,
-        "start_date": [T("2013-01-01") + pd.Timedelta(days=i) for i in range(n)], "end_date": [T("2015-01-01")] * n,
-    })
-    fig = build_timeline_figure(eng, _mandates().iloc[0:0], _events(), lang="en", cursor=T("2014-01-01"),
-                                until=T("2026-01-01"), selected="E59", max_rows=10)
-    rows = {c for t in fig.data if t.type == "bar" for c in t.customdata}
-    assert len(rows) == 10 and "E59" in rows
+    rows = [Row(f"E{i:02d}", f"E{i:02d}", {"en": "x", "fr": "x"}, "un",
+                (Bar(T("2013-01-01") + pd.Timedelta(days=i), T("2015-01-01")),)) for i in range(60)]
+    fig = _figure(rows=rows, undated=[], selected="E59", max_rows=10)
+    kept = {c for t in fig.data if t.type == "bar" for c in t.customdata}
+    assert len(kept) == 10 and "E59" in kept
     assert any("50 more" in (a.text or "") for a in fig.layout.annotations)
 
 
-def test_row_cap_keeps_the_earliest_rows_of_a_full_sort_and_counts_the_rest():
-    import random
-
-    rng = random.Random(5)
-    n = 300
-    starts = [None if i % 17 == 0 else T("2013-01-01") + pd.Timedelta(days=rng.randint(0, 40)) for i in range(n)]
-    eng = pd.DataFrame({
-        "engagement_id": [f"E{rng.randint(0, 10**6):07d}-{i}" for i in range(n)], "acronym": [""] * n,
-        "name_en": ["x"] * n, "name_fr": ["x"] * n, "actor_type": ["un"] * n,
-        "start_date": pd.to_datetime(starts), "end_date": [T("2015-01-01")] * n,
-    })
-    expected = eng.sort_values(["start_date", "engagement_id"], na_position="last").head(12)
-    selected = expected["engagement_id"].iloc[3]  # selected and already among the first rows
-    fig = build_timeline_figure(eng, _mandates().iloc[0:0], _events(), lang="en", cursor=T("2014-01-01"),
-                                until=T("2026-01-01"), selected=selected, max_rows=12)
-    rows = [c for t in fig.data if t.type == "bar" for c in t.customdata]
-    assert set(rows) == set(expected["engagement_id"])
-    assert any(f"{n - 12} more" in (a.text or "") for a in fig.layout.annotations)
+def test_rows_follow_the_period_and_the_status_rule():
+    tables = make_tables(
+        regions=[{"region_code": "ML", "name_fr": "Mali", "name_en": "Mali", "kind": "country", "drawn_as": "MLI"}],
+        engagements=[
+            {"engagement_id": e, "name_en": e, "name_fr": e, "kind": "bilateral_project", "actor_type": "france",
+             "lead_actor": "x", "sectors": "training", "status": s, "scope": "national", "start_date": a, "end_date": b}
+            for e, s, a, b in [("OLD", "ended", "2013", "2014"), ("NOW", "ended", "2018", "2020-06"),
+                               ("ONLY-START", "unknown", "2019", ""), ("UNDATED", "unknown", "", "")]
+        ],
+    )
+    engine = Engine(tables, date(2026, 11, 30))
+    facts = engine.facts(ViewState(period=Period.year(2019)))
+    rows, undated = timeline_rows(engine, facts, DATA_DATE)
+    assert [r.engagement_id for r in rows] == ["NOW", "ONLY-START"]  # the period's engagements only
+    assert undated == ["UNDATED"]
+    only_start = rows[1]
+    # Start 2019, no later evidence: active to 31 Dec 2019 + 12 months, then status unknown.
+    assert only_start.unknown_after == T("2020-12-31") and not only_start.runs_on
+    assert only_start.bars[0].open_end and only_start.bars[0].end == T("2020-12-31")
+    in_2020 = engine.facts(ViewState(period=Period.year(2020)))
+    assert [r.engagement_id for r in timeline_rows(engine, in_2020, DATA_DATE)[0]] == ["NOW", "ONLY-START"]
+    on_date = engine.facts(ViewState(period=Period.year(2020), timeline="date"))  # NOW ended in June 2020
+    assert [r.engagement_id for r in timeline_rows(engine, on_date, DATA_DATE)[0]] == ["ONLY-START"]

@@ -128,7 +128,16 @@ def test_amount_without_currency(data_copy):
     amount = rows[0].index("amount")
     line = next(i + 1 for i, r in enumerate(rows[1:], start=1) if r[amount])
     set_cell(data_copy, "funding", line, "currency", "")
-    assert Problem("funding.csv", line, "currency", "", "a currency for the amount") in validate(data_copy)
+    assert Problem("funding.csv", line, "currency", "", "a value when amount is given") in validate(data_copy)
+
+
+def test_eur_value_of_a_usd_amount_is_refused(data_copy):
+    rows = read_rows(data_copy / "tables" / "funding.csv")
+    header = rows[0]
+    line = next(i + 1 for i, r in enumerate(rows[1:], start=1) if r[header.index("currency")] == "USD")
+    set_cell(data_copy, "funding", line, "amount_eur", "90000000")
+    problems = [p for p in validate(data_copy) if p.row == line and p.column == "amount_eur"]
+    assert problems and "never converted" in problems[0].expected
 
 
 def test_locators_must_match_sources(data_copy):

@@ -10,7 +10,7 @@ from dashboard import ids
 from dashboard.export_table import table_bytes
 from dashboard.layout import GRAPH_CONFIG, engagement_options, translated_options
 from dashboard.outputs import detail_output, key_figures_output, table_output, timeline_output, warning_output
-from dashboard.view import app_data, budget_lookup, compute_view, state_from_store
+from dashboard.view import app_data, compute_view, state_from_store
 from layers.i18n import t
 from layers.view_state import state_from_values
 
@@ -87,6 +87,10 @@ def select_engagement(click: Any, selected_rows: Any, lang: Any) -> tuple[Any, A
     Output(ids.control("sectors"), "options"),
     Output(ids.control("metric"), "options"),
     Output(ids.control("layers"), "options"),
+    Output(ids.control("month_from"), "options"),
+    Output(ids.control("month_to"), "options"),
+    Output(ids.control("geo"), "options"),
+    Output(ids.control("timeline"), "options"),
     Output(ids.PAGE_TITLE, "children"),
     Output(ids.MAP_GRAPH, "config"),
     Output(ids.TIMELINE_GRAPH, "config"),
@@ -103,11 +107,12 @@ def translate(lang: Any) -> tuple[Any, ...]:
     app = app_data()
     lang = lang if lang in ("en", "fr") else "en"
     keys = [item["id"]["key"] for item in ctx.outputs_list[0]]
-    options = [translated_options(f, app, lang) for f in ("regions", "actors", "sectors", "metric", "layers")]
+    options = [translated_options(f, app, lang) for f in ("regions", "actors", "sectors", "metric", "layers", "month_from",
+                                                           "month_to", "geo", "timeline")]
     # plotly.js formats axis dates and numbers with the locale served from assets/.
     configs = ({**GRAPH_CONFIG, "locale": lang}, {**GRAPH_CONFIG, "scrollZoom": False, "locale": lang})
     placeholders = (t("any", lang),) * 4 + (t("search_placeholder", lang),)
-    return ([t(k, lang) for k in keys], *options, t("data_as_of", lang, date=app.catalog.data_as_of), *configs, *placeholders)
+    return ([t(k, lang) for k in keys], *options, t("data_as_of", lang, date=app.data_as_of(lang)), *configs, *placeholders)
 
 
 @callback(
@@ -145,7 +150,7 @@ def download_table(_csv: int, _xlsx: int, store: Any) -> dict[str, Any]:
     """The filtered rows with their source columns, as CSV or Excel."""
     app = app_data()
     state = state_from_store(store, app)
-    view = compute_view(app, state)
     fmt = "xlsx" if ctx.triggered_id == ids.DOWNLOAD_XLSX_BUTTON else "csv"
-    content = table_bytes(app.tables, view.active, state.lang, view.at, fmt, budget_of=budget_lookup(app, state))
-    return dcc.send_bytes(content, f"sahel-engagements-{state.year}.{fmt}")
+    content = table_bytes(app.engine, compute_view(app, state), state.lang, fmt)
+    name = "-".join(v for _, v in state.period.params())
+    return dcc.send_bytes(content, f"sahel-engagements-{name}.{fmt}")

@@ -22,7 +22,14 @@ from layers.view_state import default_state, parse_query, state_from_values, to_
 
 
 def control_value(state_dict: dict[str, Any], field: str) -> Any:
-    """The value a control shows for a state field (dropdown ``None`` for no selection)."""
+    """The value a control shows for a state field (dropdown ``None`` for no selection).
+
+    The period is three controls: a range of years and the first and last month.
+    """
+    if field == "years":
+        return [int(state_dict["from"][:4]), int(state_dict["to"][:4])]
+    if field in ("month_from", "month_to"):
+        return int(state_dict["from" if field == "month_from" else "to"][5:7])
     value = state_dict[field]
     return value or None if field == "selected" else value
 
@@ -106,22 +113,22 @@ def toggle_play(_clicks: int, lang: str, disabled: bool) -> tuple[bool, str]:
 
 
 @callback(
-    Output(ids.control("year"), "value", allow_duplicate=True),
+    Output(ids.control("years"), "value", allow_duplicate=True),
     Output(ids.PLAY_INTERVAL, "disabled", allow_duplicate=True),
     Input(ids.PLAY_INTERVAL, "n_intervals"),
-    State(ids.control("year"), "value"),
+    State(ids.control("years"), "value"),
     prevent_initial_call=True,
 )
-def advance_year(_ticks: int, year: Any) -> tuple[int, bool]:
-    """One step of play: next year; stop at the last year (a briefing ends on "today")."""
+def advance_year(_ticks: int, years: Any) -> tuple[list[int], bool]:
+    """One step of play: the period one year later; stop when it reaches the last year."""
     lo, hi = app_data().options.years
     try:
-        year = int(year)
+        first, last = (int(y) for y in years)
     except (TypeError, ValueError):
-        year = lo - 1
-    if year >= hi:
-        return lo, False  # from the end, play restarts at the first year
-    return year + 1, year + 1 >= hi
+        return [lo, lo], False
+    if last >= hi:
+        return [lo, lo + last - first], False  # from the end, play restarts at the first year
+    return [first + 1, last + 1], last + 1 >= hi
 
 
 # Pure string work on the address: done in the browser, no request per view change (the

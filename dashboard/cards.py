@@ -1,0 +1,232 @@
+"""The four key-figure cards, each one click from the rows it adds and the quotes behind them.
+
+A card is a native ``<details>``: its summary is the figure (keyboard: Tab, then Enter opens
+it), its body states the rule in one sentence and lists every row the figure added and every
+row it left out, with the reason, the source and the locator. Pure: headline objects in,
+Dash components out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pandas as pd
+from dash import dcc, html
+
+from layers.i18n import fmt_date, fmt_int, fmt_span, fmt_value, label, t
+from layers.period import Month, Period
+from layers.rules.engine import ViewFacts
+from layers.rules.headlines import Headline, Line
+from layers.view_state import Options, ViewState, to_query
+
+MAX_ROWS_SHOWN = 60  # rows per explanation table (the downloads and exports carry every row)
+
+
+def engagement_name(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str) -> str:
+    """An engagement's short display name: its acronym, else its name."""
+    eng = tables["engagements"]
+    if engagement_id not in eng.index:
+        return engagement_id
+    row = eng.loc[engagement_id]
+    return row["acronym"] or (row["name_fr"] if lang == "fr" else row["name_en"])
+
+
+def citation(tables: dict[str, pd.DataFrame], source_id: str) -> str:
+    """A short human citation: publisher, year, short title."""
+    sources = tables["sources"]
+    if source_id not in sources.index:
+        return source_id
+    src = sources.loc[source_id]
+    year = src["published_text"][:4] if src["published_text"] else ""
+    title = src["title"] if len(src["title"]) <= 60 else src["title"][:57].rstrip() + "…"  # noqa: PLR2004
+    return ", ".join(p for p in (src["publisher"], year) if p) + f": {title}"
+
+
+def quotes(tables: dict[str, pd.DataFrame], line: Line) -> html.Ul:
+    """Each source of a line with its locator (the quote that supports it) and its link."""
+    items = []
+    for i, sid in enumerate(line.source_ids):
+        loc = line.locators[i] if i < len(line.locators) else (line.locators[0] if len(line.locators) == 1 else "")
+        where = tables["sources"].at[sid, "location"] if sid in tables["sources"].index else ""
+        cite = citation(tables, sid)
+        items.append(html.Li([
+            html.A(cite, href=where, target="_blank", rel="noopener noreferrer") if where.startswith("http") else html.Span(cite),
+            html.Span(f" “{loc}”", className="locator") if loc else None,
+        ]))
+    return html.Ul(items, className="sources")
+
+
+def _when(line: Line, lang: str) -> str:
+    if line.table in ("indicators", "idp_counts"):
+        return fmt_date(line.start, lang, line.date_text) if line.start is not None else ""
+    return fmt_span(line.start, line.end, lang)
+
+
+def _figure(line: Line, lang: str) -> str:
+    text = fmt_value(line.value, line.unit, lang, line.qualifier) if line.value is not None else t("unknown", lang)
+    details = [t(f"basis_{line.basis}", lang)] if line.basis in ("period_total", "annual", "unknown") else []
+    if line.basis in ("planned_strength", "personnel_ceiling", "beneficiary_staff"):
+        details.append(label(line.basis, lang))
+    if line.amount_type:
+        details.append(t(f"type_{line.amount_type}", lang))
+    if line.scope and line.table != "idp_counts":
+        details.append(t(f"scope_{line.scope}", lang))
+    return f"{text} ({', '.join(details)})" if details else text
+
+
+def explanation(tables: dict[str, pd.DataFrame], headline: Headline, rule_key: str, lang: str) -> list[Any]:
+    """The body of a card: the rule, then what was added and what was left out, with quotes."""
+    regions = tables["regions"]
+
+    def name(line: Line) -> str:
+        if line.engagement_id:
+            return engagement_name(tables, line.engagement_id, lang)
+        return regions.at[line.scope, "name_fr" if lang == "fr" else "name_en"] if line.scope in regions.index else line.scope
+
+    def table(lines: tuple[Line, ...]) -> html.Table:
+        head = [t(k, lang) for k in ("col_engagement", "col_value", "col_when", "col_why", "col_source")]
+        body = [html.Tr([html.Td(name(x)), html.Td(_figure(x, lang)), html.Td(_when(x, lang)),
+                         html.Td(t("why_" + x.reason, lang)), html.Td(quotes(tables, x))]) for x in lines[:MAX_ROWS_SHOWN]]
+        return html.Table([html.Thead(html.Tr([html.Th(h, scope="col") for h in head])), html.Tbody(body)], className="detail-table")
+
+    out: list[Any] = [html.P(t(rule_key, lang), className="kf-rule")]
+    if headline.counted():
+        out += [html.H4(t("kf_added", lang)), table(headline.counted())]
+    if headline.left_out():
+        out += [html.H4(t("kf_not_added", lang)), table(headline.left_out())]
+    missing = headline.extra.get("no_figure") or ()
+    if missing:
+        names = ", ".join(engagement_name(tables, e, lang) for e in list(missing)[:30])
+        out.append(html.P(t("kf_no_figure_list", lang, names=names), className="muted"))
+    return out
+
+
+def _card(key: str, title: str, value: str, sub: str, *, notes: list[Any], body: list[Any], after: Any = None) -> html.Div:
+    # ``after`` sits outside the summary, so its links do not also open or close the card.
+    return html.Div([
+        html.Details([
+            html.Summary([
+                html.Span(title, className="kf-title"),
+                html.Span(value, className="kf-value"),
+                html.Span(sub, className="kf-sub"),
+                *[html.Span(n, className="kf-note") for n in notes if n],
+            ], className="kf-summary"),
+            html.Div(body, className="kf-explain"),
+        ], id=f"kf-{key}"),
+        after,
+    ], className="kf")
+
+
+def _totals_text(headline: Headline, lang: str) -> str:
+    return " · ".join(fmt_value(x.value, x.unit, lang, x.qualifier) for x in headline.totals)
+
+
+def _latest(headline: Headline, lang: str) -> str:
+    return t("latest_figure", lang, date=fmt_date(headline.latest, lang)) if headline.latest is not None else ""
+
+
+def engagements_card(app_tables: dict[str, pd.DataFrame], facts: ViewFacts, lang: str, data_as_of: str) -> html.Div:
+    """How many engagements the view counts, and what else its table lists."""
+    h, period = facts.engagements, facts.state.period
+    groups: dict[str, tuple[str, ...]] = h.extra["groups"]  # type: ignore[assignment]
+    also = ", ".join(f"{len(ids)} {t('group_' + g, lang).lower()}" for g, ids in groups.items() if g != "counted" and ids)
+    value = fmt_int(h.totals[0].value, lang) if h.totals else t("none", lang)
+    body: list[Any] = [html.P(t("kf_rule_engagements", lang), className="kf-rule")]
+    for group, ids in groups.items():
+        body += [html.H4(f"{t('group_' + group, lang)} ({len(ids)})"),
+                 html.P(", ".join(engagement_name(app_tables, e, lang) for e in ids[:80]), className="muted")]
+    return _card("engagements", t("kf_engagements", lang, period=period.label(lang)), value, t("kf_engagements_note", lang),
+                 notes=[t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)], body=body)
+
+
+def money_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> html.Div:
+    """The money in force on the view's date: annual sums per currency, everything else listed."""
+    h = facts.money
+    region = bool(h.extra.get("region"))
+    title = (t("kf_money_region", lang, regions=region_names) if region else t("kf_money", lang)) + \
+        f", {t('as_at', lang, date=fmt_date(facts.as_at, lang))}"
+    primary = [x for x in h.left_out() if x.reason == "basis_period" and x.value is not None]
+    sub = t("kf_money_basis", lang)
+    if h.status == "value":
+        value = _totals_text(h, lang)
+    elif h.status == "listed" and len(primary) == 1:
+        one = primary[0]
+        value = fmt_value(one.value, one.unit, lang, one.qualifier)
+        sub = t("kf_money_one", lang, basis=t(f"type_{one.amount_type}", lang), period=fmt_span(one.start, one.end, lang)) + \
+            f" · {engagement_name(tables, one.engagement_id, lang)}"
+    elif h.status == "listed":
+        value = t("kf_money_listed", lang, n=len([x for x in h.left_out() if x.value is not None and x.reason != "not_in_force"]))
+    else:
+        value = t("unknown", lang) if h.status == "unknown" else t("none", lang)
+    missing = len(h.extra.get("no_figure") or ())
+    notes = [t("kf_left_out_n", lang, n=len([x for x in h.left_out() if x.reason != "not_in_force"])),
+             t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
+    rule = "kf_rule_money_region" if region else "kf_rule_money"
+    return _card("money", title, value, sub, notes=notes, body=explanation(tables, h, rule, lang))
+
+
+def personnel_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> html.Div:
+    """Deployed personnel on the view's date: current strengths in Mali only; the rest listed."""
+    h = facts.personnel
+    region = bool(h.extra.get("region"))
+    title = (t("kf_personnel_region", lang, regions=region_names) if region else t("kf_personnel", lang)) + \
+        f", {t('as_at', lang, date=fmt_date(facts.as_at, lang))}"
+    stale = [x for x in h.left_out() if x.reason in ("stale", "ended") and x.value is not None]
+    if h.status == "value":
+        value = _totals_text(h, lang)
+    elif h.status == "listed":
+        value = t("kf_personnel_listed", lang)
+    else:
+        value = t("unknown", lang) if h.status == "unknown" else t("none", lang)
+    last_known = [t("kf_last_known", lang, value=fmt_value(x.value, "people", lang, x.qualifier),
+                    date=fmt_date(x.start, lang, x.date_text), name=engagement_name(tables, x.engagement_id, lang))
+                  for x in stale[:3]]
+    missing = len(h.extra.get("no_figure") or ())
+    notes = [*last_known, t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
+    return _card("personnel", title, value, t("kf_left_out_n", lang, n=len(h.left_out())), notes=notes,
+                 body=explanation(tables, h, "kf_rule_personnel", lang))
+
+
+def idp_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options, region_names: str, lang: str) -> html.Div:
+    """The latest count in the period, and the period's series one click each."""
+    h, state = facts.idps, facts.state
+    where = region_names or t("kf_idp_where", lang)
+    title = f"{t('kf_idp', lang)}, {where}"
+    latest_any = h.extra.get("latest_any")
+    if h.status == "value":
+        counted = h.counted()
+        value = _totals_text(h, lang)
+        sub = t("as_at", lang, date=", ".join(fmt_date(x.start, lang, x.date_text) for x in counted))
+    elif latest_any and latest_any[0] < state.period.start:  # type: ignore[index]
+        # After the last count: say so, never carry the old number forward as current.
+        value = t("no_figure_after", lang, date=fmt_date(latest_any[0], lang, latest_any[1]))  # type: ignore[index]
+        sub = t("no_figure_in_period", lang, period=state.period.label(lang))
+    else:
+        value = t("no_figure_in_period", lang, period=state.period.label(lang))
+        sub = t("latest_figure", lang, date=fmt_date(latest_any[0], lang, latest_any[1])) if latest_any else ""  # type: ignore[index]
+    series = [x for x in h.lines if x.reason in ("counted", "earlier") and x.start is not None]
+    months = sorted({Month.of(x.start) for x in series})
+    chips = [dcc.Link(m.label(lang), href=to_query(_with_period(state, Period(m, m)), options) or "?",
+                      className="chip") for m in months]
+    after = html.Div([t("kf_series", lang), " ", *chips], className="kf-series") if len(months) > 1 else None
+    notes: list[Any] = []
+    if latest_any and h.status == "value" and h.latest is not None and latest_any[0] > h.latest:  # type: ignore[index]
+        notes.append(t("latest_figure", lang, date=fmt_date(latest_any[0], lang, latest_any[1])))  # type: ignore[index]
+    return _card("idps", title, value, sub, notes=notes, body=explanation(tables, h, "kf_rule_idps", lang), after=after)
+
+
+def _with_period(state: ViewState, period: Period) -> ViewState:
+    return replace(state, period=period)
+
+
+def headline_cards(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options,
+                   region_names: dict[str, dict[str, str]], *, lang: str, data_as_of: str) -> list[html.Div]:
+    """The four cards of a view."""
+    names = ", ".join(region_names.get(r, {}).get(lang, r) for r in facts.state.regions)
+    return [
+        engagements_card(tables, facts, lang, data_as_of),
+        money_card(tables, facts, names, lang),
+        personnel_card(tables, facts, names, lang),
+        idp_card(tables, facts, options, names, lang),
+    ]

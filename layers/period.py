@@ -1,0 +1,156 @@
+"""The time model: a view covers a *period* of whole months, and its figures stand "as at" its end.
+
+One grammar, used by the URL, the state, the exports, the CLI and the briefing files:
+
+* ``year=2019``: the calendar year (January to December 2019);
+* ``year=2013-2023``: several whole years;
+* ``from=2020-03&to=2020-06``: months, both ends included (``from=2020-05&to=2020-05`` is May 2020);
+  a bare year is allowed on either side (``from=2019&to=2020-06``).
+
+Engagements active at any time in the period are listed; figures (money in force, strengths,
+displacement) are shown *as at* the period's last day, or at today when the period runs on.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+MONTHS = {
+    "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
+    "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
+}
+_YEAR_RE = re.compile(r"^(\d{4})$")
+_YEARS_RE = re.compile(r"^(\d{4})-(\d{4})$")
+_MONTH_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+
+
+class PeriodError(ValueError):
+    """A period parameter that is malformed or out of range; the message says what is accepted."""
+
+
+@dataclass(frozen=True, order=True)
+class Month:
+    """A calendar month."""
+
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, when: pd.Timestamp | date) -> Month:
+        """The month a date falls in."""
+        return cls(when.year, when.month)
+
+    @property
+    def first_day(self) -> pd.Timestamp:
+        """Its first day."""
+        return pd.Timestamp(self.year, self.month, 1)
+
+    @property
+    def last_day(self) -> pd.Timestamp:
+        """Its last day."""
+        return self.first_day + pd.offsets.MonthEnd(0)
+
+    def iso(self) -> str:
+        """``YYYY-MM``."""
+        return f"{self.year:04d}-{self.month:02d}"
+
+    def label(self, lang: str) -> str:
+        """"May 2020" / "mai 2020"."""
+        return f"{MONTHS.get(lang, MONTHS['en'])[self.month - 1]} {self.year}"
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole months from ``first`` to ``last`` (both included)."""
+
+    first: Month
+    last: Month
+
+    @classmethod
+    def year(cls, first: int, last: int | None = None) -> Period:
+        """Whole calendar years ``first``..``last``."""
+        return cls(Month(first, 1), Month(last if last is not None else first, 12))
+
+    @property
+    def start(self) -> pd.Timestamp:
+        """The first day of the period."""
+        return self.first.first_day
+
+    @property
+    def end(self) -> pd.Timestamp:
+        """The last day of the period."""
+        return self.last.last_day
+
+    @property
+    def whole_years(self) -> bool:
+        """Whether the period is whole calendar years (``year=`` in a link)."""
+        return self.first.month == 1 and self.last.month == 12  # noqa: PLR2004  (December)
+
+    def as_at(self, today: date) -> pd.Timestamp:
+        """The date the view's figures stand for: the period's last day, or today if sooner."""
+        return min(self.end, pd.Timestamp(today))
+
+    def params(self) -> list[tuple[str, str]]:
+        """The canonical URL parameters of the period."""
+        if self.whole_years:
+            if self.first.year == self.last.year:
+                return [("year", str(self.first.year))]
+            return [("year", f"{self.first.year}-{self.last.year}")]
+        return [("from", self.first.iso()), ("to", self.last.iso())]
+
+    def label(self, lang: str) -> str:
+        """The period in words: "2019", "2013–2023", "May 2020", "Mar–Jun 2020", "Mar 2020 – Jun 2021"."""
+        if self.whole_years:
+            return str(self.first.year) if self.first.year == self.last.year else f"{self.first.year}–{self.last.year}"
+        if self.first == self.last:
+            return self.first.label(lang)
+        if self.first.year == self.last.year:
+            names = MONTHS.get(lang, MONTHS["en"])
+            return f"{names[self.first.month - 1]}–{names[self.last.month - 1]} {self.last.year}"
+        return f"{self.first.label(lang)} – {self.last.label(lang)}"
+
+    def shifted_years(self, years: int) -> Period:
+        """The same months ``years`` later (play steps a period forward)."""
+        return Period(Month(self.first.year + years, self.first.month), Month(self.last.year + years, self.last.month))
+
+
+def _month(text: str, *, end: bool) -> Month:
+    m = _MONTH_RE.match(text)
+    if not m:
+        raise PeriodError(f"{text!r} is not YYYY or YYYY-MM")
+    month = int(m.group(2)) if m.group(2) else (12 if end else 1)
+    if not 1 <= month <= 12:  # noqa: PLR2004  (months of a year)
+        raise PeriodError(f"{text!r}: month must be 01 to 12")
+    return Month(int(m.group(1)), month)
+
+
+def parse_period(year: str | None, start: str | None, end: str | None, bounds: tuple[Month, Month]) -> Period:
+    """The period of ``year=`` or ``from=``/``to=`` (strings as in a URL), within ``bounds``.
+
+    Raises :class:`PeriodError` naming what was wrong and what is accepted; never substitutes.
+    """
+    lo, hi = bounds
+    if year is not None and (start is not None or end is not None):
+        raise PeriodError("give either year= or from=/to=, not both")
+    if year is not None:
+        if m := _YEAR_RE.match(year):
+            period = Period.year(int(m.group(1)))
+        elif m := _YEARS_RE.match(year):
+            period = Period.year(int(m.group(1)), int(m.group(2)))
+        else:
+            raise PeriodError(f"year={year!r}: expected YYYY or YYYY-YYYY")
+    else:
+        first = _month(start, end=False) if start else lo
+        last = _month(end, end=True) if end else (first if start and len(start) > 4 else hi)  # noqa: PLR2004  (YYYY)
+        if start and not end and len(start) == 4:  # noqa: PLR2004  (YYYY)
+            last = Month(first.year, 12)
+        period = Period(first, last)
+    if period.last < period.first:
+        raise PeriodError(f"the period ends ({period.last.iso()}) before it starts ({period.first.iso()})")
+    if period.first < lo or period.last > hi:
+        raise PeriodError(f"the period must lie within {lo.iso()} and {hi.iso()}")
+    return period

@@ -1,0 +1,113 @@
+"""Where an engagement works at a date, as a bit mask over the drawn Mali regions.
+
+Rule: the area of the mandate in force at the date (at the engagement's end, if it ended
+earlier) that states one; else the engagement's own regions; a national scope, or a
+multi-country scope that includes Mali without listing regions, covers every region. A mandate
+row with no end date (an amendment, a bridging decision) is in force until the engagement's
+next mandate row starts, never indefinitely. Regions the boundaries do not draw (Ménaka,
+Taoudénit, the 2023 regions) count toward the polygon that contains them (``drawn_as``).
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from layers.rules.base import Rules
+
+
+def effective_ends(mandates: pd.DataFrame) -> pd.Series:
+    """Each mandate row's end: its own, else the day before the engagement's next later-starting
+    mandate row, else NaT (open: bounded by the engagement's own activity).
+    """
+    starts = mandates[["engagement_id", "start_date"]].dropna().drop_duplicates()
+    starts = starts.sort_values(["engagement_id", "start_date"], kind="stable")
+    starts = starts.assign(next_start=starts.groupby("engagement_id")["start_date"].shift(-1))
+    following = mandates[["engagement_id", "start_date"]].merge(starts, on=["engagement_id", "start_date"], how="left")
+    derived = (following["next_start"] - pd.Timedelta(days=1)).set_axis(mandates.index)
+    return mandates["end_date"].where(mandates["end_date"].notna(), derived)
+
+
+def drawn_region_codes(regions: pd.DataFrame) -> dict[str, str]:
+    """Every Mali area code (drawn or not) -> the code of the polygon that shows it."""
+    mali = regions[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne("")]
+    return dict(zip(mali["region_code"], mali["drawn_as"], strict=True))
+
+
+@dataclass(frozen=True)
+class RegionBits:
+    """The drawn regions as bits: ``bit[code]``, and every Mali area code's polygon."""
+
+    bit: dict[str, int]
+    drawn: dict[str, str]
+
+    @property
+    def all_bits(self) -> int:
+        """Every drawn region."""
+        return sum(self.bit.values())
+
+    def of(self, codes: tuple[str, ...]) -> int:
+        """Bit mask of area codes (drawn or not; "ML" is all of Mali)."""
+        if "ML" in codes:
+            return self.all_bits
+        return sum({self.bit[self.drawn[c]] for c in codes if c in self.drawn})
+
+    def codes(self, bits: int) -> frozenset[str]:
+        """The drawn region codes of a bit mask."""
+        return frozenset(c for c, b in self.bit.items() if bits & b)
+
+
+class Areas:
+    """Area bit masks per engagement, per date (computed on first use, then kept)."""
+
+    def __init__(self, rules: Rules) -> None:
+        self.rules = rules
+        drawn = drawn_region_codes(rules.tables["regions"])
+        self.regions = RegionBits({code: 1 << i for i, code in enumerate(sorted(set(drawn.values())))}, drawn)
+        eng = rules.tables["engagements"]
+        self.own = np.array([self._own(r.scope, r.regions, r.countries) for r in eng.itertuples()], dtype=np.int64)
+        m = rules.tables["mandates"]
+        m = m.assign(pos=np.arange(len(m)), effective_end=effective_ends(m),
+                     eng_pos=m["engagement_id"].map(rules.position).to_numpy())
+        self.mandates = m[m["area_regions"].map(bool)]
+        self._cache: dict[pd.Timestamp, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    def _own(self, scope: str, regions: tuple[str, ...], countries: tuple[str, ...]) -> int:
+        if not regions and (scope == "national" or (scope == "multi_country" and "ML" in countries)):
+            return self.regions.all_bits
+        return self.regions.of(regions)
+
+    def at(self, when: pd.Timestamp) -> np.ndarray:
+        """Every engagement's area bits on ``when`` (capped at its own end)."""
+        found = self._cache.get(when)
+        if found is None:
+            with self._lock:
+                found = self._cache.get(when)
+                if found is None:
+                    found = self._cache[when] = self._build(when)
+        return found
+
+    def _build(self, when: pd.Timestamp) -> np.ndarray:
+        bits = self.own.copy()
+        if self.mandates.empty:
+            return bits
+        e = self.rules.eng
+        day = np.datetime64(when, "ns")
+        capped = np.where(~np.isnat(e.active_to) & (e.active_to < day), e.active_to, day)
+        m = self.mandates
+        at = capped[m["eng_pos"].to_numpy(np.int64)]
+        starts = m["start_date"].to_numpy("datetime64[ns]")
+        ends = m["effective_end"].to_numpy("datetime64[ns]")
+        live = m[(starts <= at) & (np.isnat(ends) | (ends >= at))]
+        live = live.sort_values(["start_date", "pos"], ascending=[False, True], kind="stable").drop_duplicates("engagement_id")
+        for pos, codes in zip(live["eng_pos"], live["area_regions"], strict=True):
+            bits[int(pos)] = self.regions.of(codes)
+        return bits
+
+    def area(self, engagement_id: str, when: pd.Timestamp) -> frozenset[str]:
+        """The drawn region codes one engagement covers on ``when``."""
+        return self.regions.codes(int(self.at(when)[self.rules.position[engagement_id]]))

@@ -1,0 +1,219 @@
+"""The catalog as arrays, built once: engagements with their activity periods, and the rows
+that carry figures (amounts, strengths, displacement counts) in one shape each.
+
+Activity (``data/README.md``, "Rules"):
+
+* start and end known: active from start to end;
+* only an end: active from the first day of the end's year (the start is not guessed earlier);
+* only a start: active until its **last dated evidence** (a mandate, a funding period, a
+  figure, an event, a site, or the same of its components) **plus 12 months**; after that its
+  status is unknown, never active;
+* status ``planned``: never active (no evidence it started);
+* no dates at all: *dates unknown*, listed in every view and counted in none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from layers.period import Period
+
+# Funds and aggregate portfolios finance or sum other engagements: listed, never counted or added.
+NOT_COUNTED_KINDS = frozenset({"trust_fund", "aggregate_portfolio"})
+EVIDENCE_GRACE = pd.DateOffset(months=12)
+GEO = ("mali", "multi", "sahel", "comparator")  # where an engagement works, from its scope and countries
+NAT = np.datetime64("NaT", "ns")
+
+
+def _dt(values: pd.Series) -> np.ndarray:
+    return values.to_numpy("datetime64[ns]")
+
+
+def _end_of(texts: pd.Series, dates: pd.Series) -> pd.Series:
+    """A date column read at the *end* of its stated precision ("2020" counts as 31 Dec 2020)."""
+    text = texts.fillna("").astype(str)
+    year_end = dates + pd.offsets.YearEnd(0)
+    month_end = dates + pd.offsets.MonthEnd(0)
+    return dates.where(text.str.len() > 7, month_end.where(text.str.len() == 7, year_end))  # noqa: PLR2004  (YYYY-MM)
+
+
+@dataclass(frozen=True)
+class Engagements:
+    """Column arrays over every engagement, in table order."""
+
+    ids: np.ndarray
+    parent: np.ndarray  # parent id, "" for a top-level engagement
+    root: np.ndarray  # position of the top-level ancestor (itself when top-level)
+    kind: np.ndarray
+    actor: np.ndarray
+    scope: np.ndarray
+    status: np.ndarray
+    geo: np.ndarray  # mali | multi | sahel | comparator
+    countable: np.ndarray  # top-level, not a fund or portfolio
+    dated: np.ndarray  # has a start or an end
+    active_from: np.ndarray  # datetime64 start of its window (NaT when undated)
+    active_to: np.ndarray  # datetime64 end of its window (NaT when undated)
+    planned: np.ndarray  # status planned: its window is a plan, never activity
+    end_assumed: np.ndarray  # active_to comes from evidence + 12 months, not a stated end
+    evidence: np.ndarray  # datetime64: last dated evidence (NaT: none)
+    cut: np.ndarray  # datetime64: latest event that ended or cut it (NaT: none)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+class Rules:
+    """Every rule's inputs as arrays, built once per catalog; pure functions of the tables."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], today: date) -> None:
+        self.tables = tables
+        self.today = today
+        eng = tables["engagements"]
+        self.position = {eid: i for i, eid in enumerate(eng["engagement_id"])}
+        self.eng = self._engagements(eng)
+
+    # -- engagements --------------------------------------------------------------------
+
+    def _engagements(self, eng: pd.DataFrame) -> Engagements:
+        ids = eng["engagement_id"].to_numpy(object)
+        parent = eng["parent_id"].to_numpy(object)
+        root = np.array([self._root(eid, eng) for eid in ids], dtype=np.int64)
+        geo = np.array([self._geo(scope, countries) for scope, countries in zip(eng["scope"], eng["countries"], strict=True)],
+                       dtype=object)
+        own_unknown = (eng["scope"] == "unknown").to_numpy(bool) & (eng["countries"].map(len) == 0).to_numpy(bool)
+        geo = np.where(own_unknown, geo[root], geo)  # a contingent works where its parent works
+        start, end = _dt(eng["start_date"]), _dt(eng["end_date"])
+        status = eng["status"].to_numpy(object)
+        evidence = self._evidence(eng)
+        active_from = np.where(np.isnat(start), _dt(eng["end_date"] - pd.offsets.YearBegin(1)), start)
+        assumed = _dt(pd.Series(evidence).add(EVIDENCE_GRACE))
+        end_assumed = ~np.isnat(start) & np.isnat(end)
+        active_to = np.where(end_assumed, np.maximum(assumed, start), end)
+        kind = eng["kind"].to_numpy(object)
+        return Engagements(
+            ids=ids, parent=parent, root=root, kind=kind, actor=eng["actor_type"].to_numpy(object),
+            scope=eng["scope"].to_numpy(object), status=status, geo=geo,
+            countable=(parent == "") & ~np.isin(kind, list(NOT_COUNTED_KINDS)),
+            dated=~(np.isnat(start) & np.isnat(end)), active_from=active_from, active_to=active_to,
+            planned=status == "planned", end_assumed=end_assumed, evidence=evidence, cut=self._cuts(len(ids)),
+        )
+
+    def _root(self, eid: str, eng: pd.DataFrame) -> int:
+        seen = {eid}
+        parent = eng.at[eid, "parent_id"]
+        while parent and parent in self.position and parent not in seen:  # cycles are refused by validation
+            seen.add(parent)
+            eid, parent = parent, eng.at[parent, "parent_id"]
+        return self.position[eid]
+
+    @cached_property
+    def sahel_countries(self) -> frozenset[str]:
+        """Country codes drawn on the map (the Sahel context); others are comparators."""
+        regions = self.tables["regions"]
+        return frozenset(regions.loc[(regions["kind"] == "country") & (regions["drawn_as"] != ""), "region_code"])
+
+    def _geo(self, scope: str, countries: tuple[str, ...]) -> str:
+        if scope in ("national", "regions") or set(countries) == {"ML"}:
+            return "mali"
+        if "ML" in countries:
+            return "multi"
+        if set(countries) & self.sahel_countries:
+            return "sahel"
+        return "comparator"
+
+    def _evidence(self, eng: pd.DataFrame) -> np.ndarray:
+        """Each engagement's last dated evidence (its components' count for it too)."""
+        t = self.tables
+        pairs = [
+            (eng["engagement_id"], _end_of(eng["start_date_text"], eng["start_date"])),
+            (eng["engagement_id"], _end_of(eng["end_date_text"], eng["end_date"])),
+            (t["mandates"]["engagement_id"], _end_of(t["mandates"]["start_date_text"], t["mandates"]["start_date"])),
+            (t["mandates"]["engagement_id"], _end_of(t["mandates"]["end_date_text"], t["mandates"]["end_date"])),
+            (t["funding"]["engagement_id"], _end_of(t["funding"]["period_start_text"], t["funding"]["period_start"])),
+            (t["funding"]["engagement_id"], _end_of(t["funding"]["period_end_text"], t["funding"]["period_end"])),
+            (t["indicators"]["engagement_id"], _end_of(t["indicators"]["date_text"], t["indicators"]["date"])),
+            (t["events"]["engagement_id"], _end_of(t["events"]["date_text"], t["events"]["date"])),
+        ]
+        sites = t["sites"][["engagement_ids", "active_from", "active_to", "active_from_text", "active_to_text"]].explode("engagement_ids")
+        pairs += [(sites["engagement_ids"], _end_of(sites["active_from_text"], sites["active_from"])),
+                  (sites["engagement_ids"], _end_of(sites["active_to_text"], sites["active_to"]))]
+        out = np.full(len(eng), NAT)
+        roots_of = {eid: self._ancestors(eid, eng) for eid in eng["engagement_id"]}
+        for eids, dates in pairs:
+            frame = pd.DataFrame({"e": eids.to_numpy(object), "d": dates.to_numpy("datetime64[ns]")}).dropna()
+            for eid, when in zip(frame["e"], frame["d"].to_numpy("datetime64[ns]"), strict=True):
+                for i in roots_of.get(eid, ()):
+                    if np.isnat(out[i]) or when > out[i]:
+                        out[i] = when
+        return out
+
+    def _ancestors(self, eid: str, eng: pd.DataFrame) -> tuple[int, ...]:
+        chain = [self.position[eid]]
+        parent = eng.at[eid, "parent_id"]
+        while parent and parent in self.position and self.position[parent] not in chain:
+            chain.append(self.position[parent])
+            parent = eng.at[parent, "parent_id"]
+        return tuple(chain)
+
+    def _cuts(self, n: int) -> np.ndarray:
+        """The latest event that ended or cut each engagement (events with an ``effect``)."""
+        events = self.tables["events"]
+        events = events[events["effect"].isin(["ends", "cuts"]) & events["engagement_id"].isin(self.position)]
+        out = np.full(n, NAT)
+        for eid, when in zip(events["engagement_id"], _dt(events["date"]), strict=True):
+            i = self.position[eid]
+            if np.isnat(out[i]) or when > out[i]:
+                out[i] = when
+        return out
+
+    # -- activity -----------------------------------------------------------------------
+
+    def overlaps(self, period: Period) -> np.ndarray:
+        """Engagements whose window (activity, or plan) overlaps ``period``."""
+        e = self.eng
+        start, end = np.datetime64(period.start, "ns"), np.datetime64(period.end, "ns")
+        return e.dated & (e.active_from <= end) & (e.active_to >= start)
+
+    def active_in(self, period: Period) -> np.ndarray:
+        """Engagements active at any time in ``period`` (see the module's rules)."""
+        return self.overlaps(period) & ~self.eng.planned
+
+    def listable_in(self, period: Period) -> np.ndarray:
+        """What a view of ``period`` lists: active or planned in it, or with dates unknown."""
+        return self.overlaps(period) | ~self.eng.dated
+
+    def active_at(self, when: pd.Timestamp) -> np.ndarray:
+        """Engagements active on the day ``when``."""
+        e = self.eng
+        day = np.datetime64(when, "ns")
+        return e.dated & ~e.planned & (e.active_from <= day) & (e.active_to >= day)
+
+    def status_at(self, engagement_id: str, when: pd.Timestamp) -> tuple[str, pd.Timestamp | None]:
+        """(status key, its date) of an engagement on ``when``: active, ended, not_started,
+        status_unknown (after the date shown), dates_unknown or planned.
+        """
+        i = self.position[engagement_id]
+        e = self.eng
+        if e.status[i] == "planned":
+            return "planned", None
+        if not e.dated[i]:
+            return "dates_unknown", None
+        day = np.datetime64(when, "ns")
+        if day < e.active_from[i]:
+            return "not_started", pd.Timestamp(e.active_from[i])
+        if day <= e.active_to[i]:
+            return "active", None
+        return ("status_unknown" if e.end_assumed[i] else "ended"), pd.Timestamp(e.active_to[i])
+
+    def data_date(self) -> pd.Timestamp:
+        """The latest dated figure in the tables (counts, events, figures, amounts): "data as of"."""
+        t = self.tables
+        dates = [t["idp_counts"]["date"].max(), t["events"]["date"].max(), t["indicators"]["date"].max(),
+                 t["mandates"]["start_date"].max(), t["funding"]["period_start"].max()]
+        found = [d for d in dates if pd.notna(d)]
+        return min(max(found), pd.Timestamp(self.today)) if found else pd.Timestamp(self.today)

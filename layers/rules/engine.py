@@ -1,0 +1,199 @@
+"""One entry point: the facts of a view, from the rules built once per catalog.
+
+``Engine(tables, today)`` builds every array once; ``engine.facts(state)`` answers a view:
+which engagements it lists and counts, the four key figures with their lines, the values the
+map colours regions by, and the sites to draw. Pure: no Dash, no figures, no I/O.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property, lru_cache
+
+import numpy as np
+import pandas as pd
+
+from layers.rules.areas import Areas
+from layers.rules.base import Rules
+from layers.rules.displacement import Displacement
+from layers.rules.headlines import Headline, Line, Total
+from layers.rules.money import earmark, in_force, money_headline
+from layers.rules.rows import amount_rows, strength_rows
+from layers.rules.selection import Selection, Selector
+from layers.rules.strength import strength_headline
+from layers.view_state import ViewState
+
+
+@dataclass(frozen=True, eq=False)
+class ViewFacts:
+    """Everything a view shows, before any formatting."""
+
+    state: ViewState
+    as_at: pd.Timestamp
+    selection: Selection
+    bits: np.ndarray  # area bits of every engagement on the view's date
+    engagements: Headline
+    money: Headline
+    personnel: Headline
+    idps: Headline
+    region_values: pd.DataFrame  # region_code, value (NaN: none or unknown), status, date_text, note
+    footprint: frozenset[str]  # the selected engagement's regions
+    site_mask: np.ndarray  # bool per site: drawn in this view
+    selected_sites: np.ndarray  # bool per site: linked to the selected engagement
+
+
+class Engine:
+    """The rules and their arrays for one catalog (per process; read-only after warm-up)."""
+
+    def __init__(self, tables: dict[str, pd.DataFrame], today: date) -> None:
+        self.tables = tables
+        self.today = pd.Timestamp(today)
+        self.rules = Rules(tables, today)
+        self.areas = Areas(self.rules)
+        self.selector = Selector(self.rules, self.areas)
+        self.amounts = amount_rows(self.rules)
+        self.strengths = strength_rows(self.rules)
+        self.displacement = Displacement(tables["idp_counts"], self.areas.regions.drawn)
+        self._lock = threading.Lock()
+        self.facts = lru_cache(maxsize=256)(self._facts)
+
+    @property
+    def region_codes(self) -> list[str]:
+        """The drawn Mali regions, in bit order."""
+        return list(self.areas.regions.bit)
+
+    def warm(self, periods: list) -> Engine:
+        """Compute the per-date arrays and filter masks now (at start, not on a click)."""
+        _ = (self.selector.sector_masks, self.selector.donor_masks, self.selector.haystack, self._site_links)
+        for period in periods:
+            self.areas.at(period.as_at(self.today.date()))
+        return self
+
+    def _facts(self, state: ViewState) -> ViewFacts:
+        as_at = state.period.as_at(self.today.date())
+        selection = self.selector.select(state, self.today)
+        bits = self.areas.at(as_at)
+        wanted = sum(self.areas.regions.bit.get(r, 0) for r in state.regions)
+        earmarks = earmark(self.rules, bits, wanted) if state.regions else None
+        footprint = self.areas.regions.codes(int(bits[self.rules.position[state.selected]])) if state.selected else frozenset()
+        return ViewFacts(
+            state=state, as_at=as_at, selection=selection, bits=bits,
+            engagements=self._count(selection),
+            money=money_headline(self.rules, self.amounts, selection, as_at, period_start=state.period.start, earmarks=earmarks),
+            personnel=strength_headline(self.rules, self.strengths, selection, as_at, period=state.period, earmarks=earmarks),
+            idps=self.displacement.headline(state.period, as_at, state.regions),
+            region_values=self._region_values(state, selection, bits, as_at),
+            footprint=footprint, site_mask=self._sites(selection, state.selected, as_at),
+            selected_sites=self.sites_of([state.selected]) if state.selected else np.zeros(len(self.tables["sites"]), bool),
+        )
+
+    def _count(self, selection: Selection) -> Headline:
+        """How many engagements the view counts; every listed one not counted says why."""
+        e = self.rules.eng
+        listed = selection.listed
+        counted = np.isin(listed, selection.counted)
+        reason = np.select(
+            [counted, ~e.dated[listed], e.planned[listed], e.parent[listed] != "",
+             np.isin(e.kind[listed], ["trust_fund", "aggregate_portfolio"]), np.isin(e.geo[listed], ["sahel", "comparator"])],
+            ["counted", "dates_unknown", "not_started", "sub_engagement", "fund", "outside_mali"], default="not_in_force",
+        )
+        groups = {str(r): tuple(e.ids[listed[reason == r]]) for r in dict.fromkeys(reason)}
+        n = int(counted.sum())
+        return Headline("engagements", "value" if n else "none", (Total(float(n), "engagements", "exact", n),) if n else (),
+                        extra={"groups": groups, "listed": len(listed)})
+
+    def _region_values(self, state: ViewState, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp) -> pd.DataFrame:
+        codes = self.region_codes
+        if state.metric == "idp":
+            values = self.displacement.by_region(state.period, as_at).set_index("region_code")
+            return pd.DataFrame({
+                "region_code": codes,
+                "value": [values["value"].get(c, np.nan) for c in codes],
+                "status": ["value" if c in values.index else "unknown" for c in codes],
+                "date_text": [values["date_text"].get(c, "") for c in codes],
+                "members": [values["members"].get(c, ()) for c in codes],
+            })
+        if state.metric == "budget":
+            return self._earmarked_by_region(selection, bits, as_at)
+        return self._region_specific_counts(selection, bits)
+
+    def _region_specific_counts(self, selection: Selection, bits: np.ndarray) -> pd.DataFrame:
+        """Per region: counted engagements working in it but not country-wide, and the country-wide ones."""
+        own = bits[selection.counted]
+        all_bits = self.areas.regions.all_bits
+        regional, national = own[(own != 0) & (own != all_bits)], int((own == all_bits).sum())
+        codes = self.region_codes
+        counts = [float(np.count_nonzero(regional & self.areas.regions.bit[c])) for c in codes]
+        return pd.DataFrame({"region_code": codes, "value": counts, "status": "value", "country_wide": national})
+
+    def _earmarked_by_region(self, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp) -> pd.DataFrame:
+        """Per region: EUR amounts in force earmarked for that region alone (see ``money``)."""
+        rows, e = self.amounts, self.rules.eng
+        listed = np.zeros(len(e), dtype=bool)
+        listed[selection.counted] = True
+        regional = listed & (e.scope == "regions")
+        live = in_force(rows, self.rules, as_at) & ~rows.component & ~np.isin(rows.amount_type, ["pledged", "projected", "estimated"])
+        out = []
+        for code, bit in self.areas.regions.bit.items():
+            mine = regional & (bits == bit)
+            mine_rows = live & mine[rows.eng] & (rows.unit == "EUR") & ~np.isnan(rows.value)
+            annual = mine_rows & (rows.kind == "annual")
+            if annual.any():
+                value, status = float(rows.value[annual].sum()), "value"
+            elif mine_rows.sum() == 1:
+                value, status = float(rows.value[mine_rows].sum()), "value"
+            else:
+                value, status = np.nan, ("unknown" if (mine & self.rules.active_at(as_at)).any() else "none")
+            out.append({"region_code": code, "value": value, "status": status,
+                        "engagements": tuple(e.ids[mine]), "rows": tuple(rows.row_id[mine_rows])})
+        return pd.DataFrame(out)
+
+    def amounts_in_force(self, positions: np.ndarray, as_at: pd.Timestamp) -> dict[str, tuple[Line, ...]]:
+        """Each engagement's amount rows in force on ``as_at`` (components included, marked so)."""
+        rows = self.amounts
+        wanted = np.zeros(len(self.rules.eng), dtype=bool)
+        wanted[positions] = True
+        live = np.flatnonzero(wanted[rows.eng] & in_force(rows, self.rules, as_at))
+        reasons = np.where(rows.component, "component", "counted").astype(object)
+        out: dict[str, list[Line]] = {}
+        for i in live:
+            (line,) = rows.lines(np.array([i]), reasons, self.rules.eng.ids)
+            out.setdefault(line.engagement_id, []).append(line)
+        return {k: tuple(v) for k, v in out.items()}
+
+    def status(self, position: int, as_at: pd.Timestamp) -> tuple[str, pd.Timestamp | None]:
+        """An engagement's status on ``as_at`` (see ``Rules.status_at``)."""
+        return self.rules.status_at(str(self.rules.eng.ids[position]), as_at)
+
+    # -- sites --------------------------------------------------------------------------
+
+    @cached_property
+    def _site_links(self) -> tuple[np.ndarray, np.ndarray]:
+        """(site position, engagement position) for every link."""
+        site_pos, eng_pos = [], []
+        for s, linked in enumerate(self.tables["sites"]["engagement_ids"]):
+            for eid in linked:
+                if eid in self.rules.position:
+                    site_pos.append(s)
+                    eng_pos.append(self.rules.position[eid])
+        return np.array(site_pos, dtype=np.int64), np.array(eng_pos, dtype=np.int64)
+
+    def sites_of(self, engagement_ids: list[str]) -> np.ndarray:
+        """Bool per site: linked to any of these engagements."""
+        site_pos, eng_pos = self._site_links
+        wanted = np.zeros(len(self.rules.eng), dtype=bool)
+        wanted[[self.rules.position[e] for e in engagement_ids if e in self.rules.position]] = True
+        linked = np.zeros(len(self.tables["sites"]), dtype=bool)
+        linked[site_pos[wanted[eng_pos]]] = True
+        return linked
+
+    def _sites(self, selection: Selection, selected: str, as_at: pd.Timestamp) -> np.ndarray:
+        sites = self.tables["sites"]
+        shown = list(self.rules.eng.ids[selection.listed]) + ([selected] if selected else [])
+        start = sites["active_from"].to_numpy("datetime64[ns]")
+        end = sites["active_to"].to_numpy("datetime64[ns]")
+        day = np.datetime64(as_at, "ns")
+        open_now = (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
+        return self.sites_of(shown) & open_now & sites["lat"].notna().to_numpy(bool)

@@ -1,0 +1,119 @@
+"""The money headline of a view: what may be added, and everything else listed with its reason.
+
+Rules (``data/README.md``, "Headlines"):
+
+* A view's money is the amounts **in force on its date** (the period's end), of the engagements
+  it lists.
+* Only **annual** amounts that are **committed or appropriated** for **Mali alone** (or a
+  stated Mali share) are added, **per currency**: EUR, USD and XOF are never converted or mixed.
+* A total for several months or years is listed with its period, never spread over years and
+  never added as one year's money. Pledges, projected budgets and estimated costs are listed.
+* Multi-country amounts that include Mali, and amounts outside Mali, are listed apart.
+* Components (part of a listed total), and funds and portfolios (they finance others), are
+  listed and never added.
+* With a region filter, only amounts *earmarked* for the selected regions (an engagement whose
+  whole area lies in them) may be added; national and multi-country engagements active there
+  are listed with their amounts, never summed into the region.
+* An engagement counted in the view with no amount in force is a "no figure" line: unknown is
+  never zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from layers.rules.base import NOT_COUNTED_KINDS, Rules
+from layers.rules.headlines import Headline
+from layers.rules.rows import RowArrays
+from layers.rules.selection import Selection
+
+ADDABLE_TYPES = ("committed", "appropriated", "unknown")
+
+
+def earmark(rules: Rules, bits: np.ndarray, wanted: int) -> np.ndarray:
+    """Per engagement: "earmarked" (whole area in the selected regions), "shared" (regional,
+    partly elsewhere) or "" (national or multi-country: never earmarked).
+    """
+    regional = (rules.eng.scope == "regions") & (bits != 0)
+    inside = regional & ((bits & ~np.int64(wanted)) == 0) & ((bits & wanted) != 0)
+    shared = regional & ~inside & ((bits & wanted) != 0)
+    return np.where(inside, "earmarked", np.where(shared, "shared", ""))
+
+
+def in_force(rows: RowArrays, rules: Rules, when: pd.Timestamp) -> np.ndarray:
+    """Rows whose period contains ``when``; an open side takes the engagement's activity window."""
+    e = rules.eng
+    day = np.datetime64(when, "ns")
+    start = np.where(np.isnat(rows.start), e.active_from[rows.eng], rows.start)
+    end = np.where(np.isnat(rows.end), e.active_to[rows.eng], rows.end)
+    return ~np.isnat(start) & (start <= day) & ~np.isnat(end) & (end >= day)
+
+
+def money_reasons(rows: RowArrays, rules: Rules, earmarks: np.ndarray | None) -> np.ndarray:
+    """Each row's reason, first rule that applies (order as in the module's rules)."""
+    e = rules.eng
+    kind, geo = e.kind[rows.eng], e.geo[rows.eng]
+    conditions = [
+        np.isin(kind, list(NOT_COUNTED_KINDS)),
+        rows.component,
+        np.isin(geo, ["sahel", "comparator"]) | (rows.scope == "outside_mali"),
+    ]
+    choices = ["fund", "component", "scope_outside"]
+    if earmarks is not None:
+        conditions += [earmarks[rows.eng] == "shared", earmarks[rows.eng] == ""]
+        choices += ["shared", "not_earmarked"]
+    conditions += [
+        rows.scope == "multi_country",
+        np.isnan(rows.value),
+        rows.amount_type == "pledged",
+        rows.amount_type == "projected",
+        rows.amount_type == "estimated",
+        rows.kind == "period_total",
+        rows.kind != "annual",
+    ]
+    choices += ["scope_multi", "no_figure", "pledged", "projected", "estimated", "basis_period", "basis_unknown"]
+    return np.select(conditions, choices, default="counted").astype(object)
+
+
+def money_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at: pd.Timestamp, *, period_start: pd.Timestamp,
+                   earmarks: np.ndarray | None = None) -> Headline:
+    """The money key figure of a view (see the module's rules)."""
+    listed = np.zeros(len(rules.eng), dtype=bool)
+    listed[selection.listed] = True
+    mine = listed[rows.eng]
+    live = mine & in_force(rows, rules, as_at)
+    reasons = money_reasons(rows, rules, earmarks)
+    # Rows of the period that ended before its date: context, never added.
+    earlier = mine & ~live & _overlaps(rows, rules, period_start, as_at)
+    reasons = np.where(earlier, "not_in_force", reasons)
+    considered = np.flatnonzero(live | earlier)
+    lines = rows.lines(considered, reasons, rules.eng.ids)
+    # Engagements counted and active on the date with no amount in force: unknown, not zero.
+    has_amount = np.zeros(len(rules.eng), dtype=bool)
+    has_amount[rows.eng[live & ~np.isnan(rows.value)]] = True
+    counted_now = np.intersect1d(selection.counted, selection.active_at)
+    if earmarks is not None:
+        counted_now = counted_now[earmarks[counted_now] == "earmarked"]
+    missing = counted_now[~has_amount[counted_now]]
+    status = _status(reasons[live], rows.value[live], len(counted_now))
+    return Headline(
+        key="money", status=status, totals=rows.totals(live & (reasons == "counted")), lines=lines,
+        latest=rows.latest(live | earlier),
+        extra={"no_figure": tuple(rules.eng.ids[missing]), "region": earmarks is not None},
+    )
+
+
+def _overlaps(rows: RowArrays, rules: Rules, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
+    e = rules.eng
+    s = np.where(np.isnat(rows.start), e.active_from[rows.eng], rows.start)
+    f = np.where(np.isnat(rows.end), e.active_to[rows.eng], rows.end)
+    return ~np.isnat(s) & (s <= np.datetime64(end, "ns")) & ~np.isnat(f) & (f >= np.datetime64(start, "ns"))
+
+
+def _status(reasons: np.ndarray, values: np.ndarray, engagements: int) -> str:
+    if (reasons == "counted").any():
+        return "value"
+    if (~np.isnan(values)).any():
+        return "listed"
+    return "unknown" if engagements else "none"

@@ -1,0 +1,92 @@
+"""The personnel headline: deployed strengths that are current, in Mali, and nothing else added.
+
+Rules (``data/README.md``, "Headlines"):
+
+* For each engagement the view lists, the latest figure of each kind dated on or before the
+  view's date: deployed (``personnel``), planned, authorised (a ceiling), beneficiary staff.
+* Only **deployed** strengths are added. Planned and authorised strengths are listed apart;
+  beneficiary staff (the partner's own people) are never personnel.
+* A strength is **current** only if it is dated within 12 months of the view's date, its
+  engagement is still active on that date, and no later event ended or cut the engagement;
+  otherwise it is shown as "last known: <value>, <date>".
+* Only strengths of engagements in Mali alone are added; multi-country strengths (Barkhane's,
+  across five states) are listed apart. A contingent's strength is part of its parent's.
+* With a region filter, only engagements whose whole area lies in the selected regions add.
+* A sum keeps the weakest qualifier of its parts ("about", "at least", "up to").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from layers.period import Period
+from layers.rules.base import EVIDENCE_GRACE, Rules
+from layers.rules.headlines import Headline
+from layers.rules.rows import RowArrays
+from layers.rules.selection import Selection
+
+KIND_REASON = {"planned_strength": "planned", "personnel_ceiling": "authorised", "beneficiary_staff": "beneficiary"}
+
+
+def latest_per_kind(rows: RowArrays, candidates: np.ndarray) -> np.ndarray:
+    """Positions of the latest row per (engagement, kind) among ``candidates`` (table order on ties)."""
+    idx = np.flatnonzero(candidates)
+    if not len(idx):
+        return idx
+    frame = pd.DataFrame({"i": idx, "e": rows.eng[idx], "k": rows.kind[idx], "d": rows.start[idx]})
+    frame = frame.sort_values(["d", "i"], ascending=[False, True], kind="stable").drop_duplicates(["e", "k"])
+    return np.sort(frame["i"].to_numpy(np.int64))
+
+
+def strength_reasons(rows: RowArrays, rules: Rules, as_at: pd.Timestamp, earmarks: np.ndarray | None) -> np.ndarray:
+    """Each row's reason, first rule that applies (order as in the module's rules)."""
+    e = rules.eng
+    day = np.datetime64(as_at, "ns")
+    stale_before = np.datetime64(as_at - EVIDENCE_GRACE, "ns")
+    cut = e.cut[rows.eng]
+    was_cut = ~np.isnat(cut) & (cut > rows.start) & (cut <= day)
+    active = rules.active_at(as_at)[rows.eng]
+    conditions = [np.isin(rows.kind, list(KIND_REASON)), e.parent[rows.eng] != "",
+                  np.isin(e.geo[rows.eng], ["sahel", "comparator"]) | (rows.scope == "outside_mali")]
+    choices = [np.vectorize(lambda k: KIND_REASON.get(k, ""), otypes=[object])(rows.kind) if len(rows) else np.array([]),
+               "sub_engagement", "scope_outside"]
+    if earmarks is not None:
+        conditions += [earmarks[rows.eng] == "shared", earmarks[rows.eng] == ""]
+        choices += ["shared", "not_earmarked"]
+    conditions += [rows.scope == "multi_country", ~active & e.end_assumed[rows.eng], ~active,
+                   (rows.start < stale_before) | was_cut]
+    choices += ["scope_multi", "status_unknown", "ended", "stale"]
+    return np.select(conditions, choices, default="counted").astype(object)
+
+
+def strength_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at: pd.Timestamp, *, period: Period,
+                      earmarks: np.ndarray | None = None) -> Headline:
+    """The personnel key figure of a view (see the module's rules)."""
+    listed = np.zeros(len(rules.eng), dtype=bool)
+    listed[selection.listed] = True
+    # Figures of engagements active in the period; an undated one's only if dated in the period.
+    relevant = listed[rows.eng] & (rules.active_in(period)[rows.eng] | (rows.start >= np.datetime64(period.start, "ns")))
+    candidates = relevant & (rows.start <= np.datetime64(as_at, "ns"))
+    chosen = latest_per_kind(rows, candidates)
+    reasons = strength_reasons(rows, rules, as_at, earmarks)
+    counted = np.zeros(len(rows), dtype=bool)
+    counted[chosen] = reasons[chosen] == "counted"
+    has_figure = np.zeros(len(rules.eng), dtype=bool)
+    has_figure[rows.eng[chosen[rows.kind[chosen] == "personnel"]]] = True
+    counted_now = np.intersect1d(selection.counted, selection.active_at)
+    if earmarks is not None:
+        counted_now = counted_now[earmarks[counted_now] == "earmarked"]
+    missing = counted_now[~has_figure[counted_now]]
+    if counted.any():
+        status = "value"
+    elif len(chosen):
+        status = "listed"
+    else:
+        status = "unknown" if len(counted_now) else "none"
+    chosen_mask = np.zeros(len(rows), dtype=bool)
+    chosen_mask[chosen] = True
+    return Headline(
+        key="personnel", status=status, totals=rows.totals(counted), lines=rows.lines(chosen, reasons, rules.eng.ids),
+        latest=rows.latest(chosen_mask), extra={"no_figure": tuple(rules.eng.ids[missing]), "region": earmarks is not None},
+    )

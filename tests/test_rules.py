@@ -1,0 +1,283 @@
+"""The rules engine on small hand-made tables; every expected value is worked out by hand here.
+
+Each test states the rule it checks (``data/README.md``, "Rules" and "Headlines") and the
+arithmetic behind its expectation, so a change to a rule must change a test on purpose.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from layers.period import Month, Period
+from layers.rules.engine import Engine
+from layers.rules.headlines import weakest
+from layers.view_state import ViewState
+from tests.builders import make_tables
+
+T = pd.Timestamp
+TODAY = date(2026, 11, 30)
+REGIONS = [
+    {"region_code": "ML", "name_fr": "Mali", "name_en": "Mali", "kind": "country", "drawn_as": "MLI"},
+    {"region_code": "ML-5", "name_fr": "Mopti", "name_en": "Mopti", "kind": "region", "drawn_as": "ML-5"},
+    {"region_code": "ML-7", "name_fr": "Gao", "name_en": "Gao", "kind": "region", "drawn_as": "ML-7"},
+    {"region_code": "ML-9", "name_fr": "Ménaka", "name_en": "Menaka", "kind": "new_region", "drawn_as": "ML-7"},
+    {"region_code": "NER", "name_fr": "Niger", "name_en": "Niger", "kind": "country", "drawn_as": "NER"},
+    {"region_code": "SOM", "name_fr": "Somalie", "name_en": "Somalia", "kind": "country", "drawn_as": ""},
+]
+
+
+def eng(eid: str, **cols: str) -> dict[str, str]:
+    """An engagement row: national, bilateral, ended, unless told otherwise."""
+    return {"engagement_id": eid, "name_en": eid, "name_fr": eid, "kind": "bilateral_project", "actor_type": "france",
+            "lead_actor": "France", "sectors": "training", "status": "ended", "scope": "national", **cols}
+
+
+def fund(fid: str, eid: str, amount: str, **cols: str) -> dict[str, str]:
+    """A funding row in EUR, committed, Mali only, unless told otherwise."""
+    return {"funding_id": fid, "engagement_id": eid, "donor": "France", "donor_type": "france", "amount": amount,
+            "currency": "EUR", "amount_eur": amount, "basis": "annual", "amount_type": "committed",
+            "amount_scope": "mali", "is_component": "false", **cols}
+
+
+def ind(iid: str, eid: str, when: str, value: str, **cols: str) -> dict[str, str]:
+    """A deployed-strength figure in Mali, exact, unless told otherwise."""
+    return {"indicator_id": iid, "engagement_id": eid, "date": when, "indicator": "personnel", "value": value,
+            "qualifier": "exact", "scope": "mali", **cols}
+
+
+def engine(**rows: list[dict[str, str]]) -> Engine:
+    return Engine(make_tables(regions=REGIONS, **rows), TODAY)
+
+
+def view(**kw: object) -> ViewState:
+    return ViewState(**{"period": Period.year(2019), **kw})  # type: ignore[arg-type]
+
+
+# -- activity ------------------------------------------------------------------------------
+
+def test_activity_windows():
+    e = engine(
+        engagements=[
+            eng("BOTH", start_date="2015-03-01", end_date="2017-06-30"),
+            eng("END-ONLY", end_date="2018-07-06"),  # counted from 1 Jan 2018, its end's year
+            eng("START-ONLY", start_date="2016", status="unknown"),  # evidence: 31 Dec 2016 + 12 months
+            eng("PLANNED", start_date="2019", end_date="2020", status="planned"),
+            eng("UNDATED", status="unknown"),
+        ],
+        indicators=[ind("I1", "START-ONLY", "2019-05", "10")],  # later evidence: 31 May 2019 + 12 months
+    )
+    r = e.rules
+    ids = list(r.eng.ids)
+
+    def active(period: Period) -> set[str]:
+        return {i for i, a in zip(ids, r.active_in(period), strict=True) if a}
+
+    assert active(Period.year(2015)) == {"BOTH"}
+    assert active(Period.year(2016)) == {"BOTH", "START-ONLY"}
+    assert active(Period.year(2018)) == {"END-ONLY", "START-ONLY"}
+    assert active(Period.year(2020)) == {"START-ONLY"}  # until 31 May 2020
+    assert active(Period.year(2021)) == set()  # never active for ever; the plan never counts
+    assert r.status_at("START-ONLY", T("2021-01-01")) == ("status_unknown", T("2020-05-31"))
+    assert r.status_at("BOTH", T("2018-01-01")) == ("ended", T("2017-06-30"))
+    assert r.status_at("UNDATED", T("2018-01-01")) == ("dates_unknown", None)
+    assert r.status_at("PLANNED", T("2019-06-01")) == ("planned", None)
+
+
+def test_a_view_lists_undated_and_planned_but_counts_neither():
+    e = engine(engagements=[eng("A", start_date="2019-01", end_date="2019-12"), eng("U", status="unknown"),
+                            eng("P", start_date="2019", end_date="2020", status="planned"),
+                            eng("FUND", kind="trust_fund", start_date="2015", end_date="2021")])
+    facts = e.facts(view())
+    groups = facts.engagements.extra["groups"]
+    assert groups == {"counted": ("A",), "not_started": ("P",), "fund": ("FUND",), "dates_unknown": ("U",)}
+    assert facts.engagements.totals[0].value == 1
+
+
+def test_where_an_engagement_works_decides_if_it_counts():
+    e = engine(engagements=[
+        eng("MALI", start_date="2019", end_date="2019"),
+        eng("MULTI", scope="multi_country", countries="ML;NER", start_date="2019", end_date="2019"),
+        eng("NIGER", scope="multi_country", countries="NER", start_date="2019", end_date="2019"),
+        eng("SOMALIA", scope="multi_country", countries="SOM", start_date="2019", end_date="2019"),
+    ])
+    assert e.facts(view()).engagements.extra["groups"] == {"counted": ("MALI", "MULTI")}
+    both = e.facts(view(geo=("mali", "sahel", "comparators"))).engagements.extra["groups"]
+    assert both == {"counted": ("MALI", "MULTI"), "outside_mali": ("NIGER", "SOMALIA")}  # listed, never in a Mali count
+
+
+def test_search_finds_a_contingent_and_lists_it_under_its_parent():
+    e = engine(engagements=[eng("EUTM", start_date="2013", end_date="2024"),
+                            eng("BE-EUTM", name_en="Belgian contingent", parent_id="EUTM", start_date="2016", end_date="2018"),
+                            eng("OTHER", start_date="2013", end_date="2024")])
+    facts = e.facts(view(period=Period.year(2017), search="belg"))
+    assert list(e.rules.eng.ids[facts.selection.listed]) == ["EUTM", "BE-EUTM"]
+
+
+def test_amendment_without_end_stops_at_next_mandate():
+    mandate = {"number": "1", "legal_basis": "x"}
+    e = engine(
+        engagements=[eng("E", start_date="2019-02-21", end_date="2023-01-31", scope="regions", regions="ML-5")],
+        mandates=[
+            {**mandate, "mandate_id": "M1", "engagement_id": "E", "start_date": "2019-02-21", "end_date": "2021-01-14", "area_regions": "ML-5"},
+            {**mandate, "mandate_id": "M1A", "engagement_id": "E", "start_date": "2019-05-13", "area_regions": "ML-5;ML-9"},
+            {**mandate, "mandate_id": "M2", "engagement_id": "E", "start_date": "2021-01-15", "end_date": "2023-01-31", "area_regions": "ML-7"},
+        ],
+    )
+    assert e.areas.area("E", T("2020-06-01")) == {"ML-5", "ML-7"}  # M1A: Ménaka is drawn inside Gao
+    assert e.areas.area("E", T("2022-06-01")) == {"ML-7"}  # M2 replaces M1A from its start
+    assert e.areas.area("E", T("2025-06-01")) == {"ML-7"}  # after the end: its last area
+
+
+# -- money ---------------------------------------------------------------------------------
+
+def money_fixture() -> Engine:
+    return engine(
+        engagements=[
+            eng("A", start_date="2018", end_date="2020"),
+            eng("B", start_date="2018", end_date="2020"),
+            eng("UN", kind="un_peace_operation", start_date="2013", end_date="2023"),
+            eng("MULTI", scope="multi_country", countries="ML;NER", start_date="2018", end_date="2020"),
+            eng("NOFIG", start_date="2018", end_date="2020"),
+            eng("FUND", kind="trust_fund", start_date="2015", end_date="2021"),
+        ],
+        funding=[
+            fund("A-2019", "A", "10000000", period_start="2019-01", period_end="2019-12"),
+            fund("A-TOTAL", "A", "30000000", basis="period_total", period_start="2018", period_end="2020"),
+            fund("A-PART", "A", "5000000", basis="period_total", is_component="true", period_start="2018", period_end="2020"),
+            fund("B-2019", "B", "4000000", qualifier="over", period_start="2019-01", period_end="2019-12"),
+            fund("B-PLEDGE", "B", "99000000", basis="unknown", amount_type="pledged"),
+            fund("UN-FY", "UN", "1100000000", currency="USD", amount_eur="", amount_type="appropriated",
+                 period_start="2019-07-01", period_end="2020-06-30"),
+            fund("MULTI-2019", "MULTI", "7000000", amount_scope="multi_country", period_start="2019", period_end="2019"),
+            fund("FUND-ALL", "FUND", "1000000000", basis="period_total"),
+        ],
+    )
+
+
+def test_money_adds_annual_mali_amounts_per_currency_and_lists_the_rest():
+    facts = money_fixture().facts(view())
+    money = facts.money
+    # EUR: A's 10 M + B's "over" 4 M = at least 14 M; USD: the UN's 1,100 M, never converted or mixed.
+    assert [(t.value, t.unit, t.qualifier) for t in money.totals] == [(14e6, "EUR", "over"), (1.1e9, "USD", "exact")]
+    reasons = {line.row_id: line.reason for line in money.lines}
+    assert reasons == {
+        "A-2019": "counted", "B-2019": "counted", "UN-FY": "counted",
+        "A-TOTAL": "basis_period", "A-PART": "component", "B-PLEDGE": "pledged",
+        "MULTI-2019": "scope_multi", "FUND-ALL": "fund",
+    }
+    assert money.extra["no_figure"] == ("NOFIG",)  # unknown, never zero
+
+
+def test_money_in_a_region_adds_only_what_is_earmarked_for_it():
+    e = engine(
+        engagements=[
+            eng("MOPTI", scope="regions", regions="ML-5", start_date="2018-09", end_date="2020-08"),
+            eng("BOTH", scope="regions", regions="ML-5;ML-7", start_date="2018", end_date="2020"),
+            eng("NATIONAL", start_date="2018", end_date="2020"),
+        ],
+        funding=[
+            fund("MOPTI-TOTAL", "MOPTI", "29000000", basis="period_total", period_start="2018-09", period_end="2020-08"),
+            fund("BOTH-2019", "BOTH", "2000000", period_start="2019", period_end="2019"),
+            fund("NAT-2019", "NATIONAL", "50000000", period_start="2019", period_end="2019"),
+        ],
+    )
+    money = e.facts(view(regions=("ML-5",))).money
+    # Nothing annual is earmarked for Mopti alone, so nothing is added; PARSEC-like 29 M is the answer, with its period.
+    assert money.status == "listed" and money.totals == ()
+    assert {x.row_id: x.reason for x in money.lines} == {"MOPTI-TOTAL": "basis_period", "BOTH-2019": "shared",
+                                                        "NAT-2019": "not_earmarked"}
+    both = e.facts(view(regions=("ML-5", "ML-7"))).money
+    assert [(t.value, t.unit) for t in both.totals] == [(2e6, "EUR")]  # now wholly inside the selection
+
+
+def test_budget_map_says_none_and_unknown_never_zero():
+    e = engine(
+        engagements=[eng("MOPTI", scope="regions", regions="ML-5", start_date="2018", end_date="2020")],
+        funding=[],
+    )
+    values = e.facts(view(metric="budget")).region_values.set_index("region_code")
+    assert values.loc["ML-5", "status"] == "unknown" and pd.isna(values.loc["ML-5", "value"])
+    assert values.loc["ML-7", "status"] == "none" and pd.isna(values.loc["ML-7", "value"])
+
+
+# -- personnel -----------------------------------------------------------------------------
+
+def test_personnel_adds_current_deployed_strengths_in_mali_only():
+    e = engine(
+        engagements=[
+            eng("UN", start_date="2013", end_date="2023-12-31"),
+            eng("FR", scope="multi_country", countries="ML;NER", start_date="2014", end_date="2022"),
+            eng("EU", start_date="2013", end_date="2024"),
+            eng("TF", start_date="2020", end_date="2022"),
+            eng("CONT", parent_id="EU", start_date="2016", end_date="2024"),
+            eng("COP", start_date="2020", end_date="2024"),
+        ],
+        indicators=[
+            ind("UN-21", "UN", "2021-05", "15000", qualifier="over"),
+            ind("UN-CEIL", "UN", "2021-06-29", "13289", indicator="personnel_ceiling", qualifier="up_to"),
+            ind("FR-21", "FR", "2021-05", "5100", scope="multi_country"),
+            ind("EU-20", "EU", "2020-02", "500", qualifier="approx"),  # 22 months before 31 Dec 2021: stale
+            ind("TF-PLAN", "TF", "2020-03", "500", indicator="planned_strength"),
+            ind("TF-21", "TF", "2021-03", "600", qualifier="approx"),
+            ind("CONT-21", "CONT", "2021-06", "20"),
+            ind("COP-BEN", "COP", "2021", "17", indicator="beneficiary_staff"),
+        ],
+    )
+    personnel = e.facts(view(period=Period.year(2021))).personnel
+    # Hand-worked: 15,000 (over) + 600 (about) = about 15,600; nothing else may be added.
+    assert [(t.value, t.qualifier) for t in personnel.totals] == [(15_600.0, "approx")]
+    assert {x.row_id: x.reason for x in personnel.lines} == {
+        "UN-21": "counted", "TF-21": "counted", "UN-CEIL": "authorised", "FR-21": "scope_multi", "EU-20": "stale",
+        "TF-PLAN": "planned", "CONT-21": "sub_engagement", "COP-BEN": "beneficiary",
+    }
+
+
+def test_a_strength_before_an_event_that_cut_the_engagement_is_last_known():
+    e = engine(
+        engagements=[eng("UN", start_date="2013", end_date="2023-12-31")],
+        indicators=[ind("UN-23", "UN", "2023-02", "17430")],
+        events=[{"event_id": "EV-CUT", "date": "2023-06-30", "kind": "resolution", "title_en": "x", "title_fr": "x",
+                 "engagement_id": "UN", "key_event": "false", "effect": "cuts"}],
+    )
+    assert {x.reason for x in e.facts(view(period=Period.year(2023))).personnel.lines} == {"stale"}
+    # Before the cut, within 12 months, the same figure is current.
+    may = e.facts(view(period=Period(Month(2023, 5), Month(2023, 5)))).personnel
+    assert [(t.value, t.unit) for t in may.totals] == [(17_430.0, "people")]
+
+
+@pytest.mark.parametrize(("parts", "expected"), [
+    (["exact", "exact"], "exact"), (["exact", "over"], "over"), (["up_to", "exact"], "up_to"),
+    (["over", "up_to"], "approx"), (["approx", "exact"], "approx"), (["almost", "up_to"], "up_to"),
+])
+def test_a_sum_keeps_the_weakest_qualifier(parts, expected):
+    assert weakest(parts) == expected
+
+
+# -- displacement --------------------------------------------------------------------------
+
+def test_idps_show_the_latest_count_of_the_period_and_never_carry_forward():
+    counts = [("A", "2020-05", "ML", "239484"), ("B", "2020-12", "ML", "332957"), ("C", "2021-05", "ML", "386454")]
+    e = engine(idp_counts=[{"idp_id": i, "date": d, "area_code": a, "count": c, "preferred": "true"} for i, d, a, c in counts])
+    year = e.facts(view(period=Period.year(2020))).idps
+    assert year.totals[0].value == 332_957 and [x.row_id for x in year.counted()] == ["B"]
+    may = e.facts(view(period=Period(Month(2020, 5), Month(2020, 5)))).idps
+    assert may.totals[0].value == 239_484
+    later = e.facts(view(period=Period.year(2022))).idps
+    assert later.status == "none" and later.totals == () and later.extra["latest_any"][1] == "2021-05"
+
+
+def test_a_region_sums_the_latest_count_of_each_area_drawn_in_it():
+    # Gao (ML-7) draws Ménaka (ML-9) inside it. Hand-worked for 2022: Gao's latest preferred is
+    # 150 (Sep), not 100 (Mar) nor the non-preferred 999; Ménaka's is 40 (Jun): 150 + 40 = 190.
+    rows = [("A", "2022-03", "ML-7", "100", "true"), ("B", "2022-09", "ML-7", "150", "true"),
+            ("C", "2022-09", "ML-7", "999", "false"), ("D", "2022-06", "ML-9", "40", "true"),
+            ("E", "2021-12", "ML-9", "70", "true")]
+    e = engine(idp_counts=[{"idp_id": i, "date": d, "area_code": a, "count": c, "preferred": p} for i, d, a, c, p in rows])
+    values = e.facts(view(period=Period.year(2022), metric="idp")).region_values.set_index("region_code")
+    assert values.loc["ML-7", "value"] == 190
+    assert values.loc["ML-7", "date_text"] == "2022-06 / 2022-09"
+    assert values.loc["ML-7", "members"] == ("ML-7", "ML-9")
+    assert values.loc["ML-5", "status"] == "unknown"  # no count: unknown, never zero
