@@ -243,6 +243,14 @@ def test_a_strength_before_an_event_that_cut_the_engagement_is_last_known():
                  "engagement_id": "UN", "key_event": "false", "effect": "cuts"}],
     )
     assert {x.reason for x in e.facts(view(period=Period.year(2023))).personnel.lines} == {"stale"}
+    # A cut after the view's date does not make an earlier figure stale; one before it does.
+    later = engine(
+        engagements=[eng("UN", start_date="2013", end_date="2024-12-31")],
+        indicators=[ind("UN-23", "UN", "2023-08", "12947")],
+        events=[{"event_id": f"EV-{d}", "date": d, "kind": "withdrawal", "title_en": "x", "title_fr": "x",
+                 "engagement_id": "UN", "key_event": "false", "effect": "cuts"} for d in ("2023-10-21", "2024-11-15")],
+    )
+    assert {x.reason for x in later.facts(view(period=Period.year(2023))).personnel.lines} == {"stale"}
     # Before the cut, within 12 months, the same figure is current.
     may = e.facts(view(period=Period(Month(2023, 5), Month(2023, 5)))).personnel
     assert [(t.value, t.unit) for t in may.totals] == [(17_430.0, "people")]

@@ -61,7 +61,6 @@ class Engagements:
     planned: np.ndarray  # status planned: its window is a plan, never activity
     end_assumed: np.ndarray  # active_to comes from evidence + 12 months, not a stated end
     evidence: np.ndarray  # datetime64: last dated evidence (NaT: none)
-    cut: np.ndarray  # datetime64: latest event that ended or cut it (NaT: none)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -100,7 +99,7 @@ class Rules:
             scope=eng["scope"].to_numpy(object), status=status, geo=geo,
             countable=(parent == "") & ~np.isin(kind, list(NOT_COUNTED_KINDS)),
             dated=~(np.isnat(start) & np.isnat(end)), active_from=active_from, active_to=active_to,
-            planned=status == "planned", end_assumed=end_assumed, evidence=evidence, cut=self._cuts(len(ids)),
+            planned=status == "planned", end_assumed=end_assumed, evidence=evidence,
         )
 
     def _root(self, eid: str, eng: pd.DataFrame) -> int:
@@ -160,15 +159,20 @@ class Rules:
             parent = eng.at[parent, "parent_id"]
         return tuple(chain)
 
-    def _cuts(self, n: int) -> np.ndarray:
-        """The latest event that ended or cut each engagement (events with an ``effect``)."""
+    @cached_property
+    def _cut_events(self) -> tuple[np.ndarray, np.ndarray]:
+        """(engagement position, date) of every event that ended or cut an engagement, by date."""
         events = self.tables["events"]
         events = events[events["effect"].isin(["ends", "cuts"]) & events["engagement_id"].isin(self.position)]
-        out = np.full(n, NAT)
-        for eid, when in zip(events["engagement_id"], _dt(events["date"]), strict=True):
-            i = self.position[eid]
-            if np.isnat(out[i]) or when > out[i]:
-                out[i] = when
+        events = events.sort_values("date", kind="stable")
+        return events["engagement_id"].map(self.position).to_numpy(np.int64), _dt(events["date"])
+
+    def last_cut(self, when: pd.Timestamp) -> np.ndarray:
+        """Per engagement, the latest event on or before ``when`` that ended or cut it (NaT: none)."""
+        eng, dates = self._cut_events
+        out = np.full(len(self.eng), NAT)
+        keep = dates <= np.datetime64(when, "ns")
+        out[eng[keep]] = dates[keep]  # dates are sorted: the last write per engagement is its latest
         return out
 
     # -- activity -----------------------------------------------------------------------

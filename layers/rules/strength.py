@@ -44,8 +44,8 @@ def strength_reasons(rows: RowArrays, rules: Rules, as_at: pd.Timestamp, earmark
     e = rules.eng
     day = np.datetime64(as_at, "ns")
     stale_before = np.datetime64(as_at - EVIDENCE_GRACE, "ns")
-    cut = e.cut[rows.eng]
-    was_cut = ~np.isnat(cut) & (cut > rows.start) & (cut <= day)
+    cut = rules.last_cut(as_at)[rows.eng]
+    was_cut = ~np.isnat(cut) & (cut > rows.start)
     active = rules.active_at(as_at)[rows.eng]
     conditions = [np.isin(rows.kind, list(KIND_REASON)), e.parent[rows.eng] != "",
                   np.isin(e.geo[rows.eng], ["sahel", "comparator"]) | (rows.scope == "outside_mali")]
