@@ -14,7 +14,9 @@ from typing import Any
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import ids
 from layers.i18n import fmt_date, fmt_int, fmt_span, fmt_value, label, t
+from layers.lookups import per_frame
 from layers.period import Month, Period
 from layers.rules.engine import ViewFacts
 from layers.rules.headlines import Headline, Line
@@ -23,24 +25,32 @@ from layers.view_state import Options, ViewState, to_query
 MAX_ROWS_SHOWN = 60  # rows per explanation table (the downloads and exports carry every row)
 
 
+@per_frame
+def _names(engagements: pd.DataFrame) -> dict[str, dict[str, str]]:
+    return {eid: {"en": a or en, "fr": a or fr} for eid, a, en, fr in
+            zip(engagements["engagement_id"], engagements["acronym"], engagements["name_en"], engagements["name_fr"], strict=True)}
+
+
 def engagement_name(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str) -> str:
     """An engagement's short display name: its acronym, else its name."""
-    eng = tables["engagements"]
-    if engagement_id not in eng.index:
-        return engagement_id
-    row = eng.loc[engagement_id]
-    return row["acronym"] or (row["name_fr"] if lang == "fr" else row["name_en"])
+    names = _names(tables["engagements"]).get(engagement_id)
+    return names[lang] if names else engagement_id
+
+
+@per_frame
+def _citations(sources: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    out = {}
+    for sid, publisher, published, title, location in zip(sources["source_id"], sources["publisher"], sources["published_text"],
+                                                          sources["title"], sources["location"], strict=True):
+        short = title if len(title) <= 60 else title[:57].rstrip() + "…"  # noqa: PLR2004
+        out[sid] = (", ".join(p for p in (publisher, published[:4]) if p) + f": {short}", location)
+    return out
 
 
 def citation(tables: dict[str, pd.DataFrame], source_id: str) -> str:
     """A short human citation: publisher, year, short title."""
-    sources = tables["sources"]
-    if source_id not in sources.index:
-        return source_id
-    src = sources.loc[source_id]
-    year = src["published_text"][:4] if src["published_text"] else ""
-    title = src["title"] if len(src["title"]) <= 60 else src["title"][:57].rstrip() + "…"  # noqa: PLR2004
-    return ", ".join(p for p in (src["publisher"], year) if p) + f": {title}"
+    found = _citations(tables["sources"]).get(source_id)
+    return found[0] if found else source_id
 
 
 def quotes(tables: dict[str, pd.DataFrame], line: Line) -> html.Ul:
@@ -48,7 +58,7 @@ def quotes(tables: dict[str, pd.DataFrame], line: Line) -> html.Ul:
     items = []
     for i, sid in enumerate(line.source_ids):
         loc = line.locators[i] if i < len(line.locators) else (line.locators[0] if len(line.locators) == 1 else "")
-        where = tables["sources"].at[sid, "location"] if sid in tables["sources"].index else ""
+        where = _citations(tables["sources"]).get(sid, ("", ""))[1]
         cite = citation(tables, sid)
         items.append(html.Li([
             html.A(cite, href=where, target="_blank", rel="noopener noreferrer") if where.startswith("http") else html.Span(cite),
@@ -82,7 +92,7 @@ def explanation(tables: dict[str, pd.DataFrame], headline: Headline, rule_key: s
     def name(line: Line) -> str:
         if line.engagement_id:
             return engagement_name(tables, line.engagement_id, lang)
-        return regions.at[line.scope, "name_fr" if lang == "fr" else "name_en"] if line.scope in regions.index else line.scope
+        return str(regions.at[line.scope, "name_fr" if lang == "fr" else "name_en"]) if line.scope in regions.index else line.scope
 
     def table(lines: tuple[Line, ...]) -> html.Table:
         head = [t(k, lang) for k in ("col_engagement", "col_value", "col_when", "col_why", "col_source")]
@@ -102,7 +112,9 @@ def explanation(tables: dict[str, pd.DataFrame], headline: Headline, rule_key: s
     return out
 
 
-def _card(key: str, title: str, value: str, sub: str, *, notes: list[Any], body: list[Any], after: Any = None) -> html.Div:
+def _card(key: str, title: str, value: str, sub: str, *, notes: list[Any], after: Any = None) -> html.Div:
+    # The body (the rows and their quotes) is filled when the card is first opened (a click or
+    # Enter on the summary): sending every card's rows with every view change doubled its payload.
     # ``after`` sits outside the summary, so its links do not also open or close the card.
     return html.Div([
         html.Details([
@@ -112,8 +124,8 @@ def _card(key: str, title: str, value: str, sub: str, *, notes: list[Any], body:
                 html.Span(sub, className="kf-sub"),
                 *[html.Span(n, className="kf-note") for n in notes if n],
             ], className="kf-summary"),
-            html.Div(body, className="kf-explain"),
-        ], id=f"kf-{key}"),
+            html.Div("…", id=ids.card_body(key), className="kf-explain"),
+        ], id=ids.card(key), n_clicks=0),
         after,
     ], className="kf")
 
@@ -126,18 +138,34 @@ def _latest(headline: Headline, lang: str) -> str:
     return t("latest_figure", lang, date=fmt_date(headline.latest, lang)) if headline.latest is not None else ""
 
 
-def engagements_card(app_tables: dict[str, pd.DataFrame], facts: ViewFacts, lang: str, data_as_of: str) -> html.Div:
+def engagements_card(facts: ViewFacts, lang: str, data_as_of: str) -> html.Div:
     """How many engagements the view counts, and what else its table lists."""
     h, period = facts.engagements, facts.state.period
     groups: dict[str, tuple[str, ...]] = h.extra["groups"]  # type: ignore[assignment]
     also = ", ".join(f"{len(ids)} {t('group_' + g, lang).lower()}" for g, ids in groups.items() if g != "counted" and ids)
     value = fmt_int(h.totals[0].value, lang) if h.totals else t("none", lang)
-    body: list[Any] = [html.P(t("kf_rule_engagements", lang), className="kf-rule")]
-    for group, ids in groups.items():
-        body += [html.H4(f"{t('group_' + group, lang)} ({len(ids)})"),
-                 html.P(", ".join(engagement_name(app_tables, e, lang) for e in ids[:80]), className="muted")]
     return _card("engagements", t("kf_engagements", lang, period=period.label(lang)), value, t("kf_engagements_note", lang),
-                 notes=[t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)], body=body)
+                 notes=[t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)])
+
+
+def engagement_groups(tables: dict[str, pd.DataFrame], facts: ViewFacts, lang: str) -> list[Any]:
+    """The engagements card's body: the rule, then every listed engagement by group."""
+    groups: dict[str, tuple[str, ...]] = facts.engagements.extra["groups"]  # type: ignore[assignment]
+    body: list[Any] = [html.P(t("kf_rule_engagements", lang), className="kf-rule")]
+    for group, members in groups.items():
+        body += [html.H4(f"{t('group_' + group, lang)} ({len(members)})"),
+                 html.P(", ".join(engagement_name(tables, e, lang) for e in members[:80]), className="muted")]
+    return body
+
+
+def card_body(tables: dict[str, pd.DataFrame], facts: ViewFacts, key: str, lang: str) -> list[Any]:
+    """What a key figure lists when it is opened: its rule, its rows and their sources."""
+    if key == "engagements":
+        return engagement_groups(tables, facts, lang)
+    headline = {"money": facts.money, "personnel": facts.personnel, "idps": facts.idps}[key]
+    rule = {"money": "kf_rule_money_region" if facts.state.regions else "kf_rule_money",
+            "personnel": "kf_rule_personnel", "idps": "kf_rule_idps"}[key]
+    return explanation(tables, headline, rule, lang)
 
 
 def money_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> html.Div:
@@ -162,8 +190,7 @@ def money_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
     missing = len(h.extra.get("no_figure") or ())
     notes = [t("kf_left_out_n", lang, n=len([x for x in h.left_out() if x.reason != "not_in_force"])),
              t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    rule = "kf_rule_money_region" if region else "kf_rule_money"
-    return _card("money", title, value, sub, notes=notes, body=explanation(tables, h, rule, lang))
+    return _card("money", title, value, sub, notes=notes)
 
 
 def personnel_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> html.Div:
@@ -184,11 +211,10 @@ def personnel_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_nam
                   for x in stale[:3]]
     missing = len(h.extra.get("no_figure") or ())
     notes = [*last_known, t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return _card("personnel", title, value, t("kf_left_out_n", lang, n=len(h.left_out())), notes=notes,
-                 body=explanation(tables, h, "kf_rule_personnel", lang))
+    return _card("personnel", title, value, t("kf_left_out_n", lang, n=len(h.left_out())), notes=notes)
 
 
-def idp_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options, region_names: str, lang: str) -> html.Div:
+def idp_card(facts: ViewFacts, options: Options, region_names: str, lang: str) -> html.Div:
     """The latest count in the period, and the period's series one click each."""
     h, state = facts.idps, facts.state
     where = region_names or t("kf_idp_where", lang)
@@ -213,7 +239,7 @@ def idp_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options
     notes: list[Any] = []
     if latest_any and h.status == "value" and h.latest is not None and latest_any[0] > h.latest:  # type: ignore[index]
         notes.append(t("latest_figure", lang, date=fmt_date(latest_any[0], lang, latest_any[1])))  # type: ignore[index]
-    return _card("idps", title, value, sub, notes=notes, body=explanation(tables, h, "kf_rule_idps", lang), after=after)
+    return _card("idps", title, value, sub, notes=notes, after=after)
 
 
 def _with_period(state: ViewState, period: Period) -> ViewState:
@@ -225,8 +251,8 @@ def headline_cards(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: O
     """The four cards of a view."""
     names = ", ".join(region_names.get(r, {}).get(lang, r) for r in facts.state.regions)
     return [
-        engagements_card(tables, facts, lang, data_as_of),
+        engagements_card(facts, lang, data_as_of),
         money_card(tables, facts, names, lang),
         personnel_card(tables, facts, names, lang),
-        idp_card(tables, facts, options, names, lang),
+        idp_card(facts, options, names, lang),
     ]

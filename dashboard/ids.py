@@ -45,6 +45,20 @@ def control(field: str) -> dict[str, str]:
     return {"type": CONTROL, "field": field}
 
 
+CARD = "kf-card"
+CARD_BODY = "kf-body"
+
+
+def card(key: str) -> dict[str, str]:
+    """The pattern-matching id of a key-figure card (a <details>; its n_clicks opens it)."""
+    return {"type": CARD, "key": key}
+
+
+def card_body(key: str) -> dict[str, str]:
+    """The pattern-matching id of a key-figure card's body (filled when the card is opened)."""
+    return {"type": CARD_BODY, "key": key}
+
+
 def text(key: str) -> dict[str, str]:
     """The pattern-matching id of a static text element translated by ``key``."""
     return {"type": TEXT, "key": key}

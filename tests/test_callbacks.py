@@ -307,3 +307,33 @@ def test_a_link_selecting_an_engagement_beyond_the_first_page_lists_it_with_the_
     assert last in {o["value"] for o in options} and len(options) == 3
     child = app_data.tables["engagements"].query("parent_id != ''")["engagement_id"].iloc[0]
     assert child in {o["value"] for o in layout.engagement_options(app_data, "fr", keep=child)}
+
+
+def test_opening_a_key_figure_lists_its_rows_and_quotes(app):
+    import plotly
+
+    store = _store(app, "?year=2021")
+    body = _run(app, panels_cb.explain_card, 1, "…", store, triggered=ids.dom_id(ids.card("personnel")))
+    text = plotly.io.json.to_json_plotly(body)
+    assert "Added" in text and "Listed, not added" in text
+    assert "It has more than 15,000 soldiers" in text  # MINUSMA's quote, one click from the headline
+    assert _run(app, panels_cb.explain_card, 2, body, store, triggered=ids.dom_id(ids.card("personnel"))) is no_update
+
+
+def test_every_engagement_is_reachable_from_some_view(app):
+    """Every row of engagements.csv is listed in some view's table (and its download), or found by search."""
+    from dashboard.export_table import table_rows
+
+    data = app.server.extensions["sahel_dashboard"]
+    everywhere = "&geo=mali,sahel,comparators"
+    listed: set[str] = set()
+    for year in range(2012, 2027):
+        facts = data.engine.facts(parse_query(f"?year={year}{everywhere}", data.options))
+        listed |= {r["id"] for r in table_rows(data.engine, facts, "en")}
+    engagements = data.tables["engagements"]
+    missing = [e for e in engagements["engagement_id"] if e not in listed]
+    for eid in missing:  # whatever no year lists must be found by a search for its name
+        facts = data.engine.facts(parse_query(f"?year=2026{everywhere}&q={engagements.at[eid, 'name_en'][:20]}", data.options))
+        assert eid in {r["id"] for r in table_rows(data.engine, facts, "en")}, eid
+    belgian = data.engine.facts(parse_query("?year=2017&q=Belg", data.options))
+    assert "BE-EUTM" in {r["id"] for r in table_rows(data.engine, belgian, "en")}

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboard import ids
+from dashboard.cards import card_body
 from dashboard.export_table import table_bytes
 from dashboard.layout import GRAPH_CONFIG, engagement_options, translated_options
 from dashboard.outputs import detail_output, key_figures_output, table_output, timeline_output, warning_output
@@ -28,6 +29,25 @@ def key_figures(store: Any) -> list[html.Div]:
     """The key-figure strip for the current view."""
     app = app_data()
     return key_figures_output(app, state_from_store(store, app))
+
+
+@callback(
+    Output(ids.card_body(MATCH), "children"),
+    Input(ids.card(MATCH), "n_clicks"),
+    State(ids.card_body(MATCH), "children"),
+    State(ids.VIEW_STORE, "data"),
+    prevent_initial_call=True,
+)
+def explain_card(clicks: Any, body: Any, store: Any) -> list[Any]:
+    """A key figure's rows, reasons and sources, built when the card is first opened (any later
+    click inside it, on a source link say, leaves it as it is; a new view resets the cards).
+    """
+    app = app_data()
+    key = ctx.triggered_id["key"] if isinstance(ctx.triggered_id, dict) else None
+    if key not in ("engagements", "money", "personnel", "idps") or not isinstance(clicks, int) or clicks < 1 or body != "…":
+        return no_update
+    state = state_from_store(store, app)
+    return card_body(app.tables, compute_view(app, state), key, state.lang)
 
 
 @callback(Output(ids.DETAIL_PANEL, "children"), Input(ids.control("selected"), "value"), Input(ids.control("lang"), "value"),

@@ -55,7 +55,7 @@ class RowArrays:
     def latest(self, mask: np.ndarray) -> pd.Timestamp | None:
         """The latest date a figure was stated (its start, else its end) among the rows in ``mask``."""
         keep = mask & ~np.isnan(self.value)
-        dates = np.where(np.isnat(self.start), self.end, self.start)[keep]  # when the figure was stated
+        dates = self.start[keep]  # when the figure was stated (a planned end is not a figure's date)
         dates = dates[~np.isnat(dates)]
         return pd.Timestamp(dates.max()) if len(dates) else None
 

@@ -42,7 +42,6 @@ def latest_per_kind(rows: RowArrays, candidates: np.ndarray) -> np.ndarray:
 def strength_reasons(rows: RowArrays, rules: Rules, as_at: pd.Timestamp, earmarks: np.ndarray | None) -> np.ndarray:
     """Each row's reason, first rule that applies (order as in the module's rules)."""
     e = rules.eng
-    day = np.datetime64(as_at, "ns")
     stale_before = np.datetime64(as_at - EVIDENCE_GRACE, "ns")
     cut = rules.last_cut(as_at)[rows.eng]
     was_cut = ~np.isnat(cut) & (cut > rows.start)
