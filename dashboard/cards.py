@@ -184,11 +184,11 @@ def money_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
         sub = t("kf_money_one", lang, basis=t(f"type_{one.amount_type}", lang), period=fmt_span(one.start, one.end, lang)) + \
             f" · {engagement_name(tables, one.engagement_id, lang)}"
     elif h.status == "listed":
-        value = t("kf_money_listed", lang, n=len([x for x in h.left_out() if x.value is not None and x.reason != "not_in_force"]))
+        value = t("kf_money_listed", lang, n=h.extra["n_listed_values"])
     else:
         value = t("unknown", lang) if h.status == "unknown" else t("none", lang)
     missing = len(h.extra.get("no_figure") or ())
-    notes = [t("kf_left_out_n", lang, n=len([x for x in h.left_out() if x.reason != "not_in_force"])),
+    notes = [t("kf_left_out_n", lang, n=h.extra["n_left_out"]),
              t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
     return _card("money", title, value, sub, notes=notes)
 
@@ -211,7 +211,7 @@ def personnel_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_nam
                   for x in stale[:3]]
     missing = len(h.extra.get("no_figure") or ())
     notes = [*last_known, t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return _card("personnel", title, value, t("kf_left_out_n", lang, n=len(h.left_out())), notes=notes)
+    return _card("personnel", title, value, t("kf_left_out_n", lang, n=h.extra["n_left_out"]), notes=notes)
 
 
 def idp_card(facts: ViewFacts, options: Options, region_names: str, lang: str) -> html.Div:

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from layers.i18n import fmt_date, fmt_span, fmt_value, label, t
+from layers.lookups import records_by_index
 from layers.rules.engine import Engine, ViewFacts
 from layers.rules.headlines import Line
 
@@ -65,16 +66,23 @@ def ordered_positions(engine: Engine, facts: ViewFacts) -> list[tuple[int, str]]
     groups: dict[str, tuple[str, ...]] = facts.engagements.extra["groups"]  # type: ignore[assignment]
     group_of = {eid: g for g, ids in groups.items() for eid in ids}
     listed = facts.selection.listed
+    is_listed = np.zeros(len(e), dtype=bool)
+    is_listed[listed] = True
     starts = eng["start_date"].to_numpy("datetime64[ns]")
-    top = [int(i) for i in listed if e.parent[i] == "" or e.root[i] not in set(listed)]
-    top.sort(key=lambda i: (GROUP_ORDER.index(group_of.get(e.ids[i], "not_in_force")),
-                            np.isnat(starts[i]), starts[i] if not np.isnat(starts[i]) else np.datetime64(0, "ns"), e.ids[i]))
+    # A child whose parent is not listed stands on its own row; the others go under their parent.
+    top = listed[(e.parent[listed] == "") | ~is_listed[e.root[listed]]]
+    rank = {g: k for k, g in enumerate(GROUP_ORDER)}
+    group_rank = np.array([rank.get(group_of.get(eid, "not_in_force"), len(GROUP_ORDER)) for eid in e.ids[top]])
+    start = starts[top]
+    undated = np.isnat(start)
+    # Sort by group, then start date (unknown last), then id: one lexsort, not a Python key per row.
+    top = top[np.lexsort((e.ids[top].astype(str), np.where(undated, 0, start.view(np.int64)), undated, group_rank))]
     children: dict[int, list[int]] = {}
     for i in listed:
-        if e.parent[i] != "" and e.root[i] in set(listed):
+        if e.parent[i] != "" and is_listed[e.root[i]]:
             children.setdefault(int(e.root[i]), []).append(int(i))
     out = []
-    for i in top:
+    for i in top.tolist():
         out.append((i, group_of.get(e.ids[i], "not_in_force")))
         out += [(c, "sub_engagement") for c in children.get(i, [])]
     return out
@@ -82,13 +90,14 @@ def ordered_positions(engine: Engine, facts: ViewFacts) -> list[tuple[int, str]]
 
 def table_rows(engine: Engine, facts: ViewFacts, lang: str, limit: int | None = None) -> list[dict[str, object]]:
     """Grid rows (one per listed engagement), at most ``limit`` (the downloads take every row)."""
-    eng, e = engine.tables["engagements"], engine.rules.eng
+    e = engine.rules.eng
+    records = records_by_index(engine.tables["engagements"])
     order = ordered_positions(engine, facts)[:limit]
     amounts = engine.amounts_in_force(np.array([i for i, _ in order], dtype=np.int64), facts.as_at)
     rows = []
     for i, group in order:
-        row = eng.iloc[i]
-        eid = row["engagement_id"]
+        eid = str(e.ids[i])
+        row = records[eid]
         status, when = engine.status(i, facts.as_at)
         lines = amounts.get(eid, ())
         sources = tuple(dict.fromkeys((*row["source_ids"], *(s for x in lines for s in x.source_ids))))
@@ -100,7 +109,7 @@ def table_rows(engine: Engine, facts: ViewFacts, lang: str, limit: int | None = 
             "name": ("↳ " if parent else "") + name,
             "group": t(f"group_{group}", lang),
             "status": t(f"status_{status}", lang, date=fmt_date(when, lang) if when is not None else ""),
-            "part_of": eng.at[parent, "acronym"] or parent if parent else "",
+            "part_of": records[parent]["acronym"] or parent if parent else "",
             "actor": label(row["actor_type"], lang),
             "lead": row["lead_actor"],
             "sectors": ", ".join(label(s, lang) for s in row["sectors"]),

@@ -170,7 +170,7 @@ def _disputes(tables: dict[str, pd.DataFrame], engagement_id: str, rows: dict[st
         "engagements": {engagement_id}, "mandates": {m["mandate_id"] for m in rows["mandates"]}, "funding": {f["funding_id"] for f in rows["funding"]},
         "sites": {x["site_id"] for x in sites_by_engagement(tables["sites"]).get(engagement_id, [])},
         "indicators": {i["indicator_id"] for i in records_by_engagement(tables["indicators"]).get(engagement_id, [])},
-        "events": {e for e in tables["events"].index if tables["events"].at[e, "engagement_id"] == engagement_id},
+        "events": {ev["event_id"] for ev in records_by_engagement(tables["events"]).get(engagement_id, [])},
     }
     disputes = [d for d in records_by_index(tables["disputes"]).values() if d["row_id"] in related.get(d["table_name"], set())]
     if not disputes:

@@ -9,15 +9,18 @@ where its status became unknown (see ``layers.rules.base``).
 
 from __future__ import annotations
 
+import copy
 import html
 import re
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from layers.i18n import fmt_date, label, t
+from layers.lookups import per_frame
 from layers.rules.engine import Engine, ViewFacts
 
 ACTOR_COLOURS = {
@@ -88,42 +91,57 @@ class Row:
     unknown_after: pd.Timestamp | None = None  # status unknown after this date ("?")
 
 
-def timeline_rows(engine: Engine, facts: ViewFacts, data_date: pd.Timestamp) -> tuple[list[Row], list[str]]:
-    """The rows of a view's timeline, and the labels of its engagements with dates unknown."""
-    e, eng = engine.rules.eng, engine.tables["engagements"]
+def timeline_rows(engine: Engine, facts: ViewFacts, data_date: pd.Timestamp,
+                  max_rows: int | None = None) -> tuple[list[Row], list[str], int]:
+    """The rows of a view's timeline (the ``max_rows`` earliest, and the selected one), the labels
+    of its engagements with dates unknown, and how many rows were left out.
+    """
+    e = engine.rules.eng
+    names = _names(engine.tables["engagements"])
     listed = facts.selection.listed
+    undated = [row_label(names[e.ids[i]][0], names[e.ids[i]][1]) for i in listed if not e.dated[i] and e.parent[i] == ""]
     if facts.state.timeline == "date":
         listed = facts.selection.active_at
     top = listed[(e.parent[listed] == "") & e.dated[listed]]
-    undated = [row_label(a, n) for a, n in zip(eng["acronym"].to_numpy()[facts.selection.listed],
-                                               eng["name_en"].to_numpy()[facts.selection.listed], strict=True)]
-    undated = [u for u, dated, parent in zip(undated, e.dated[facts.selection.listed], e.parent[facts.selection.listed], strict=True)
-               if not dated and parent == ""]
-    mandates = _mandates_by_engagement(engine)
+    omitted = 0
+    if max_rows is not None and len(top) > max_rows:
+        # Only the rows a reader will see become objects (thousands of rows at scale).
+        order = top[np.lexsort((e.ids[top].astype(str), e.active_from[top]))]
+        keep = order[:max_rows]
+        selected = engine.rules.position.get(facts.state.selected)
+        if selected is not None and selected in order and selected not in keep:
+            keep = np.r_[order[: max_rows - 1], selected]
+        omitted, top = len(top) - len(keep), keep
+    mandates = _mandate_bars(engine.tables["mandates"])
     rows = []
     for i in top:
         eid = e.ids[i]
         start, stop = pd.Timestamp(e.active_from[i]), pd.Timestamp(e.active_to[i])
-        own = mandates.get(eid, [])
-        if own:
-            bars = tuple(Bar(m.start_date, m.end_date, short_basis(m.legal_basis), m.legal_basis) for m in own)
-        else:
-            bars = (Bar(start, min(stop, data_date) if e.end_assumed[i] else stop, open_end=bool(e.end_assumed[i])),)
+        bars = mandates.get(eid) or (Bar(start, min(stop, data_date) if e.end_assumed[i] else stop,
+                                         open_end=bool(e.end_assumed[i])),)
+        acronym, name_en, name_fr = names[eid]
         rows.append(Row(
-            eid, eng.at[eid, "acronym"], {"en": eng.at[eid, "name_en"], "fr": eng.at[eid, "name_fr"]}, e.actor[i], bars,
+            eid, acronym, {"en": name_en, "fr": name_fr}, e.actor[i], bars,
             runs_on=bool(e.end_assumed[i] and stop > data_date),
             unknown_after=stop if e.end_assumed[i] and stop <= data_date else None,
         ))
-    return rows, undated
+    return rows, undated, omitted
 
 
-def _mandates_by_engagement(engine: Engine) -> dict[str, list[Any]]:
-    m = engine.tables["mandates"]
-    m = m[m["end_date"].notna()].sort_values("start_date", kind="stable")
-    out: dict[str, list[Any]] = {}
-    for row in m.itertuples():
-        out.setdefault(row.engagement_id, []).append(row)
-    return out
+@per_frame
+def _names(engagements: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
+    return {eid: (a, en, fr) for eid, a, en, fr in zip(engagements["engagement_id"], engagements["acronym"],
+                                                       engagements["name_en"], engagements["name_fr"], strict=True)}
+
+
+@per_frame
+def _mandate_bars(mandates: pd.DataFrame) -> dict[str, tuple[Bar, ...]]:
+    """Each engagement's numbered mandates with an end, as bars (built once)."""
+    m = mandates[mandates["end_date"].notna()].sort_values("start_date", kind="stable")
+    out: dict[str, list[Bar]] = {}
+    for eid, start, end, basis in zip(m["engagement_id"], m["start_date"], m["end_date"], m["legal_basis"], strict=True):
+        out.setdefault(eid, []).append(Bar(start, end, short_basis(basis), basis))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _earliest(rows: list[Row], n: int, selected: str) -> tuple[list[Row], int]:
@@ -140,10 +158,10 @@ def _earliest(rows: list[Row], n: int, selected: str) -> tuple[list[Row], int]:
 def timeline_spec(engine: Engine, facts: ViewFacts, *, lang: str, data_date: pd.Timestamp, big: bool = False,
                   max_rows: int = MAX_ROWS) -> dict[str, Any]:
     """The timeline figure dict of a view (see :func:`build_timeline_figure`)."""
-    rows, undated = timeline_rows(engine, facts, data_date)
+    rows, undated, omitted = timeline_rows(engine, facts, data_date, max_rows)
     return build_timeline_spec(rows, undated, engine.tables["events"], lang=lang, cursor=facts.as_at,
                                period=(facts.state.period.start, facts.state.period.end), data_date=data_date,
-                               selected=facts.state.selected, big=big, max_rows=max_rows)
+                               selected=facts.state.selected, big=big, max_rows=max_rows, omitted=omitted)
 
 
 def build_timeline_figure(rows: list[Row], undated: list[str], events: pd.DataFrame, **kwargs: Any) -> go.Figure:
@@ -204,18 +222,32 @@ def _ends(rows: list[Row], lang: str, fs: Any, data_date: pd.Timestamp) -> list[
 
 
 def _events(events: pd.DataFrame, lang: str, fs: Any, lane: str) -> list[dict[str, Any]]:
-    key = events[events["key_event"]] if not events.empty else events
-    data = []
-    for kind, part in key.groupby("kind", sort=True):
-        data.append({
-            "type": "scatter", "x": [d.isoformat() for d in part["date"]], "y": [lane] * len(part), "mode": "markers",
-            "marker": {"symbol": EVENT_SYMBOLS.get(kind, "circle"), "size": fs(13), "color": "#1a1a1a",
-                       "line": {"width": 1, "color": "#ffffff"}},
-            "hovertext": [f"<b>{html.escape(title)}</b><br>{fmt_date(d, lang, txt)}" for title, d, txt in
-                          zip(part["title_fr" if lang == "fr" else "title_en"], part["date"], part["date_text"], strict=True)],
-            "hoverinfo": "text", "name": label(kind, lang), "legendgroup": "events", "showlegend": True,
-        })
-    return data
+    # The key events do not depend on the view: their traces are built once per language and size.
+    return copy.deepcopy(_event_traces(events, lang, fs(13), lane))
+
+
+@per_frame
+def _event_cache(_events: pd.DataFrame) -> dict[tuple[str, int, str], list[dict[str, Any]]]:
+    return {}
+
+
+def _event_traces(events: pd.DataFrame, lang: str, size: int, lane: str) -> list[dict[str, Any]]:
+    cache = _event_cache(events)
+    key = (lang, size, lane)
+    if key not in cache:
+        chosen = events[events["key_event"]] if not events.empty else events
+        data = []
+        for kind, part in chosen.groupby("kind", sort=True):
+            data.append({
+                "type": "scatter", "x": [d.isoformat() for d in part["date"]], "y": [lane] * len(part), "mode": "markers",
+                "marker": {"symbol": EVENT_SYMBOLS.get(kind, "circle"), "size": size, "color": "#1a1a1a",
+                           "line": {"width": 1, "color": "#ffffff"}},
+                "hovertext": [f"<b>{html.escape(title)}</b><br>{fmt_date(d, lang, txt)}" for title, d, txt in
+                              zip(part["title_fr" if lang == "fr" else "title_en"], part["date"], part["date_text"], strict=True)],
+                "hoverinfo": "text", "name": label(kind, lang), "legendgroup": "events", "showlegend": True,
+            })
+        cache[key] = data
+    return cache[key]
 
 
 def build_timeline_spec(
@@ -230,6 +262,7 @@ def build_timeline_spec(
     selected: str = "",
     big: bool = False,
     max_rows: int = MAX_ROWS,
+    omitted: int = 0,
 ) -> dict[str, Any]:
     """A Gantt-style figure dict; bars carry the engagement id in ``customdata`` for clicks.
 
@@ -242,6 +275,7 @@ def build_timeline_spec(
         return round(size * k)
 
     rows, hidden = _earliest(rows, max_rows, selected)
+    hidden += omitted  # rows the caller left out before building them
     events_lane, undated_lane = "__events__", "__undated__"
     categories = [events_lane, *[r.engagement_id for r in rows], *([undated_lane] if undated else [])]
     ticks = [f"◆ {t('events', lang)}", *[row_label(r.acronym, r.names[lang]) for r in rows],

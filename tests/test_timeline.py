@@ -96,7 +96,7 @@ def test_rows_follow_the_period_and_the_status_rule():
     )
     engine = Engine(tables, date(2026, 11, 30))
     facts = engine.facts(ViewState(period=Period.year(2019)))
-    rows, undated = timeline_rows(engine, facts, DATA_DATE)
+    rows, undated, _ = timeline_rows(engine, facts, DATA_DATE)
     assert [r.engagement_id for r in rows] == ["NOW", "ONLY-START"]  # the period's engagements only
     assert undated == ["UNDATED"]
     only_start = rows[1]

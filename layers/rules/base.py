@@ -14,9 +14,12 @@ Activity (``data/README.md``, "Rules"):
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,6 +31,16 @@ NOT_COUNTED_KINDS = frozenset({"trust_fund", "aggregate_portfolio"})
 EVIDENCE_GRACE = pd.DateOffset(months=12)
 GEO = ("mali", "multi", "sahel", "comparator")  # where an engagement works, from its scope and countries
 NAT = np.datetime64("NaT", "ns")
+
+
+def _frozen_cache(method: Callable[[Any], np.ndarray]) -> Callable[[Any], np.ndarray]:
+    @functools.lru_cache(maxsize=256)
+    def cached(key: Any) -> np.ndarray:
+        out = method(key)
+        out.setflags(write=False)
+        return out
+
+    return cached
 
 
 def _dt(values: pd.Series) -> np.ndarray:
@@ -75,6 +88,10 @@ class Rules:
         eng = tables["engagements"]
         self.position = {eid: i for i, eid in enumerate(eng["engagement_id"])}
         self.eng = self._engagements(eng)
+        # The masks of a period or a day are asked for by several figures of one view: kept
+        # (read-only arrays, so a caller cannot change another's answer).
+        for name in ("overlaps", "active_in", "listable_in", "active_at", "last_cut"):
+            setattr(self, name, _frozen_cache(getattr(self, name)))
 
     # -- engagements --------------------------------------------------------------------
 

@@ -13,6 +13,8 @@ Rules (``data/README.md``, "Headlines"):
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 
@@ -21,7 +23,7 @@ from layers.rules.headlines import Headline, Line, Total, weakest
 from layers.rules.rows import MAX_LINES
 
 
-def _line(row: pd.Series, reason: str) -> Line:
+def _line(row: dict, reason: str) -> Line:
     return Line(
         table="idp_counts", row_id=row["idp_id"], engagement_id="", reason=reason, value=float(row["count"]),
         unit="people", qualifier=row["qualifier"] or "exact", start=row["date"], end=row["date"], scope=row["area_code"],
@@ -36,6 +38,9 @@ class Displacement:
         self.idp = idp.reset_index(drop=True).sort_values(["date", "idp_id"], kind="stable")
         self.drawn = drawn
         self.preferred = self.idp[self.idp["preferred"]]
+        # Answers depend only on the period and the regions, not on the other filters: kept.
+        self.headline = functools.lru_cache(maxsize=128)(self._headline)  # type: ignore[method-assign]
+        self.by_region = functools.lru_cache(maxsize=128)(self._by_region)  # type: ignore[method-assign]
 
     def _within(self, frame: pd.DataFrame, period: Period, as_at: pd.Timestamp) -> pd.DataFrame:
         return frame[(frame["date"] >= period.start) & (frame["date"] <= as_at)]
@@ -45,17 +50,16 @@ class Displacement:
         rows = self.preferred[self.preferred["area_code"].isin(areas)]
         return None if rows.empty else rows.iloc[-1]
 
-    def headline(self, period: Period, as_at: pd.Timestamp, polygons: tuple[str, ...] = ()) -> Headline:
+    def _headline(self, period: Period, as_at: pd.Timestamp, polygons: tuple[str, ...] = ()) -> Headline:
         """The national count (or the selected regions' counts), with the period's series."""
         areas = tuple(a for a, p in self.drawn.items() if p in polygons) if polygons else ("ML",)
         rows = self._within(self.idp[self.idp["area_code"].isin(areas)], period, as_at)
         preferred = rows[rows["preferred"]]
         latest = preferred.groupby("area_code").tail(1)
-        lines: list[Line] = [_line(r, "counted") for _, r in latest.iterrows()]
+        lines: list[Line] = [_line(r, "counted") for r in latest.to_dict("records")]
         chosen = set(latest["idp_id"])
-        for _, r in rows.iloc[::-1].iterrows():  # the rest of the series, newest first
-            if r["idp_id"] not in chosen and len(lines) < MAX_LINES:
-                lines.append(_line(r, "earlier" if r["preferred"] else "other_source"))
+        rest = rows.iloc[::-1].head(MAX_LINES).to_dict("records")  # the rest of the series, newest first
+        lines.extend(_line(r, "earlier" if r["preferred"] else "other_source") for r in rest if r["idp_id"] not in chosen)
         extra: dict[str, object] = {"areas": areas}
         last = self.latest_overall(areas)
         if last is not None:
@@ -66,7 +70,7 @@ class Displacement:
         totals = (Total(total, "people", weakest(latest["qualifier"]), len(latest)),)
         return Headline("idps", "value", totals, tuple(lines), latest=latest["date"].max(), extra=extra)
 
-    def by_region(self, period: Period, as_at: pd.Timestamp) -> pd.DataFrame:
+    def _by_region(self, period: Period, as_at: pd.Timestamp) -> pd.DataFrame:
         """Per drawn polygon: value (sum of each drawn-in area's latest count), date text,
         members (area codes added) and source ids; polygons with no count are absent.
         """

@@ -19,7 +19,7 @@ from layers.rules.areas import Areas
 from layers.rules.base import Rules
 from layers.rules.displacement import Displacement
 from layers.rules.headlines import Headline, Line, Total
-from layers.rules.money import earmark, in_force, money_headline
+from layers.rules.money import earmark, in_force, money_headline, static_reasons
 from layers.rules.rows import amount_rows, strength_rows
 from layers.rules.selection import Selection, Selector
 from layers.rules.strength import strength_headline
@@ -54,6 +54,7 @@ class Engine:
         self.areas = Areas(self.rules)
         self.selector = Selector(self.rules, self.areas)
         self.amounts = amount_rows(self.rules)
+        self.amount_reasons = static_reasons(self.amounts, self.rules)
         self.strengths = strength_rows(self.rules)
         self.displacement = Displacement(tables["idp_counts"], self.areas.regions.drawn)
         self._lock = threading.Lock()
@@ -81,7 +82,8 @@ class Engine:
         return ViewFacts(
             state=state, as_at=as_at, selection=selection, bits=bits,
             engagements=self._count(selection),
-            money=money_headline(self.rules, self.amounts, selection, as_at, period_start=state.period.start, earmarks=earmarks),
+            money=money_headline(self.rules, self.amounts, selection, as_at, period_start=state.period.start,
+                                 static=self.amount_reasons, earmarks=earmarks),
             personnel=strength_headline(self.rules, self.strengths, selection, as_at, period=state.period, earmarks=earmarks),
             idps=self.displacement.headline(state.period, as_at, state.regions),
             region_values=self._region_values(state, selection, bits, as_at),
@@ -158,8 +160,7 @@ class Engine:
         live = np.flatnonzero(wanted[rows.eng] & in_force(rows, self.rules, as_at))
         reasons = np.where(rows.component, "component", "counted").astype(object)
         out: dict[str, list[Line]] = {}
-        for i in live:
-            (line,) = rows.lines(np.array([i]), reasons, self.rules.eng.ids)
+        for line in sorted(rows.lines(live, reasons, self.rules.eng.ids, limit=None), key=lambda x: x.row_id):
             out.setdefault(line.engagement_id, []).append(line)
         return {k: tuple(v) for k, v in out.items()}
 
@@ -180,20 +181,22 @@ class Engine:
                     eng_pos.append(self.rules.position[eid])
         return np.array(site_pos, dtype=np.int64), np.array(eng_pos, dtype=np.int64)
 
-    def sites_of(self, engagement_ids: list[str]) -> np.ndarray:
-        """Bool per site: linked to any of these engagements."""
+    def sites_of(self, engagement_ids: list[str], positions: np.ndarray | None = None) -> np.ndarray:
+        """Bool per site: linked to any of these engagements (ids, or table positions)."""
         site_pos, eng_pos = self._site_links
         wanted = np.zeros(len(self.rules.eng), dtype=bool)
         wanted[[self.rules.position[e] for e in engagement_ids if e in self.rules.position]] = True
+        if positions is not None:
+            wanted[positions] = True
         linked = np.zeros(len(self.tables["sites"]), dtype=bool)
         linked[site_pos[wanted[eng_pos]]] = True
         return linked
 
     def _sites(self, selection: Selection, selected: str, as_at: pd.Timestamp) -> np.ndarray:
         sites = self.tables["sites"]
-        shown = list(self.rules.eng.ids[selection.listed]) + ([selected] if selected else [])
+        shown = [selected] if selected else []
         start = sites["active_from"].to_numpy("datetime64[ns]")
         end = sites["active_to"].to_numpy("datetime64[ns]")
         day = np.datetime64(as_at, "ns")
         open_now = (np.isnat(start) | (start <= day)) & (np.isnat(end) | (end >= day))
-        return self.sites_of(shown) & open_now & sites["lat"].notna().to_numpy(bool)
+        return self.sites_of(shown, selection.listed) & open_now & sites["lat"].notna().to_numpy(bool)

@@ -50,20 +50,17 @@ def in_force(rows: RowArrays, rules: Rules, when: pd.Timestamp) -> np.ndarray:
     return ~np.isnat(start) & (start <= day) & ~np.isnat(end) & (end >= day)
 
 
-def money_reasons(rows: RowArrays, rules: Rules, earmarks: np.ndarray | None) -> np.ndarray:
-    """Each row's reason, first rule that applies (order as in the module's rules)."""
+_BEFORE_EARMARKS = ("fund", "component", "scope_outside")
+
+
+def static_reasons(rows: RowArrays, rules: Rules) -> np.ndarray:
+    """Each row's reason in a view without a region filter (it depends on no other filter)."""
     e = rules.eng
     kind, geo = e.kind[rows.eng], e.geo[rows.eng]
     conditions = [
         np.isin(kind, list(NOT_COUNTED_KINDS)),
         rows.component,
         np.isin(geo, ["sahel", "comparator"]) | (rows.scope == "outside_mali"),
-    ]
-    choices = ["fund", "component", "scope_outside"]
-    if earmarks is not None:
-        conditions += [earmarks[rows.eng] == "shared", earmarks[rows.eng] == ""]
-        choices += ["shared", "not_earmarked"]
-    conditions += [
         rows.scope == "multi_country",
         np.isnan(rows.value),
         rows.amount_type == "pledged",
@@ -72,18 +69,29 @@ def money_reasons(rows: RowArrays, rules: Rules, earmarks: np.ndarray | None) ->
         rows.kind == "period_total",
         rows.kind != "annual",
     ]
-    choices += ["scope_multi", "no_figure", "pledged", "projected", "estimated", "basis_period", "basis_unknown"]
+    choices = [*_BEFORE_EARMARKS, "scope_multi", "no_figure", "pledged", "projected", "estimated", "basis_period", "basis_unknown"]
     return np.select(conditions, choices, default="counted").astype(object)
 
 
+def money_reasons(static: np.ndarray, rows: RowArrays, earmarks: np.ndarray | None) -> np.ndarray:
+    """Each row's reason, first rule that applies (order as in the module's rules): with a region
+    filter, not-earmarked and shared money come right after funds, components and non-Mali money.
+    """
+    if earmarks is None:
+        return static
+    mark = earmarks[rows.eng]
+    first = np.isin(static, _BEFORE_EARMARKS)
+    return np.where(first, static, np.where(mark == "shared", "shared", np.where(mark == "", "not_earmarked", static))).astype(object)
+
+
 def money_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at: pd.Timestamp, *, period_start: pd.Timestamp,
-                   earmarks: np.ndarray | None = None) -> Headline:
+                   static: np.ndarray, earmarks: np.ndarray | None = None) -> Headline:
     """The money key figure of a view (see the module's rules)."""
     listed = np.zeros(len(rules.eng), dtype=bool)
     listed[selection.listed] = True
     mine = listed[rows.eng]
     live = mine & in_force(rows, rules, as_at)
-    reasons = money_reasons(rows, rules, earmarks)
+    reasons = money_reasons(static, rows, earmarks)
     # Rows of the period that ended before its date: context, never added.
     earlier = mine & ~live & _overlaps(rows, rules, period_start, as_at)
     reasons = np.where(earlier, "not_in_force", reasons)
@@ -100,7 +108,8 @@ def money_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at: p
     return Headline(
         key="money", status=status, totals=rows.totals(live & (reasons == "counted")), lines=lines,
         latest=rows.latest(live | earlier),
-        extra={"no_figure": tuple(rules.eng.ids[missing]), "region": earmarks is not None},
+        extra={"no_figure": tuple(rules.eng.ids[missing]), "region": earmarks is not None,
+               "n_left_out": int(((reasons != "counted") & live).sum()), "n_listed_values": int((live & ~np.isnan(rows.value) & (reasons != "counted")).sum())},
     )
 
 

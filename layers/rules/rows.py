@@ -17,7 +17,7 @@ from layers.rules.areas import effective_ends
 from layers.rules.base import Rules
 from layers.rules.headlines import Line, Total, weakest
 
-MAX_LINES = 400  # lines materialised per headline: every counted one first, then the others
+MAX_LINES = 120  # lines materialised per headline (counted first); counts are exact in Headline.extra
 
 
 @dataclass(frozen=True)
@@ -46,8 +46,10 @@ class RowArrays:
     def totals(self, mask: np.ndarray) -> tuple[Total, ...]:
         """One total per unit over the rows in ``mask`` with a value (units in row order)."""
         keep = mask & ~np.isnan(self.value)
+        units = self.unit[keep].astype(str)
+        _, first = np.unique(units, return_index=True)
         out = []
-        for unit in dict.fromkeys(self.unit[keep]):
+        for unit in units[np.sort(first)]:
             part = keep & (self.unit == unit)
             out.append(Total(float(self.value[part].sum()), str(unit), weakest(self.qualifier[part]), int(part.sum())))
         return tuple(out)
@@ -59,25 +61,26 @@ class RowArrays:
         dates = dates[~np.isnat(dates)]
         return pd.Timestamp(dates.max()) if len(dates) else None
 
-    def lines(self, positions: np.ndarray, reasons: np.ndarray, engagement_ids: np.ndarray) -> tuple[Line, ...]:
-        """Lines for these rows (counted first, at most ``MAX_LINES``)."""
-        order = np.argsort(reasons[positions] != "counted", kind="stable")[:MAX_LINES]
+    def lines(self, positions: np.ndarray, reasons: np.ndarray, engagement_ids: np.ndarray,
+              limit: int | None = MAX_LINES) -> tuple[Line, ...]:
+        """Lines for these rows (counted first, at most ``limit``)."""
+        chosen = positions[np.argsort(reasons[positions] != "counted", kind="stable")[:limit]]
+        starts, ends = _stamps(self.start[chosen]), _stamps(self.end[chosen])
         out = []
-        for k in order:
-            i = positions[k]
+        for k, i in enumerate(chosen):
             value = self.value[i]
             out.append(Line(
                 table=str(self.table[i]), row_id=str(self.row_id[i]), engagement_id=str(engagement_ids[self.eng[i]]),
                 reason=str(reasons[i]), value=None if np.isnan(value) else float(value), unit=str(self.unit[i]),
-                qualifier=str(self.qualifier[i]) or "exact", start=_ts(self.start[i]), end=_ts(self.end[i]),
+                qualifier=str(self.qualifier[i]) or "exact", start=starts[k], end=ends[k],
                 basis=str(self.kind[i]), amount_type=str(self.amount_type[i]), scope=str(self.scope[i]),
                 source_ids=tuple(self.sources[i]), locators=tuple(self.locators[i]), date_text=str(self.date_text[i]),
             ))
         return tuple(out)
 
 
-def _ts(value: np.datetime64) -> pd.Timestamp | None:
-    return None if np.isnat(value) else pd.Timestamp(value)
+def _stamps(values: np.ndarray) -> list[pd.Timestamp | None]:
+    return [None if pd.isna(v) else v for v in pd.DatetimeIndex(values)]
 
 
 def _objects(values: pd.Series) -> np.ndarray:

@@ -34,29 +34,37 @@ def latest_per_kind(rows: RowArrays, candidates: np.ndarray) -> np.ndarray:
     idx = np.flatnonzero(candidates)
     if not len(idx):
         return idx
-    frame = pd.DataFrame({"i": idx, "e": rows.eng[idx], "k": rows.kind[idx], "d": rows.start[idx]})
-    frame = frame.sort_values(["d", "i"], ascending=[False, True], kind="stable").drop_duplicates(["e", "k"])
-    return np.sort(frame["i"].to_numpy(np.int64))
+    _, kind = np.unique(rows.kind[idx].astype(str), return_inverse=True)
+    eng, when = rows.eng[idx], rows.start[idx].view(np.int64)
+    order = np.lexsort((idx, -when, kind, eng))  # per (engagement, kind): latest first, then table order
+    first = np.r_[True, (eng[order][1:] != eng[order][:-1]) | (kind[order][1:] != kind[order][:-1])]
+    return np.sort(idx[order][first])
 
 
-def strength_reasons(rows: RowArrays, rules: Rules, as_at: pd.Timestamp, earmarks: np.ndarray | None) -> np.ndarray:
-    """Each row's reason, first rule that applies (order as in the module's rules)."""
+def strength_reasons(rows: RowArrays, rules: Rules, as_at: pd.Timestamp, earmarks: np.ndarray | None,
+                     positions: np.ndarray) -> np.ndarray:
+    """The reason of each row in ``positions`` (others ""), first rule that applies (order as in
+    the module's rules). Only the chosen rows are worked out: a view picks a few from thousands.
+    """
     e = rules.eng
+    eng, kind, scope, start = rows.eng[positions], rows.kind[positions], rows.scope[positions], rows.start[positions]
     stale_before = np.datetime64(as_at - EVIDENCE_GRACE, "ns")
-    cut = rules.last_cut(as_at)[rows.eng]
-    was_cut = ~np.isnat(cut) & (cut > rows.start)
-    active = rules.active_at(as_at)[rows.eng]
-    conditions = [np.isin(rows.kind, list(KIND_REASON)), e.parent[rows.eng] != "",
-                  np.isin(e.geo[rows.eng], ["sahel", "comparator"]) | (rows.scope == "outside_mali")]
-    choices = [np.vectorize(lambda k: KIND_REASON.get(k, ""), otypes=[object])(rows.kind) if len(rows) else np.array([]),
-               "sub_engagement", "scope_outside"]
+    cut = rules.last_cut(as_at)[eng]
+    was_cut = ~np.isnat(cut) & (cut > start)
+    active = rules.active_at(as_at)[eng]
+    conditions = [np.isin(kind, list(KIND_REASON)), e.parent[eng] != "",
+                  np.isin(e.geo[eng], ["sahel", "comparator"]) | (scope == "outside_mali")]
+    kind_reason = np.select([kind == k for k in KIND_REASON], list(KIND_REASON.values()), default="")
+    choices = [kind_reason, "sub_engagement", "scope_outside"]
     if earmarks is not None:
-        conditions += [earmarks[rows.eng] == "shared", earmarks[rows.eng] == ""]
+        conditions += [earmarks[eng] == "shared", earmarks[eng] == ""]
         choices += ["shared", "not_earmarked"]
-    conditions += [rows.scope == "multi_country", ~active & e.end_assumed[rows.eng], ~active,
-                   (rows.start < stale_before) | was_cut]
+    conditions += [scope == "multi_country", ~active & e.end_assumed[eng], ~active, (start < stale_before) | was_cut]
     choices += ["scope_multi", "status_unknown", "ended", "stale"]
-    return np.select(conditions, choices, default="counted").astype(object)
+    out = np.full(len(rows), "", dtype=object)
+    if len(positions):
+        out[positions] = np.select(conditions, choices, default="counted")
+    return out
 
 
 def strength_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at: pd.Timestamp, *, period: Period,
@@ -68,7 +76,7 @@ def strength_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at
     relevant = listed[rows.eng] & (rules.active_in(period)[rows.eng] | (rows.start >= np.datetime64(period.start, "ns")))
     candidates = relevant & (rows.start <= np.datetime64(as_at, "ns"))
     chosen = latest_per_kind(rows, candidates)
-    reasons = strength_reasons(rows, rules, as_at, earmarks)
+    reasons = strength_reasons(rows, rules, as_at, earmarks, chosen)
     counted = np.zeros(len(rows), dtype=bool)
     counted[chosen] = reasons[chosen] == "counted"
     has_figure = np.zeros(len(rules.eng), dtype=bool)
@@ -87,5 +95,7 @@ def strength_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at
     chosen_mask[chosen] = True
     return Headline(
         key="personnel", status=status, totals=rows.totals(counted), lines=rows.lines(chosen, reasons, rules.eng.ids),
-        latest=rows.latest(chosen_mask), extra={"no_figure": tuple(rules.eng.ids[missing]), "region": earmarks is not None},
+        latest=rows.latest(chosen_mask),
+        extra={"no_figure": tuple(rules.eng.ids[missing]), "region": earmarks is not None,
+               "n_left_out": int((reasons[chosen] != "counted").sum())},
     )
