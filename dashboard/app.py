@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 from dash import Dash
 
+from dashboard.briefing import briefing_problems
 from dashboard.layout import engagement_options, serve_layout
 from dashboard.routes import register_routes
 from dashboard.security import install_security_headers
 from dashboard.view import EXTENSION_KEY, AppData, build_app_data
 from sahel_data.load import DEFAULT_DATA_DIR, load_catalog
+from sahel_data.problems import DataError
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
@@ -29,7 +32,8 @@ def _import_lazy_modules() -> None:
 
 
 def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, today: date | None = None) -> Dash:
-    """A ready-to-serve app; raises ``DataError`` if the data is invalid (unless lenient).
+    """A ready-to-serve app; raises ``DataError`` if the data (or a briefing's scene) is invalid,
+    unless lenient: then the bad rows and briefings are left out and listed.
 
     Create one app per process: Dash hands the ``@callback`` registry to the first app made.
     """
@@ -39,10 +43,20 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
 
     catalog = load_catalog(data_dir, lenient=lenient)
     data: AppData = build_app_data(catalog, today)
+    problems = briefing_problems(catalog.briefings, data.options)
+    if problems:  # a scene whose view the app cannot show: refused like any bad row
+        if not lenient:
+            raise DataError(problems)
+        bad = {p.file.removeprefix("briefings/").removesuffix(".json") for p in problems}
+        catalog = replace(catalog, briefings={k: b for k, b in catalog.briefings.items() if k not in bad},
+                          rejected=tuple(sorted((*catalog.rejected, *problems))))
+        data = build_app_data(catalog, today)
     app = Dash(
         __name__,
         title="Sahel security assistance",
         assets_folder=str(ASSETS),
+        # The stage's script and styles belong to its own page (dashboard/stage.py), not this one.
+        assets_ignore=r"^stage\.(js|css)$",
         serve_locally=True,  # plotly.js and every bundle from the package: no CDN
         compress=True,  # gzip via flask-compress: plotly.js and callback JSON shrink ~4-6x on a slow link
         update_title=None,

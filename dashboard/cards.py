@@ -8,33 +8,20 @@ Dash components out.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
-from layers.i18n import fmt_date, fmt_int, fmt_span, fmt_value, label, t
+from layers.faces import engagement_name, faces
+from layers.i18n import fmt_date, fmt_span, fmt_value, label, t
 from layers.lookups import per_frame
-from layers.period import Month, Period
 from layers.rules.engine import ViewFacts
 from layers.rules.headlines import Headline, Line
-from layers.view_state import Options, ViewState, to_query
+from layers.view_state import Options
 
 MAX_ROWS_SHOWN = 60  # rows per explanation table (the downloads and exports carry every row)
-
-
-@per_frame
-def _names(engagements: pd.DataFrame) -> dict[str, dict[str, str]]:
-    return {eid: {"en": a or en, "fr": a or fr} for eid, a, en, fr in
-            zip(engagements["engagement_id"], engagements["acronym"], engagements["name_en"], engagements["name_fr"], strict=True)}
-
-
-def engagement_name(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str) -> str:
-    """An engagement's short display name: its acronym, else its name."""
-    names = _names(tables["engagements"]).get(engagement_id)
-    return names[lang] if names else engagement_id
 
 
 @per_frame
@@ -130,24 +117,6 @@ def _card(key: str, title: str, value: str, sub: str, *, notes: list[Any], after
     ], className="kf")
 
 
-def _totals_text(headline: Headline, lang: str) -> str:
-    return " · ".join(fmt_value(x.value, x.unit, lang, x.qualifier) for x in headline.totals)
-
-
-def _latest(headline: Headline, lang: str) -> str:
-    return t("latest_figure", lang, date=fmt_date(headline.latest, lang)) if headline.latest is not None else ""
-
-
-def engagements_card(facts: ViewFacts, lang: str, data_as_of: str) -> html.Div:
-    """How many engagements the view counts, and what else its table lists."""
-    h, period = facts.engagements, facts.state.period
-    groups: dict[str, tuple[str, ...]] = h.extra["groups"]  # type: ignore[assignment]
-    also = ", ".join(f"{len(ids)} {t('group_' + g, lang).lower()}" for g, ids in groups.items() if g != "counted" and ids)
-    value = fmt_int(h.totals[0].value, lang) if h.totals else t("none", lang)
-    return _card("engagements", t("kf_engagements", lang, period=period.label(lang)), value, t("kf_engagements_note", lang),
-                 notes=[t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)])
-
-
 def engagement_groups(tables: dict[str, pd.DataFrame], facts: ViewFacts, lang: str) -> list[Any]:
     """The engagements card's body: the rule, then every listed engagement by group."""
     groups: dict[str, tuple[str, ...]] = facts.engagements.extra["groups"]  # type: ignore[assignment]
@@ -168,91 +137,12 @@ def card_body(tables: dict[str, pd.DataFrame], facts: ViewFacts, key: str, lang:
     return explanation(tables, headline, rule, lang)
 
 
-def money_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> html.Div:
-    """The money in force on the view's date: annual sums per currency, everything else listed."""
-    h = facts.money
-    region = bool(h.extra.get("region"))
-    title = (t("kf_money_region", lang, regions=region_names) if region else t("kf_money", lang)) + \
-        f", {t('as_at', lang, date=fmt_date(facts.as_at, lang))}"
-    primary = [x for x in h.left_out() if x.reason == "basis_period" and x.value is not None]
-    sub = t("kf_money_basis", lang)
-    if h.status == "value":
-        value = _totals_text(h, lang)
-    elif h.status == "listed" and len(primary) == 1:
-        one = primary[0]
-        value = fmt_value(one.value, one.unit, lang, one.qualifier)
-        sub = t("kf_money_one", lang, basis=t(f"type_{one.amount_type}", lang), period=fmt_span(one.start, one.end, lang)) + \
-            f" · {engagement_name(tables, one.engagement_id, lang)}"
-    elif h.status == "listed":
-        value = t("kf_money_listed", lang, n=h.extra["n_listed_values"])
-    else:
-        value = t("unknown", lang) if h.status == "unknown" else t("none", lang)
-    missing = len(h.extra.get("no_figure") or ())
-    notes = [t("kf_left_out_n", lang, n=h.extra["n_left_out"]),
-             t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return _card("money", title, value, sub, notes=notes)
-
-
-def personnel_card(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> html.Div:
-    """Deployed personnel on the view's date: current strengths in Mali only; the rest listed."""
-    h = facts.personnel
-    region = bool(h.extra.get("region"))
-    title = (t("kf_personnel_region", lang, regions=region_names) if region else t("kf_personnel", lang)) + \
-        f", {t('as_at', lang, date=fmt_date(facts.as_at, lang))}"
-    stale = [x for x in h.left_out() if x.reason in ("stale", "ended") and x.value is not None]
-    if h.status == "value":
-        value = _totals_text(h, lang)
-    elif h.status == "listed":
-        value = t("kf_personnel_listed", lang)
-    else:
-        value = t("unknown", lang) if h.status == "unknown" else t("none", lang)
-    last_known = [t("kf_last_known", lang, value=fmt_value(x.value, "people", lang, x.qualifier),
-                    date=fmt_date(x.start, lang, x.date_text), name=engagement_name(tables, x.engagement_id, lang))
-                  for x in stale[:3]]
-    missing = len(h.extra.get("no_figure") or ())
-    notes = [*last_known, t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return _card("personnel", title, value, t("kf_left_out_n", lang, n=h.extra["n_left_out"]), notes=notes)
-
-
-def idp_card(facts: ViewFacts, options: Options, region_names: str, lang: str) -> html.Div:
-    """The latest count in the period, and the period's series one click each."""
-    h, state = facts.idps, facts.state
-    where = region_names or t("kf_idp_where", lang)
-    title = f"{t('kf_idp', lang)}, {where}"
-    latest_any = h.extra.get("latest_any")
-    if h.status == "value":
-        counted = h.counted()
-        value = _totals_text(h, lang)
-        sub = t("as_at", lang, date=", ".join(fmt_date(x.start, lang, x.date_text) for x in counted))
-    elif latest_any and latest_any[0] < state.period.start:  # type: ignore[index]
-        # After the last count: say so, never carry the old number forward as current.
-        value = t("no_figure_after", lang, date=fmt_date(latest_any[0], lang, latest_any[1]))  # type: ignore[index]
-        sub = t("no_figure_in_period", lang, period=state.period.label(lang))
-    else:
-        value = t("no_figure_in_period", lang, period=state.period.label(lang))
-        sub = t("latest_figure", lang, date=fmt_date(latest_any[0], lang, latest_any[1])) if latest_any else ""  # type: ignore[index]
-    series = [x for x in h.lines if x.reason in ("counted", "earlier") and x.start is not None]
-    months = sorted({Month.of(x.start) for x in series})
-    chips = [dcc.Link(m.label(lang), href=to_query(_with_period(state, Period(m, m)), options) or "?",
-                      className="chip") for m in months]
-    after = html.Div([t("kf_series", lang), " ", *chips], className="kf-series") if len(months) > 1 else None
-    notes: list[Any] = []
-    if latest_any and h.status == "value" and h.latest is not None and latest_any[0] > h.latest:  # type: ignore[index]
-        notes.append(t("latest_figure", lang, date=fmt_date(latest_any[0], lang, latest_any[1])))  # type: ignore[index]
-    return _card("idps", title, value, sub, notes=notes, after=after)
-
-
-def _with_period(state: ViewState, period: Period) -> ViewState:
-    return replace(state, period=period)
-
-
 def headline_cards(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options,
                    region_names: dict[str, dict[str, str]], *, lang: str, data_as_of: str) -> list[html.Div]:
-    """The four cards of a view."""
-    names = ", ".join(region_names.get(r, {}).get(lang, r) for r in facts.state.regions)
-    return [
-        engagements_card(facts, lang, data_as_of),
-        money_card(tables, facts, names, lang),
-        personnel_card(tables, facts, names, lang),
-        idp_card(facts, options, names, lang),
-    ]
+    """The four cards of a view: each face, its body filled when opened, the IDP series as links."""
+    out = []
+    for face in faces(tables, facts, options, region_names, lang=lang, data_as_of=data_as_of):
+        chips = [dcc.Link(label_, href=href, className="chip") for label_, href in face.series]
+        after = html.Div([t("kf_series", lang), " ", *chips], className="kf-series") if chips else None
+        out.append(_card(face.key, face.title, face.value, face.sub, notes=list(face.notes), after=after))
+    return out

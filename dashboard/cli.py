@@ -1,4 +1,4 @@
-"""The ``sahel-dashboard`` command line: ``run``, ``serve``, ``validate`` and ``export``."""
+"""The ``sahel-dashboard`` command line: ``run``, ``serve``, ``validate``, ``export`` and ``rehearse``."""
 
 from __future__ import annotations
 
@@ -13,6 +13,13 @@ from sahel_data.tables import MAX_YEAR, MIN_YEAR
 def _cmd_validate(args: argparse.Namespace) -> int:
     data_dir = Path(args.data_dir)
     problems = validate(data_dir)
+    if not problems:  # the tables are sound: now every briefing scene must be a view the app can show
+        from dashboard.briefing import briefing_problems
+        from dashboard.view import build_app_data
+        from sahel_data.load import load_catalog
+
+        catalog = load_catalog(data_dir, use_cache=False)
+        problems = briefing_problems(catalog.briefings, build_app_data(catalog).options)
     if problems:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -147,6 +154,40 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_rehearse(args: argparse.Namespace) -> int:
+    import json
+
+    from dashboard.app import create_app
+    from dashboard.rehearse import STAGE_SIZES, rehearse
+    from dashboard.view import app_data_of
+    from sahel_data.problems import DataError
+
+    try:
+        dash_app = create_app(Path(args.data_dir))
+    except DataError as exc:
+        print(f"Refusing to rehearse: the data in {args.data_dir} is invalid.\n{exc}", file=sys.stderr)
+        return 1
+    app = app_data_of(dash_app)
+    if args.briefing not in app.catalog.briefings:
+        print(f"unknown briefing {args.briefing!r}; briefings: {', '.join(app.catalog.briefings) or '(none)'}", file=sys.stderr)
+        return 2
+    try:
+        sizes = tuple(tuple(int(x) for x in size.lower().split("x", 1)) for size in args.sizes.split(",")) if args.sizes else STAGE_SIZES
+    except ValueError:
+        print(f"--sizes {args.sizes!r}: expected WIDTHxHEIGHT[,WIDTHxHEIGHT...], e.g. 1280x720,1920x1080", file=sys.stderr)
+        return 2
+    try:
+        report = rehearse(app, dash_app, args.briefing, lang=args.lang, sizes=sizes, record=not args.no_record,  # type: ignore[arg-type]
+                          screenshots=Path(args.screenshots) if args.screenshots else None)
+    except RuntimeError as exc:  # the browser could not start or the stage failed in it
+        print(f"rehearsal failed: {exc}", file=sys.stderr)
+        return 1
+    print(report.as_text())
+    if args.json:
+        Path(args.json).write_text(json.dumps(report.as_dict(), ensure_ascii=False, indent=2), encoding="utf-8")
+    return 1 if report.layout_problems else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, separate so tests can inspect it."""
     parser = argparse.ArgumentParser(prog="sahel-dashboard", description=__doc__)
@@ -191,6 +232,16 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("-o", "--output", required=True, help="file (one output) or directory (several)")
     exp.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
     exp.set_defaults(func=_cmd_export)
+
+    reh = sub.add_parser("rehearse", help="render every slide of a briefing offline at the stage sizes and report problems")
+    reh.add_argument("--briefing", required=True, help="the briefing's id (its file name in data/briefings/ without .json)")
+    reh.add_argument("--lang", choices=("en", "fr"), default="en")
+    reh.add_argument("--sizes", help="window sizes, e.g. 1280x720,1920x1080 (default: seven from 1024x576 to 3840x2160)")
+    reh.add_argument("--screenshots", help="directory for a PNG of every slide at every size")
+    reh.add_argument("--json", help="also write the report as JSON to this file")
+    reh.add_argument("--no-record", action="store_true", help="do not record this rehearsal's data version and figures")
+    reh.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    reh.set_defaults(func=_cmd_rehearse)
     return parser
 
 

@@ -26,9 +26,17 @@ import plotly.io as pio
 
 from dashboard.export_table import columns, table_rows
 from dashboard.view import AppData, compute_view, view_map_figure, view_timeline_figure
+from layers.faces import engagement_name
 from layers.i18n import t
 from layers.map_figure import LAT_RANGE, LON_RANGE
-from layers.snapshot import A4_LANDSCAPE_PX, SCALE_300_DPI, SnapshotText, describe_filters, frame_snapshot
+from layers.snapshot import (
+    A4_LANDSCAPE_PX,
+    SCALE_300_DPI,
+    SnapshotText,
+    add_marking,
+    describe_filters,
+    frame_snapshot,
+)
 from layers.view_state import ViewState
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -67,6 +75,11 @@ def _ensure_renderer() -> None:
         _server_started = True
 
 
+def selected_name(app: AppData, state: ViewState) -> str:
+    """The display name of the view's selected engagement ("" if none)."""
+    return engagement_name(app.tables, state.selected, state.lang) if state.selected else ""
+
+
 def snapshot_figure(app: AppData, state: ViewState, *, now: datetime) -> go.Figure:
     """The framed map figure of a view (pure apart from the clock passed in)."""
     facts = compute_view(app, state)
@@ -83,12 +96,12 @@ def snapshot_figure(app: AppData, state: ViewState, *, now: datetime) -> go.Figu
         f"généré le {now:%Y-%m-%d %H:%M} UTC" if lang == "fr" else f"generated {now:%Y-%m-%d %H:%M} UTC")
     text = SnapshotText(
         title=t("title", lang),
-        subtitle=describe_filters(state, app.map_base.region_names),
+        subtitle=describe_filters(state, app.map_base.region_names, selected_name(app, state)),
         sources=sources,
         disclaimer=t("boundary_note", lang),
         stamp=stamp,
     )
-    return frame_snapshot(fig, text, lon_range=LON_RANGE, lat_range=LAT_RANGE)
+    return add_marking(frame_snapshot(fig, text, lon_range=LON_RANGE, lat_range=LAT_RANGE), app.marking(lang))
 
 
 def png_with_dpi(png: bytes, dpi: int) -> bytes:
@@ -172,7 +185,7 @@ def _table_pages(app: AppData, state: ViewState) -> list[go.Figure]:
                     "font": {"color": "#ffffff", "size": 11}, "align": "left"},
             cells={"values": cells, "align": "left", "font": {"size": 10}, "height": 34},
         ))
-        pages.append(_page(fig, t("table_heading", state.lang), html.escape(describe_filters(state, app.map_base.region_names), quote=False)))
+        pages.append(_page(fig, t("table_heading", state.lang), html.escape(describe_filters(state, app.map_base.region_names, selected_name(app, state)), quote=False)))
     return pages
 
 
@@ -186,10 +199,12 @@ def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = 
     timeline = view_timeline_figure(app, replace(state, mode="explore"))
     figures = [
         snapshot_figure(app, state, now=now),
-        _page(timeline, t("timeline_heading", state.lang), html.escape(describe_filters(state, app.map_base.region_names), quote=False)),
+        _page(timeline, t("timeline_heading", state.lang), html.escape(describe_filters(state, app.map_base.region_names, selected_name(app, state)), quote=False)),
         *_table_pages(app, state),
     ]
     writer = PdfWriter()
+    for fig in figures[1:]:  # the snapshot has its marking already
+        add_marking(fig, app.marking(state.lang))
     for fig in figures:
         pdf = render_figure(fig, "pdf", width=width, height=height)
         for page in PdfReader(io.BytesIO(pdf)).pages:

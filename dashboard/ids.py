@@ -64,13 +64,8 @@ def text(key: str) -> dict[str, str]:
     return {"type": TEXT, "key": key}
 
 PAGE_ROOT = "page-root"
-BRIEF_BAR = "brief-bar"
-BRIEF_FOOTER = "brief-footer"
-BRIEF_PREV = "brief-prev"
-BRIEF_NEXT = "brief-next"
-BRIEF_EXIT = "brief-exit"
-BRIEF_GOTO = "brief-goto"  # set from the keyboard script with dash_clientside.set_props
 BRIEF_START = "brief-start"
+BRIEF_PRESENT = "brief-present"
 BRIEF_PICK = "brief-pick"
 SCENE_TEXT = "scene-text"
 

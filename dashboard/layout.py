@@ -14,7 +14,6 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.outputs import (
     detail_output,
-    frame_output,
     key_figures_output,
     table_output,
     timeline_output,
@@ -163,8 +162,11 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
             dcc.Dropdown(id=ids.BRIEF_PICK, options=[{"label": b.title["en"], "value": b.briefing_id} for b in app.catalog.briefings.values()],
                          value=next(iter(app.catalog.briefings), None), clearable=False, className="dropdown"),
             html.Div([
-                html.Button(html.Span(t("start_briefing", "en"), id=ids.text("start_briefing")), id=ids.BRIEF_START, className="btn", n_clicks=0),
-                html.Button(t("present_view", "en"), id=ids.text("present_view"), className="btn btn-secondary", n_clicks=0),
+                # Plain links: the stage takes over the whole page (assets/stage.js), so it is a new page.
+                html.A(html.Span(t("start_briefing", "en"), id=ids.text("start_briefing")), id=ids.BRIEF_START, className="btn",
+                       href="/?mode=brief"),
+                html.A(html.Span(t("present_view", "en"), id=ids.text("present_view")), id=ids.BRIEF_PRESENT,
+                       className="btn btn-secondary", href="/?mode=brief"),
             ], className="row-buttons"),
             html.Details([
                 html.Summary(t("save_scene", "en"), id=ids.text("save_scene")),
@@ -192,7 +194,6 @@ def serve_layout(app: AppData) -> html.Div:
     timeline, timeline_style = timeline_output(app, state)
     rows, column_defs, caption = table_output(app, state)
     store = {**state.as_dict(), "ignored": []}
-    frame_class, brief_bar, brief_footer = frame_output(app, state)
     manifest = app.catalog.geo_manifest
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
@@ -207,13 +208,6 @@ def serve_layout(app: AppData) -> html.Div:
             html.P(t("data_as_of", "en", date=app.data_as_of("en")), id=ids.PAGE_TITLE, className="as-of"),
         ], className="header"),
         html.Div(warning_output(app, state, []), id=ids.DATA_WARNING, role="status"),
-        html.Div(brief_bar, id=ids.BRIEF_BAR, className="brief-bar"),
-        html.Div([
-            html.Button("←", id=ids.BRIEF_PREV, n_clicks=0, className="btn", **{"aria-label": "previous scene"}),
-            html.Button("→", id=ids.BRIEF_NEXT, n_clicks=0, className="btn", **{"aria-label": "next scene"}),
-            html.Button(html.Span(t("exit_briefing", "en"), id=ids.text("exit_briefing")), id=ids.BRIEF_EXIT, n_clicks=0, className="btn btn-secondary"),
-            dcc.Input(id=ids.BRIEF_GOTO, type="hidden", value=""),
-        ], className="brief-controls"),
         html.Div([
             sidebar(app, state),
             html.Main([
@@ -262,5 +256,4 @@ def serve_layout(app: AppData) -> html.Div:
                 ], className="card", id="table-section"),
             ], className="main"),
         ], className="body"),
-        html.Footer(brief_footer, id=ids.BRIEF_FOOTER, className="brief-footer"),
-    ], id=ids.PAGE_ROOT, className=frame_class)
+    ], id=ids.PAGE_ROOT, className="page")

@@ -11,7 +11,6 @@ from typing import Any
 
 from dash import html
 
-from dashboard.briefing import footer, title_bar
 from dashboard.cards import headline_cards
 from dashboard.export_table import columns, table_rows
 from dashboard.panels import detail_panel
@@ -67,16 +66,6 @@ def warning_output(app: AppData, state: ViewState, ignored: list[Any]) -> list[h
         items = ", ".join(str(i)[:40] for i in ignored[:10])
         out.append(html.Div(t("ignored_link", state.lang, items=items), className="warning"))
     return out
-
-
-def frame_output(app: AppData, state: ViewState) -> tuple[str, Any, Any]:
-    """Presentation layout on or off, with the scene's title bar and the sources footer."""
-    if state.mode != "brief":
-        return "page", [], []
-    briefing = app.catalog.briefings.get(state.briefing)
-    attribution = app.catalog.geo_manifest.get("attribution", "")
-    return ("page brief", title_bar(state, briefing, app.map_base.region_names),
-            footer(state, app.data_as_of(state.lang), attribution))
 
 
 def detail_output(app: AppData, state: ViewState) -> list[html.Component]:

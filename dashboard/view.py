@@ -51,15 +51,24 @@ class AppData:
         """The data's "as of" date, as shown on every page and export."""
         return fmt_date(self.data_date, lang)
 
+    def marking(self, lang: str) -> str:
+        """The handling line and contact of ``data/markings.json`` ("" when there is none)."""
+        markings = self.catalog.markings
+        return " · ".join(part for part in (markings.get(key, {}).get(lang, "") for key in ("marking", "contact")) if part)
+
 
 def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[str, int]) -> Options:
-    """The filter choices the data allows (months, regions, donors, actors, sectors)."""
+    """The filter choices the data allows (months, regions, donors, actors, sectors).
+
+    A period may start from January 2012 to the current month (a later one would have its
+    figures stand before it begins) and run on to the end of the current year.
+    """
     regions = tables["regions"]
     drawn = regions.loc[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne(""), "drawn_as"]
     funding, eng = tables["funding"], tables["engagements"]
     donors = set(funding["donor"]) | set(eng.loc[~eng["engagement_id"].isin(set(funding["engagement_id"])), "lead_actor"])
     return Options(
-        months=(Month(FIRST_YEAR, 1), Month(today.year, 12)),
+        months=(Month(FIRST_YEAR, 1), Month.of(today)),
         regions=frozenset(drawn),
         donors=frozenset(d for d in donors if d),
         actors=frozenset(eng["actor_type"]),
@@ -89,6 +98,11 @@ def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
 def app_data() -> AppData:
     """The AppData of the Flask app serving the current request."""
     return flask.current_app.extensions[EXTENSION_KEY]
+
+
+def app_data_of(dash_app: Any) -> AppData:
+    """The AppData a Dash app made by ``create_app`` serves (outside a request)."""
+    return dash_app.server.extensions[EXTENSION_KEY]
 
 
 def state_from_store(data: object, app: AppData) -> ViewState:

@@ -30,6 +30,9 @@ class ClassScheme:
     metric: str
     lower_bounds: tuple[float, ...]
     has_none: bool = False  # whether "none" (nothing to count) is a class of this metric
+    palette: tuple[str, ...] = PALETTE  # one colour per value class, light to dark
+    unknown_colour: str = NO_DATA_COLOUR
+    dark: frozenset[int] = DARK_CLASSES  # classes whose labels are white
 
     def classify(self, value: float | None, status: str = "value") -> int:
         """Class index of ``value``; UNKNOWN when missing, NONE when there is nothing to count."""
@@ -67,7 +70,7 @@ class ClassScheme:
 
     def colours(self) -> list[str]:
         """The colour of each class, from ``first_class`` up."""
-        return [*([NONE_COLOUR] if self.has_none else []), NO_DATA_COLOUR, *PALETTE]
+        return [*([NONE_COLOUR] if self.has_none else []), self.unknown_colour, *self.palette]
 
     def colorscale(self) -> list[list[float | str]]:
         """A stepped plotly colorscale over ``color_range``."""
@@ -81,7 +84,7 @@ class ClassScheme:
     @property
     def color_range(self) -> tuple[float, float]:
         """zmin, zmax that centre each class on its index."""
-        return self.first_class - 0.5, len(PALETTE) - 0.5
+        return self.first_class - 0.5, len(self.palette) - 0.5
 
 
 SCHEMES: dict[str, ClassScheme] = {
@@ -89,3 +92,31 @@ SCHEMES: dict[str, ClassScheme] = {
     "budget": ClassScheme("budget", (0, 5e6, 20e6, 50e6, 100e6), has_none=True),
     "engagements": ClassScheme("engagements", (0, 1, 3, 5, 8)),
 }
+
+# The briefing stage (a projector, often washed out): three value classes whose neighbours in
+# the legend, "none" and "unknown" included, are at least 3:1 apart in contrast (WCAG's formula;
+# tests/test_classes.py checks it). Five classes cannot all be 3:1 apart: 3^4 > 21, the widest
+# contrast there is. The region labels carry the exact values.
+STAGE_PALETTE = ("#ffffd9", "#1d91c0", "#081d58")
+STAGE_UNKNOWN = "#6e6e6e"
+STAGE_SCHEMES: dict[str, ClassScheme] = {
+    "idp": ClassScheme("idp", (0, 20_000, 100_000), palette=STAGE_PALETTE, unknown_colour=STAGE_UNKNOWN,
+                       dark=frozenset({UNKNOWN, 2})),
+    "budget": ClassScheme("budget", (0, 20e6, 100e6), has_none=True, palette=STAGE_PALETTE, unknown_colour=STAGE_UNKNOWN,
+                          dark=frozenset({UNKNOWN, 2})),
+    "engagements": ClassScheme("engagements", (0, 1, 3), palette=STAGE_PALETTE, unknown_colour=STAGE_UNKNOWN,
+                               dark=frozenset({UNKNOWN, 2})),
+}
+
+
+def relative_luminance(colour: str) -> float:
+    """WCAG relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)  # noqa: PLR2004
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    la, lb = sorted((relative_luminance(a), relative_luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)

@@ -21,9 +21,10 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
-from layers.classes import DARK_CLASSES, SCHEMES
+from layers.classes import SCHEMES, STAGE_SCHEMES, ClassScheme
 from layers.i18n import fmt_eur, fmt_int, label, t
 from layers.labels import LabelRequest, Placement, place_labels
+from layers.places import fold
 from layers.sites import MAX_MARKERS, SITE_KINDS, Marker, SitePoints, empty_points, group_sites
 from layers.view_state import ViewState
 
@@ -52,6 +53,7 @@ TRACE = {"context": 0, "regions": 1, "context_labels": 2, "region_labels": 3, "s
 LON_RANGE = (-18.5, 13.0)
 LAT_RANGE = (8.0, 26.0)
 DEFAULT_PLOT_PX = 1000
+STAGE_MAP_PX = 1150  # the stage's map column at 1920 px (assets/stage.css: 63 of 100 parts)
 MAX_SITE_LABELS = 40
 HOVER_ROWS = 8  # sites named in a marker's hover
 FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
@@ -72,7 +74,7 @@ class MapBase:
 
 def _value_text(metric: str, value: float | None, lang: str, status: str = "value") -> str:
     """A region's value as text: unknown and none are words, never zero."""
-    if status == "none" and SCHEMES[metric].has_none:
+    if status == "none" and metric == "budget":
         return t("class_none_" + metric, lang)
     if value is None or pd.isna(value):
         return t("class_unknown_" + metric, lang)
@@ -106,6 +108,196 @@ def build_map_figure(base: MapBase, values: pd.DataFrame, state: ViewState, **kw
     return go.Figure(map_spec(base, values, state, **kwargs))  # type: ignore[arg-type]
 
 
+@dataclass(frozen=True)
+class _Look:
+    """How a view is drawn: language, layers, class scheme and the type scale."""
+
+    lang: str
+    metric: str
+    layers: frozenset[str]
+    scheme: ClassScheme
+    k: float  # type scale: 1 on the desk, 1.9 on the stage (1920 px wide, no text under 24 px)
+
+    def fs(self, size: int) -> int:
+        """A font size scaled for the surface."""
+        return round(size * self.k)
+
+
+@dataclass(frozen=True)
+class _Regions:
+    """Per-region arrays of a view, in the base's region order."""
+
+    codes: list[str]
+    values: list[float | None]
+    statuses: list[str]
+    classes: list[int]
+    dates: list[str]
+
+
+def _regions(base: MapBase, values: pd.DataFrame, scheme: ClassScheme, as_of_text: str) -> _Regions:
+    codes = list(base.region_names)
+    by_code = values.set_index("region_code") if not values.empty else pd.DataFrame(columns=["value"])
+    raw = [by_code["value"].get(code) if code in by_code.index else None for code in codes]
+    region_values = [None if v is None or pd.isna(v) else float(v) for v in raw]
+    statuses = [str(by_code["status"].get(code)) if "status" in by_code and code in by_code.index else "unknown" for code in codes]
+    dates = [
+        str(by_code["date_text"].get(code)) if "date_text" in by_code and code in by_code.index and by_code["date_text"].get(code)
+        else as_of_text
+        for code in codes
+    ]
+    classes = [scheme.classify(v, s) for v, s in zip(region_values, statuses, strict=True)]
+    return _Regions(codes, region_values, statuses, classes, dates)
+
+
+def _context_trace(base: MapBase, look: _Look, with_geometry: bool) -> dict[str, Any]:
+    """Sahel context: the neighbours, G5 Sahel members a shade darker."""
+    lang = look.lang
+    return dict(type="choropleth",
+        **({"geojson": base.countries_geojson} if with_geometry else {}), featureidkey="properties.iso3",
+        locations=[c[0] for c in base.countries], z=[1 if c[3] else 0 for c in base.countries],
+        colorscale=[[0, "#f4f4f1"], [1, "#e6e4dc"]], zmin=0, zmax=1, showscale=False,
+        marker={"line": {"color": "#8c8c8c", "width": 0.8}},
+        hovertext=[f"<b>{html.escape(c[2] if lang == 'fr' else c[1])}</b>" + (f"<br>{t('g5_member', lang)}" if c[3] else "")
+                   for c in base.countries],
+        hoverinfo="text", name=t("layer_context", lang), visible="context" in look.layers,
+    )
+
+
+def _regions_trace(base: MapBase, r: _Regions, look: _Look, *, footprint: frozenset[str], notes: dict[str, str],
+                   as_of_text: str, with_geometry: bool, brief: bool) -> dict[str, Any]:
+    """The regions choropleth; the footprint is a thick dark outline, so it reads without colour."""
+    lang, metric, scheme = look.lang, look.metric, look.scheme
+    labels = scheme.labels(lang)
+    return dict(type="choropleth",
+        **({"geojson": base.regions_geojson} if with_geometry else {}), featureidkey="properties.region_code",
+        locations=r.codes, z=r.classes, customdata=r.codes,
+        colorscale=scheme.colorscale(), zmin=scheme.color_range[0], zmax=scheme.color_range[1],
+        marker={"line": {
+            "color": ["#111111" if c in footprint else "#555555" for c in r.codes],
+            "width": [3.5 if c in footprint and "footprint" in look.layers else 0.8 for c in r.codes],
+        }},
+        colorbar={
+            "title": {"text": f"{t('metric_' + metric, lang)}<br><sub>{t('unit_' + metric, lang)}, {as_of_text}</sub>",
+                      "font": {"size": look.fs(14)}},
+            "tickvals": list(range(scheme.first_class, scheme.first_class + len(labels))), "ticktext": labels,
+            "x": 0.0, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "len": 0.42, "thickness": 16,
+            "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0, "tickfont": {"size": look.fs(13)},
+        },
+        hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang=lang, status=s)
+                   for c, v, d, s in zip(r.codes, r.values, r.dates, r.statuses, strict=True)],
+        hoverinfo="text", name=t("metric_" + metric, lang), visible="regions" in look.layers,
+        # The stage draws its legend beside the map (map_legend), never over Mali's west.
+        showscale=not brief,
+    )
+
+
+def _country_labels(base: MapBase, look: _Look) -> dict[str, Any]:
+    others = [c for c in base.countries if c[0] != "MLI"]
+    return {"type": "scattergeo", "lon": [c[4] for c in others], "lat": [c[5] for c in others],
+            "text": [(c[2] if look.lang == "fr" else c[1]).upper() for c in others],
+            "mode": "text", "textfont": {"size": look.fs(13), "color": "#6b6b6b", "family": FONT}, "hoverinfo": "skip",
+            "showlegend": False, "visible": "context" in look.layers and "labels" in look.layers}
+
+
+def _placements(base: MapBase, r: _Regions, markers: list[Marker], look: _Look, *, brief: bool,
+                emphasis: frozenset[str]) -> tuple[list[LabelRequest], dict[str, Placement]]:
+    """Where each region and place label goes; places in ``emphasis`` (folded names) first."""
+    lang = look.lang
+    deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (STAGE_MAP_PX if brief else DEFAULT_PLOT_PX)
+    requests = [
+        LabelRequest(f"r:{c}", *base.region_points[c],
+                     # On the stage one line: two lines of 27 px type collide between Mopti and Ségou.
+                     f"<b>{html.escape(base.region_names[c][lang])}</b>{' ' if brief else '<br>'}{_value_text(look.metric, v, lang, s)}",
+                     300 if fold(base.region_names[c][lang]) in emphasis else 100, centred=True)
+        for c, v, s in zip(r.codes, r.values, r.statuses, strict=True)
+    ]
+    site_requests = [
+        LabelRequest(f"s:{i}", m.lon, m.lat, m.place, (200 if fold(m.place) in emphasis else 50) - SITE_KINDS.index(m.kind))
+        for i, m in enumerate(markers)
+    ]
+    # Only the most important places get a label candidate: beyond a few dozen, labels
+    # cannot all fit at the default zoom anyway, and placement cost grows with the square.
+    ranked = sorted(site_requests, key=lambda q: (-q.priority, q.text))[:MAX_SITE_LABELS]
+    obstacles = [(m.lon, m.lat) for m in markers] if len(markers) <= MAX_SITE_LABELS * 4 else [(q.lon, q.lat) for q in ranked]
+    placements = {p.key: p for p in place_labels(requests + ranked, obstacles, deg_per_px=deg_per_px, font_px=14 * look.k)}
+    for req in site_requests:
+        placements.setdefault(req.key, Placement(req.key, "middle right", shown=False))
+    return requests, placements
+
+
+def _region_labels(base: MapBase, r: _Regions, requests: list[LabelRequest], placements: dict[str, Placement],
+                   look: _Look) -> dict[str, Any]:
+    shown = [placements[f"r:{c}"].shown for c in r.codes]
+    return {"type": "scattergeo",
+        "lon": [base.region_points[c][0] for c in r.codes], "lat": [base.region_points[c][1] for c in r.codes],
+        "text": [q.text if on else "" for q, on in zip(requests, shown, strict=False)],
+        "textposition": [placements[f"r:{c}"].position for c in r.codes],
+        "mode": "text", "hoverinfo": "skip", "showlegend": False,
+        "textfont": {"size": look.fs(14), "family": FONT, "color": ["#ffffff" if c in look.scheme.dark else "#1a1a1a" for c in r.classes],
+                     "shadow": "auto"},
+        "visible": "labels" in look.layers and "regions" in look.layers,
+    }
+
+
+def _site_traces(markers: list[Marker], placements: dict[str, Placement], look: _Look,
+                 selected_sites: frozenset[str]) -> list[dict[str, Any]]:
+    """One trace per site kind (possibly empty), so the legend is the symbol key; last, a ring
+    around the selected engagement's sites.
+    """
+    show_sites = "sites" in look.layers
+    by_kind: dict[str, list[tuple[str, Marker]]] = {kind: [] for kind in SITE_KINDS}
+    for i, m in enumerate(markers):
+        by_kind.setdefault(m.kind, []).append((f"s:{i}", m))
+    data = []
+    for kind in SITE_KINDS:
+        part = by_kind[kind]
+        symbol = SITE_SYMBOLS[kind]
+        data.append({"type": "scattergeo",
+            "lon": [m.lon for _, m in part], "lat": [m.lat for _, m in part],
+            "mode": "markers+text" if "labels" in look.layers else "markers",
+            "text": [m.place if placements[key].shown else "" for key, m in part],
+            "textposition": [placements[key].position for key, _ in part] or "middle right",
+            "textfont": {"size": look.fs(13), "family": FONT, "color": "#1a1a1a", "shadow": HALO, "weight": 600},
+            "customdata": [list(m.site_ids) for _, m in part],  # a place's site ids (none for a cell)
+            "hovertext": [_site_hover(m, look.lang) for _, m in part],
+            "hoverinfo": "text",
+            "marker": {
+                "symbol": [f"{symbol}-open" if m.approximate else symbol for _, m in part],
+                "size": [look.fs(10) + round(3 * math.log2(m.count)) if m.count else look.fs(14 if kind == "training_site" else 12)
+                         for _, m in part],
+                "color": SITE_COLOURS[kind],
+                "line": {"color": "#ffffff", "width": 1.2},
+            },
+            "name": label(kind, look.lang), "legendgroup": "sites", "visible": show_sites, "showlegend": bool(part),
+        })
+    chosen = [m for m in markers if m.selected]
+    data.append({"type": "scattergeo",
+        "lon": [m.lon for m in chosen], "lat": [m.lat for m in chosen], "mode": "markers", "hoverinfo": "skip", "showlegend": False,
+        "marker": {"symbol": "circle-open", "size": look.fs(28), "color": "#D55E00", "line": {"width": 3}},
+        "visible": show_sites and bool(selected_sites),
+    })
+    return data
+
+
+def _layout(look: _Look, *, brief: bool) -> dict[str, Any]:
+    return {
+        "geo": {
+            "visible": False, "projection": {"type": "mercator"},
+            "lonaxis": {"range": list(LON_RANGE)}, "lataxis": {"range": list(LAT_RANGE)},
+            "bgcolor": "#dfe9f0", "showframe": False,
+        },
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "paper_bgcolor": "#ffffff",
+        "font": {"family": FONT, "size": look.fs(14), "color": "#1a1a1a"},
+        "legend": {"x": 0.995, "xanchor": "right", "y": 0.9, "bgcolor": "rgba(255,255,255,0.88)",
+                   "title": {"text": t("sites", look.lang)}, "font": {"size": look.fs(13)}},
+        "showlegend": not brief,
+        "hoverlabel": {"font": {"size": look.fs(14), "family": FONT}, "bgcolor": "#ffffff"},
+        "uirevision": "map",  # keep the user's zoom and pan across filter changes
+        "dragmode": "pan",
+    }
+
+
 def map_spec(
     base: MapBase,
     values: pd.DataFrame,
@@ -118,6 +310,7 @@ def map_spec(
     notes: dict[str, str] | None = None,
     with_geometry: bool = True,
     aggregate_above: int | None = MAX_MARKERS,
+    emphasis: frozenset[str] = frozenset(),
 ) -> dict[str, Any]:
     """The whole map figure of a view, as a plain plotly figure dict.
 
@@ -129,143 +322,54 @@ def map_spec(
     as-of date of each value). ``footprint`` lists region codes outlined as the selected
     engagement's area. ``sites`` are the mapped sites to show (see ``layers.sites``); above
     ``aggregate_above`` places they are drawn as grid cells (``None``: every place, for the
-    baseline benchmark only).
+    baseline benchmark only). ``emphasis`` holds folded place names (``layers.places.fold``)
+    whose labels go first, e.g. the places a briefing scene talks about.
     ``with_geometry=False`` leaves the GeoJSON out, for updates of a map already drawn
     (copying the GeoJSON into a figure is most of the build time).
+
+    Traces, in order: 0 context, 1 regions, 2 country names, 3 region names with values,
+    4.. one per site kind, last the ring around the selected engagement's sites.
     """
-    lang, metric = state.lang, state.metric
-    as_of_text = as_of_text or state.period.label(lang)  # the legend always states its date
-    k = 1.5 if state.mode == "brief" else 1.0  # larger type for the back of a meeting room
-
-    def fs(size: int) -> int:
-        return round(size * k)
-
-    scheme = SCHEMES[metric]
-    notes = notes or {}
-    codes = list(base.region_names)
-    by_code = values.set_index("region_code") if not values.empty else pd.DataFrame(columns=["value"])
-    region_values = [by_code["value"].get(code) if code in by_code.index else None for code in codes]
-    region_values = [None if v is None or pd.isna(v) else float(v) for v in region_values]
-    statuses = [str(by_code["status"].get(code)) if "status" in by_code and code in by_code.index else "unknown" for code in codes]
-    classes = [scheme.classify(v, s) for v, s in zip(region_values, statuses, strict=True)]
-    dates = [
-        str(by_code["date_text"].get(code)) if "date_text" in by_code and code in by_code.index and by_code["date_text"].get(code) else as_of_text
-        for code in codes
-    ]
-    layers = set(state.layers)
-    data: list[dict[str, Any]] = []
-
-    # 0: Sahel context (neighbours; G5 Sahel members a shade darker).
-    data.append(dict(type="choropleth",
-        **({"geojson": base.countries_geojson} if with_geometry else {}), featureidkey="properties.iso3",
-        locations=[c[0] for c in base.countries], z=[1 if c[3] else 0 for c in base.countries],
-        colorscale=[[0, "#f4f4f1"], [1, "#e6e4dc"]], zmin=0, zmax=1, showscale=False,
-        marker={"line": {"color": "#8c8c8c", "width": 0.8}},
-        hovertext=[f"<b>{html.escape(c[2] if lang == 'fr' else c[1])}</b>" + (f"<br>{t('g5_member', lang)}" if c[3] else "") for c in base.countries],
-        hoverinfo="text", name=t("layer_context", lang), visible="context" in layers,
-    ))
-    # 1: regions choropleth; the footprint is a thick dark outline, so it reads without colour.
-    labels = scheme.labels(lang)
-    data.append(dict(type="choropleth",
-        **({"geojson": base.regions_geojson} if with_geometry else {}), featureidkey="properties.region_code",
-        locations=codes, z=classes, customdata=codes,
-        colorscale=scheme.colorscale(), zmin=scheme.color_range[0], zmax=scheme.color_range[1],
-        marker={"line": {
-            "color": ["#111111" if c in footprint else "#555555" for c in codes],
-            "width": [3.5 if c in footprint and "footprint" in layers else 0.8 for c in codes],
-        }},
-        colorbar={
-            "title": {"text": f"{t('metric_' + metric, lang)}<br><sub>{t('unit_' + metric, lang)}, {as_of_text}</sub>", "font": {"size": fs(14)}},
-            "tickvals": list(range(scheme.first_class, scheme.first_class + len(labels))), "ticktext": labels,
-            "x": 0.0, "xanchor": "left", "y": 0.02, "yanchor": "bottom", "len": 0.42, "thickness": 16,
-            "bgcolor": "rgba(255,255,255,0.85)", "outlinewidth": 0, "tickfont": {"size": fs(13)},
-        },
-        hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang=lang, status=s)
-                   for c, v, d, s in zip(codes, region_values, dates, statuses, strict=True)],
-        hoverinfo="text", name=t("metric_" + metric, lang), visible="regions" in layers,
-    ))
-    # 2: country names; 3: region names with values.
-    data.append({"type": "scattergeo",
-        "lon": [c[4] for c in base.countries if c[0] != "MLI"], "lat": [c[5] for c in base.countries if c[0] != "MLI"],
-        "text": [(c[2] if lang == "fr" else c[1]).upper() for c in base.countries if c[0] != "MLI"],
-        "mode": "text", "textfont": {"size": fs(13), "color": "#6b6b6b", "family": FONT}, "hoverinfo": "skip",
-        "showlegend": False, "visible": "context" in layers and "labels" in layers,
-    })
+    brief = state.mode == "brief"
+    as_of_text = as_of_text or state.period.label(state.lang)  # the legend always states its date
+    look = _Look(state.lang, state.metric, frozenset(state.layers), (STAGE_SCHEMES if brief else SCHEMES)[state.metric],
+                 1.9 if brief else 1.0)
+    r = _regions(base, values, look.scheme, as_of_text)
     markers = group_sites(sites if sites is not None else empty_points(), selected_sites, aggregate_above)
-    # The briefing layout gives the map about three quarters of the desk layout's width.
-    deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (DEFAULT_PLOT_PX * (0.75 if state.mode == "brief" else 1.0))
-    requests = [
-        LabelRequest(f"r:{c}", *base.region_points[c],
-                     f"<b>{html.escape(base.region_names[c][lang])}</b><br>{_value_text(metric, v, lang, s)}", 100, centred=True)
-        for c, v, s in zip(codes, region_values, statuses, strict=True)
+    requests, placements = _placements(base, r, markers, look, brief=brief, emphasis=emphasis)
+    data = [
+        _context_trace(base, look, with_geometry),
+        _regions_trace(base, r, look, footprint=footprint, notes=notes or {}, as_of_text=as_of_text,
+                       with_geometry=with_geometry, brief=brief),
+        _country_labels(base, look),
+        _region_labels(base, r, requests, placements, look),
+        *_site_traces(markers, placements, look, selected_sites),
     ]
-    site_requests = [
-        LabelRequest(f"s:{i}", m.lon, m.lat, m.place, 50 - SITE_KINDS.index(m.kind)) for i, m in enumerate(markers)
-    ]
-    # Only the most important places get a label candidate: beyond a few dozen, labels
-    # cannot all fit at the default zoom anyway, and placement cost grows with the square.
-    ranked = sorted(site_requests, key=lambda r: (-r.priority, r.text))[:MAX_SITE_LABELS]
-    requests += ranked
-    obstacles = [(m.lon, m.lat) for m in markers] if len(markers) <= MAX_SITE_LABELS * 4 else [(r.lon, r.lat) for r in ranked]
-    placements = {p.key: p for p in place_labels(requests, obstacles, deg_per_px=deg_per_px, font_px=14 * k)}
-    for req in site_requests:
-        placements.setdefault(req.key, Placement(req.key, "middle right", shown=False))
-    region_shown = [placements[f"r:{c}"].shown for c in codes]
-    data.append({"type": "scattergeo",
-        "lon": [base.region_points[c][0] for c in codes], "lat": [base.region_points[c][1] for c in codes],
-        "text": [r.text if shown else "" for r, shown in zip(requests, region_shown, strict=False)],
-        "textposition": [placements[f"r:{c}"].position for c in codes],
-        "mode": "text", "hoverinfo": "skip", "showlegend": False,
-        "textfont": {"size": fs(14), "family": FONT, "color": ["#ffffff" if k in DARK_CLASSES else "#1a1a1a" for k in classes],
-                  "shadow": "auto"},
-        "visible": "labels" in layers and "regions" in layers,
-    })
-    # 4..: one trace per site kind (possibly empty), so the legend is the symbol key.
-    show_sites = "sites" in layers
-    by_kind: dict[str, list[tuple[str, Marker]]] = {kind: [] for kind in SITE_KINDS}
-    for i, m in enumerate(markers):
-        by_kind.setdefault(m.kind, []).append((f"s:{i}", m))
-    for kind in SITE_KINDS:
-        part = by_kind[kind]
-        symbol = SITE_SYMBOLS[kind]
-        data.append({"type": "scattergeo",
-            "lon": [m.lon for _, m in part], "lat": [m.lat for _, m in part],
-            "mode": "markers+text" if "labels" in layers else "markers",
-            "text": [m.place if placements[key].shown else "" for key, m in part],
-            "textposition": [placements[key].position for key, _ in part] or "middle right",
-            "textfont": {"size": fs(13), "family": FONT, "color": "#1a1a1a", "shadow": HALO, "weight": 600},
-            "customdata": [list(m.site_ids) for _, m in part],  # a place's site ids (none for a cell)
-            "hovertext": [_site_hover(m, lang) for _, m in part],
-            "hoverinfo": "text",
-            "marker": {
-                "symbol": [f"{symbol}-open" if m.approximate else symbol for _, m in part],
-                "size": [fs(10) + round(3 * math.log2(m.count)) if m.count else fs(14 if kind == "training_site" else 12)
-                         for _, m in part],
-                "color": SITE_COLOURS[kind],
-                "line": {"color": "#ffffff", "width": 1.2},
-            },
-            "name": label(kind, lang), "legendgroup": "sites", "visible": show_sites, "showlegend": bool(part),
-        })
-    # last: a ring around the selected engagement's sites.
-    chosen = [m for m in markers if m.selected]
-    data.append({"type": "scattergeo",
-        "lon": [m.lon for m in chosen], "lat": [m.lat for m in chosen], "mode": "markers", "hoverinfo": "skip", "showlegend": False,
-        "marker": {"symbol": "circle-open", "size": fs(28), "color": "#D55E00", "line": {"width": 3}},
-        "visible": show_sites and bool(selected_sites),
-    })
-    layout = {
-        "geo": {
-            "visible": False, "projection": {"type": "mercator"},
-            "lonaxis": {"range": list(LON_RANGE)}, "lataxis": {"range": list(LAT_RANGE)},
-            "bgcolor": "#dfe9f0", "showframe": False,
-        },
-        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
-        "paper_bgcolor": "#ffffff",
-        "font": {"family": FONT, "size": fs(14), "color": "#1a1a1a"},
-        "legend": {"x": 0.995, "xanchor": "right", "y": 0.9, "bgcolor": "rgba(255,255,255,0.88)",
-                "title": {"text": t("sites", lang)}, "font": {"size": fs(13)}},
-        "hoverlabel": {"font": {"size": fs(14), "family": FONT}, "bgcolor": "#ffffff"},
-        "uirevision": "map",  # keep the user's zoom and pan across filter changes
-        "dragmode": "pan",
+    return {"data": data, "layout": _layout(look, brief=brief)}
+
+
+# Unicode look-alikes of the plotly marker symbols, for a legend drawn in HTML (the stage's).
+SYMBOL_CHARS = {"star": "★", "square": "■", "triangle-up": "▲", "pentagon": "⬟", "diamond": "◆", "hexagon": "⬢",
+                "circle": "●", "star-open": "☆", "square-open": "□", "triangle-up-open": "△", "pentagon-open": "⬠",
+                "diamond-open": "◇", "hexagon-open": "⬡", "circle-open": "○"}
+
+
+def map_legend(spec: dict[str, Any], state: ViewState, as_of_text: str) -> dict[str, Any]:
+    """The legend of a map spec as data (title, class colours and labels, site symbols), for a
+    legend laid out beside the map rather than over it.
+    """
+    lang = state.lang
+    scheme = (STAGE_SCHEMES if state.mode == "brief" else SCHEMES)[state.metric]
+    sites = []
+    for trace in spec["data"]:
+        if trace.get("legendgroup") == "sites" and trace.get("showlegend") and trace.get("visible"):
+            symbols = trace["marker"]["symbol"]
+            first = symbols[0] if isinstance(symbols, list) and symbols else symbols
+            sites.append({"label": trace["name"], "symbol": SYMBOL_CHARS.get(str(first).removesuffix("-open"), "●"),
+                          "colour": trace["marker"]["color"]})
+    return {
+        "title": t("metric_" + state.metric, lang),
+        "subtitle": f"{t('unit_' + state.metric, lang)}, {as_of_text}",
+        "classes": [{"colour": c, "label": lab} for c, lab in zip(scheme.colours(), scheme.labels(lang), strict=True)][::-1],
+        "sites": sites,
     }
-    return {"data": data, "layout": layout}

@@ -5,7 +5,13 @@ One grammar, used by the URL, the state, the exports, the CLI and the briefing f
 * ``year=2019``: the calendar year (January to December 2019);
 * ``year=2013-2023``: several whole years;
 * ``from=2020-03&to=2020-06``: months, both ends included (``from=2020-05&to=2020-05`` is May 2020);
-  a bare year is allowed on either side (``from=2019&to=2020-06``).
+  a bare year is allowed on either side (``from=2019&to=2020-06``); ``from=`` alone is one month
+  (``from=2020-05``) or one year (``from=2019``); ``to=`` needs ``from=``.
+
+Years and months are ASCII digits (``[0-9]``), the whole value and nothing else. A period may
+start no later than the current month (the upper bound of ``bounds``) and run on to the end of
+that month's year: ``year=2026`` in November 2026 is the year so far, but December 2026 alone
+starts after today and is refused (its figures would stand before it begins).
 
 Engagements active at any time in the period are listed; figures (money in force, strengths,
 displacement) are shown *as at* the period's last day, or at today when the period runs on.
@@ -23,9 +29,10 @@ MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
     "fr": ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."),
 }
-_YEAR_RE = re.compile(r"^(\d{4})$")
-_YEARS_RE = re.compile(r"^(\d{4})-(\d{4})$")
-_MONTH_RE = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+# Matched with fullmatch and [0-9]: "\d" takes other scripts' digits and "$" a trailing newline.
+_YEAR_RE = re.compile(r"([0-9]{4})")
+_YEARS_RE = re.compile(r"([0-9]{4})-([0-9]{4})")
+_MONTH_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2}))?")
 
 
 class PeriodError(ValueError):
@@ -119,9 +126,9 @@ class Period:
 
 
 def _month(text: str, *, end: bool) -> Month:
-    m = _MONTH_RE.match(text)
+    m = _MONTH_RE.fullmatch(text)
     if not m:
-        raise PeriodError(f"{text!r} is not YYYY or YYYY-MM")
+        raise PeriodError(f"{text!r} is not YYYY or YYYY-MM (ASCII digits 0-9)")
     month = int(m.group(2)) if m.group(2) else (12 if end else 1)
     if not 1 <= month <= 12:  # noqa: PLR2004  (months of a year)
         raise PeriodError(f"{text!r}: month must be 01 to 12")
@@ -131,26 +138,39 @@ def _month(text: str, *, end: bool) -> Month:
 def parse_period(year: str | None, start: str | None, end: str | None, bounds: tuple[Month, Month]) -> Period:
     """The period of ``year=`` or ``from=``/``to=`` (strings as in a URL), within ``bounds``.
 
-    Raises :class:`PeriodError` naming what was wrong and what is accepted; never substitutes.
+    ``bounds`` is (the first month a period may cover, the latest month it may start in: the
+    current month); a period may run on to the end of the latter's year. Raises
+    :class:`PeriodError` naming what was wrong and what is accepted; never substitutes.
     """
     lo, hi = bounds
+    limit = Month(hi.year, 12)
+    given = {"year": year, "from": start, "to": end}
+    empty = [name for name, value in given.items() if value == ""]
+    if empty:
+        names = " and ".join(f"{name}=" for name in empty)
+        raise PeriodError(f"{names} given without a value: give a value or leave the parameter out")
     if year is not None and (start is not None or end is not None):
         raise PeriodError("give either year= or from=/to=, not both")
     if year is not None:
-        if m := _YEAR_RE.match(year):
+        if m := _YEAR_RE.fullmatch(year):
             period = Period.year(int(m.group(1)))
-        elif m := _YEARS_RE.match(year):
+        elif m := _YEARS_RE.fullmatch(year):
             period = Period.year(int(m.group(1)), int(m.group(2)))
         else:
-            raise PeriodError(f"year={year!r}: expected YYYY or YYYY-YYYY")
+            raise PeriodError(f"{year!r} is not YYYY or YYYY-YYYY (ASCII digits 0-9)")
+    elif start is None:
+        raise PeriodError("to= needs from= (from=YYYY-MM&to=YYYY-MM)" if end is not None else "no period given")
     else:
-        first = _month(start, end=False) if start else lo
-        last = _month(end, end=True) if end else (first if start and len(start) > 4 else hi)  # noqa: PLR2004  (YYYY)
-        if start and not end and len(start) == 4:  # noqa: PLR2004  (YYYY)
-            last = Month(first.year, 12)
+        first = _month(start, end=False)
+        if end is not None:
+            last = _month(end, end=True)
+        else:  # from= alone: that month, or that year
+            last = Month(first.year, 12) if len(start) == 4 else first  # noqa: PLR2004  (YYYY)
         period = Period(first, last)
     if period.last < period.first:
-        raise PeriodError(f"the period ends ({period.last.iso()}) before it starts ({period.first.iso()})")
-    if period.first < lo or period.last > hi:
-        raise PeriodError(f"the period must lie within {lo.iso()} and {hi.iso()}")
+        raise PeriodError("ends before it starts")
+    if period.first < lo or period.last > limit:
+        raise PeriodError(f"the period must lie within {lo.iso()} and {limit.iso()}")
+    if period.first > hi:
+        raise PeriodError(f"starts after the current month, {hi.iso()}: no figures stand for it yet")
     return period

@@ -34,8 +34,8 @@ class SnapshotText:
     stamp: str
 
 
-def describe_filters(state: ViewState, region_names: dict[str, dict[str, str]]) -> str:
-    """The subtitle: date and every active filter, in words."""
+def describe_filters(state: ViewState, region_names: dict[str, dict[str, str]], selected_name: str = "") -> str:
+    """The subtitle: period and every active filter, in words (names, never internal ids)."""
     lang = state.lang
     parts = [state.period.label(lang), t("metric_" + state.metric, lang)]
     if state.regions:
@@ -49,7 +49,7 @@ def describe_filters(state: ViewState, region_names: dict[str, dict[str, str]]) 
     if state.search:
         parts.append(f"“{state.search}”")
     if state.selected:
-        parts.append(f"{t('selected', lang)}: {state.selected}")
+        parts.append(f"{t('selected', lang)}: {selected_name or state.selected}")
     return " · ".join(parts)
 
 
@@ -95,4 +95,13 @@ def frame_snapshot(map_fig: go.Figure, text: SnapshotText, *, lon_range: tuple[f
     footer = "<br>".join([*wrap(text.sources), *wrap(text.disclaimer), text.stamp])
     fig.add_annotation(text=footer, x=0.0, y=-0.015, xref="paper", yref="paper", xanchor="left", yanchor="top",
                        showarrow=False, align="left", font={"size": 10, "color": "#333333"})
+    return fig
+
+
+def add_marking(fig: go.Figure, marking: str) -> go.Figure:
+    """Put the handling or classification line (and contact) at the top right of a page."""
+    if marking:
+        fig.add_annotation(text=f"<b>{html.escape(marking, quote=False)}</b>", x=1.0, y=1.0, xref="paper", yref="paper",
+                           xanchor="right", yanchor="bottom", yshift=58, showarrow=False, align="right",
+                           font={"size": 12, "color": "#7a3b00"})
     return fig

@@ -269,7 +269,7 @@ def build_timeline_spec(
     ``big`` enlarges type and rows for briefing mode. Plain dicts, not ``go.Figure``:
     validation was most of the build time of each interaction.
     """
-    k = 1.3 if big else 1.0
+    k = 1.9 if big else 1.0  # the briefing stage: no text under 24 logical px (13 px x 1.9)
 
     def fs(size: int) -> int:
         return round(size * k)
@@ -281,22 +281,25 @@ def build_timeline_spec(
     ticks = [f"◆ {t('events', lang)}", *[row_label(r.acronym, r.names[lang]) for r in rows],
              *([t("dates_unknown_lane", lang, n=len(undated))] if undated else [])]
     data = [*_bars(rows, lang, selected, fs, big), *_ends(rows, lang, fs, data_date), *_events(events, lang, fs, events_lane)]
-    x0 = pd.Timestamp(2012, 1, 1)
+    x0 = pd.Timestamp(2011, 10, 1)  # a little before 2012, so the first events clear the lane names
+    if undated:  # a category axis shows only lanes with data: an invisible point holds this one
+        data.append({"type": "scatter", "mode": "markers", "x": [x0.isoformat()], "y": [undated_lane], "hoverinfo": "skip",
+                     "marker": {"opacity": 0}, "showlegend": False})
     x1 = max(data_date, cursor) + pd.Timedelta(days=150)
     annotations = [{"x": cursor.isoformat(), "y": 1.0, "yref": "paper", "yanchor": "bottom",
                     "text": f"<b>{fmt_date(cursor, lang)}</b>", "showarrow": False, "font": {"color": "#A04000", "size": fs(14)}}]
-    if undated:
+    if undated and not big:  # on the stage the lane's label (with the count) is all there is room for
         names = ", ".join(html.escape(u) for u in undated[:12]) + (" …" if len(undated) > 12 else "")  # noqa: PLR2004
         annotations.append({"x": x0.isoformat(), "y": undated_lane, "xanchor": "left", "text": names, "showarrow": False,
                             "font": {"size": fs(12), "color": "#1a1a1a"}})
     if hidden:
         annotations.append({"x": 0, "y": 0, "xref": "paper", "yref": "paper", "yanchor": "top", "xanchor": "left",
-                            "showarrow": False, "text": t("rows_hidden", lang, n=hidden),
-                            "font": {"size": fs(12), "color": "#4a4a4a"}, "yshift": -24})
+                            "showarrow": False, "text": t("rows_hidden_stage" if big else "rows_hidden", lang, n=hidden),
+                            "font": {"size": fs(13), "color": "#4a4a4a"}, "yshift": -fs(13) - 10})
     layout = {
         "barmode": "overlay",
         "height": max(240, 90 + round(ROW_PX * k) * len(categories)),
-        "margin": {"l": 10, "r": 10, "t": 24, "b": 30},
+        "margin": {"l": 10, "r": 10, "t": fs(14) + 12, "b": 2 * fs(13) + 20 if hidden else 30},
         "xaxis": {"type": "date", "range": [x0.isoformat(), x1.isoformat()], "gridcolor": "#e6e6e6", "tickfont": {"size": fs(13)}},
         "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(categories)), "tickfont": {"size": fs(13)},
                   "automargin": True, "tickmode": "array", "tickvals": categories, "ticktext": ticks},

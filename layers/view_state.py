@@ -3,12 +3,17 @@
 One parser for every interface. :func:`parse_query` never raises: the UI shows what it could
 not use in a banner (``ViewState.ignored``). :func:`parse_query_strict` raises
 :class:`QueryError` naming every unknown parameter or value and what is accepted: ``/export``
-answers 400 with it and the CLI exits 2. Neither substitutes a value silently.
+answers 400 with it and the CLI exits 2. Neither substitutes a value silently: strict refuses
+exactly what lenient lists in ``ignored`` (an unknown parameter or value, a parameter that takes
+one value given more than once, a parameter given without a value other than ``layers=``, a
+list value given twice, a search longer than :data:`MAX_TEXT` or with control characters,
+``scene=`` without ``briefing=``, and any period :func:`layers.period.parse_period` refuses).
 ``to_query(parse_query(q))`` is canonical, and ``parse_query(to_query(s)) == s``.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs, urlencode
@@ -21,7 +26,7 @@ LAYERS = ("regions", "sites", "footprint", "context", "labels")
 DEFAULT_LAYERS = LAYERS
 GEOS = ("mali", "sahel", "comparators")  # where listed engagements work (see layers.rules.selection)
 TIMELINES = ("period", "date")  # the timeline shows the period's engagements, or those active on its date
-MODES = ("explore", "brief")
+MODES = ("explore", "brief", "presenter")
 MAX_LIST = 50  # more items than any option list has: longer lists are hostile or broken
 MAX_TEXT = 80
 MAX_QUERY = 4000
@@ -37,10 +42,29 @@ class QueryError(ValueError):
 
 
 @dataclass(frozen=True)
+class Issue:
+    """One part of a query or of control values that was not used as given.
+
+    ``str(issue)`` is the short item the banner lists (``ViewState.ignored``); :func:`explain`
+    turns it into a strict-mode message naming the parameter, the value and what is expected.
+    """
+
+    param: str  # the URL parameter ("query" for the query as a whole)
+    shown: str  # what was given, as ``param=value`` (cut short)
+    reason: str = ""  # why, when the value alone does not say
+    expected: str = ""  # what is accepted, when it is not the parameter's usual values
+
+    def __str__(self) -> str:
+        return f"{self.shown} ({self.reason})" if self.reason else self.shown
+
+
+@dataclass(frozen=True)
 class Options:
     """The values the data allows for each filter (computed once from the catalog)."""
 
-    months: tuple[Month, Month]  # first and last month a period may cover
+    # The first month a period may cover, and the current month: the latest a period may start
+    # in (it may run on to the end of that year). See layers.period.parse_period.
+    months: tuple[Month, Month]
     regions: frozenset[str]
     donors: frozenset[str]
     actors: frozenset[str]
@@ -108,6 +132,11 @@ LIST_FIELDS = ("regions", "donors", "actors", "sectors", "geo", "layers")
 CHOICE_FIELDS = {"lang": LANGS, "metric": METRICS, "mode": MODES, "timeline": TIMELINES}
 PERIOD_PARAMS = ("year", "from", "to")
 KNOWN_PARAMS = frozenset({*_PARAM.values(), *PERIOD_PARAMS})
+LIST_PARAMS = frozenset(_PARAM[name] for name in LIST_FIELDS)  # may repeat: donor=a&donor=b
+SINGLE_PARAMS = KNOWN_PARAMS - LIST_PARAMS  # one value each: year=2019&year=2020 is refused
+EMPTY_ALLOWED = frozenset({"layers"})  # layers= is "no layers"; any other empty value is refused
+_FIELD = {param: name for name, param in _PARAM.items() if name != "period"}
+_SCENE_RE = re.compile(r"[0-9]{1,3}")
 
 
 def default_state(options: Options) -> ViewState:
@@ -115,128 +144,185 @@ def default_state(options: Options) -> ViewState:
     return ViewState(period=Period.year(options.months[1].year))
 
 
-def _clean_text(value: object) -> str:
-    text = str(value)[:MAX_TEXT]
-    return "".join(ch for ch in text if ch.isprintable()).strip()
+def _show(value: object, size: int) -> str:
+    """``value`` cut to ``size`` characters, control characters escaped (a newline as two characters)."""
+    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(value)[:size])
 
 
-def _clean_list(values: object, allowed: frozenset[str] | tuple[str, ...]) -> tuple[tuple[str, ...], list[str]]:
+def _clean_text(value: object) -> tuple[str, Issue | None]:
+    """The search text, printable and at most :data:`MAX_TEXT` characters; an issue if it was cut."""
+    raw = str(value)[:MAX_QUERY]
+    printable = "".join(ch for ch in raw if ch.isprintable())
+    text = printable.strip()
+    if len(text) > MAX_TEXT:
+        return text[:MAX_TEXT].strip(), Issue("q", f"q={_show(text, 20)}…", f"longer than {MAX_TEXT} characters")
+    if printable != raw:
+        return text, Issue("q", f"q={_show(text, 20)}", "control characters removed")
+    return text, None
+
+
+def _clean_list(values: object, allowed: frozenset[str] | tuple[str, ...], param: str) -> tuple[tuple[str, ...], list[Issue]]:
     if isinstance(values, str):
         values = [v for v in values.split(",") if v]
     if not isinstance(values, list | tuple):
-        return (), [str(values)[:40]]
+        return (), [Issue(param, f"{param}={_show(values, 40)}")]
     kept: list[str] = []
-    ignored: list[str] = []
+    issues: list[Issue] = []
     for value in list(values)[:MAX_LIST]:
-        if isinstance(value, str) and value in allowed and value not in kept:
+        if isinstance(value, str) and value in kept:
+            issues.append(Issue(param, f"{param}={_show(value, 40)}", "given twice", "each value once"))
+        elif isinstance(value, str) and value in allowed:
             kept.append(value)
         else:
-            ignored.append(str(value)[:40])
+            issues.append(Issue(param, f"{param}={_show(value, 40)}"))
     if len(values) > MAX_LIST:
-        ignored.append(f"{len(values) - MAX_LIST} more")
-    return tuple(kept), ignored
+        issues.append(Issue(param, f"{param}=…", f"{len(values) - MAX_LIST} values more than {MAX_LIST}",
+                            f"at most {MAX_LIST} values"))
+    return tuple(kept), issues
 
 
-def _period_from_values(values: dict[str, Any], options: Options) -> tuple[Period | None, list[str]]:
+def _period_from_values(values: dict[str, Any], options: Options) -> tuple[Period | None, list[Issue]]:
     """The period from URL-style values (year / from / to), or from the controls (years, months)."""
     text = {k: values.get(k) for k in PERIOD_PARAMS}
     if "years" in values and all(text[k] is None for k in PERIOD_PARAMS):
         years = values.get("years")
         if not (isinstance(years, list | tuple) and len(years) == 2 and all(isinstance(y, int) for y in years)):  # noqa: PLR2004
-            return None, [f"years={str(years)[:20]}"]
+            return None, [Issue("year", f"years={_show(years, 20)}")]
         m0, m1 = values.get("month_from") or 1, values.get("month_to") or 12
         if not (isinstance(m0, int) and isinstance(m1, int)):
-            return None, [f"months={str(m0)[:4]},{str(m1)[:4]}"]
+            return None, [Issue("from", f"months={_show(m0, 4)},{_show(m1, 4)}")]
         text = {"year": None, "from": f"{years[0]:04d}-{m0:02d}", "to": f"{years[1]:04d}-{m1:02d}"}
-    if all(v is None for v in text.values()):
+    given = {k: v for k, v in text.items() if v is not None}
+    if not given:
         return None, []
-    if not all(v is None or isinstance(v, str) for v in text.values()):
-        return None, [f"{k}={str(v)[:20]}" for k, v in text.items() if v is not None]
+    shown = " ".join(f"{k}={_show(v, 20)}" for k, v in given.items())
+    if not all(isinstance(v, str) for v in given.values()):
+        return None, [Issue(k, f"{k}={_show(v, 20)}") for k, v in given.items()]
     try:
         return parse_period(text["year"], text["from"], text["to"], options.months), []
     except PeriodError as exc:
-        given = " ".join(f"{k}={str(v)[:20]}" for k, v in text.items() if v is not None)
-        return None, [f"{given} ({exc})"]
+        return None, [Issue(next(iter(given)), shown, str(exc))]
 
 
 def state_from_values(values: dict[str, Any], options: Options) -> ViewState:
     """Build a valid state from untrusted values (controls, stores or a parsed query)."""
+    state, issues = _state_and_issues(values, options)
+    return replace(state, ignored=tuple(str(i) for i in issues))
+
+
+def state_from_controls(values: dict[str, Any], previous: object, options: Options) -> tuple[ViewState, bool]:
+    """The view the controls ask for, and True; or, when their period cannot be used (the last
+    month before the first, a period that starts after the current month), the ``previous`` view
+    (a store payload, re-validated) with the problem in ``ignored``, and False.
+
+    A bad choice of months never substitutes another view: the page keeps showing what it
+    showed, and the banner says why the choice was not applied.
+    """
+    _, bad = _period_from_values(values, options)
+    if not bad:
+        return state_from_values(values, options), True
+    kept, issues = _state_and_issues(previous if isinstance(previous, dict) else {}, options)
+    return replace(kept, ignored=tuple(str(i) for i in (*bad, *issues))), False
+
+
+def _state_and_issues(values: dict[str, Any], options: Options) -> tuple[ViewState, list[Issue]]:
     base = default_state(options)
-    ignored: list[str] = []
     allowed = _allowed_lists(options)
     out: dict[str, Any] = {}
-    period, bad_period = _period_from_values(values, options)
-    ignored += bad_period
+    period, issues = _period_from_values(values, options)
     if period is not None:
         out["period"] = period
     for name in LIST_FIELDS:
         if name in values and values[name] is not None:
-            kept, bad = _clean_list(values[name], allowed[name])
-            out[name] = kept
-            ignored += [f"{_PARAM[name]}={b}" for b in bad]
+            out[name], bad = _clean_list(values[name], allowed[name], _PARAM[name])
+            issues += bad
     if "geo" in out and not out["geo"]:
         out["geo"] = base.geo  # an empty choice means the default, never "nothing anywhere"
     for name, choices in CHOICE_FIELDS.items():
         value = values.get(name)
         if value is not None:
-            if value in choices:
+            if isinstance(value, str) and value in choices:
                 out[name] = value
             else:
-                ignored.append(f"{_PARAM[name]}={str(value)[:20]}")
+                issues.append(Issue(_PARAM[name], f"{_PARAM[name]}={_show(value, 20)}"))
     if values.get("search") is not None:
-        out["search"] = _clean_text(values["search"])
+        out["search"], issue = _clean_text(values["search"])
+        issues += [issue] if issue else []
     selected = values.get("selected")
     if selected:
         if isinstance(selected, str) and selected in options.engagements:
             out["selected"] = selected
         else:
-            ignored.append(f"sel={str(selected)[:40]}")
-    ignored += _briefing(values, options, out)
-    return replace(base, **out, ignored=tuple(ignored))
+            issues.append(Issue("sel", f"sel={_show(selected, 40)}"))
+    issues += _briefing(values, options, out)
+    return replace(base, **out), issues
 
 
-def _briefing(values: dict[str, Any], options: Options, out: dict[str, Any]) -> list[str]:
+def _briefing(values: dict[str, Any], options: Options, out: dict[str, Any]) -> list[Issue]:
     scenes = dict(options.briefings)
-    briefing = values.get("briefing")
+    briefing, scene = values.get("briefing"), values.get("scene")
     if not briefing:
-        return []
+        if scene is None or scene in ("", 0):  # 0: no scene (the store's value)
+            return []
+        return [Issue("scene", f"scene={_show(scene, 10)}", "without briefing=", "scene= only with briefing=")]
     if not (isinstance(briefing, str) and briefing in scenes):
-        return [f"briefing={str(briefing)[:40]}"]
+        return [Issue("briefing", f"briefing={_show(briefing, 40)}")]
     out["briefing"] = briefing
-    try:
-        scene = int(str(values.get("scene") or 1)[:4])
-    except ValueError:
+    text = str(1 if scene is None or scene == "" else scene)[:10]
+    if isinstance(scene, bool) or not _SCENE_RE.fullmatch(text):
         out["scene"] = 1
-        return [f"scene={str(values.get('scene'))[:10]}"]
-    out["scene"] = min(max(scene, 1), scenes[briefing])
-    return [] if scene == out["scene"] else [f"scene={scene}"]
+        return [Issue("scene", f"scene={_show(text, 10)}")]
+    number = int(text)
+    out["scene"] = min(max(number, 1), scenes[briefing])
+    if number == out["scene"]:
+        return []
+    return [Issue("scene", f"scene={number}", f"briefing {briefing} has scenes 1 to {scenes[briefing]}")]
 
 
-def _values_from_query(query: str | None, options: Options) -> tuple[dict[str, Any], list[str]]:
+def _values_from_query(query: str | None, options: Options) -> tuple[dict[str, Any], list[Issue]]:
     if not isinstance(query, str):
-        return {}, ["query"]
+        return {}, [Issue("query", "query", "not a text")]
     text = query.lstrip("?")
     if len(text) > MAX_QUERY:
-        return {}, [f"query longer than {MAX_QUERY} characters"]
+        return {}, [Issue("query", "query", f"longer than {MAX_QUERY} characters")]
     try:
         parsed = parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FIELDS)
     except ValueError:
-        return {}, [f"query with more than {MAX_FIELDS} parameters"]
+        return {}, [Issue("query", "query", f"more than {MAX_FIELDS} parameters")]
     allowed = _allowed_lists(options)
-    values: dict[str, Any] = {k: parsed[k][-1] for k in PERIOD_PARAMS if k in parsed}
-    for name, param in _PARAM.items():
-        if param in parsed and name != "period":
-            if name in LIST_FIELDS:
-                # Repeated parameters (donor=a&donor=b); a value that is not an option as a
-                # whole may be a hand-written comma list (region=ML-5,ML-7).
-                items: list[str] = []
-                for raw in parsed[param]:
-                    items += [raw] if raw in allowed[name] else [v for v in raw.split(",") if v]
-                values[name] = items
-            else:
-                values[name] = parsed[param][-1]
-    unknown = [f"{k}={parsed[k][-1][:20]}" for k in parsed if k not in KNOWN_PARAMS]
-    return values, unknown
+    values: dict[str, Any] = {}
+    issues: list[Issue] = []
+    for param, every in parsed.items():
+        if param not in KNOWN_PARAMS:
+            issues.append(Issue(param, f"{_show(param, 20)}={_show(every[-1], 20)}"))
+            continue
+        given = every if param in EMPTY_ALLOWED else [v for v in every if v != ""]
+        issues += [Issue(param, f"{param}=", "given without a value") for _ in range(len(every) - len(given))]
+        if not given:
+            continue
+        if param in SINGLE_PARAMS and len(given) > 1:
+            # Lenient keeps the last (as a browser's form would); strict refuses the link.
+            issues += [Issue(param, f"{param}={_show(v, 20)}", f"{param}= given {len(given)} times", f"{param}= once")
+                       for v in given[:-1]]
+        if param in PERIOD_PARAMS:
+            values[param] = given[-1]
+        elif param in LIST_PARAMS:
+            # Repeated parameters (donor=a&donor=b); a value that is not an option as a
+            # whole may be a hand-written comma list (region=ML-5,ML-7).
+            name = _FIELD[param]
+            items: list[str] = []
+            for raw in given:
+                items += [raw] if raw in allowed[name] else [v for v in raw.split(",") if v]
+            values[name] = items
+        else:
+            values[_FIELD[param]] = given[-1]
+    return values, issues
+
+
+def _parse(query: str | None, options: Options) -> tuple[ViewState, list[Issue]]:
+    values, issues = _values_from_query(query, options)
+    state, more = _state_and_issues(values, options)
+    return state, [*issues, *more]
 
 
 def parse_query(query: str | None, options: Options) -> ViewState:
@@ -244,47 +330,50 @@ def parse_query(query: str | None, options: Options) -> ViewState:
 
     Whatever could not be used is listed in ``ignored`` (the UI shows it in a banner).
     """
-    values, unknown = _values_from_query(query, options)
-    state = state_from_values(values, options)
-    return replace(state, ignored=(*unknown, *state.ignored))
+    state, issues = _parse(query, options)
+    return replace(state, ignored=tuple(str(i) for i in issues))
 
 
 def parse_query_strict(query: str | None, options: Options, extra: frozenset[str] = frozenset()) -> ViewState:
-    """Parse a query for an export or the CLI: any unknown parameter or value raises
-    :class:`QueryError` naming it and what is accepted. ``extra`` names parameters the caller
-    reads itself (``format``, ``title``, ``size`` ...), which are not part of the view.
+    """Parse a query for an export or the CLI: anything :func:`parse_query` would list in
+    ``ignored`` raises :class:`QueryError` naming the parameter, the value and what is accepted.
+    ``extra`` names parameters the caller reads itself (``format``, ``title``, ``size`` ...),
+    which are not part of the view.
     """
     text = query.lstrip("?") if isinstance(query, str) else query
     pairs = parse_qs(text, keep_blank_values=True) if isinstance(text, str) and len(text) <= MAX_QUERY else {}
     view_only = urlencode([(k, v) for k, vs in pairs.items() if k not in extra for v in vs])
-    state = parse_query(view_only if isinstance(query, str) and len(query) <= MAX_QUERY else query, options)
-    if state.ignored:
-        raise QueryError([explain(item, options) for item in state.ignored])
+    state, issues = _parse(view_only if isinstance(query, str) and len(query) <= MAX_QUERY else query, options)
+    if issues:
+        raise QueryError([explain(issue, options) for issue in issues])
     return state
 
 
-def explain(item: str, options: Options) -> str:
-    """A message for one ignored ``param=value``: what was wrong and what is accepted."""
-    param = item.split("=", 1)[0]
+def explain(issue: Issue, options: Options) -> str:
+    """The strict-mode message for one issue: the parameter and value, why, and what is accepted."""
+    if issue.shown == "query":  # the query as a whole (a parameter's issue always shows "param=")
+        return f"the query: {issue.reason}"
     lo, hi = options.months
     accepted = {
         "year": f"YYYY or YYYY-YYYY between {lo.year} and {hi.year}",
-        "from": f"YYYY or YYYY-MM between {lo.iso()} and {hi.iso()}",
-        "to": f"YYYY or YYYY-MM between {lo.iso()} and {hi.iso()}",
+        "from": f"YYYY or YYYY-MM from {lo.iso()} to {hi.iso()} (the current month)",
+        "to": f"YYYY or YYYY-MM from {lo.iso()} to {hi.year}-12, with from=",
         "region": ", ".join(sorted(options.regions)),
         "actor": ", ".join(sorted(options.actors)),
         "sector": ", ".join(sorted(options.sectors)),
         "geo": ", ".join(GEOS),
         "layers": ", ".join(LAYERS),
         "donor": "a donor name as listed in the filter",
+        "q": f"a search text of at most {MAX_TEXT} printable characters",
         "sel": "an engagement id from engagements.csv",
         "briefing": ", ".join(b for b, _ in options.briefings) or "(no briefings)",
-        "scene": "a scene number of the briefing",
+        "scene": "a scene number (1, 2 ...) of the briefing named by briefing=",
         **{_PARAM[k]: ", ".join(v) for k, v in CHOICE_FIELDS.items()},
     }
-    if param in accepted:
-        return f"{item}: expected {accepted[param]}"
-    return f"unknown parameter {item!r}: accepted parameters are {', '.join(sorted(KNOWN_PARAMS))}"
+    if issue.param not in accepted:
+        return f"unknown parameter {issue.shown!r}: accepted parameters are {', '.join(sorted(KNOWN_PARAMS))}"
+    expected = issue.expected or accepted[issue.param]
+    return f"{issue.shown}: {issue.reason}; expected {expected}" if issue.reason else f"{issue.shown}: expected {expected}"
 
 
 def _allowed_lists(options: Options) -> dict[str, frozenset[str] | tuple[str, ...]]:

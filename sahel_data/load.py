@@ -4,7 +4,8 @@ Nothing here runs at import time and nothing touches the network. ``load_catalog
 every table and layer, checks each cell, key, reference and geometry, and either returns a
 :class:`Catalog` or raises :class:`DataError` listing every problem. In lenient mode it
 returns the valid rows and lists every rejected row in ``Catalog.rejected`` so the UI can
-show them: nothing is dropped silently.
+show them: nothing is dropped silently. A row that refers to a rejected row is rejected (and
+listed) too.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from sahel_data.briefings import Briefing, load_briefings
+from sahel_data.briefings import Briefing, load_briefings, load_markings
 from sahel_data.geo import GEO_FILES, read_layer
 from sahel_data.problems import DataError, Problem
 from sahel_data.schema import TABLES, TABLES_BY_NAME, Table
@@ -46,6 +47,7 @@ class Catalog:
     data_dir: Path
     rejected: tuple[Problem, ...] = field(default=())
     briefings: dict[str, Briefing] = field(default_factory=dict)
+    markings: dict[str, dict[str, str]] = field(default_factory=dict)  # marking and contact lines, en/fr
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -172,7 +174,9 @@ def _number(text: str) -> float | None:
 
 
 def _check_references(raws: dict[str, RawTable]) -> dict[tuple[str, int], list[Problem]]:
-    """Every ``ref``/``reflist`` value must exist in the table and column it points to."""
+    """Every ``ref``/``reflist`` value must exist in the table and column it points to, and
+    every engagement's chain of parents must end (no cycle).
+    """
     known: dict[str, set[str]] = {
         name: {row[raw.table.key] for _, row in raw.rows} for name, raw in raws.items()
     }
@@ -194,7 +198,78 @@ def _check_references(raws: dict[str, RawTable]) -> dict[tuple[str, int], list[P
                 )
     for line, found in _check_disputes(raws).items():
         bad.setdefault(("disputes", line), []).extend(found)
+    for line, found in _check_parent_chains(raws["engagements"]).items():
+        bad.setdefault(("engagements", line), []).extend(found)
     return bad
+
+
+def _check_parent_chains(raw: RawTable) -> dict[int, list[Problem]]:
+    """Every engagement's chain of parents must end: a ``parent_id`` equal to the row's own id,
+    or a chain that comes back to an engagement on it, would make an engagement its own
+    ancestor (its components would be added to it, and it to them). Each engagement on a
+    cycle is reported; one whose chain only leads into a cycle is not (its own parent is fine).
+    """
+    parent: dict[str, str] = {}
+    line_of: dict[str, int] = {}
+    for line, row in raw.rows:
+        eid = row["engagement_id"]
+        if eid not in line_of:  # a second row with the same id is reported by the row check
+            line_of[eid], parent[eid] = line, row["parent_id"]
+    bad: dict[int, list[Problem]] = {}
+    settled: set[str] = set()  # engagements whose chain was walked already
+    for start in parent:
+        path: list[str] = []
+        where: dict[str, int] = {}
+        eid = start
+        while eid in parent and eid not in settled and eid not in where:  # a missing parent ends the walk
+            where[eid] = len(path)
+            path.append(eid)
+            eid = parent[eid]
+        if eid in where:
+            cycle = path[where[eid]:]
+            for i, member in enumerate(cycle):
+                if parent[member] == member:
+                    expected = "a parent other than the engagement itself (a parent chain that ends, no cycle)"
+                else:
+                    chain = " → ".join([*cycle[i:], *cycle[:i], member])
+                    expected = f"a parent chain that ends (no cycle: {chain})"
+                bad[line_of[member]] = [Problem(raw.table.file, line_of[member], "parent_id", parent[member], expected)]
+        settled.update(path)
+    return bad
+
+
+def _reject_dependents(raws: dict[str, RawTable], row_problems: dict[tuple[str, int], list[Problem]]) -> None:
+    """Lenient mode: a row that refers to a rejected row (a mandate of a rejected engagement, a
+    contingent of a rejected parent, a row citing a rejected source...) is rejected too, with a
+    problem naming the reference, until no kept row refers to a rejected one. Otherwise the app
+    would meet ids it does not have, or show a component without its parent.
+    """
+    while True:
+        gone: dict[str, dict[str, int]] = {}  # table -> id with no loaded row -> its first rejected line
+        for name, raw in raws.items():
+            kept = {row[raw.table.key] for line, row in raw.rows if (name, line) not in row_problems}
+            gone[name] = {}
+            for line, row in raw.rows:
+                if row[raw.table.key] not in kept:
+                    gone[name].setdefault(row[raw.table.key], line)
+        added = False
+        for name, raw in raws.items():
+            refs = [c for c in raw.table.columns if c.ref]
+            for line, row in raw.rows:
+                if (name, line) in row_problems:
+                    continue
+                pointers = [(col.name, col.ref.split(".")[0], v) for col in refs
+                            for v in (split_list(row[col.name]) if col.kind == "reflist" else (row[col.name],))]
+                if name == "disputes":
+                    pointers.append(("row_id", row["table_name"], row["row_id"]))
+                found = [Problem(raw.table.file, line, column, value,
+                                 f"an id of a row that loads ({target}.csv row {gone[target][value]} is rejected)")
+                         for column, target, value in pointers if value and value in gone.get(target, {})]
+                if found:
+                    row_problems[(name, line)] = found
+                    added = True
+        if not added:
+            return
 
 
 # A shown value must equal the cell it disputes for these kinds (text columns may paraphrase).
@@ -290,6 +365,8 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
     fatal += geo_problems
     briefings, briefing_problems = load_briefings(data_dir / "briefings")
     problems += briefing_problems
+    markings, marking_problems = load_markings(data_dir / "markings.json")
+    problems += marking_problems
 
     row_problems: dict[tuple[str, int], list[Problem]] = {}
     if not fatal:
@@ -305,6 +382,8 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
             drawn_problems = _check_drawn_regions(raws["regions"], layers["mali_regions"])
             problems += drawn_problems
             fatal += drawn_problems
+    if lenient and not fatal and row_problems:
+        _reject_dependents(raws, row_problems)
     problems += [p for found in row_problems.values() for p in found]
 
     if fatal or (problems and not lenient):
@@ -314,7 +393,7 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
         name: _typed_frame(raw, [line for line, _ in raw.rows if (name, line) not in row_problems])
         for name, raw in raws.items()
     }
-    return Catalog(tables, layers, manifest, data_dir, tuple(sorted(problems)), briefings)
+    return Catalog(tables, layers, manifest, data_dir, tuple(sorted(problems)), briefings, markings)
 
 
 def _load_layers(geo_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], list[Problem], dict[str, dict[str, str]]]:

@@ -219,20 +219,21 @@ def test_http_control_change_updates_url_and_store(client):
     assert result["view-store"]["data"]["regions"] == ["ML-5"]
 
 
-def test_briefing_buttons_rewrite_the_url(app):
+def test_scene_text_is_the_view_without_presentation_keys(app):
     from dashboard.callbacks import briefing as briefing_cb
 
-    present = _run(app, briefing_cb.step_briefing, 0, 0, 0, None, 0, 1, None, "?year=2019&region=ML-5",
-                   triggered=ids.dom_id(ids.text("present_view")))
-    assert present == "?year=2019&region=ML-5&mode=brief"
-    start = _run(app, briefing_cb.step_briefing, 1, 0, 0, None, 0, 0, "eu-mali-2013-2023", "",
-                 triggered=ids.BRIEF_START)
-    assert start.endswith("mode=brief&briefing=eu-mali-2013-2023&scene=1") and "year=2013" in start
-    following = _run(app, briefing_cb.step_briefing, 0, 1, 0, None, 0, 0, None, start, triggered=ids.BRIEF_NEXT)
-    assert "scene=2" in following and "year=2015" in following
-    last = _run(app, briefing_cb.step_briefing, 0, 0, 0, "9", 0, 0, None, start, triggered=ids.BRIEF_GOTO)
-    assert "scene=6" in last  # clamped to the last scene
-    assert _run(app, briefing_cb.step_briefing, 0, 0, 0, None, 1, 0, None, last, triggered=ids.BRIEF_EXIT) == "?year=2023&sel=MINUSMA"
+    text = _run(app, briefing_cb.scene_text, "?year=2019&region=ML-5&briefing=eu-mali-2013-2023&scene=2")
+    scene = json.loads(text)
+    assert scene["view"] == "?year=2019&region=ML-5" and set(scene) == {"title", "note", "view"}
+
+
+def test_a_briefing_link_in_the_dashboard_opens_the_scene_view(app):
+    from dashboard.briefing import scene_query
+
+    briefing = app.server.extensions["sahel_dashboard"].catalog.briefings["eu-mali-2013-2023"]
+    query = scene_query(briefing, 3, lang="fr")
+    assert query.startswith("?year=2015") and "lang=fr" in query and "scene=3" in query and "mode=" not in query
+    assert scene_query(briefing, 99).endswith(f"scene={len(briefing.scenes)}")  # clamped to the last scene
 
 
 def test_detail_panel_cites_each_source_once_and_rows_link_to_it(app_data):

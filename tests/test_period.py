@@ -26,12 +26,12 @@ def test_grammar(year, start, end, expected):
 
 
 @pytest.mark.parametrize(("year", "start", "end", "message"), [
-    ("99999999999", None, None, "expected YYYY"),
+    ("99999999999", None, None, "is not YYYY or YYYY-YYYY"),
     ("2023-2013", None, None, "ends"),
     ("2030", None, None, "within"),
     (None, "2020-13", None, "month must be"),
     ("2019", "2019-01", None, "not both"),
-    ("20x9", None, None, "expected YYYY"),
+    ("20x9", None, None, "is not YYYY or YYYY-YYYY"),
 ])
 def test_bad_periods_are_refused_with_a_reason(year, start, end, message):
     with pytest.raises(PeriodError, match=message):
@@ -50,3 +50,44 @@ def test_canonical_params_and_labels():
 def test_figures_stand_at_the_period_end_or_today():
     assert Period(Month(2020, 3), Month(2020, 6)).as_at(date(2026, 11, 30)) == pd.Timestamp("2020-06-30")
     assert Period.year(2026).as_at(date(2026, 11, 30)) == pd.Timestamp("2026-11-30")
+
+
+@pytest.mark.parametrize(("year", "start", "end", "message"), [
+    ("\u0662\u0660\u0661\u0669", None, None, "ASCII digits"),  # Arabic-Indic 2019
+    ("2019\n", None, None, "ASCII digits"),  # a trailing newline ($ matched before it)
+    ("2013-2023\n", None, None, "ASCII digits"),
+    (None, "\u0662\u0660\u0661\u0669-03", "2020-06", "ASCII digits"),
+    (None, "2019-03", "2020-06\n", "ASCII digits"),
+    (None, "2019-\u0660\u0663", None, "ASCII digits"),
+])
+def test_only_ascii_digits_and_nothing_after_them(year, start, end, message):
+    with pytest.raises(PeriodError, match=message):
+        parse_period(year, start, end, BOUNDS)
+
+
+@pytest.mark.parametrize(("year", "start", "end", "message"), [
+    (None, "", "2020-06", "from= given without a value"),  # was Jan 2012 - Jun 2020
+    (None, "2019-03", "", "to= given without a value"),
+    ("", None, None, "year= given without a value"),
+    (None, None, "2020-06", "to= needs from="),  # was Jan 2012 - Jun 2020, undocumented
+])
+def test_empty_values_and_to_alone_are_refused(year, start, end, message):
+    with pytest.raises(PeriodError, match=message):
+        parse_period(year, start, end, BOUNDS)
+
+
+NOVEMBER_2026 = (Month(2012, 1), Month(2026, 11))  # the app's bounds on 30 Nov 2026
+
+
+@pytest.mark.parametrize(("start", "end"), [("2026-12", "2026-12"), ("2026-12", None), ("2026-12", "2026")])
+def test_a_period_that_starts_after_the_current_month_is_refused(start, end):
+    with pytest.raises(PeriodError, match=r"starts after the current month, 2026-11"):
+        parse_period(None, start, end, NOVEMBER_2026)
+
+
+def test_a_period_that_starts_by_the_current_month_may_run_on_to_the_end_of_the_year():
+    assert parse_period("2026", None, None, NOVEMBER_2026) == Period.year(2026)
+    assert parse_period(None, "2026-11", "2026-12", NOVEMBER_2026) == Period(Month(2026, 11), Month(2026, 12))
+    assert parse_period(None, "2026", None, NOVEMBER_2026) == Period.year(2026)
+    with pytest.raises(PeriodError, match="within 2012-01 and 2026-12"):
+        parse_period("2027", None, None, NOVEMBER_2026)

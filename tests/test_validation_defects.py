@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -92,6 +93,87 @@ def test_duplicate_id(data_copy):
 def test_dangling_reference(data_copy, table, column, target):
     set_cell(data_copy, table, 2, column, "NO-SUCH-ID")
     assert Problem(f"{table}.csv", 2, column, "NO-SUCH-ID", f"an id that exists in {target}.csv") in validate(data_copy)
+
+
+def _engagement_line(data: Path, engagement_id: str) -> int:
+    rows = read_rows(data / "tables" / "engagements.csv")
+    return next(i + 1 for i, r in enumerate(rows) if r[0] == engagement_id)
+
+
+def test_parent_cycle_names_every_engagement_on_it(data_copy):
+    minusma, german = _engagement_line(data_copy, "MINUSMA"), _engagement_line(data_copy, "DE-MINUSMA")
+    assert cell(data_copy, "engagements", german, "parent_id") == "MINUSMA"
+    set_cell(data_copy, "engagements", minusma, "parent_id", "DE-MINUSMA")
+    problems = [p for p in validate(data_copy) if p.column == "parent_id"]
+    assert problems == sorted([
+        Problem("engagements.csv", minusma, "parent_id", "DE-MINUSMA",
+                "a parent chain that ends (no cycle: MINUSMA → DE-MINUSMA → MINUSMA)"),
+        Problem("engagements.csv", german, "parent_id", "MINUSMA",
+                "a parent chain that ends (no cycle: DE-MINUSMA → MINUSMA → DE-MINUSMA)"),
+    ])  # NL-MINUSMA and the other contingents lead into the cycle but their own parent is fine
+
+
+def test_longer_parent_cycle(data_copy):
+    lines = {e: _engagement_line(data_copy, e) for e in ("EUTM-MALI", "EUCAP-SAHEL-MALI", "MINUSMA")}
+    set_cell(data_copy, "engagements", lines["EUTM-MALI"], "parent_id", "EUCAP-SAHEL-MALI")
+    set_cell(data_copy, "engagements", lines["EUCAP-SAHEL-MALI"], "parent_id", "MINUSMA")
+    set_cell(data_copy, "engagements", lines["MINUSMA"], "parent_id", "EUTM-MALI")
+    problems = [p for p in validate(data_copy) if p.column == "parent_id"]
+    assert {p.row for p in problems} == set(lines.values())
+    assert all(p.expected.startswith("a parent chain that ends (no cycle: ") for p in problems)
+
+
+def test_parent_equal_to_own_id_is_refused(data_copy):
+    line = _engagement_line(data_copy, "EUTM-MALI")
+    set_cell(data_copy, "engagements", line, "parent_id", "EUTM-MALI")
+    assert [p for p in validate(data_copy) if p.column == "parent_id"] == [
+        Problem("engagements.csv", line, "parent_id", "EUTM-MALI",
+                "a parent other than the engagement itself (a parent chain that ends, no cycle)"),
+    ]
+
+
+def _loaded_and_listed(data: Path, catalog) -> None:
+    """Every row of every table either loads or is listed in ``rejected``: none dropped silently."""
+    from sahel_data.schema import TABLES
+
+    listed = {(p.file, p.row) for p in catalog.rejected}
+    for table in TABLES:
+        rows = read_rows(data / "tables" / table.file)[1:]
+        loaded = set(catalog.tables[table.name]["_row"])
+        assert all((i in loaded) != ((table.file, i) in listed) for i in range(2, len(rows) + 2)), table.file
+
+
+def test_lenient_load_rejects_and_lists_the_rows_of_a_cycle(data_copy):
+    from dashboard.view import build_app_data
+    from layers.view_state import parse_query
+
+    minusma, german = _engagement_line(data_copy, "MINUSMA"), _engagement_line(data_copy, "DE-MINUSMA")
+    set_cell(data_copy, "engagements", minusma, "parent_id", "DE-MINUSMA")
+    catalog = load_catalog(data_copy, lenient=True, use_cache=False)
+    cycle = [p for p in catalog.rejected if p.expected.startswith("a parent chain that ends (no cycle")]
+    assert [(p.file, p.row, p.column) for p in cycle] == sorted([("engagements.csv", minusma, "parent_id"),
+                                                                 ("engagements.csv", german, "parent_id")])
+    engagements = catalog.tables["engagements"]
+    assert not {"MINUSMA", "DE-MINUSMA", "NL-MINUSMA"} & set(engagements.index) and "EUTM-MALI" in engagements.index
+    # The rows that refer to them (their mandates, figures, contingents...) are rejected and listed too.
+    mandate = next(p for p in catalog.rejected if p.file == "mandates.csv" and p.value == "MINUSMA")
+    assert mandate.column == "engagement_id" and mandate.expected == f"an id of a row that loads (engagements.csv row {minusma} is rejected)"
+    assert any(p.row == _engagement_line(data_copy, "NL-MINUSMA") and p.column == "parent_id" for p in catalog.rejected)
+    _loaded_and_listed(data_copy, catalog)
+    app = build_app_data(catalog, date(2026, 11, 22))  # the rest still loads and answers a view
+    listed = app.engine.facts(parse_query("?year=2019", app.options)).selection.listed
+    assert "EUTM-MALI" in set(app.tables["engagements"]["engagement_id"].to_numpy()[listed])
+
+
+def test_lenient_load_rejects_the_rows_of_a_rejected_engagement(data_copy):
+    from dashboard.view import build_app_data
+
+    set_cell(data_copy, "engagements", _engagement_line(data_copy, "MINUSMA"), "kind", "spaceship")
+    catalog = load_catalog(data_copy, lenient=True, use_cache=False)
+    assert "MINUSMA" not in catalog.tables["engagements"].index
+    assert "MINUSMA" not in set(catalog.tables["mandates"]["engagement_id"])  # was kept, and the engine crashed
+    _loaded_and_listed(data_copy, catalog)
+    build_app_data(catalog, date(2026, 11, 22))
 
 
 def _mapped_site_line(data: Path) -> int:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -12,6 +14,7 @@ from layers.view_state import (
     default_state,
     parse_query,
     parse_query_strict,
+    state_from_controls,
     state_from_values,
     to_query,
 )
@@ -115,3 +118,99 @@ def test_donor_names_with_commas_survive_the_url():
     query = to_query(state, OPTIONS)
     assert parse_query(query, OPTIONS) == state
     assert parse_query(query, OPTIONS).ignored == ()
+
+
+# --- Strict parsing refuses what it used to accept (review B2); lenient reports it ---------------
+
+BRIEFED = Options(months=OPTIONS.months, regions=OPTIONS.regions, donors=OPTIONS.donors, actors=OPTIONS.actors,
+                  sectors=OPTIONS.sectors, engagements=OPTIONS.engagements, briefings=(("eu-mali", 6),))
+
+
+@pytest.mark.parametrize(("query", "message"), [
+    ("?year=2019&year=2020", r"^year=2019: year= given 2 times; expected year= once$"),
+    ("?lang=en&lang=fr", r"^lang=en: lang= given 2 times; expected lang= once$"),
+    ("?metric=idp&metric=budget", r"^metric=idp: metric= given 2 times; expected metric= once$"),
+    ("?year=2019&sel=MINUSMA&sel=EUTM-MALI", r"^sel=MINUSMA: sel= given 2 times"),
+    ("?from=&to=2020-06", r"^from=: given without a value; expected YYYY or YYYY-MM"),
+    ("?to=2020-06", r"^to=2020-06: to= needs from="),
+    ("?year=%D9%A2%D9%A0%D9%A1%D9%A9", r"^year=\u0662\u0660\u0661\u0669: .*ASCII digits"),  # Arabic-Indic digits
+    ("?year=2019%0A", r"^year=2019\\n: .*ASCII digits"),  # trailing newline, shown escaped
+    ("?q=" + "a" * 81, r"^q=a{20}…: longer than 80 characters; expected a search text of at most 80"),
+    ("?year=2019&scene=2", r"^scene=2: without briefing=; expected scene= only with briefing="),
+    ("?region=ML-5&region=ML-5", r"^region=ML-5: given twice; expected each value once$"),
+    ("?region=ML-5,ML-5", r"^region=ML-5: given twice"),
+    ("?region=", r"^region=: given without a value"),
+    ("?briefing=eu-mali&scene=%D9%A3", r"^scene=\u0663: expected a scene number"),
+])
+def test_strict_parsing_refuses_ambiguous_or_altered_input(query, message):
+    with pytest.raises(QueryError) as err:
+        parse_query_strict(query, BRIEFED)
+    assert any(re.search(message, p) for p in err.value.problems), err.value.problems
+
+
+@pytest.mark.parametrize(("query", "reported", "period", "lang"), [
+    ("?year=2019&year=2020", "year=2019 (year= given 2 times)", Period.year(2020), "en"),  # the last is used
+    ("?lang=en&lang=fr&year=2019", "lang=en (lang= given 2 times)", Period.year(2019), "fr"),
+    ("?from=&to=2020-06", "from= (given without a value)", Period.year(2025), "en"),  # was Jan 2012 - Jun 2020
+    ("?to=2020-06", "to=2020-06 (to= needs from=", Period.year(2025), "en"),
+    ("?year=2019%0A", "year=2019\\n (", Period.year(2025), "en"),
+])
+def test_lenient_parsing_reports_what_it_did_not_use(query, reported, period, lang):
+    state = parse_query(query, OPTIONS)
+    assert state.period == period and state.lang == lang
+    assert any(item.startswith(reported) for item in state.ignored), state.ignored
+
+
+def test_lenient_parsing_reports_a_cut_search_and_a_dropped_scene():
+    long = parse_query("?q=" + "b" * 90, OPTIONS)
+    assert long.search == "b" * 80 and long.ignored == ("q=" + "b" * 20 + "… (longer than 80 characters)",)
+    assert parse_query("?scene=3", BRIEFED).ignored == ("scene=3 (without briefing=)",)
+    assert parse_query("?region=ML-5&region=ML-5", OPTIONS).regions == ("ML-5",)
+    assert parse_query("?region=ML-5&region=ML-5", OPTIONS).ignored == ("region=ML-5 (given twice)",)
+
+
+@pytest.mark.parametrize(("accepted", "refused"), [
+    ("?region=ML-5&region=ML-1", "?year=2019&year=2020"),  # list parameters may repeat; others may not
+    ("?donor=EU&donor=France", "?lang=en&lang=fr"),
+    (to_query(ViewState(period=Period.year(2019), layers=()), OPTIONS), "?year=2019&region="),  # layers= is "no layers"
+    ("?briefing=eu-mali&scene=2", "?scene=2"),
+    ("?from=2019&to=2020-06", "?to=2020-06"),
+    ("?from=2020-05", "?from=&to=2020-05"),
+])
+def test_strict_parsing_refuses_only_what_the_grammar_does_not_allow(accepted, refused):
+    assert parse_query_strict(accepted, BRIEFED) == parse_query(accepted, BRIEFED)
+    assert parse_query(accepted, BRIEFED).ignored == ()
+    with pytest.raises(QueryError):
+        parse_query_strict(refused, BRIEFED)
+
+
+# --- Controls: an invalid month range keeps the previous view (review B1) ---------------------
+
+PREVIOUS = {**ViewState(period=Period.year(2019), regions=("ML-5",)).as_dict(), "ignored": []}
+
+
+def test_an_invalid_month_range_from_the_controls_keeps_the_previous_view():
+    controls = {"years": [2019, 2019], "month_from": 6, "month_to": 3, "regions": ["ML-1"], "lang": "en"}
+    state, usable = state_from_controls(controls, PREVIOUS, OPTIONS)
+    assert not usable
+    assert state.period == Period.year(2019) and state.regions == ("ML-5",)  # the previous view, not the current year
+    assert state.ignored == ("from=2019-06 to=2019-03 (ends before it starts)",)
+    # The same months over two years are a valid period: the controls' view is used.
+    state, usable = state_from_controls({**controls, "years": [2019, 2020]}, PREVIOUS, OPTIONS)
+    assert usable and state.period == Period(Month(2019, 6), Month(2020, 3)) and state.regions == ("ML-1",)
+    assert state.ignored == ()
+
+
+# --- Future months (review B3): a period may not start after the current month ---------------
+
+NOVEMBER = Options(months=(Month(2012, 1), Month(2025, 11)), regions=OPTIONS.regions, donors=OPTIONS.donors,
+                   actors=OPTIONS.actors, sectors=OPTIONS.sectors, engagements=OPTIONS.engagements)
+
+
+def test_a_period_starting_after_the_current_month_is_refused():
+    with pytest.raises(QueryError, match=r"from=2025-12 to=2025-12: starts after the current month, 2025-11"):
+        parse_query_strict("?from=2025-12&to=2025-12", NOVEMBER)
+    assert parse_query_strict("?year=2025", NOVEMBER).period == Period.year(2025)  # the year so far
+    assert parse_query_strict("?from=2025-11&to=2025-12", NOVEMBER).period == Period(Month(2025, 11), Month(2025, 12))
+    state, usable = state_from_controls({"years": [2025, 2025], "month_from": 12, "month_to": 12}, PREVIOUS, NOVEMBER)
+    assert not usable and state.period == Period.year(2019)

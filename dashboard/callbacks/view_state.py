@@ -18,7 +18,7 @@ from dashboard.briefing import scene_query
 from dashboard.layout import engagement_options
 from dashboard.view import app_data
 from layers.i18n import t
-from layers.view_state import default_state, parse_query, state_from_values, to_query
+from layers.view_state import default_state, parse_query, state_from_controls, to_query
 
 
 def control_value(state_dict: dict[str, Any], field: str) -> Any:
@@ -46,6 +46,9 @@ def control_value(state_dict: dict[str, Any], field: str) -> Any:
 def sync_view_state(search: str | None, values: list[Any], store: Any) -> tuple[Any, Any, Any, Any]:
     """URL -> controls on load and history moves; controls -> URL otherwise.
 
+    When the controls give a period that cannot be shown, the URL and the view are kept and
+    only the store's ``ignored`` list changes, so the banner says the choice was not applied.
+
     Only what changes is written: a first visit to a plain address finds the page already
     drawn for its view (see ``dashboard.outputs``) and fires nothing else. When a link sets
     the selection, the picker's options come in the same response and list it: the dropdown
@@ -69,9 +72,11 @@ def sync_view_state(search: str | None, values: list[Any], store: Any) -> tuple[
         if state.selected and "selected" in fields and controls[fields.index("selected")] is not no_update:
             picker = engagement_options(app, state.lang, keep=state.selected)
         return new_search, controls, _changed({**data, "ignored": list(state.ignored)}, store), picker
-    state = state_from_values(dict(zip(fields, values, strict=True)), app.options)
+    # A period the controls cannot give (last month before the first...) keeps the view shown:
+    # the URL stays, the store keeps its view and the banner says why (layers.view_state).
+    state, usable = state_from_controls(dict(zip(fields, values, strict=True)), store, app.options)
     query = to_query(state, app.options)
-    new_search = query if query != (search or "") else no_update
+    new_search = query if usable and query != (search or "") else no_update
     # A wildcard output takes a list: one no_update per control.
     return new_search, [no_update] * len(fields), _changed({**state.as_dict(), "ignored": list(state.ignored)}, store), no_update
 

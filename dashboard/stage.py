@@ -1,0 +1,211 @@
+"""The briefing stage's deck: every slide of a briefing, prepared in one response.
+
+A briefing is stepped in the browser (``assets/stage.js``) without a server round trip: the
+deck carries each slide's title, key figures, map and timeline (figures without geometry; the
+geometry comes once), so the counter and title change as the key is pressed and the next
+slide is already there. Served as JSON by ``/stage/<briefing id>?lang=`` and, for a single
+view presented ad hoc, ``/stage/view?<view query>``.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+from dataclasses import replace
+from typing import Any
+
+from dashboard.view import AppData, compute_view
+from layers.faces import Face, engagement_name, faces
+from layers.i18n import fmt_date, t
+from layers.map_figure import map_legend, map_spec
+from layers.places import named_places
+from layers.snapshot import describe_filters
+from layers.timeline import timeline_spec
+from layers.view_state import ViewState, parse_query_strict, to_query
+from sahel_data.briefings import Briefing, Scene
+
+STAGE_TIMELINE_ROWS = (4, 10)  # engagement rows of the stage's timelines: 16:9 fits the first, 4:3 the second
+MAX_FOOTER_SOURCES = 4
+
+
+def _short_citation(app: AppData, source_id: str) -> str:
+    """Publisher and year: a footer citation the back of the room can read."""
+    src = app.tables["sources"].loc[source_id]
+    return f"{src['publisher']} {src['published_text'][:4]}".strip()
+
+
+def _sources(app: AppData, state: ViewState) -> list[str]:
+    """Source ids behind the view's figures (counted lines first), each once."""
+    facts = compute_view(app, state)
+    ids = [s for h in (facts.money, facts.personnel, facts.idps) for line in h.counted() for s in line.source_ids]
+    ids += [s for h in (facts.money, facts.personnel) for line in h.left_out()[:6] for s in line.source_ids]
+    return list(dict.fromkeys(ids))
+
+
+def _strip_geometry(spec: dict[str, Any]) -> dict[str, Any]:
+    return {"data": [{k: v for k, v in trace.items() if k != "geojson"} for trace in spec["data"]], "layout": spec["layout"]}
+
+
+@functools.lru_cache(maxsize=4)
+def gazetteer(app: AppData) -> frozenset[str]:
+    """Places the map can label: regions, neighbours and the towns of mapped sites, both languages.
+
+    Mali itself is left out: every map is of Mali, and its name is not drawn on it.
+    """
+    names = {n for pair in app.map_base.region_names.values() for n in pair.values()}
+    names |= {n for c in app.map_base.countries if c[0] != "MLI" for n in (c[1], c[2])}
+    placed = app.tables["sites"]["placed_at"].dropna().astype(str)
+    names |= {p.removeprefix("GeoNames:").split(",")[0].strip() for p in placed if p.startswith("GeoNames:")}
+    return frozenset(n for n in names if len(n) > 2)  # noqa: PLR2004  (two letters match too much prose)
+
+
+def _map(app: AppData, state: ViewState, words: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The map figure (without geometry) and its legend, laid out beside it by the stage; the
+    places the slide's words name are labelled first.
+    """
+    facts = compute_view(app, state)
+    as_of_text = fmt_date(facts.as_at, state.lang)
+    spec = map_spec(app.map_base, facts.region_values, state, footprint=facts.footprint,
+                    sites=app.sites.where(facts.site_mask),
+                    selected_sites=frozenset(app.tables["sites"]["site_id"].to_numpy()[facts.selected_sites]),
+                    as_of_text=as_of_text, with_geometry=False, emphasis=named_places(words, gazetteer(app)))
+    return _strip_geometry(spec), map_legend(spec, state, as_of_text)
+
+
+def _face(face: Face) -> dict[str, str]:
+    return {"key": face.key, "title": face.title, "value": face.value, "sub": face.sub}
+
+
+def view_slide(app: AppData, state: ViewState, title: str, note: str) -> dict[str, Any]:
+    """One view as a stage slide: title, filters in words, four figures, map, timeline, sources."""
+    lang = state.lang
+    facts = compute_view(app, state)
+    sources = _sources(app, state)
+    selected = engagement_name(app.tables, state.selected, lang) if state.selected else ""
+    figure, legend = _map(app, state, f"{title} {note}")
+    short = list(dict.fromkeys(_short_citation(app, s) for s in sources if s in app.tables["sources"].index))
+    return {
+        "kind": "view",
+        "title": title,
+        "note": note,
+        "filters": describe_filters(state, app.map_base.region_names, selected),
+        "query": to_query(replace(state, mode="explore", briefing="", scene=0), app.options),
+        "figures": [_face(f) for f in faces(app.tables, facts, app.options, app.map_base.region_names, lang=lang,
+                                            data_as_of=app.data_as_of(lang))],
+        "map": figure,
+        "legend": legend,
+        # A short and a tall timeline: the stage draws the tallest that fits its height (16:9 to 4:3).
+        "timelines": [timeline_spec(app.engine, facts, lang=lang, data_date=app.data_date, big=True, max_rows=rows)
+                      for rows in STAGE_TIMELINE_ROWS],
+        "sources": short[:MAX_FOOTER_SOURCES],
+        "more_sources": t("stage_more_sources", lang, n=len(short) - MAX_FOOTER_SOURCES) if len(short) > MAX_FOOTER_SOURCES else "",
+        "source_ids": sources,
+    }
+
+
+def _scene_state(app: AppData, view: str, lang: str) -> ViewState:
+    return replace(parse_query_strict(view, app.options), lang=lang, mode="brief")
+
+
+def scene_slide(app: AppData, scene: Scene, lang: str) -> dict[str, Any]:
+    """A briefing scene: one view, or two (then and now) with the same colour classes."""
+    if scene.kind != "then_and_now":
+        return view_slide(app, _scene_state(app, scene.view, lang), scene.title[lang], scene.note[lang])
+    then_state, now_state = _scene_state(app, scene.then, lang), _scene_state(app, scene.now, lang)
+    now = view_slide(app, now_state, scene.title[lang], scene.note[lang])
+    then = view_slide(app, then_state, scene.title[lang], scene.note[lang])
+    return {**now, "kind": "then_and_now", "then": {key: then[key] for key in ("map", "figures", "filters", "query")},
+            "labels": [fmt_date(compute_view(app, s).as_at, lang) for s in (then_state, now_state)],
+            "source_ids": list(dict.fromkeys(then["source_ids"] + now["source_ids"]))}
+
+
+CITATIONS_PER_SLIDE = 20  # two columns of ten one-line citations fit at 1920x1080
+
+
+def _citation(app: AppData, source_id: str) -> str:
+    src = app.tables["sources"].loc[source_id]
+    head = ", ".join(part for part in (src["publisher"], src["published_text"][:4]) if part)
+    return f"{head}: {src['title']}"
+
+
+def _opening(app: AppData, briefing: Briefing, lang: str, cited: list[str]) -> dict[str, Any]:
+    slide = briefing.opening
+    title = (slide.title[lang] if slide and slide.title[lang] else "") or briefing.title[lang]
+    return {"kind": "opening", "title": title, "subtitle": briefing.subtitle[lang], "note": slide.note[lang] if slide else "",
+            "lines": [t("data_as_of", lang, date=app.data_as_of(lang)), t("stage_n_sources", lang, n=len(cited))],
+            "citations": [], "query": ""}
+
+
+def _closing(app: AppData, briefing: Briefing, lang: str, cited: list[str]) -> list[dict[str, Any]]:
+    """The closing slide, then as many more as the cited sources need (one line each)."""
+    slide = briefing.closing
+    title = (slide.title[lang] if slide and slide.title[lang] else "") or t("stage_sources", lang)
+    citations = [_citation(app, s) for s in cited if s in app.tables["sources"].index]
+    pages = [citations[i:i + CITATIONS_PER_SLIDE] for i in range(0, len(citations), CITATIONS_PER_SLIDE)] or [[]]
+    lines = [t("data_as_of", lang, date=app.data_as_of(lang)), t("stage_boundaries", lang), t("attribution", lang)]
+    return [{"kind": "closing", "title": title if n == 0 else f"{t('stage_sources', lang)} ({n + 1}/{len(pages)})",
+             "subtitle": "", "note": slide.note[lang] if slide and n == 0 else "", "lines": lines if n == 0 else [],
+             "citations": page, "first_citation": n * CITATIONS_PER_SLIDE + 1, "query": ""}
+            for n, page in enumerate(pages)]
+
+
+def briefing_deck(app: AppData, briefing: Briefing, lang: str) -> dict[str, Any]:
+    """Every slide of a briefing, opening and closing slides included, in ``lang``."""
+    slides = [scene_slide(app, scene, lang) for scene in briefing.scenes]
+    cited = list(dict.fromkeys(s for slide in slides for s in slide["source_ids"]))
+    deck = [_opening(app, briefing, lang, cited)] if briefing.opening else []
+    deck += slides
+    if briefing.closing:
+        deck += _closing(app, briefing, lang, cited)
+    return _with_frame(app, deck, briefing.title[lang], lang)
+
+
+def view_deck(app: AppData, state: ViewState) -> dict[str, Any]:
+    """A single view presented as it is (Present this view)."""
+    lang = state.lang
+    slide = view_slide(app, replace(state, mode="brief"), t("title", lang), "")
+    return _with_frame(app, [slide], t("title", lang), lang)
+
+
+def _with_frame(app: AppData, slides: list[dict[str, Any]], title: str, lang: str) -> dict[str, Any]:
+    markings = app.catalog.markings
+    return {
+        "title": title,
+        "lang": lang,
+        "slides": slides,
+        "geometry": {"regions": app.map_base.regions_geojson, "countries": app.map_base.countries_geojson},
+        "marking": markings.get("marking", {}).get(lang, ""),
+        "contact": markings.get("contact", {}).get(lang, ""),
+        "data_as_of": t("data_as_of", lang, date=app.data_as_of(lang)),
+        "strings": {key: t(key, lang) for key in STAGE_STRINGS},
+    }
+
+
+STAGE_STRINGS = ("stage_help", "stage_help_keys", "stage_overview", "stage_next", "stage_current", "stage_note",
+                 "stage_clock", "stage_presenter", "stage_end", "stage_then", "stage_now", "stage_sources_short",
+                 "stage_prev_button", "stage_next_button", "stage_exit_button")
+
+_PAGE = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="icon" href="data:,">
+<link rel="stylesheet" href="/assets/00-fonts.css">
+<link rel="stylesheet" href="/assets/stage.css">
+</head>
+<body class="stage-open">
+<noscript>{noscript}</noscript>
+<script src="/assets/plotly-bundle.min.js"></script>
+<script src="/assets/plotly-locale-fr.js"></script>
+<script src="/assets/stage.js"></script>
+</body>
+</html>
+"""
+
+
+def stage_page(lang: str) -> str:
+    """The stage's HTML: fonts, styles, plotly.js and the stage script, all from this server."""
+    return _PAGE.format(lang=lang, title=html.escape(t("title", lang)),
+                        noscript=html.escape(t("stage_noscript", lang)))

@@ -1,0 +1,83 @@
+"""The view state against the real app: the controls never substitute another view (review B1),
+and the bounds follow the current month (review B3). The app's today is 22 Nov 2026 (conftest).
+"""
+
+from __future__ import annotations
+
+import json
+from contextvars import copy_context
+from datetime import date
+
+import pytest
+from dash import no_update
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from dashboard import ids
+from dashboard.callbacks import view_state as state_cb
+from dashboard.view import build_options
+from layers.period import Month, Period
+from layers.view_state import QueryError, parse_query, parse_query_strict
+
+FIELDS = ["lang", "years", "month_from", "month_to", "regions", "donors", "actors", "sectors", "geo", "search", "selected",
+          "metric", "layers", "timeline", "mode", "briefing", "scene"]
+
+
+def _sync(app, search, values, store, changed="month_to"):
+    """Call the sync callback as Dash does after the user changes one control."""
+    def call():
+        context_value.set(AttributeDict(
+            triggered_inputs=[{"prop_id": json.dumps(ids.control(changed), separators=(",", ":"), sort_keys=True) + ".value",
+                               "value": None}],
+            inputs_list=[{}, [{"id": ids.control(f), "property": "value"} for f in FIELDS]], states_list=[], outputs_list=[],
+        ))
+        with app.server.app_context():
+            return getattr(state_cb.sync_view_state, "__wrapped__", state_cb.sync_view_state)(search, [values[f] for f in FIELDS], store)
+    return copy_context().run(call)
+
+
+def _controls(**changes):
+    values = {"lang": "en", "years": [2019, 2019], "month_from": 1, "month_to": 12, "regions": ["ML-5"], "donors": [],
+              "actors": [], "sectors": [], "geo": ["mali"], "search": "", "selected": None, "metric": "engagements",
+              "layers": ["regions", "sites", "footprint", "context", "labels"], "timeline": "period", "mode": "explore",
+              "briefing": "", "scene": 0}
+    return {**values, **changes}
+
+
+def _store(app, query):
+    return {**parse_query(query, app.server.extensions["sahel_dashboard"].options).as_dict(), "ignored": []}
+
+
+@pytest.mark.parametrize(("years", "month_from", "month_to", "reason"), [
+    ([2019, 2019], 6, 3, "ends before it starts"),  # was: store and URL switched to 2026
+    ([2026, 2026], 12, 12, "starts after the current month, 2026-11"),  # December 2026, on 22 Nov 2026
+])
+def test_a_period_the_controls_cannot_give_keeps_the_view_and_says_so(dash_app, years, month_from, month_to, reason):
+    store = _store(dash_app, "?year=2019&region=ML-5")
+    search, controls, new_store, _ = _sync(dash_app, "?year=2019&region=ML-5",
+                                           _controls(years=years, month_from=month_from, month_to=month_to), store)
+    assert search is no_update  # the address keeps the view shown
+    assert controls == [no_update] * len(FIELDS)
+    assert {k: v for k, v in new_store.items() if k != "ignored"} == {k: v for k, v in store.items() if k != "ignored"}
+    assert len(new_store["ignored"]) == 1 and reason in new_store["ignored"][0]  # the banner says why
+    # Fixing the months applies the view and clears the banner.
+    search, _, fixed, _ = _sync(dash_app, "?year=2019&region=ML-5", _controls(month_from=3, month_to=6), new_store)
+    assert search == "?from=2019-03&to=2019-06&region=ML-5"
+    assert fixed["from"] == "2019-03" and fixed["to"] == "2019-06" and fixed["ignored"] == []
+
+
+def test_options_bound_periods_by_the_current_month(tables):
+    options = build_options(tables, date(2026, 11, 30), {})
+    assert options.months == (Month(2012, 1), Month(2026, 11)) and options.years == (2012, 2026)
+    with pytest.raises(QueryError, match=r"from=2026-12 to=2026-12: starts after the current month, 2026-11"):
+        parse_query_strict("?from=2026-12&to=2026-12", options)  # was: "as at 30 Nov 2026" for Dec 2026
+    assert parse_query_strict("?year=2026", options).period == Period.year(2026)  # the year so far
+    assert parse_query_strict("?from=2026-11&to=2026-12", options).period == Period(Month(2026, 11), Month(2026, 12))
+
+
+def test_export_route_refuses_a_future_month_and_a_repeated_year(dash_app):
+    client = dash_app.server.test_client()
+    for query, named in (("from=2026-12&to=2026-12", b"starts after the current month"),
+                         ("year=2019&year=2020", b"year= given 2 times")):
+        response = client.get(f"/export/png?{query}")
+        assert response.status_code == 400 and named in response.data, response.data[:200]
