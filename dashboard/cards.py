@@ -133,7 +133,7 @@ def card_body(tables: dict[str, pd.DataFrame], facts: ViewFacts, key: str, lang:
         return engagement_groups(tables, facts, lang)
     headline = {"money": facts.money, "personnel": facts.personnel, "idps": facts.idps}[key]
     rule = {"money": "kf_rule_money_region" if facts.state.regions else "kf_rule_money",
-            "personnel": "kf_rule_personnel", "idps": "kf_rule_idps"}[key]
+            "personnel": "kf_rule_personnel", "idps": "kf_rule_idps_region" if facts.state.regions else "kf_rule_idps"}[key]
     return explanation(tables, headline, rule, lang)
 
 

@@ -63,7 +63,8 @@ def warning_output(app: AppData, state: ViewState, ignored: list[Any]) -> list[h
             html.Ul([html.Li(str(p)) for p in rejected[:100]]),
         ], className="warning"))
     if ignored:
-        items = ", ".join(str(i)[:40] for i in ignored[:10])
+        # Whole messages ("from=2019-06 to=2019-03 (ends before it starts)"), capped only against abuse.
+        items = "; ".join(str(i)[:160] for i in ignored[:10])
         out.append(html.Div(t("ignored_link", state.lang, items=items), className="warning"))
     return out
 

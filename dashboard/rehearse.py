@@ -173,6 +173,8 @@ def _weak_in_view(app: AppData, view: str, lang: str, where: str) -> list[str]:
     for name, headline in (("money", facts.money), ("personnel", facts.personnel), ("displaced people", facts.idps)):
         if headline.status == "unknown":
             out.append(f"{where}: {name} unknown at {fmt_date(facts.as_at, lang)}")
+        elif headline.status in ("listed", "partial"):  # shown, but not as one total
+            out.append(f"{where}: {name}: no total ({headline.status}) at {fmt_date(facts.as_at, lang)}")
         stale = [line for line in headline.lines if line.reason in ("stale", "status_unknown")]
         for line in stale:
             label = engagement_name(app.tables, line.engagement_id, lang) if line.engagement_id else line.row_id

@@ -19,6 +19,7 @@ from layers.faces import Face, engagement_name, faces
 from layers.i18n import fmt_date, t
 from layers.map_figure import map_legend, map_spec
 from layers.places import named_places
+from layers.region_notes import region_notes
 from layers.snapshot import describe_filters
 from layers.timeline import timeline_spec
 from layers.view_state import ViewState, parse_query_strict, to_query
@@ -68,7 +69,8 @@ def _map(app: AppData, state: ViewState, words: str) -> tuple[dict[str, Any], di
     spec = map_spec(app.map_base, facts.region_values, state, footprint=facts.footprint,
                     sites=app.sites.where(facts.site_mask),
                     selected_sites=frozenset(app.tables["sites"]["site_id"].to_numpy()[facts.selected_sites]),
-                    as_of_text=as_of_text, with_geometry=False, emphasis=named_places(words, gazetteer(app)))
+                    as_of_text=as_of_text, with_geometry=False, emphasis=named_places(words, gazetteer(app)),
+                    notes=region_notes(facts.region_values, state.metric, app.tables, state.lang))
     return _strip_geometry(spec), map_legend(spec, state, as_of_text)
 
 

@@ -20,6 +20,7 @@ from layers.geojson import build_map_base
 from layers.i18n import fmt_date
 from layers.map_figure import MapBase, map_spec
 from layers.period import Month, Period
+from layers.region_notes import region_notes
 from layers.rules.engine import Engine, ViewFacts
 from layers.sites import SitePoints
 from layers.timeline import timeline_spec
@@ -122,6 +123,7 @@ def view_map_spec(app: AppData, state: ViewState, *, with_geometry: bool = True)
         app.map_base, facts.region_values, state, footprint=facts.footprint, sites=app.sites.where(facts.site_mask),
         selected_sites=frozenset(app.tables["sites"]["site_id"].to_numpy()[facts.selected_sites]),
         as_of_text=fmt_date(facts.as_at, state.lang), with_geometry=with_geometry,
+        notes=region_notes(facts.region_values, state.metric, app.tables, state.lang),
     )
 
 

@@ -13,6 +13,7 @@ import pandas as pd
 from layers.i18n import fmt_date, fmt_int, fmt_span, fmt_value, t
 from layers.lookups import per_frame
 from layers.period import Month, Period
+from layers.rules.displacement import RegionCount, dates_text, region_note
 from layers.rules.engine import ViewFacts
 from layers.rules.headlines import Headline
 from layers.view_state import Options, to_query
@@ -47,7 +48,10 @@ def _totals_text(headline: Headline, lang: str) -> str:
 
 
 def _latest(headline: Headline, lang: str) -> str:
-    return t("latest_figure", lang, date=fmt_date(headline.latest, lang)) if headline.latest is not None else ""
+    """The "latest figure" note: the date as precise as its source gives it, no more."""
+    if headline.latest is None:
+        return ""
+    return t("latest_figure", lang, date=fmt_date(headline.latest, lang, headline.latest_text))
 
 
 def engagements_face(facts: ViewFacts, lang: str, data_as_of: str) -> Face:
@@ -66,17 +70,21 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
     region = bool(h.extra.get("region"))
     title = (t("kf_money_region", lang, regions=region_names) if region else t("kf_money", lang)) + \
         f", {t('as_at', lang, date=fmt_date(facts.as_at, lang))}"
-    primary = [x for x in h.left_out() if x.reason == "basis_period" and x.value is not None]
     sub = t("kf_money_basis", lang)
+    n_listed = int(h.extra["n_listed_values"])  # type: ignore[call-overload]
+    primary = [x for x in h.left_out() if x.reason == "basis_period" and x.value is not None]
     if h.status == "value":
         value = _totals_text(h, lang)
-    elif h.status == "listed" and len(primary) == 1:
+    elif h.status == "listed" and n_listed == 1 and len(primary) == 1:
+        # The only amount in force is a total for several years: shown as that, with its period.
         one = primary[0]
         value = fmt_value(one.value, one.unit, lang, one.qualifier)
         sub = t("kf_money_one", lang, basis=t(f"type_{one.amount_type}", lang), period=fmt_span(one.start, one.end, lang)) + \
             f" · {engagement_name(tables, one.engagement_id, lang)}"
     elif h.status == "listed":
-        value = t("kf_money_listed", lang, n=h.extra["n_listed_values"])
+        # Several amounts, none of which may be added: no single one stands for the whole (review A1).
+        value = t("kf_money_no_annual", lang)
+        sub = t("kf_money_listed", lang, n=n_listed)
     else:
         value = t("unknown", lang) if h.status == "unknown" else t("none", lang)
     missing = len(h.extra.get("no_figure") or ())
@@ -102,32 +110,66 @@ def personnel_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_nam
                     date=fmt_date(x.start, lang, x.date_text), name=engagement_name(tables, x.engagement_id, lang))
                   for x in stale[:3]]
     missing = len(h.extra.get("no_figure") or ())
+    covered, active = h.extra.get("coverage", (0, 0))  # type: ignore[misc]
+    # A total that covers only some of the engagements active on the date says so first (review A3).
+    sub = t("kf_coverage", lang, k=covered, n=active) if h.status == "value" and covered < active else \
+        t("kf_left_out_n", lang, n=h.extra["n_left_out"])
     notes = [*last_known, t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return Face("personnel", title, value, t("kf_left_out_n", lang, n=h.extra["n_left_out"]), notes=tuple(notes))
+    return Face("personnel", title, value, sub, notes=tuple(notes))
 
 
-def idp_face(facts: ViewFacts, options: Options, region_names: str, lang: str) -> Face:
+def _area_names(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:
+    regions = tables["regions"]
+    return dict(zip(regions["region_code"], regions["name_fr" if lang == "fr" else "name_en"], strict=True))
+
+
+def _region_line(c: RegionCount, names: dict[str, str], lang: str) -> str:
+    """One selected region in words: its value and date, its parts, or no count."""
+    name = names.get(c.region_code, c.region_code)
+    if c.status == "value":
+        return t("kf_idp_region", lang, region=name, value=fmt_value(c.value, "people", lang, c.qualifier),
+                 date=dates_text(c, lang))
+    if c.status == "partial":
+        return t("kf_idp_region_partial", lang, region=name, parts=region_note(c, names, lang))
+    return t("kf_idp_region_unknown", lang, region=name)
+
+
+def idp_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options, region_names: str, lang: str) -> Face:
     """The latest count in the period, and the period's series one click each."""
     h, state = facts.idps, facts.state
     where = region_names or t("kf_idp_where", lang)
     title = f"{t('kf_idp', lang)}, {where}"
     latest_any = h.extra.get("latest_any")
+    counts: tuple[RegionCount, ...] = h.extra.get("regions") or ()  # type: ignore[assignment]
+    names = _area_names(tables, lang) if counts else {}
+    notes: list[str] = []
     if h.status == "value":
-        counted = h.counted()
         value = _totals_text(h, lang)
-        sub = t("as_at", lang, date=", ".join(fmt_date(x.start, lang, x.date_text) for x in counted))
+        # One date even when several areas are added (they are all of that date).
+        sub = t("as_at", lang, date=", ".join(dict.fromkeys(fmt_date(x.start, lang, x.date_text) for x in h.counted())))
+        notes += [region_note(c, names, lang) for c in counts]  # "Mopti + Bandiagara, 30 Sep 2023"
+        parts = [x for x in h.left_out() if x.reason == "part_of_region"]
+        if parts:
+            notes.append(t("kf_idp_part_note", lang, parts="; ".join(
+                t("idp_part", lang, area=names.get(x.scope, x.scope), value=fmt_value(x.value, "people", lang, x.qualifier),
+                  date=fmt_date(x.start, lang, x.date_text)) for x in parts)))
+    elif h.status == "partial":  # one region, counts for some of its areas only: no total
+        value = t("kf_idp_partial", lang)
+        sub = region_note(counts[0], names, lang)
+    elif h.status == "listed":  # several regions, not all with a count of one date: each with its own
+        value = t("kf_idp_listed", lang)
+        sub = ""
+        notes += [_region_line(c, names, lang) for c in counts]
     elif latest_any and latest_any[0] < state.period.start:  # type: ignore[index]
-        # After the last count: say so, never carry the old number forward as current.
         value = t("no_figure_after", lang, date=fmt_date(latest_any[0], lang, latest_any[1]))  # type: ignore[index]
         sub = t("no_figure_in_period", lang, period=state.period.label(lang))
     else:
         value = t("no_figure_in_period", lang, period=state.period.label(lang))
         sub = t("latest_figure", lang, date=fmt_date(latest_any[0], lang, latest_any[1])) if latest_any else ""  # type: ignore[index]
-    series = [x for x in h.lines if x.reason in ("counted", "earlier") and x.start is not None]
+    series = [x for x in h.lines if x.reason in ("counted", "earlier", "region_count", "part_of_region") and x.start is not None]
     months = sorted({Month.of(x.start) for x in series})
     series = tuple((m.label(lang), to_query(replace(state, period=Period(m, m)), options) or "?") for m in months) \
         if len(months) > 1 else ()
-    notes: list[str] = []
     if latest_any and h.status == "value" and h.latest is not None and latest_any[0] > h.latest:  # type: ignore[index]
         notes.append(t("latest_figure", lang, date=fmt_date(latest_any[0], lang, latest_any[1])))  # type: ignore[index]
     return Face("idps", title, value, sub, notes=tuple(notes), series=series)
@@ -141,5 +183,5 @@ def faces(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options, r
         engagements_face(facts, lang, data_as_of),
         money_face(tables, facts, names, lang),
         personnel_face(tables, facts, names, lang),
-        idp_face(facts, options, names, lang),
+        idp_face(tables, facts, options, names, lang),
     ]

@@ -74,8 +74,10 @@ class MapBase:
 
 def _value_text(metric: str, value: float | None, lang: str, status: str = "value") -> str:
     """A region's value as text: unknown and none are words, never zero."""
-    if status == "none" and metric == "budget":
-        return t("class_none_" + metric, lang)
+    if status in ("none", "listed") and metric == "budget":
+        return t(f"class_{status}_{metric}", lang)
+    if status == "partial" and metric == "idp":
+        return t("map_idp_partial", lang)
     if value is None or pd.isna(value):
         return t("class_unknown_" + metric, lang)
     return fmt_eur(value, lang) if metric == "budget" else fmt_int(value, lang)
@@ -85,7 +87,8 @@ def region_hover(names: dict[str, str], metric: str, value: float | None, as_of:
                  status: str = "value") -> str:
     """Hover text of a region: name, value with unit, as-of date, crosswalk note."""
     parts = [f"<b>{html.escape(names[lang])}</b>",
-             f"{t('metric_' + metric, lang)}: {_value_text(metric, value, lang, status)}",
+             # A partial region (IDPs) has counts for some of its areas only: never "no count", never a total.
+             f"{t('metric_' + metric, lang)}: {t('map_idp_partial', lang) if status == 'partial' else _value_text(metric, value, lang, status)}",
              f"{t('as_of', lang)} {html.escape(as_of)}"]
     if note:
         parts.append(f"<i>{html.escape(note)}</i>")

@@ -117,8 +117,9 @@ def timeline_rows(engine: Engine, facts: ViewFacts, data_date: pd.Timestamp,
     for i in top:
         eid = e.ids[i]
         start, stop = pd.Timestamp(e.active_from[i]), pd.Timestamp(e.active_to[i])
+        # Hatched when the end is not a stated date: assumed from evidence, or "ended after" it.
         bars = mandates.get(eid) or (Bar(start, min(stop, data_date) if e.end_assumed[i] else stop,
-                                         open_end=bool(e.end_assumed[i])),)
+                                         open_end=bool(e.end_assumed[i] or e.ended_after[i])),)
         acronym, name_en, name_fr = names[eid]
         rows.append(Row(
             eid, acronym, {"en": name_en, "fr": name_fr}, e.actor[i], bars,

@@ -30,7 +30,7 @@ def test_labels_cover_every_class_in_both_languages():
             assert len(set(labels)) == len(labels)
     assert SCHEMES["idp"].labels("en")[-1] == "≥ 100,000"
     assert SCHEMES["idp"].labels("fr")[-1] == "≥ 100\u202f000"
-    assert SCHEMES["budget"].labels("en")[:2] == ["none earmarked", "amount unknown"]
+    assert SCHEMES["budget"].labels("en")[:2] == ["none earmarked", "no annual amount known"]
     assert SCHEMES["engagements"].labels("en")[2] == "1–2"
 
 

@@ -8,9 +8,11 @@ tables, that no key figure or map value ever shows zero where every contributing
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -90,7 +92,10 @@ def test_2013(app_data):
     # Active in 2013, top-level, Mali: EUTM, MINUSMA, AFISMA (ends Jul 2013), SERVAL, WAPIS = 5.
     assert f.engagements.totals[0].value == 5
     # Serval 4,000 (2013) is current on 31 Dec 2013; AFISMA's 2,900 had ended (Jul 2013).
-    assert totals(f.personnel) == [(4_000.0, "people", "exact")]
+    # Active and counted that day: EUTM, MINUSMA, Serval, WAPIS; only Serval has a current
+    # deployed figure, so 4,000 is a lower bound: "at least", covering 1 of 4 (review A3).
+    assert totals(f.personnel) == [(4_000.0, "people", "at_least")]
+    assert f.personnel.extra["coverage"] == (1, 4)
     assert reasons(f.personnel)["IND-AFISMA-2013-PERSONNEL"] == "ended"
     # MINUSMA FY 2013/14 USD 602 M (annual, appropriated); its Jul-Dec 2013 share is a component.
     assert totals(f.money) == [(602_000_000.0, "USD", "exact")]
@@ -145,8 +150,10 @@ def test_2025_and_2026_are_current_and_honest(app_data):
 def test_2022_personnel(app_data):
     f = facts(app_data, "?year=2022")
     # On 31 Dec 2022: MINUSMA's 15,000 (May 2021) is stale; Barkhane ended (9 Nov 2022); Wagner
-    # "over 1,000" (Nov 2022) is current: at least 1,000.
-    assert totals(f.personnel) == [(1_000.0, "people", "over")]
+    # "over 1,000" (Nov 2022) is current; six other engagements counted and active on the date
+    # (EUTM, EUCAP, MINUSMA, COP-Mali, RCPG5, civil registry) have no current figure: at least 1,000.
+    assert totals(f.personnel) == [(1_000.0, "people", "at_least")]
+    assert f.personnel.extra["coverage"] == (1, 7)
     assert reasons(f.personnel)["IND-MINUSMA-2021-05-PERSONNEL"] == "stale"
     # No MINUSMA appropriation is tabulated for FY 2022/23: it has no figure, shown as unknown.
     assert "MINUSMA" in f.money.extra["no_figure"]
@@ -164,9 +171,19 @@ def test_budget_map_says_none_never_zero(app_data):
     # No engagement on 31 Dec 2016 is earmarked for a single region: every region is "none".
     assert set(values["status"]) == {"none"}
     assert {_value_text("budget", v, "en", s) for v, s in zip(values["value"], values["status"], strict=True)} == {"none earmarked"}
-    mopti = facts(app_data, "?year=2019&metric=budget").region_values.set_index("region_code")
-    assert mopti.loc["ML-5", "value"] == 29_000_000 and mopti.loc["ML-5", "status"] == "value"  # PARSEC
+    view = facts(app_data, "?year=2019&metric=budget")
+    mopti = view.region_values.set_index("region_code")
+    # PARSEC's €29.0 M is a total for Sep 2018 to Aug 2020: listed with its period, never coloured
+    # as one year's money for the region (review A4).
+    assert math.isnan(mopti.loc["ML-5", "value"]) and mopti.loc["ML-5", "status"] == "listed"
+    (parsec,) = mopti.loc["ML-5", "lines"]
+    assert (parsec.engagement_id, parsec.value, parsec.reason) == ("PARSEC", 29_000_000, "basis_period")
     assert mopti.loc["ML-7", "status"] == "none"
+    from layers.region_notes import region_notes
+
+    note = region_notes(view.region_values, "budget", app_data.tables, "en")["ML-5"]
+    assert note == "€29.0 M, Sep 2018 – Aug 2020 (PARSEC) — a total for its period, not a year's money"
+    assert _value_text("budget", float("nan"), "en", "listed") == "amounts listed, none annual"
 
 
 # -- property: unknown is never zero ---------------------------------------------------------
@@ -214,3 +231,29 @@ def test_no_key_figure_or_map_value_is_zero_when_its_figures_are_unknown(rows, r
             assert not any(ch.isdigit() for ch in text), text  # "none earmarked" / "amount unknown"
         else:
             assert value > 0
+
+
+@pytest.mark.parametrize("query", ["?year=2019", "?year=2013-2023", "?year=2019&geo=mali,sahel,comparators", "?year=2026",
+                                   "?year=2019&q=minusma"])
+def test_the_card_and_the_table_put_every_engagement_in_the_same_group(app_data, query):
+    """One grouping for both (review A8): the card's counts are the table's rows per group."""
+    from collections import Counter
+
+    from dashboard.export_table import ordered_positions
+
+    f = facts(app_data, query)
+    card = Counter({group: len(ids) for group, ids in f.engagements.extra["groups"].items()})
+    table = Counter(group for _, group in ordered_positions(app_data.engine, f))
+    assert card == table
+
+
+def test_money_with_nothing_to_add_shows_no_single_row_as_the_total(app_data):
+    """2022: sixteen amounts in force, none annual Mali-only money: "no annual total", never the
+    one multi-year row that happened to be the only period total (review A1)."""
+    from layers.faces import money_face
+
+    f = facts(app_data, "?year=2022")
+    face = money_face(app_data.tables, f, "", "en")
+    assert f.money.status == "listed"
+    assert face.value == "no annual total"
+    assert face.sub == f"{f.money.extra['n_listed_values']} amounts in force, not added"

@@ -108,12 +108,23 @@ def test_where_an_engagement_works_decides_if_it_counts():
     assert both == {"counted": ("MALI", "MULTI"), "outside_mali": ("NIGER", "SOMALIA")}  # listed, never in a Mali count
 
 
-def test_search_finds_a_contingent_and_lists_it_under_its_parent():
+def test_search_lists_the_contingent_it_finds_not_its_parent_or_siblings():
     e = engine(engagements=[eng("EUTM", start_date="2013", end_date="2024"),
                             eng("BE-EUTM", name_en="Belgian contingent", parent_id="EUTM", start_date="2016", end_date="2018"),
-                            eng("OTHER", start_date="2013", end_date="2024")])
+                            eng("DE-EUTM", name_en="German contingent", parent_id="EUTM", start_date="2016", end_date="2018"),
+                            eng("OTHER", start_date="2013", end_date="2024")],
+               mandates=[{"mandate_id": "M", "engagement_id": "EUTM", "number": "1", "legal_basis": "x", "start_date": "2017-01-01",
+                          "end_date": "2017-12-31", "budget_amount": 1000, "budget_currency": "EUR", "budget_basis": "annual",
+                          "budget_type": "committed", "budget_scope": "mali"}])
     facts = e.facts(view(period=Period.year(2017), search="belg"))
-    assert list(e.rules.eng.ids[facts.selection.listed]) == ["EUTM", "BE-EUTM"]
+    # The Belgian contingent alone: not the mission (it did not match) nor the German contingent,
+    # and so none of the mission's money (review A9).
+    assert list(e.rules.eng.ids[facts.selection.listed]) == ["BE-EUTM"]
+    assert facts.engagements.extra["groups"] == {"sub_engagement": ("BE-EUTM",)}
+    assert facts.money.totals == () and facts.money.status != "value"
+    parent = e.facts(view(period=Period.year(2017), search="eutm"))  # a parent's hit lists its children
+    assert list(e.rules.eng.ids[parent.selection.listed]) == ["EUTM", "BE-EUTM", "DE-EUTM"]
+    assert [(x.value, x.unit) for x in parent.money.totals] == [(1000.0, "EUR")]
 
 
 def test_amendment_without_end_stops_at_next_mandate():
@@ -277,15 +288,104 @@ def test_idps_show_the_latest_count_of_the_period_and_never_carry_forward():
     assert later.status == "none" and later.totals == () and later.extra["latest_any"][1] == "2021-05"
 
 
-def test_a_region_sums_the_latest_count_of_each_area_drawn_in_it():
-    # Gao (ML-7) draws Ménaka (ML-9) inside it. Hand-worked for 2022: Gao's latest preferred is
-    # 150 (Sep), not 100 (Mar) nor the non-preferred 999; Ménaka's is 40 (Jun): 150 + 40 = 190.
-    rows = [("A", "2022-03", "ML-7", "100", "true"), ("B", "2022-09", "ML-7", "150", "true"),
-            ("C", "2022-09", "ML-7", "999", "false"), ("D", "2022-06", "ML-9", "40", "true"),
-            ("E", "2021-12", "ML-9", "70", "true")]
-    e = engine(idp_counts=[{"idp_id": i, "date": d, "area_code": a, "count": c, "preferred": p} for i, d, a, c, p in rows])
-    values = e.facts(view(period=Period.year(2022), metric="idp")).region_values.set_index("region_code")
-    assert values.loc["ML-7", "value"] == 190
-    assert values.loc["ML-7", "date_text"] == "2022-06 / 2022-09"
-    assert values.loc["ML-7", "members"] == ("ML-7", "ML-9")
-    assert values.loc["ML-5", "status"] == "unknown"  # no count: unknown, never zero
+# -- fixes from the cold review (review.md, sections A and C) ------------------------------------
+
+
+def test_an_end_on_1_january_starts_that_day_not_a_year_early():
+    # Only an end: active from 1 January of the end's year. "2020-01-01" is in 2020 (review C5).
+    e = engine(engagements=[eng("E", end_date="2020-01-01")])
+    assert e.rules.status_at("E", T("2019-12-31")) == ("not_started", T("2020-01-01"))
+    assert e.rules.status_at("E", T("2020-01-01"))[0] == "active"
+    assert e.facts(view(period=Period.year(2019))).engagements.status == "none"
+
+
+def test_an_ending_event_closes_a_start_only_engagement_on_its_day():
+    # Start 2018, no end, an "ends" event on 1 Mar 2019: active to 1 Mar 2019, not +12 months (C4).
+    events = [{"event_id": "X", "date": "2019-03-01", "kind": "withdrawal", "title_en": "out", "title_fr": "out",
+               "engagement_id": "E", "effect": "ends"}]
+    e = engine(engagements=[eng("E", start_date="2018-01-01", status="active")], events=events)
+    assert e.rules.status_at("E", T("2019-12-31")) == ("ended", T("2019-03-01"))
+    assert e.rules.status_at("E", T("2019-02-28"))[0] == "active"
+
+
+def test_a_table_status_ended_with_no_end_ends_after_its_last_evidence():
+    # Status "ended", start 2018, last evidence a strength of Nov 2022: "ended after" Nov 2022
+    # (end of that month), never "active" a year longer (C4: UK-MINUSMA's case).
+    e = engine(engagements=[eng("E", start_date="2018-06-01", status="ended")],
+               indicators=[ind("I", "E", "2022-11", "300")])
+    assert e.rules.status_at("E", T("2023-06-30")) == ("ended_after", T("2022-11-30"))
+    assert e.rules.status_at("E", T("2022-11-15"))[0] == "active"
+
+
+def test_a_sub_engagements_own_budget_is_never_added_to_its_parents():
+    # Parent EUR 1,000 + child EUR 400, both annual, committed, Mali: the total is 1,000 (C2).
+    e = engine(engagements=[eng("P", start_date="2019-01-01", end_date="2019-12-31"),
+                            eng("C", parent_id="P", start_date="2019-01-01", end_date="2019-12-31")],
+               funding=[fund("FP", "P", "1000", period_start="2019-01-01", period_end="2019-12-31"),
+                        fund("FC", "C", "400", period_start="2019-01-01", period_end="2019-12-31")])
+    f = e.facts(view())
+    assert [(x.value, x.unit) for x in f.money.totals] == [(1000.0, "EUR")]
+    assert {x.row_id: x.reason for x in f.money.lines}["FC"] == "sub_engagement"
+
+
+def test_an_amount_of_unknown_type_is_listed_not_added():
+    # Annual, Mali, EUR 1,000 but whether committed is not stated: listed (C3).
+    e = engine(engagements=[eng("E", start_date="2019-01-01", end_date="2019-12-31")],
+               funding=[fund("F", "E", "1000", amount_type="unknown", period_start="2019-01-01", period_end="2019-12-31")])
+    f = e.facts(view())
+    assert f.money.totals == () and f.money.status == "listed"
+    assert f.money.lines[0].reason == "type_unknown"
+
+
+def test_an_undated_planned_engagement_is_planned_not_dates_unknown():
+    e = engine(engagements=[eng("PLAN", status="planned"), eng("LOST", status="active")])
+    groups = e.facts(view()).engagements.extra["groups"]
+    assert groups == {"not_started": ("PLAN",), "dates_unknown": ("LOST",)}  # C7
+
+
+def test_a_year_only_strength_is_not_current_before_its_year_ends_and_says_its_year():
+    # Strength "2018" = 500: a January 2018 view must not show it (it may date from December);
+    # a December 2018 view does, and the latest-figure date reads "2018", not "1 Jan 2018" (A5, A6).
+    e = engine(engagements=[eng("E", start_date="2017-01-01", end_date="2020-12-31")],
+               indicators=[ind("I", "E", "2018", "500")])
+    january = e.facts(view(period=Period(Month(2018, 1), Month(2018, 1))))
+    assert january.personnel.totals == () and january.personnel.status == "unknown"
+    december = e.facts(view(period=Period(Month(2018, 12), Month(2018, 12))))
+    assert [(x.value, x.qualifier) for x in december.personnel.totals] == [(500.0, "exact")]
+    assert (december.personnel.latest, december.personnel.latest_text) == (T("2018-01-01"), "2018")
+    from layers.faces import _latest
+
+    assert _latest(december.personnel, "en") == "latest figure: 2018"
+
+
+def test_an_older_mali_strength_is_not_hidden_by_a_newer_multi_country_one():
+    # Mali-only 300 (Jun 2019) and a multi-country 4,500 (Nov 2019): the Mali figure is added,
+    # the multi-country one listed (C6); latest is kept per engagement, kind and scope.
+    e = engine(engagements=[eng("E", start_date="2018-01-01", end_date="2020-12-31")],
+               indicators=[ind("A", "E", "2019-06-30", "300"), ind("B", "E", "2019-11-30", "4500", scope="multi_country")])
+    f = e.facts(view())
+    assert [x.value for x in f.personnel.totals] == [300.0]
+    assert {x.row_id: x.reason for x in f.personnel.lines} == {"A": "counted", "B": "scope_multi"}
+
+
+def test_a_personnel_total_missing_an_engagements_figure_is_a_lower_bound():
+    # Two engagements active on 31 Dec 2019; only A has a current strength (200): "at least 200",
+    # covering 1 of 2 (A3).
+    e = engine(engagements=[eng("A", start_date="2018-01-01", end_date="2020-12-31"),
+                            eng("B", start_date="2018-01-01", end_date="2020-12-31")],
+               indicators=[ind("I", "A", "2019-10-01", "200")])
+    f = e.facts(view())
+    assert [(x.value, x.qualifier) for x in f.personnel.totals] == [(200.0, "at_least")]
+    assert f.personnel.extra["coverage"] == (1, 2)
+    full = engine(engagements=[eng("A", start_date="2018-01-01", end_date="2020-12-31")],
+                  indicators=[ind("I", "A", "2019-10-01", "200")]).facts(view())
+    assert [(x.value, x.qualifier) for x in full.personnel.totals] == [(200.0, "exact")]
+
+
+def test_cached_answers_cannot_be_changed_by_a_caller():
+    e = engine(engagements=[eng("E", start_date="2018-01-01", end_date="2020-12-31")])
+    f = e.facts(view())
+    with pytest.raises(TypeError):
+        f.money.extra["n_left_out"] = 99  # type: ignore[index]
+    with pytest.raises(ValueError, match="read-only"):
+        f.bits[0] = 0

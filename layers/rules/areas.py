@@ -88,7 +88,9 @@ class Areas:
             with self._lock:
                 found = self._cache.get(when)
                 if found is None:
-                    found = self._cache[when] = self._build(when)
+                    found = self._build(when)
+                    found.setflags(write=False)  # shared by every view of that date: read-only
+                    self._cache[when] = found
         return found
 
     def _build(self, when: pd.Timestamp) -> np.ndarray:

@@ -7,7 +7,8 @@ Activity (``data/README.md``, "Rules"):
 * only an end: active from the first day of the end's year (the start is not guessed earlier);
 * only a start: active until its **last dated evidence** (a mandate, a funding period, a
   figure, an event, a site, or the same of its components) **plus 12 months**; after that its
-  status is unknown, never active;
+  status is unknown, never active. An event that *ended* it closes it on that day instead; a
+  table status ``ended`` with no end date closes it at its last evidence ("ended after");
 * status ``planned``: never active (no evidence it started);
 * no dates at all: *dates unknown*, listed in every view and counted in none.
 """
@@ -47,7 +48,7 @@ def _dt(values: pd.Series) -> np.ndarray:
     return values.to_numpy("datetime64[ns]")
 
 
-def _end_of(texts: pd.Series, dates: pd.Series) -> pd.Series:
+def end_of_precision(texts: pd.Series, dates: pd.Series) -> pd.Series:
     """A date column read at the *end* of its stated precision ("2020" counts as 31 Dec 2020)."""
     text = texts.fillna("").astype(str)
     year_end = dates + pd.offsets.YearEnd(0)
@@ -73,6 +74,7 @@ class Engagements:
     active_to: np.ndarray  # datetime64 end of its window (NaT when undated)
     planned: np.ndarray  # status planned: its window is a plan, never activity
     end_assumed: np.ndarray  # active_to comes from evidence + 12 months, not a stated end
+    ended_after: np.ndarray  # status "ended", no end date or ending event: ended after active_to
     evidence: np.ndarray  # datetime64: last dated evidence (NaT: none)
 
     def __len__(self) -> int:
@@ -106,18 +108,36 @@ class Rules:
         start, end = _dt(eng["start_date"]), _dt(eng["end_date"])
         status = eng["status"].to_numpy(object)
         evidence = self._evidence(eng)
-        active_from = np.where(np.isnat(start), _dt(eng["end_date"] - pd.offsets.YearBegin(1)), start)
+        # Only an end: from 1 January of the end's year (an end on 1 January starts that day).
+        active_from = np.where(np.isnat(start), _dt(eng["end_date"].dt.to_period("Y").dt.start_time), start)
         assumed = _dt(pd.Series(evidence).add(EVIDENCE_GRACE))
-        end_assumed = ~np.isnat(start) & np.isnat(end)
+        start_only = ~np.isnat(start) & np.isnat(end)
+        ended_by_event = self._first_ending(start)
+        closed = start_only & ~np.isnat(ended_by_event)
+        ended_after = start_only & ~closed & (status == "ended") & ~np.isnat(evidence)
+        end_assumed = start_only & ~closed & ~ended_after
         active_to = np.where(end_assumed, np.maximum(assumed, start), end)
+        active_to = np.where(closed, np.maximum(ended_by_event, start), active_to)
+        active_to = np.where(ended_after, np.maximum(evidence, start), active_to)
         kind = eng["kind"].to_numpy(object)
         return Engagements(
             ids=ids, parent=parent, root=root, kind=kind, actor=eng["actor_type"].to_numpy(object),
             scope=eng["scope"].to_numpy(object), status=status, geo=geo,
             countable=(parent == "") & ~np.isin(kind, list(NOT_COUNTED_KINDS)),
             dated=~(np.isnat(start) & np.isnat(end)), active_from=active_from, active_to=active_to,
-            planned=status == "planned", end_assumed=end_assumed, evidence=evidence,
+            planned=status == "planned", end_assumed=end_assumed, ended_after=ended_after, evidence=evidence,
         )
+
+    def _first_ending(self, start: np.ndarray) -> np.ndarray:
+        """Per engagement, its first event with effect "ends" on or after its start (NaT: none)."""
+        events = self.tables["events"]
+        ends = events[(events["effect"] == "ends") & events["engagement_id"].isin(self.position)].sort_values("date", kind="stable")
+        out = np.full(len(start), NAT)
+        for eid, when in zip(ends["engagement_id"], _dt(ends["date"]), strict=True):
+            i = self.position[eid]
+            if np.isnat(out[i]) and not np.isnat(when) and (np.isnat(start[i]) or when >= start[i]):
+                out[i] = when
+        return out
 
     def _root(self, eid: str, eng: pd.DataFrame) -> int:
         seen = {eid}
@@ -146,18 +166,18 @@ class Rules:
         """Each engagement's last dated evidence (its components' count for it too)."""
         t = self.tables
         pairs = [
-            (eng["engagement_id"], _end_of(eng["start_date_text"], eng["start_date"])),
-            (eng["engagement_id"], _end_of(eng["end_date_text"], eng["end_date"])),
-            (t["mandates"]["engagement_id"], _end_of(t["mandates"]["start_date_text"], t["mandates"]["start_date"])),
-            (t["mandates"]["engagement_id"], _end_of(t["mandates"]["end_date_text"], t["mandates"]["end_date"])),
-            (t["funding"]["engagement_id"], _end_of(t["funding"]["period_start_text"], t["funding"]["period_start"])),
-            (t["funding"]["engagement_id"], _end_of(t["funding"]["period_end_text"], t["funding"]["period_end"])),
-            (t["indicators"]["engagement_id"], _end_of(t["indicators"]["date_text"], t["indicators"]["date"])),
-            (t["events"]["engagement_id"], _end_of(t["events"]["date_text"], t["events"]["date"])),
+            (eng["engagement_id"], end_of_precision(eng["start_date_text"], eng["start_date"])),
+            (eng["engagement_id"], end_of_precision(eng["end_date_text"], eng["end_date"])),
+            (t["mandates"]["engagement_id"], end_of_precision(t["mandates"]["start_date_text"], t["mandates"]["start_date"])),
+            (t["mandates"]["engagement_id"], end_of_precision(t["mandates"]["end_date_text"], t["mandates"]["end_date"])),
+            (t["funding"]["engagement_id"], end_of_precision(t["funding"]["period_start_text"], t["funding"]["period_start"])),
+            (t["funding"]["engagement_id"], end_of_precision(t["funding"]["period_end_text"], t["funding"]["period_end"])),
+            (t["indicators"]["engagement_id"], end_of_precision(t["indicators"]["date_text"], t["indicators"]["date"])),
+            (t["events"]["engagement_id"], end_of_precision(t["events"]["date_text"], t["events"]["date"])),
         ]
         sites = t["sites"][["engagement_ids", "active_from", "active_to", "active_from_text", "active_to_text"]].explode("engagement_ids")
-        pairs += [(sites["engagement_ids"], _end_of(sites["active_from_text"], sites["active_from"])),
-                  (sites["engagement_ids"], _end_of(sites["active_to_text"], sites["active_to"]))]
+        pairs += [(sites["engagement_ids"], end_of_precision(sites["active_from_text"], sites["active_from"])),
+                  (sites["engagement_ids"], end_of_precision(sites["active_to_text"], sites["active_to"]))]
         out = np.full(len(eng), NAT)
         roots_of = {eid: self._ancestors(eid, eng) for eid in eng["engagement_id"]}
         for eids, dates in pairs:
@@ -215,8 +235,9 @@ class Rules:
         return e.dated & ~e.planned & (e.active_from <= day) & (e.active_to >= day)
 
     def status_at(self, engagement_id: str, when: pd.Timestamp) -> tuple[str, pd.Timestamp | None]:
-        """(status key, its date) of an engagement on ``when``: active, ended, not_started,
-        status_unknown (after the date shown), dates_unknown or planned.
+        """(status key, its date) of an engagement on ``when``: active, ended, ended_after (the
+        table says ended, the date is its last evidence), not_started, status_unknown (after the
+        date shown), dates_unknown or planned.
         """
         i = self.position[engagement_id]
         e = self.eng
@@ -229,7 +250,9 @@ class Rules:
             return "not_started", pd.Timestamp(e.active_from[i])
         if day <= e.active_to[i]:
             return "active", None
-        return ("status_unknown" if e.end_assumed[i] else "ended"), pd.Timestamp(e.active_to[i])
+        if e.end_assumed[i]:
+            return "status_unknown", pd.Timestamp(e.active_to[i])
+        return ("ended_after" if e.ended_after[i] else "ended"), pd.Timestamp(e.active_to[i])
 
     def data_date(self) -> pd.Timestamp:
         """The latest dated figure in the tables (counts, events, figures, amounts): "data as of"."""

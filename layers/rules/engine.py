@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from layers.rules.areas import Areas
-from layers.rules.base import Rules
+from layers.rules.base import NOT_COUNTED_KINDS, Rules
 from layers.rules.displacement import Displacement
 from layers.rules.headlines import Headline, Line, Total
 from layers.rules.money import earmark, in_force, money_headline, static_reasons
@@ -44,6 +44,19 @@ class ViewFacts:
     selected_sites: np.ndarray  # bool per site: linked to the selected engagement
 
 
+def group_reasons(rules: Rules, listed: np.ndarray, counted: np.ndarray) -> np.ndarray:
+    """Why each listed engagement is or is not counted, first that applies: counted; part of a
+    parent; planned (not started); dates unknown; a fund or portfolio; outside Mali; else not in
+    force in the period. The card's groups and the table's groups both come from here.
+    """
+    e = rules.eng
+    return np.select(
+        [counted, e.parent[listed] != "", e.planned[listed], ~e.dated[listed],
+         np.isin(e.kind[listed], list(NOT_COUNTED_KINDS)), np.isin(e.geo[listed], ["sahel", "comparator"])],
+        ["counted", "sub_engagement", "not_started", "dates_unknown", "fund", "outside_mali"], default="not_in_force",
+    )
+
+
 class Engine:
     """The rules and their arrays for one catalog (per process; read-only after warm-up)."""
 
@@ -56,7 +69,9 @@ class Engine:
         self.amounts = amount_rows(self.rules)
         self.amount_reasons = static_reasons(self.amounts, self.rules)
         self.strengths = strength_rows(self.rules)
-        self.displacement = Displacement(tables["idp_counts"], self.areas.regions.drawn)
+        regions = tables["regions"]
+        self.displacement = Displacement(tables["idp_counts"], self.areas.regions.drawn,
+                                         created=dict(zip(regions["region_code"], regions["created"], strict=True)))
         self._lock = threading.Lock()
         self.facts = lru_cache(maxsize=256)(self._facts)
 
@@ -96,11 +111,7 @@ class Engine:
         e = self.rules.eng
         listed = selection.listed
         counted = np.isin(listed, selection.counted)
-        reason = np.select(
-            [counted, ~e.dated[listed], e.planned[listed], e.parent[listed] != "",
-             np.isin(e.kind[listed], ["trust_fund", "aggregate_portfolio"]), np.isin(e.geo[listed], ["sahel", "comparator"])],
-            ["counted", "dates_unknown", "not_started", "sub_engagement", "fund", "outside_mali"], default="not_in_force",
-        )
+        reason = group_reasons(self.rules, listed, counted)
         groups = {str(r): tuple(e.ids[listed[reason == r]]) for r in dict.fromkeys(reason)}
         n = int(counted.sum())
         return Headline("engagements", "value" if n else "none", (Total(float(n), "engagements", "exact", n),) if n else (),
@@ -109,14 +120,10 @@ class Engine:
     def _region_values(self, state: ViewState, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp) -> pd.DataFrame:
         codes = self.region_codes
         if state.metric == "idp":
-            values = self.displacement.by_region(state.period, as_at).set_index("region_code")
-            return pd.DataFrame({
-                "region_code": codes,
-                "value": [values["value"].get(c, np.nan) for c in codes],
-                "status": ["value" if c in values.index else "unknown" for c in codes],
-                "date_text": [values["date_text"].get(c, "") for c in codes],
-                "members": [values["members"].get(c, ()) for c in codes],
-            })
+            # A value only where counts of one date cover the whole polygon; "partial" lists its parts.
+            regions = self.tables["regions"]
+            names = dict(zip(regions["region_code"], regions["name_fr" if state.lang == "fr" else "name_en"], strict=True))
+            return self.displacement.region_values(state.period, as_at, codes, names, state.lang)
         if state.metric == "budget":
             return self._earmarked_by_region(selection, bits, as_at)
         return self._region_specific_counts(selection, bits)
@@ -131,26 +138,34 @@ class Engine:
         return pd.DataFrame({"region_code": codes, "value": counts, "status": "value", "country_wide": national})
 
     def _earmarked_by_region(self, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp) -> pd.DataFrame:
-        """Per region: EUR amounts in force earmarked for that region alone (see ``money``)."""
+        """Per region, the money rules of ``money`` applied to the amounts in force earmarked for
+        that region alone: annual committed or appropriated EUR amounts are summed ("value");
+        earmarked amounts that may not be added (a total for several years, another currency,
+        a pledge...) are listed with their reasons ("listed", no colour value); earmarked
+        engagements active with no amount are "unknown"; no earmarked engagement is "none".
+        ``lines`` holds every earmarked row considered, for the hover.
+        """
         rows, e = self.amounts, self.rules.eng
-        listed = np.zeros(len(e), dtype=bool)
-        listed[selection.counted] = True
-        regional = listed & (e.scope == "regions")
-        live = in_force(rows, self.rules, as_at) & ~rows.component & ~np.isin(rows.amount_type, ["pledged", "projected", "estimated"])
+        counted = np.zeros(len(e), dtype=bool)
+        counted[selection.counted] = True
+        regional = counted & (e.scope == "regions")
+        live = in_force(rows, self.rules, as_at)
+        active = self.rules.active_at(as_at)
         out = []
         for code, bit in self.areas.regions.bit.items():
-            mine = regional & (bits == bit)
-            mine_rows = live & mine[rows.eng] & (rows.unit == "EUR") & ~np.isnan(rows.value)
-            annual = mine_rows & (rows.kind == "annual")
-            if annual.any():
-                value, status = float(rows.value[annual].sum()), "value"
-            elif mine_rows.sum() == 1:
-                value, status = float(rows.value[mine_rows].sum()), "value"
+            mine = regional & (bits == bit)  # earmarked for this region alone on the date
+            considered = live & mine[rows.eng]
+            added = considered & (self.amount_reasons == "counted")
+            euros = added & (rows.unit == "EUR")
+            if added.any() and (euros == added).all():
+                value, status = float(rows.value[euros].sum()), "value"
+            elif (considered & ~np.isnan(rows.value)).any():
+                value, status = np.nan, "listed"
             else:
-                value, status = np.nan, ("unknown" if (mine & self.rules.active_at(as_at)).any() else "none")
-            out.append({"region_code": code, "value": value, "status": status,
-                        "engagements": tuple(e.ids[mine]), "rows": tuple(rows.row_id[mine_rows])})
-        return pd.DataFrame(out)
+                value, status = np.nan, ("unknown" if (mine & active).any() else "none")
+            lines = rows.lines(np.flatnonzero(considered), self.amount_reasons, e.ids, limit=12)
+            out.append({"region_code": code, "value": value, "status": status, "engagements": tuple(e.ids[mine]), "lines": lines})
+        return pd.DataFrame(out, columns=["region_code", "value", "status", "engagements", "lines"])
 
     def amounts_in_force(self, positions: np.ndarray, as_at: pd.Timestamp) -> dict[str, tuple[Line, ...]]:
         """Each engagement's amount rows in force on ``as_at`` (components included, marked so)."""

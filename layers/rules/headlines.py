@@ -8,8 +8,9 @@ footnotes and the tests all read the same object.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -28,6 +29,7 @@ REASONS = (
     "pledged",  # promised, not committed
     "projected",  # a projected or planned budget
     "estimated",  # an estimated cost
+    "type_unknown",  # whether committed, appropriated or only announced is not stated
     "no_figure",  # the engagement has no figure of this kind
     "stale",  # dated more than 12 months before the view's date, or before an event that ended or cut it
     "ended",  # the engagement ended before the view's date
@@ -38,13 +40,16 @@ REASONS = (
     "shared",  # earmarked for several regions, some outside the selection
     "earlier",  # an earlier count of the same series in the period; the latest is shown
     "other_source",  # another source's count for the same date and area; the preferred one is shown
+    "region_count",  # a whole region's count, shown with its date, not added to the others
+    "part_of_region",  # the count of part of a region: no total for the region at that date
     "dates_unknown",  # undated: listed in every view, never counted in one
     "outside_mali",  # an engagement outside Mali (elsewhere in the Sahel, or a comparator)
     "status_unknown",  # only a start date, and no evidence in the last 12 months
     "not_started",  # planned, with no evidence that it started
 )
 # Qualifiers from the strongest claim to the weakest; a sum keeps the weakest of its parts.
-QUALIFIERS = ("exact", "over", "up_to", "almost", "approx")
+# "at_least" is what a total is when some of what it should add has no figure (>= the sum).
+QUALIFIERS = ("exact", "over", "at_least", "up_to", "almost", "approx")
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,12 @@ class Headline:
     totals: tuple[Total, ...] = ()
     lines: tuple[Line, ...] = ()
     latest: pd.Timestamp | None = None  # date of the latest figure behind it
-    extra: dict[str, object] = field(default_factory=dict, compare=False)
+    latest_text: str = ""  # that date as its source gives it ("2018"): never shown more precisely
+    extra: Mapping[str, object] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        # Headlines are cached and shared between views: their extras must not be changed.
+        object.__setattr__(self, "extra", MappingProxyType(dict(self.extra)))
 
     def counted(self) -> tuple[Line, ...]:
         """The lines added into a total."""
@@ -108,33 +118,15 @@ class Headline:
 
 
 def weakest(qualifiers: Iterable[str]) -> str:
-    """The qualifier of a sum: "exact" + "over" is "over" (at least), anything with "approx" is
-    "approx", and a lower bound mixed with an upper bound is "approx" too.
+    """The qualifier of a sum: "exact" + "over" is "over", "over" + "at_least" is "at_least",
+    anything with "approx" is "approx", and a lower bound mixed with an upper bound is "approx" too.
     """
     found = {q or "exact" for q in qualifiers}
     if not found or found == {"exact"}:
         return "exact"
-    if "approx" in found or ("over" in found and found & {"up_to", "almost"}):
+    if "approx" in found or (found & {"over", "at_least"} and found & {"up_to", "almost"}):
         return "approx"
-    for q in ("up_to", "almost", "over"):
+    for q in ("up_to", "almost", "at_least", "over"):
         if q in found:
             return q
     return "approx"
-
-
-def totals_of(lines: Iterable[Line]) -> tuple[Total, ...]:
-    """One total per unit over the counted lines with a value, units in first-seen order."""
-    sums: dict[str, list[Line]] = {}
-    for line in lines:
-        if line.reason == COUNTED and line.value is not None:
-            sums.setdefault(line.unit, []).append(line)
-    return tuple(
-        Total(sum(float(x.value or 0.0) for x in part), unit, weakest(x.qualifier for x in part), len(part))
-        for unit, part in sums.items()
-    )
-
-
-def latest_of(lines: Iterable[Line]) -> pd.Timestamp | None:
-    """The latest date among the lines that carry a figure."""
-    dates = [line.end or line.start for line in lines if line.value is not None and (line.end or line.start) is not None]
-    return max(dates) if dates else None

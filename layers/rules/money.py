@@ -9,8 +9,9 @@ Rules (``data/README.md``, "Headlines"):
 * A total for several months or years is listed with its period, never spread over years and
   never added as one year's money. Pledges, projected budgets and estimated costs are listed.
 * Multi-country amounts that include Mali, and amounts outside Mali, are listed apart.
-* Components (part of a listed total), and funds and portfolios (they finance others), are
-  listed and never added.
+* Components (part of a listed total), the own budgets of sub-engagements (part of their
+  parent's), funds and portfolios (they finance others), and amounts of unknown type are listed
+  and never added.
 * With a region filter, only amounts *earmarked* for the selected regions (an engagement whose
   whole area lies in them) may be added; national and multi-country engagements active there
   are listed with their amounts, never summed into the region.
@@ -28,7 +29,7 @@ from layers.rules.headlines import Headline
 from layers.rules.rows import RowArrays
 from layers.rules.selection import Selection
 
-ADDABLE_TYPES = ("committed", "appropriated", "unknown")
+ADDED_TYPES = ("committed", "appropriated")  # the only amount types ever added
 
 
 def earmark(rules: Rules, bits: np.ndarray, wanted: int) -> np.ndarray:
@@ -41,16 +42,26 @@ def earmark(rules: Rules, bits: np.ndarray, wanted: int) -> np.ndarray:
     return np.where(inside, "earmarked", np.where(shared, "shared", ""))
 
 
-def in_force(rows: RowArrays, rules: Rules, when: pd.Timestamp) -> np.ndarray:
-    """Rows whose period contains ``when``; an open side takes the engagement's activity window."""
+def _window(rows: RowArrays, rules: Rules) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's period; an open side takes the engagement's activity window."""
     e = rules.eng
-    day = np.datetime64(when, "ns")
     start = np.where(np.isnat(rows.start), e.active_from[rows.eng], rows.start)
     end = np.where(np.isnat(rows.end), e.active_to[rows.eng], rows.end)
-    return ~np.isnat(start) & (start <= day) & ~np.isnat(end) & (end >= day)
+    return start, end
 
 
-_BEFORE_EARMARKS = ("fund", "component", "scope_outside")
+def in_force(rows: RowArrays, rules: Rules, when: pd.Timestamp) -> np.ndarray:
+    """Rows whose period contains ``when``."""
+    return overlapping(rows, rules, when, when)
+
+
+def overlapping(rows: RowArrays, rules: Rules, first: pd.Timestamp, last: pd.Timestamp) -> np.ndarray:
+    """Rows whose period overlaps ``first`` to ``last`` (both included)."""
+    start, end = _window(rows, rules)
+    return ~np.isnat(start) & (start <= np.datetime64(last, "ns")) & ~np.isnat(end) & (end >= np.datetime64(first, "ns"))
+
+
+_BEFORE_EARMARKS = ("fund", "component", "sub_engagement", "scope_outside")
 
 
 def static_reasons(rows: RowArrays, rules: Rules) -> np.ndarray:
@@ -60,16 +71,19 @@ def static_reasons(rows: RowArrays, rules: Rules) -> np.ndarray:
     conditions = [
         np.isin(kind, list(NOT_COUNTED_KINDS)),
         rows.component,
+        e.parent[rows.eng] != "",  # a sub-engagement's own budget is part of its parent's
         np.isin(geo, ["sahel", "comparator"]) | (rows.scope == "outside_mali"),
         rows.scope == "multi_country",
         np.isnan(rows.value),
         rows.amount_type == "pledged",
         rows.amount_type == "projected",
         rows.amount_type == "estimated",
+        ~np.isin(rows.amount_type, ADDED_TYPES),
         rows.kind == "period_total",
         rows.kind != "annual",
     ]
-    choices = [*_BEFORE_EARMARKS, "scope_multi", "no_figure", "pledged", "projected", "estimated", "basis_period", "basis_unknown"]
+    choices = [*_BEFORE_EARMARKS, "scope_multi", "no_figure", "pledged", "projected", "estimated", "type_unknown",
+               "basis_period", "basis_unknown"]
     return np.select(conditions, choices, default="counted").astype(object)
 
 
@@ -93,7 +107,7 @@ def money_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at: p
     live = mine & in_force(rows, rules, as_at)
     reasons = money_reasons(static, rows, earmarks)
     # Rows of the period that ended before its date: context, never added.
-    earlier = mine & ~live & _overlaps(rows, rules, period_start, as_at)
+    earlier = mine & ~live & overlapping(rows, rules, period_start, as_at)
     reasons = np.where(earlier, "not_in_force", reasons)
     considered = np.flatnonzero(live | earlier)
     lines = rows.lines(considered, reasons, rules.eng.ids)
@@ -105,19 +119,13 @@ def money_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at: p
         counted_now = counted_now[earmarks[counted_now] == "earmarked"]
     missing = counted_now[~has_amount[counted_now]]
     status = _status(reasons[live], rows.value[live], len(counted_now))
+    latest, latest_text = rows.latest(live | earlier)
     return Headline(
         key="money", status=status, totals=rows.totals(live & (reasons == "counted")), lines=lines,
-        latest=rows.latest(live | earlier),
+        latest=latest, latest_text=latest_text,
         extra={"no_figure": tuple(rules.eng.ids[missing]), "region": earmarks is not None,
                "n_left_out": int(((reasons != "counted") & live).sum()), "n_listed_values": int((live & ~np.isnan(rows.value) & (reasons != "counted")).sum())},
     )
-
-
-def _overlaps(rows: RowArrays, rules: Rules, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
-    e = rules.eng
-    s = np.where(np.isnat(rows.start), e.active_from[rows.eng], rows.start)
-    f = np.where(np.isnat(rows.end), e.active_to[rows.eng], rows.end)
-    return ~np.isnat(s) & (s <= np.datetime64(end, "ns")) & ~np.isnat(f) & (f >= np.datetime64(start, "ns"))
 
 
 def _status(reasons: np.ndarray, values: np.ndarray, engagements: int) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from layers.rules.areas import effective_ends
-from layers.rules.base import Rules
+from layers.rules.base import Rules, end_of_precision
 from layers.rules.headlines import Line, Total, weakest
 
 MAX_LINES = 120  # lines materialised per headline (counted first); counts are exact in Headline.extra
@@ -35,6 +35,7 @@ class RowArrays:
     scope: np.ndarray  # mali, mali_share, multi_country, outside_mali
     start: np.ndarray  # datetime64; strengths: the date
     end: np.ndarray  # datetime64 (NaT: open, bounded by the engagement's activity)
+    stated: np.ndarray  # datetime64: by when the figure had been stated (a "2018" strength: 31 Dec 2018)
     component: np.ndarray  # bool: part of a total listed elsewhere
     sources: np.ndarray  # object: tuple of source ids
     locators: np.ndarray  # object: tuple of locators
@@ -54,12 +55,15 @@ class RowArrays:
             out.append(Total(float(self.value[part].sum()), str(unit), weakest(self.qualifier[part]), int(part.sum())))
         return tuple(out)
 
-    def latest(self, mask: np.ndarray) -> pd.Timestamp | None:
-        """The latest date a figure was stated (its start, else its end) among the rows in ``mask``."""
-        keep = mask & ~np.isnan(self.value)
-        dates = self.start[keep]  # when the figure was stated (a planned end is not a figure's date)
-        dates = dates[~np.isnat(dates)]
-        return pd.Timestamp(dates.max()) if len(dates) else None
+    def latest(self, mask: np.ndarray) -> tuple[pd.Timestamp | None, str]:
+        """The latest date a figure was stated among the rows in ``mask``, with that date as the
+        source gives it ("2018", "2019-12"), so it is never shown more precisely than stated.
+        """
+        keep = np.flatnonzero(mask & ~np.isnan(self.value) & ~np.isnat(self.start))
+        if not len(keep):
+            return None, ""
+        i = keep[np.argmax(self.start[keep])]  # a planned end is not a figure's date: the start
+        return pd.Timestamp(self.start[i]), str(self.date_text[i])
 
     def lines(self, positions: np.ndarray, reasons: np.ndarray, engagement_ids: np.ndarray,
               limit: int | None = MAX_LINES) -> tuple[Line, ...]:
@@ -101,6 +105,7 @@ def amount_rows(rules: Rules) -> RowArrays:
             "kind": m["budget_basis"], "amount_type": m["budget_type"], "scope": m["budget_scope"],
             "start": m["start_date"], "end": m_end, "component": False, "sources": m["source_ids"],
             "locators": m["locators"], "date_text": m["start_date_text"],
+            "stated": m["start_date"],
         }),
         pd.DataFrame({
             "table": "funding", "row_id": f["funding_id"], "engagement_id": f["engagement_id"],
@@ -108,6 +113,7 @@ def amount_rows(rules: Rules) -> RowArrays:
             "amount_type": f["amount_type"], "scope": f["amount_scope"], "start": f["period_start"], "end": f["period_end"],
             "component": f["is_component"], "sources": f["source_ids"], "locators": f["locators"],
             "date_text": f["period_start_text"],
+            "stated": f["period_start"],
         }),
     ]
     return _arrays(pd.concat(frames, ignore_index=True), rules)
@@ -122,6 +128,8 @@ def strength_rows(rules: Rules) -> RowArrays:
         "value": ind["value"].astype(float), "unit": "people", "qualifier": ind["qualifier"], "kind": ind["indicator"],
         "amount_type": "", "scope": ind["scope"], "start": ind["date"], "end": ind["date"], "component": False,
         "sources": ind["source_ids"], "locators": ind["locators"], "date_text": ind["date_text"],
+        # A strength dated "2018" may have been stated in December: it is not a figure in January.
+        "stated": end_of_precision(ind["date_text"], ind["date"]),
     })
     return _arrays(frame.reset_index(drop=True), rules)
 
@@ -134,6 +142,7 @@ def _arrays(frame: pd.DataFrame, rules: Rules) -> RowArrays:
         qualifier=frame["qualifier"].fillna("").to_numpy(object), kind=frame["kind"].fillna("").to_numpy(object),
         amount_type=frame["amount_type"].fillna("").to_numpy(object), scope=frame["scope"].fillna("").to_numpy(object),
         start=frame["start"].to_numpy("datetime64[ns]"), end=frame["end"].to_numpy("datetime64[ns]"),
+        stated=frame["stated"].to_numpy("datetime64[ns]"),
         component=frame["component"].to_numpy(bool), sources=_objects(frame["sources"]),
         locators=_objects(frame["locators"]), date_text=frame["date_text"].fillna("").to_numpy(object),
     )

@@ -99,10 +99,9 @@ class Selector:
         in_period = rules.listable_in(state.period)
         if state.search:
             hit = self.haystack.str.contains(state.search.casefold(), regex=False).to_numpy(bool)
-            hit_roots = np.zeros(len(e), dtype=bool)
-            hit_roots[e.root[hit]] = True
-            # A hit lists itself and its top-level ancestor; a parent's hit lists its children.
-            keep = hit | hit_roots | hit_roots[e.root]
+            # A hit lists itself, and a parent's hit its children; a child's hit lists neither its
+            # parent nor its siblings (they did not match, and the parent's money is not the child's).
+            keep = hit | hit[e.root]
         else:
             keep = np.ones(len(e), dtype=bool)
         listed = (e.parent == "") & base & in_period & keep
