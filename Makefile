@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8050
 
-.PHONY: run test setup setup-test browser validate lint geo sites bench clean
+.PHONY: run test setup setup-test browser proxy validate lint geo sites bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,11 +26,19 @@ browser:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
 
+# Debian's nginx (and openssl, for a throw-away certificate): tests/test_slow_clients.py runs
+# `serve` behind deploy/nginx.conf. Debian's policy-rc.d keeps the package from starting a server.
+proxy:
+	@if ! command -v nginx >/dev/null 2>&1 && ! test -x /usr/sbin/nginx || ! command -v openssl >/dev/null 2>&1; then \
+		echo "Installing Debian's nginx"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; \
+	fi
+
 run: setup
 	$(BIN)/sahel-dashboard run --host $(HOST) --port $(PORT)
 
 # The whole suite: the linter (pinned ruff) first, then every test with per-test time limits.
-test: setup-test browser
+test: setup-test browser proxy
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -215,16 +215,23 @@
       classes.append(item);
     });
     box.append(head, classes);
-    if (spec.sites.length) {
-      var sites = el("ul", "legend-sites");
-      spec.sites.forEach(function (site) {
+    var marks = (spec.sites || []).concat(spec.marks || []);
+    if (marks.length) {
+      var list = el("ul", "legend-sites");
+      marks.forEach(function (mark) {
         var item = el("li", "");
-        var symbol = el("span", "symbol", site.symbol);
-        symbol.style.color = site.colour;
-        item.append(symbol, document.createTextNode(site.label));
-        sites.append(item);
+        var sample;
+        if (mark.line) {  // an outline or a river: a short line in its colour and width
+          sample = el("span", "line-sample");
+          sample.style.borderTop = Math.max(2, parseFloat(mark.width) * 1.9) + "px solid " + mark.line;
+        } else {
+          sample = el("span", "symbol", mark.symbol);
+          sample.style.color = mark.colour;
+        }
+        item.append(sample, document.createTextNode(mark.label));
+        list.append(item);
       });
-      box.append(sites);
+      box.append(list);
     }
   }
 

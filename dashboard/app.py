@@ -11,6 +11,7 @@ from pathlib import Path
 from dash import Dash
 
 from dashboard.briefing import briefing_problems
+from dashboard.inputs import install_request_guard
 from dashboard.layout import engagement_options, serve_layout
 from dashboard.routes import register_routes
 from dashboard.security import install_security_headers
@@ -70,6 +71,7 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
     # index page (its callback validation layout: 165 KB).
     app.layout = serve_layout(data)
     register_routes(app)
+    install_request_guard(app)  # a callback post not shaped like its callback: 400, never a 500
     install_security_headers(app)
     # The catalog, index and caches live as long as the process: move them out of the garbage
     # collector's generations, so full collections stop re-walking them (pauses of tens of ms

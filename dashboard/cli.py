@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
 from sahel_data.load import DEFAULT_DATA_DIR, validate
 from sahel_data.tables import MAX_YEAR, MIN_YEAR
+
+MAX_EXPORT_YEARS = 100  # one export per year listed: more is a typo (2013-20130), not a request
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
@@ -38,8 +41,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     except DataError as exc:
         print(f"Refusing to start: the data in {args.data_dir} is invalid.\n{exc}", file=sys.stderr)
         return 1
+    from dashboard.security import QuietRequestHandler
+
     print(f"Sahel dashboard on http://{args.host}:{args.port}/ (Ctrl+C to stop)")
-    app.run(host=args.host, port=args.port, debug=args.debug)
+    # No Werkzeug or Python version in the Server header (dashboard.security.QuietRequestHandler).
+    app.run(host=args.host, port=args.port, debug=args.debug, request_handler=QuietRequestHandler)
     return 0
 
 
@@ -80,11 +86,15 @@ def _expand_views(views: list[str], years: str | None) -> list[str]:
         return views
     wanted: list[int] = []
     for part in years.split(","):
-        lo, _, hi = part.strip().partition("-")
-        first, last = int(lo), int(hi or lo)
+        # The time model's grammar: ASCII digits only (int() would take "٢٠١٩" and " 2019 ").
+        found = re.fullmatch(r"([0-9]{4})(?:-([0-9]{4}))?", part.strip())
+        first, last = (int(found.group(1)), int(found.group(2) or found.group(1))) if found else (0, -1)
         if not (MIN_YEAR <= first <= last <= MAX_YEAR):
-            raise ValueError(f"bad year range {part!r}: expected YYYY or YYYY-YYYY, first <= last")
+            raise ValueError(f"--years: bad year range {part[:20]!r}: expected YYYY or YYYY-YYYY (ASCII digits, "
+                             f"first <= last, {MIN_YEAR}-{MAX_YEAR}), comma-separated")
         wanted += list(range(first, last + 1))
+    if len(wanted) > MAX_EXPORT_YEARS:
+        raise ValueError(f"--years: {len(wanted)} years; at most {MAX_EXPORT_YEARS} per command")
     out = []
     for view in views:
         pairs = [(k, v) for k, v in parse_qsl(view.lstrip("?"), keep_blank_values=True) if k not in ("year", "from", "to")]
@@ -93,18 +103,69 @@ def _expand_views(views: list[str], years: str | None) -> list[str]:
 
 
 def _read_view(view: str) -> str:
-    """A view is a URL query (``?year=2019&region=ML-5``), a full URL, or a scene JSON file."""
-    import json
+    """A view is a URL query (``?year=2019&region=ML-5``), a full URL, or a scene JSON file
+    (read like a briefing: a regular file, small, not deeply nested; raises ``ValueError``).
+    """
+    from sahel_data.briefings import read_json
 
-    path = Path(view)
-    if view.endswith(".json") and path.is_file():
-        scene = json.loads(path.read_text(encoding="utf-8"))
-        return str(scene.get("view", ""))
+    if view.endswith(".json"):
+        scene, problems = read_json(Path(view), view)
+        if scene is None:
+            raise ValueError("; ".join(str(p) for p in problems))
+        if not isinstance(scene, dict) or not isinstance(scene.get("view", ""), str):
+            raise ValueError(f'{view}: expected a scene object whose "view" is a query such as "?year=2019"')
+        return scene.get("view", "")
     return view.split("?", 1)[1] if "?" in view else view
 
 
+def _with_export_options(query: str, args: argparse.Namespace) -> str:
+    """The view's query with ``--title``, ``--subtitle`` and ``--size`` in place of its own, so
+    they go through the same strict parser (and the same refusals) as a link's.
+    """
+    from urllib.parse import parse_qsl, urlencode
+
+    given = {k: v for k, v in (("title", args.title), ("subtitle", args.subtitle), ("size", args.size)) if v is not None}
+    if not given:
+        return query
+    pairs = [(k, v) for k, v in parse_qsl(query.lstrip("?"), keep_blank_values=True) if k not in given]
+    return "?" + urlencode([*pairs, *given.items()], safe=",")
+
+
+def _export_deck(args: argparse.Namespace, app: object, formats: list[str]) -> int:
+    """``export --briefing ID --format pptx,pdf``: the briefing's deck to carry to a room."""
+    from dashboard.deck import DECK_TYPES, deck_filename, render_deck
+    from dashboard.export import ExportError
+
+    unknown = [f for f in formats if f not in DECK_TYPES]
+    if unknown or not formats:
+        print(f"unknown deck format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(DECK_TYPES)}", file=sys.stderr)
+        return 2
+    briefings = app.catalog.briefings  # type: ignore[attr-defined]
+    if args.briefing not in briefings:
+        print(f"unknown briefing {args.briefing!r}; briefings: {', '.join(briefings) or '(none)'}", file=sys.stderr)
+        return 2
+    if args.view != [""] or args.years or args.title or args.subtitle or args.size:
+        print("--briefing takes its views from the briefing: leave out --view, --years, --title, --subtitle and --size",
+              file=sys.stderr)
+        return 2
+    out = Path(args.output)
+    as_dir = len(formats) > 1 or out.is_dir()
+    if as_dir:
+        out.mkdir(parents=True, exist_ok=True)
+    for fmt in formats:
+        target = out / deck_filename(args.briefing, args.lang, fmt) if as_dir else out
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            target.write_bytes(render_deck(app, args.briefing, args.lang, fmt))  # type: ignore[arg-type]
+        except ExportError as exc:
+            print(f"export failed for briefing {args.briefing!r} ({fmt}): {exc}", file=sys.stderr)
+            return 1
+        print(target)
+    return 0
+
+
 def _cmd_export(args: argparse.Namespace) -> int:
-    from dashboard.export import ExportError, export_filename, render_view
+    from dashboard.export import MEDIA_TYPES, ExportError, export_filename, render_view
     from dashboard.view import build_app_data
     from layers.view_state import QueryError, parse_query_strict
     from sahel_data.load import load_catalog
@@ -115,29 +176,33 @@ def _cmd_export(args: argparse.Namespace) -> int:
     except DataError as exc:
         print(f"Refusing to export: the data in {args.data_dir} is invalid.\n{exc}", file=sys.stderr)
         return 1
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in ("png", "svg", "pdf", "pack")]
+    formats = [f.strip() for f in (args.format or ("pptx" if args.briefing else "pdf")).split(",") if f.strip()]
+    if args.briefing:
+        return _export_deck(args, app, formats)
+    unknown = [f for f in formats if f not in MEDIA_TYPES]
     if unknown or not formats:
-        print(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected png, svg, pdf or pack", file=sys.stderr)
+        print(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(MEDIA_TYPES)}", file=sys.stderr)
         return 2
     try:
         views = _expand_views([_read_view(v) for v in args.view], args.years)
     except ValueError as exc:
         print(str(exc), file=sys.stderr)
         return 2
-    jobs = [(v, f) for v in views for f in formats]
+    states = []
+    for query in views:
+        try:
+            # The same strict parser as /export: an unknown parameter or a value out of range is refused.
+            states.append((query, parse_query_strict(_with_export_options(query, args), app.options)))
+        except QueryError as exc:
+            print(f"refusing {query!r}:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
+            return 2
+    jobs = [(q, s, f) for q, s in states for f in formats]
     out = Path(args.output)
     as_dir = len(jobs) > 1 or out.is_dir()
     if as_dir:
         out.mkdir(parents=True, exist_ok=True)
     used: set[Path] = set()
-    for query, fmt in jobs:
-        try:
-            state = parse_query_strict(query, app.options)
-        except QueryError as exc:
-            # A report figure must show what was asked for: refuse rather than guess.
-            print(f"refusing {query!r}:\n  " + "\n  ".join(exc.problems), file=sys.stderr)
-            return 2
+    for query, state, fmt in jobs:
         target = out / export_filename(state, fmt) if as_dir else out
         stem, n = target.stem, 2
         while target in used:  # two views that differ only in what the name leaves out
@@ -188,6 +253,95 @@ def _cmd_rehearse(args: argparse.Namespace) -> int:
     return 1 if report.layout_problems else 0
 
 
+def _cmd_import_dtm(args: argparse.Namespace) -> int:
+    """``import dtm FILE``: add an IOM DTM round to idp_counts.csv (see sahel_data.dtm for the rules)."""
+    from sahel_data.dtm import DtmError, apply_plan, plan_dtm_import
+
+    try:
+        plan = plan_dtm_import(Path(args.file), Path(args.data_dir), source_url=args.source_url, skip_unplaced=args.skip_unplaced,
+                               round_=args.round, assessment=args.assessment)
+    except DtmError as exc:
+        print(f"Refusing to import {args.file}: it cannot be read as a DTM export.", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  - {problem}", file=sys.stderr)
+        return 1
+    blocked = plan.blocked(skip_unplaced=args.skip_unplaced)
+    print(plan.report(skip_unplaced=args.skip_unplaced, dry_run=args.dry_run), file=sys.stderr if blocked else sys.stdout)
+    if blocked:
+        return 1
+    if not args.dry_run:
+        try:
+            written = apply_plan(plan, skip_unplaced=args.skip_unplaced)
+        except RuntimeError as exc:  # a table changed on disk meanwhile
+            print(str(exc), file=sys.stderr)
+            return 1
+        for path in written:
+            print(f"written: {path}")
+    return 0
+
+
+def _cmd_export_data(args: argparse.Namespace) -> int:
+    """``export-data --format hxl,gpkg -o DIR``: the tables and layers for other tools."""
+    from datetime import UTC, datetime
+
+    from dashboard.exchange import FORMATS, export_data
+    from sahel_data.load import load_catalog
+    from sahel_data.problems import DataError
+
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        print(f"unknown format(s) {', '.join(unknown) or '(none)'}; expected {', '.join(sorted(FORMATS))}", file=sys.stderr)
+        return 2
+    try:
+        catalog = load_catalog(Path(args.data_dir), use_cache=False)
+    except DataError as exc:
+        print(f"Refusing to export: the data in {args.data_dir} is invalid.\n{exc}", file=sys.stderr)
+        return 1
+    for path in export_data(catalog, Path(args.output), formats, datetime.now(UTC).date()):
+        print(path)
+    return 0
+
+
+def _add_data_exchange_parsers(sub: argparse._SubParsersAction) -> None:
+    """``import dtm`` and ``export-data``: data in from, and out to, other tools."""
+    imp = sub.add_parser("import", help="add external data to the tables (import dtm FILE: an IOM DTM round)")
+    imp_sub = imp.add_subparsers(dest="source", required=True)
+    dtm = imp_sub.add_parser("dtm", help="IDP figures from an IOM DTM export (HXL-tagged CSV or XLSX, as on HDX)")
+    dtm.add_argument("file", help="the DTM export: admin-1 (or finer) p-codes, reporting date, round, assessment type")
+    dtm.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    dtm.add_argument("--dry-run", action="store_true", help="print what would be added, changed and left alone; write nothing")
+    dtm.add_argument("--skip-unplaced", action="store_true", help="leave out rows whose codes no area has (they are listed)")
+    dtm.add_argument("--source-url", help="where the file was published (its HDX address), recorded in the source row")
+    dtm.add_argument("--round", help="the round number, for a file that does not state it (never over the file's own)")
+    dtm.add_argument("--assessment", help="the assessment type (BA, SA, ETT), for a file that does not state it")
+    dtm.set_defaults(func=_cmd_import_dtm)
+
+    exd = sub.add_parser("export-data", help="the tables for other tools: HXL-tagged CSV + datapackage.json, GeoPackage")
+    exd.add_argument("--format", default="hxl", help="hxl, gpkg (comma-separated for several)")
+    exd.add_argument("-o", "--output", required=True, help="directory to write into (created if needed)")
+    exd.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    exd.set_defaults(func=_cmd_export_data)
+
+
+def _add_export_parser(sub: argparse._SubParsersAction) -> None:
+    """``export``: views as finished pages (PNG, SVG, PDF, brief pack), briefings as decks."""
+    exp = sub.add_parser("export", help="render views to print-ready PNG (300 dpi), SVG, PDF or a brief pack; "
+                                           "or a briefing as a PowerPoint / PDF deck")
+    exp.add_argument("--view", action="append", default=[], help="URL query, full URL or scene .json (repeatable)")
+    exp.add_argument("--years", help="render each view for these years, e.g. 2013-2016,2019")
+    exp.add_argument("--format", help="png, svg, pdf, pack (default pdf); with --briefing: pptx, pdf (default pptx); "
+                                      "comma-separated for several")
+    exp.add_argument("--title", help="the page's title (default: one that says what the view shows); as title= in a link")
+    exp.add_argument("--subtitle", help="a subtitle above the filters line; as subtitle= in a link")
+    exp.add_argument("--size", help="a4-landscape (default), a4-portrait, column (16 cm text column) or slide (16:9); as size=")
+    exp.add_argument("--briefing", help="a briefing's id: write its deck (one slide per scene, notes as speaker notes)")
+    exp.add_argument("--lang", choices=("en", "fr"), default="en", help="the deck's language (a view says its own with lang=)")
+    exp.add_argument("-o", "--output", required=True, help="file (one output) or directory (several)")
+    exp.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    exp.set_defaults(func=_cmd_export)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, separate so tests can inspect it."""
     parser = argparse.ArgumentParser(prog="sahel-dashboard", description=__doc__)
@@ -225,13 +379,7 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--output", default="benchmarks/load-results.json")
     load.set_defaults(func=_cmd_loadtest)
 
-    exp = sub.add_parser("export", help="render views to print-ready PNG (300 dpi), SVG or PDF")
-    exp.add_argument("--view", action="append", default=[], help="URL query, full URL or scene .json (repeatable)")
-    exp.add_argument("--years", help="render each view for these years, e.g. 2013-2016,2019")
-    exp.add_argument("--format", default="pdf", help="png, svg, pdf (comma-separated for several)")
-    exp.add_argument("-o", "--output", required=True, help="file (one output) or directory (several)")
-    exp.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
-    exp.set_defaults(func=_cmd_export)
+    _add_export_parser(sub)
 
     reh = sub.add_parser("rehearse", help="render every slide of a briefing offline at the stage sizes and report problems")
     reh.add_argument("--briefing", required=True, help="the briefing's id (its file name in data/briefings/ without .json)")
@@ -242,6 +390,8 @@ def build_parser() -> argparse.ArgumentParser:
     reh.add_argument("--no-record", action="store_true", help="do not record this rehearsal's data version and figures")
     reh.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
     reh.set_defaults(func=_cmd_rehearse)
+
+    _add_data_exchange_parsers(sub)
     return parser
 
 

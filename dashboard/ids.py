@@ -33,6 +33,13 @@ DATA_WARNING = "data-warning"
 PAGE_TITLE = "page-title"
 EXPORT_PREFIX = "export-"  # + format: one download link per export format
 EXPORT_FORMATS = ("png", "svg", "pdf", "pack", "csv", "xlsx")
+EXPORT_TITLE = "export-title"  # the export's own title (title= in its link)
+EXPORT_SUBTITLE = "export-subtitle"
+EXPORT_SIZE = "export-size"
+EXPORT_STATUS = "export-status"  # progress and refusals of the export buttons (assets/export.js)
+DECK_PPTX = "deck-pptx"  # the chosen briefing's deck to download
+DECK_PDF = "deck-pdf"
+DECK_STATUS = "deck-status"
 
 
 def export_link(fmt: str) -> str:

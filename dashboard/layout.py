@@ -12,6 +12,8 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.export import view_title
+from dashboard.export_controls import deck_buttons, export_controls
 from dashboard.outputs import (
     detail_output,
     key_figures_output,
@@ -168,6 +170,7 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
                 html.A(html.Span(t("present_view", "en"), id=ids.text("present_view")), id=ids.BRIEF_PRESENT,
                        className="btn btn-secondary", href="/?mode=brief"),
             ], className="row-buttons"),
+            deck_buttons(next(iter(app.catalog.briefings), None)),
             html.Details([
                 html.Summary(t("save_scene", "en"), id=ids.text("save_scene")),
                 dcc.Textarea(id=ids.SCENE_TEXT, value="", readOnly=True, className="text-input scene-text"),
@@ -194,7 +197,6 @@ def serve_layout(app: AppData) -> html.Div:
     timeline, timeline_style = timeline_output(app, state)
     rows, column_defs, caption = table_output(app, state)
     store = {**state.as_dict(), "ignored": []}
-    manifest = app.catalog.geo_manifest
     return html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.VIEW_STORE, data=store),
@@ -217,15 +219,10 @@ def serve_layout(app: AppData) -> html.Div:
                     dcc.Graph(id=ids.MAP_GRAPH, figure=map_figure, config=GRAPH_CONFIG, className="map-graph"),
                     html.P([
                         html.Span(t("boundary_note", "en"), id=ids.text("boundary_note")), " ",
-                        html.Span(t("attribution", "en"), id=ids.text("attribution")), " · ",
-                        html.Span(manifest.get("attribution", "")),
+                        html.Span(t("attribution", "en"), id=ids.text("attribution")),
                     ], id=ids.MAP_NOTE, className="map-note"),
                     html.P(t("precision_open", "en"), id=ids.text("precision_open"), className="map-note"),
-                    html.Div([
-                        html.Span(t("export", "en"), id=ids.text("export"), className="field-label inline"),
-                        *[html.A(fmt.upper(), id=ids.export_link(fmt), href=f"/export/{fmt}", className="btn btn-secondary btn-small",
-                                 download="", rel="nofollow") for fmt in ids.EXPORT_FORMATS],
-                    ], className="row-buttons export-links"),
+                    export_controls(view_title(app, state)),
                 ], className="card map-card"),
                 html.Section([
                     html.H2(t("timeline_heading", "en"), id=ids.text("timeline_heading")),

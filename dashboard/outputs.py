@@ -17,10 +17,15 @@ from dashboard.panels import detail_panel
 from dashboard.view import AppData, compute_view, view_timeline_spec
 from layers.i18n import fmt_int, t
 from layers.view_state import ViewState
+from sahel_data.problems import group_by_cause
 
 # The grid shows this many rows at most; the downloads always carry every row.
 MAX_GRID_ROWS = 200
-WIDE_COLUMNS = {"name": 280, "amounts": 320, "status": 170, "locators": 260}
+# Minimum widths that add up to the grid's width at 1920 px (about 1,500 px): the columns are
+# then stretched to fill it (columnSize responsiveSizeToFit); long text is in each cell's tooltip.
+COLUMN_WIDTHS = {"acronym": 100, "name": 190, "group": 110, "status": 130, "part_of": 80, "actor": 100, "lead": 100,
+                 "sectors": 110, "start": 85, "end": 85, "scope": 90, "amounts": 210, "source_ids": 110}
+COLUMN_FLEX = {"name": 2, "amounts": 2}
 
 
 def timeline_output(app: AppData, state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
@@ -48,19 +53,43 @@ def table_output(app: AppData, state: ViewState) -> tuple[list[dict[str, Any]], 
     # The quotes (locators) stay in the downloads and the detail panel: in the grid they were
     # most of every view change's bytes.
     rows = [{k: v for k, v in r.items() if k != "locators"} for r in rows]
-    defs = [{"field": key, "headerName": name, "minWidth": WIDE_COLUMNS.get(key, 110), "tooltipField": key}
+    defs = [{"field": key, "headerName": name, "minWidth": COLUMN_WIDTHS.get(key, 90), "flex": COLUMN_FLEX.get(key, 1),
+             "tooltipField": key, "wrapHeaderText": True, "autoHeaderHeight": True}
             for key, name in columns(state.lang) if key != "locators"]
     return rows, defs, caption
 
 
+MAX_CAUSES_SHOWN = 100  # rejected rows listed with their reasons (validate lists every one)
+MAX_DEPENDANTS_SHOWN = 50  # rows listed under each cause
+
+
 def warning_output(app: AppData, state: ViewState, ignored: list[Any]) -> list[html.Component]:
-    """Rejected rows (lenient mode) and ignored parts of a hand-edited link, never hidden."""
+    """Rejected rows (lenient mode) and ignored parts of a hand-edited link, never hidden.
+
+    Each row rejected for a reason of its own is listed with it; the rows rejected because they
+    refer to it (its mandates, figures, events, sites...) are listed under it, one click away.
+    """
     out: list[html.Component] = []
     rejected = app.catalog.rejected
     if rejected:
+        lang = state.lang
+        causes = group_by_cause(rejected)
+        items = []
+        for cause in causes[:MAX_CAUSES_SHOWN]:
+            parts: list[Any] = ["; ".join(str(p) for p in cause.problems) or f"{cause.file}, row {cause.row}"]
+            if cause.dependants:
+                shown = cause.dependants[:MAX_DEPENDANTS_SHOWN]
+                more = len(cause.dependants) - len(shown)
+                parts.append(html.Details([
+                    html.Summary(t("rejected_dependants", lang, n=cause.dependant_rows)),
+                    html.Ul([html.Li(str(p)) for p in shown] + ([html.Li(t("rejected_more", lang, n=more))] if more else [])),
+                ], className="rejected-dependants"))
+            items.append(html.Li(parts))
+        if len(causes) > MAX_CAUSES_SHOWN:
+            items.append(html.Li(t("rejected_more", lang, n=len(causes) - MAX_CAUSES_SHOWN)))
         out.append(html.Div([
-            html.Strong(t("data_warning", state.lang, n=len({(p.file, p.row) for p in rejected}))),
-            html.Ul([html.Li(str(p)) for p in rejected[:100]]),
+            html.Strong(t("data_warning", lang, n=len({(p.file, p.row) for p in rejected if p.row}))),
+            html.Ul(items),
         ], className="warning"))
     if ignored:
         # Whole messages ("from=2019-06 to=2019-03 (ends before it starts)"), capped only against abuse.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dash import Dash
 from flask import Response
+from werkzeug.serving import WSGIRequestHandler
 
 
 def content_security_policy(script_hashes: list[str]) -> str:
@@ -49,3 +50,15 @@ def install_security_headers(app: Dash) -> None:
         return response
 
     app.server.after_request(add_headers)
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """The development server's request handler, without its software versions.
+
+    Werkzeug's handler answers ``Server: Werkzeug/3.1.9 Python/3.11.2``: a free inventory for
+    anyone probing for a vulnerable version. This one says only what it serves.
+    """
+
+    def version_string(self) -> str:
+        """The ``Server`` header: the application's name, no version numbers."""
+        return "sahel-dashboard"

@@ -9,26 +9,78 @@ authentication layer may add.
 
 from __future__ import annotations
 
+import itertools
+import math
 import os
+import sys
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 PLACEHOLDER_SECRETS = frozenset({"", "change-me", "changeme", "secret", "dev", "development"})
 MIN_SECRET_LENGTH = 32
+MAX_SECRET_LENGTH = 1024
+# Bits the secret's own characters carry (length x Shannon entropy of its character frequencies):
+# 64 hex characters from secrets.token_hex(32) carry about 240, 43 from token_urlsafe(32) about
+# 210; 32 x "a" carries 0, "abcd" x 8 carries 64. 128 bits is the usual floor for a signing key.
+MIN_SECRET_BITS = 128
+MIN_DISTINCT_CHARACTERS = 12
+# Adjacent characters that repeat or count up or down ("aaaa", "abcd", "4321"): a typed pattern.
+MAX_PATTERN_SHARE = 0.5
+HOW_TO_MAKE_ONE = ("make one with\n"
+                   "  export SAHEL_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')\n"
+                   "(64 random hexadecimal characters; keep it out of the repository and the shell history)")
 
 
 class ServeError(RuntimeError):
     """The server cannot start safely; the message says what to fix."""
 
 
+def secret_bits(secret: str) -> float:
+    """An estimate of the secret's entropy in bits: its length times the Shannon entropy of its
+    character frequencies. It can only overstate a weak secret's strength, never understate a
+    random one's by much, so it refuses what is certainly weak.
+    """
+    counts = Counter(secret)
+    n = len(secret)
+    return max(0.0, -n * sum(c / n * math.log2(c / n) for c in counts.values())) if n else 0.0
+
+
+def _pattern_share(secret: str) -> float:
+    """The share of adjacent pairs that repeat or step by one ("aa", "ab", "ba")."""
+    pairs = list(itertools.pairwise(secret))
+    return sum(abs(ord(b) - ord(a)) <= 1 for a, b in pairs) / len(pairs) if pairs else 1.0
+
+
 def check_secret(secret: str | None) -> str:
-    """Return the secret if it is usable, else raise with the fix."""
-    if secret is None or secret.strip().lower() in PLACEHOLDER_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+    """Return the secret if it is usable, else raise saying what is wrong and how to make a good one."""
+    if secret is None or secret.strip().lower() in PLACEHOLDER_SECRETS:
+        raise ServeError(f"SAHEL_SECRET_KEY is not set (or is a placeholder): {HOW_TO_MAKE_ONE}")
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise ServeError(f"SAHEL_SECRET_KEY has {len(secret)} characters, fewer than {MIN_SECRET_LENGTH}: {HOW_TO_MAKE_ONE}")
+    if len(secret) > MAX_SECRET_LENGTH or not secret.isprintable() or secret != secret.strip():
+        raise ServeError(f"SAHEL_SECRET_KEY must be one line of at most {MAX_SECRET_LENGTH} printable characters, "
+                         f"without surrounding spaces: {HOW_TO_MAKE_ONE}")
+    distinct, bits = len(set(secret)), secret_bits(secret)
+    if distinct < MIN_DISTINCT_CHARACTERS or bits < MIN_SECRET_BITS or _pattern_share(secret) > MAX_PATTERN_SHARE:
         raise ServeError(
-            f"Set SAHEL_SECRET_KEY to a random value of at least {MIN_SECRET_LENGTH} characters, e.g.\n"
-            "  export SAHEL_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex(32))')"
+            f"SAHEL_SECRET_KEY looks typed, not random ({distinct} different characters, about {bits:.0f} bits; "
+            f"at least {MIN_DISTINCT_CHARACTERS} and {MIN_SECRET_BITS} bits needed, no runs like 'aaaa' or 'abcd'): "
+            f"{HOW_TO_MAKE_ONE}"
         )
     return secret
+
+
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
+
+
+def exposure_warning(host: str) -> str:
+    """What to say when ``serve`` listens beyond this machine (``""`` on loopback)."""
+    if host in LOOPBACK or host.startswith("127."):
+        return ""
+    return (f"Warning: serving on {host}, reachable from other machines without the reverse proxy. gunicorn reads each "
+            "request in a worker thread, so a few slow clients (slowloris) can hold every thread; put nginx in front "
+            "(deploy/nginx.conf, see README 'Deploying') and keep serve on 127.0.0.1.")
 
 
 def make_wsgi_app(data_dir: Path, secret: str) -> Any:
@@ -65,6 +117,8 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
     from gunicorn.app.base import BaseApplication
 
     secret = check_secret(os.environ.get("SAHEL_SECRET_KEY"))
+    if warning := exposure_warning(host):
+        print(warning, file=sys.stderr)
     # Validate once before forking so a data problem stops the start with one clear message.
     from sahel_data.load import load_catalog
 

@@ -25,7 +25,7 @@ from layers.timeline import timeline_spec
 from layers.view_state import ViewState, parse_query_strict, to_query
 from sahel_data.briefings import Briefing, Scene
 
-STAGE_TIMELINE_ROWS = (4, 10)  # engagement rows of the stage's timelines: 16:9 fits the first, 4:3 the second
+STAGE_TIMELINE_ROWS = (2, 4, 10)  # engagement rows of the stage's timelines: the stage draws the tallest that fits
 MAX_FOOTER_SOURCES = 4
 
 
@@ -54,7 +54,8 @@ def gazetteer(app: AppData) -> frozenset[str]:
     Mali itself is left out: every map is of Mali, and its name is not drawn on it.
     """
     names = {n for pair in app.map_base.region_names.values() for n in pair.values()}
-    names |= {n for c in app.map_base.countries if c[0] != "MLI" for n in (c[1], c[2])}
+    names |= {n for c in app.map_base.countries if c.iso3 != "MLI" for n in (c.name_en, c.name_fr)}
+    names |= {n for town in app.map_base.towns for n in (town.name_en, town.name_fr)}
     placed = app.tables["sites"]["placed_at"].dropna().astype(str)
     names |= {p.removeprefix("GeoNames:").split(",")[0].strip() for p in placed if p.startswith("GeoNames:")}
     return frozenset(n for n in names if len(n) > 2)  # noqa: PLR2004  (two letters match too much prose)
@@ -84,13 +85,14 @@ def view_slide(app: AppData, state: ViewState, title: str, note: str) -> dict[st
     facts = compute_view(app, state)
     sources = _sources(app, state)
     selected = engagement_name(app.tables, state.selected, lang) if state.selected else ""
-    figure, legend = _map(app, state, f"{title} {note}")
+    filters = describe_filters(state, app.map_base.region_names, selected)
+    figure, legend = _map(app, state, f"{title} {note} {filters}")
     short = list(dict.fromkeys(_short_citation(app, s) for s in sources if s in app.tables["sources"].index))
     return {
         "kind": "view",
         "title": title,
         "note": note,
-        "filters": describe_filters(state, app.map_base.region_names, selected),
+        "filters": filters,
         "query": to_query(replace(state, mode="explore", briefing="", scene=0), app.options),
         "figures": [_face(f) for f in faces(app.tables, facts, app.options, app.map_base.region_names, lang=lang,
                                             data_as_of=app.data_as_of(lang))],

@@ -88,7 +88,8 @@ def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
     return AppData(
         catalog=catalog,
         options=options,
-        map_base=build_map_base(catalog.layers["mali_regions"], catalog.layers["sahel_countries"]),
+        map_base=build_map_base(catalog.layers["mali_regions"], catalog.layers["sahel_countries"],
+                                catalog.tables.get("towns"), catalog.tables.get("map_labels")),
         today=today,
         engine=engine,
         sites=SitePoints.from_frame(catalog.tables["sites"]),
@@ -112,8 +113,8 @@ def state_from_store(data: object, app: AppData) -> ViewState:
 
 
 def compute_view(app: AppData, state: ViewState) -> ViewFacts:
-    """The facts of ``state`` (memoised by the engine)."""
-    return app.engine.facts(state)
+    """The facts of ``state`` (memoised by the engine; export-only fields play no part)."""
+    return app.engine.facts(state.for_facts())
 
 
 def view_map_spec(app: AppData, state: ViewState, *, with_geometry: bool = True) -> dict[str, Any]:

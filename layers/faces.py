@@ -72,10 +72,12 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
         f", {t('as_at', lang, date=fmt_date(facts.as_at, lang))}"
     sub = t("kf_money_basis", lang)
     n_listed = int(h.extra["n_listed_values"])  # type: ignore[call-overload]
+    n_own = int(h.extra.get("n_own_listed", n_listed))  # type: ignore[call-overload]
     primary = [x for x in h.left_out() if x.reason == "basis_period" and x.value is not None]
+    others = n_listed - n_own  # national or multi-country money active in the selected regions
     if h.status == "value":
         value = _totals_text(h, lang)
-    elif h.status == "listed" and n_listed == 1 and len(primary) == 1:
+    elif h.status == "listed" and n_own == 1 and len(primary) == 1:
         # The only amount in force is a total for several years: shown as that, with its period.
         one = primary[0]
         value = fmt_value(one.value, one.unit, lang, one.qualifier)
@@ -84,10 +86,12 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
     elif h.status == "listed":
         # Several amounts, none of which may be added: no single one stands for the whole (review A1).
         value = t("kf_money_no_annual", lang)
-        sub = t("kf_money_listed", lang, n=n_listed)
+        sub = t("kf_money_listed", lang, n=n_own)
     else:
         value = t("unknown", lang) if h.status == "unknown" else t("none", lang)
     missing = len(h.extra.get("no_figure") or ())
+    if region and others:
+        sub += " · " + t("kf_money_not_earmarked_n", lang, n=others)
     notes = [t("kf_left_out_n", lang, n=h.extra["n_left_out"]),
              t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
     return Face("money", title, value, sub, notes=tuple(notes))

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import geopandas as gpd
+import pandas as pd
 import shapely
 
-from layers.map_figure import MapBase
+from layers.map_base import Country, MapBase, RiverLabel, Town
 
 # Hand-tuned label anchors would be an opinion; representative points are guaranteed
 # inside each polygon. Bamako is tiny, so its label sits on the point itself.
@@ -30,8 +31,11 @@ def to_geojson(frame: gpd.GeoDataFrame, properties: tuple[str, ...], precision: 
     return {"type": "FeatureCollection", "features": features}
 
 
-def build_map_base(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> MapBase:
-    """The static map inputs: geometry as GeoJSON, region names, label anchor points."""
+def build_map_base(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, towns: pd.DataFrame | None = None,
+                   labels: pd.DataFrame | None = None) -> MapBase:
+    """The static map inputs: geometry as GeoJSON, region names, label anchor points, and the
+    curated towns and river names (``data/geo/towns.csv``, ``map_labels.csv``).
+    """
     region_points = {
         code: (round(pt.x, 3), round(pt.y, 3))
         for code, pt in zip(regions["region_code"], regions.geometry.representative_point(), strict=True)
@@ -43,7 +47,13 @@ def build_map_base(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame) -> Ma
         region_names={c: {"en": en, "fr": fr} for c, en, fr in zip(regions["region_code"], regions["name_en"], regions["name_fr"], strict=True)},
         region_points=region_points,
         countries=tuple(
-            (iso, en, fr, bool(g5), round(pt.x, 3), round(pt.y, 3))
+            Country(iso, en, fr, bool(g5), round(pt.x, 3), round(pt.y, 3))
             for iso, en, fr, g5, pt in zip(countries["iso3"], countries["name_en"], countries["name_fr"], countries["g5_sahel"], country_points, strict=True)
         ),
+        towns=tuple(Town(str(i), en, fr, kind, float(lon), float(lat)) for i, en, fr, kind, lon, lat in
+                    zip(towns.index, towns["name_en"], towns["name_fr"], towns["kind"], towns["lon"], towns["lat"], strict=True))
+        if towns is not None else (),
+        river_labels=tuple(RiverLabel(en, fr, float(lon), float(lat)) for en, fr, kind, lon, lat in
+                           zip(labels["name_en"], labels["name_fr"], labels["kind"], labels["lon"], labels["lat"], strict=True)
+                           if kind == "river") if labels is not None else (),
     )

@@ -2,8 +2,12 @@
 
 Greedy, in priority order: each label tries a few positions around its point and takes the
 first whose box overlaps neither an accepted label nor a marker; a label that fits nowhere
-is hidden (its point keeps its hover text). Boxes are estimated in degrees from the font
-size and the map's scale at the default view, which is what "at the default zoom" means.
+is hidden (its point keeps its hover text). A label that *must* show (the capital, the
+selected engagement's places, the filtered regions, the places a briefing scene names) is
+placed first and never hidden: failing a free position it takes the least crowded one, and
+the labels after it make way. Hard obstacles (selection rings) are avoided by every label,
+area names included, so a ring never covers a label. Boxes are estimated in degrees from the
+font size and the map's scale at the default view, which is what "at the default zoom" means.
 """
 
 from __future__ import annotations
@@ -24,15 +28,21 @@ class LabelRequest:
     text: str
     priority: int
     centred: bool = False  # region names sit on their point instead of beside a marker
+    must: bool = False  # never hidden (placed before every optional label)
+    clear_of_markers: bool = False  # an area name that must not sit on a marker either (country names)
 
 
 @dataclass(frozen=True)
 class Placement:
-    """Where a label went (``position`` is a plotly ``textposition``) or that it is hidden."""
+    """Where a label went (``position`` is a plotly ``textposition``; an area name may also be
+    moved off its point by ``dlon``/``dlat`` degrees) or that it is hidden.
+    """
 
     key: str
     position: str
     shown: bool
+    dlon: float = 0.0
+    dlat: float = 0.0
 
 
 Box = tuple[float, float, float, float]  # lon0, lat0, lon1, lat1
@@ -73,33 +83,64 @@ def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _candidates(req: LabelRequest, line_deg: float, char_deg: float) -> list[tuple[str, float, float]]:
+    """(textposition, dlon, dlat) to try, nearest first. An area name may also move off its
+    point (up, down, then sideways) to clear a ring or a must-show label; a place that must show
+    may move farther off in any direction (the map draws a leader line to it).
+    """
+    if not req.centred:
+        near = [(pos, 0.0, 0.0) for pos in POSITIONS]
+        if not req.must:
+            return near
+        # A place that must be named may sit farther off, tied to its point by a leader line.
+        width = max(len(_strip_tags(line)) for line in req.text.split("<br>")) * char_deg
+        far = [("middle center", dx * (width / 2 + k * line_deg), dy * k * line_deg)
+               for k in (1.6, 2.8) for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))]
+        return near + far
+    width = max(len(_strip_tags(line)) for line in req.text.split("<br>")) * char_deg
+    steps = [(0.0, k * line_deg) for k in (1.2, -1.2, 2.2, -2.2)] + [(k * (width / 2 + line_deg), 0.0) for k in (1, -1)]
+    return [(pos, 0.0, 0.0) for pos in CENTRED_POSITIONS] + [("middle center", dx, dy) for dx, dy in steps]
+
+
 def place_labels(
     requests: list[LabelRequest],
     markers: list[tuple[float, float]],
     *,
     deg_per_px: float,
     font_px: float = 14.0,
+    hard: list[tuple[float, float, float]] | None = None,
 ) -> list[Placement]:
-    """Place labels without overlap; returns one placement per request, in input order."""
+    """Place labels without overlap; returns one placement per request, in input order.
+
+    ``hard`` obstacles are circles (lon, lat, radius in px) no label may overlap.
+    """
     char_deg = 0.58 * font_px * deg_per_px  # average glyph width of a sans-serif font
     line_deg = 1.25 * font_px * deg_per_px
     gap_deg = 9 * deg_per_px  # half a marker plus padding
     marker_half = 6 * deg_per_px
     taken: list[Box] = [(x - marker_half, y - marker_half, x + marker_half, y + marker_half) for x, y in markers]
+    rings: list[Box] = [(x - r * deg_per_px, y - r * deg_per_px, x + r * deg_per_px, y + r * deg_per_px) for x, y, r in hard or ()]
     result: dict[str, Placement] = {}
     label_boxes: list[Box] = []
-    for req in sorted(requests, key=lambda r: -r.priority):
+    for req in sorted(requests, key=lambda r: (not r.must, -r.priority)):
         # Area names (centred) may sit over a marker, which is drawn on top of them; point
-        # labels must avoid markers too. Neither may overlap another label.
-        options = CENTRED_POSITIONS if req.centred else POSITIONS
-        for position in options:
-            box = _box(req, position, char_deg, line_deg, gap_deg)
-            own_marker = (req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
-            blockers = label_boxes if req.centred else [*label_boxes, *(m for m in taken if m != own_marker)]
-            if not any(_overlaps(box, other) for other in blockers):
-                label_boxes.append(box)
-                result[req.key] = Placement(req.key, position, shown=True)
-                break
-        else:
-            result[req.key] = Placement(req.key, options[0], shown=False)
+        # labels must avoid markers too. Neither may overlap another label or a ring.
+        own_marker = (req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
+        blockers = [*label_boxes, *rings] if req.centred and not req.clear_of_markers else \
+            [*label_boxes, *rings, *(m for m in taken if m != own_marker)]
+        options = _candidates(req, line_deg, char_deg)
+        boxes = [_shift(_box(req, pos, char_deg, line_deg, gap_deg), dx, dy) for pos, dx, dy in options]
+        free = next((k for k, box in enumerate(boxes) if not any(_overlaps(box, other) for other in blockers)), None)
+        if free is None and req.must:  # the least crowded position: it shows, others make way
+            free = min(range(len(boxes)), key=lambda k: sum(_overlaps(boxes[k], other) for other in blockers))
+        if free is None:
+            result[req.key] = Placement(req.key, options[0][0], shown=False)
+            continue
+        label_boxes.append(boxes[free])
+        position, dx, dy = options[free]
+        result[req.key] = Placement(req.key, position, shown=True, dlon=dx, dlat=dy)
     return [result[r.key] for r in requests]
+
+
+def _shift(box: Box, dx: float, dy: float) -> Box:
+    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)

@@ -1,18 +1,18 @@
 """What a region's hover says beyond its value: the amounts and counts behind it, in words.
 
 Pure: the engine's region values in, one short text per region out (``layers.map_figure``
-puts it under the value). Money: each amount earmarked for the region alone, with its period and
+puts it under the value). The text is plotly markup: data in it (names) has gone through
+``layers.text.plain``, and lines are joined with ``<br>``, so it is inserted as it is. Money: each amount earmarked for the region alone, with its period and
 why it is or is not added; displacement: which areas and dates a region's count adds.
 """
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 
 from layers.faces import engagement_name
 from layers.i18n import fmt_span, fmt_value, t
+from layers.text import plain
 
 MAX_NOTE_LINES = 4
 
@@ -22,8 +22,8 @@ def _money_note(lines: tuple, tables: dict[str, pd.DataFrame], lang: str) -> str
     out = []
     for x in shown:
         why = "" if x.reason == "counted" else f" — {t('why_' + x.reason, lang)}"
-        out.append(f"{fmt_value(x.value, x.unit, lang, x.qualifier)}, {fmt_span(x.start, x.end, lang)} "
-                   f"({html.escape(engagement_name(tables, x.engagement_id, lang))}){why}")
+        out.append(plain(f"{fmt_value(x.value, x.unit, lang, x.qualifier)}, {fmt_span(x.start, x.end, lang)} "
+                         f"({engagement_name(tables, x.engagement_id, lang)}){why}"))
     rest = len([x for x in lines if x.value is not None]) - len(shown)
     if rest > 0:
         out.append(t("note_more", lang, n=rest))
@@ -38,5 +38,5 @@ def region_notes(values: pd.DataFrame, metric: str, tables: dict[str, pd.DataFra
             if lines:
                 notes[code] = _money_note(lines, tables, lang)
     elif "note" in values:
-        notes = {code: str(note) for code, note in zip(values["region_code"], values["note"], strict=True) if note}
+        notes = {code: plain(note) for code, note in zip(values["region_code"], values["note"], strict=True) if note}
     return notes

@@ -10,7 +10,6 @@ where its status became unknown (see ``layers.rules.base``).
 from __future__ import annotations
 
 import copy
-import html
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ import plotly.graph_objects as go
 from layers.i18n import fmt_date, label, t
 from layers.lookups import per_frame
 from layers.rules.engine import Engine, ViewFacts
+from layers.text import plain
 
 ACTOR_COLOURS = {
     "eu_csdp": "#0072B2",
@@ -182,13 +182,13 @@ def _bars(rows: list[Row], lang: str, selected: str, fs: Any, big: bool) -> list
             "base": [bar.start.isoformat() for _, bar in part],
             "x": [(bar.end - bar.start).total_seconds() * 1000 + MS_PER_DAY for _, bar in part],
             # Legal-basis labels are readable at a desk; on a projector they would be specks.
-            "text": [] if big else [html.escape(bar.text) for _, bar in part], "textposition": "inside",
+            "text": [] if big else [plain(bar.text) for _, bar in part], "textposition": "inside",
             "insidetextanchor": "middle", "textfont": {"size": fs(12), "color": "#ffffff"}, "cliponaxis": True,
             "customdata": [row.engagement_id for row, _ in part],
             "hovertext": [
-                f"<b>{html.escape(row.names[lang])}</b><br>{fmt_date(bar.start, lang)} – "
+                f"<b>{plain(row.names[lang])}</b><br>{fmt_date(bar.start, lang)} – "
                 + (t("end_unknown", lang) if bar.open_end else fmt_date(bar.end, lang))
-                + (f"<br>{html.escape(bar.basis)}" if bar.basis else "")
+                + (f"<br>{plain(bar.basis)}" if bar.basis else "")
                 for row, bar in part
             ],
             "hoverinfo": "text",
@@ -243,7 +243,7 @@ def _event_traces(events: pd.DataFrame, lang: str, size: int, lane: str) -> list
                 "type": "scatter", "x": [d.isoformat() for d in part["date"]], "y": [lane] * len(part), "mode": "markers",
                 "marker": {"symbol": EVENT_SYMBOLS.get(kind, "circle"), "size": size, "color": "#1a1a1a",
                            "line": {"width": 1, "color": "#ffffff"}},
-                "hovertext": [f"<b>{html.escape(title)}</b><br>{fmt_date(d, lang, txt)}" for title, d, txt in
+                "hovertext": [f"<b>{plain(title)}</b><br>{fmt_date(d, lang, txt)}" for title, d, txt in
                               zip(part["title_fr" if lang == "fr" else "title_en"], part["date"], part["date_text"], strict=True)],
                 "hoverinfo": "text", "name": label(kind, lang), "legendgroup": "events", "showlegend": True,
             })
@@ -279,7 +279,7 @@ def build_timeline_spec(
     hidden += omitted  # rows the caller left out before building them
     events_lane, undated_lane = "__events__", "__undated__"
     categories = [events_lane, *[r.engagement_id for r in rows], *([undated_lane] if undated else [])]
-    ticks = [f"◆ {t('events', lang)}", *[row_label(r.acronym, r.names[lang]) for r in rows],
+    ticks = [f"◆ {t('events', lang)}", *[plain(row_label(r.acronym, r.names[lang])) for r in rows],  # data: shown as written
              *([t("dates_unknown_lane", lang, n=len(undated))] if undated else [])]
     data = [*_bars(rows, lang, selected, fs, big), *_ends(rows, lang, fs, data_date), *_events(events, lang, fs, events_lane)]
     x0 = pd.Timestamp(2011, 10, 1)  # a little before 2012, so the first events clear the lane names
@@ -290,7 +290,7 @@ def build_timeline_spec(
     annotations = [{"x": cursor.isoformat(), "y": 1.0, "yref": "paper", "yanchor": "bottom",
                     "text": f"<b>{fmt_date(cursor, lang)}</b>", "showarrow": False, "font": {"color": "#A04000", "size": fs(14)}}]
     if undated and not big:  # on the stage the lane's label (with the count) is all there is room for
-        names = ", ".join(html.escape(u) for u in undated[:12]) + (" …" if len(undated) > 12 else "")  # noqa: PLR2004
+        names = ", ".join(plain(u) for u in undated[:12]) + (" …" if len(undated) > 12 else "")  # noqa: PLR2004
         annotations.append({"x": x0.isoformat(), "y": undated_lane, "xanchor": "left", "text": names, "showarrow": False,
                             "font": {"size": fs(12), "color": "#1a1a1a"}})
     if hidden:

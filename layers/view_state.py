@@ -9,6 +9,11 @@ one value given more than once, a parameter given without a value other than ``l
 list value given twice, a search longer than :data:`MAX_TEXT` or with control characters,
 ``scene=`` without ``briefing=``, and any period :func:`layers.period.parse_period` refuses).
 ``to_query(parse_query(q))`` is canonical, and ``parse_query(to_query(s)) == s``.
+
+Three parameters shape exports only (``title=``, ``subtitle=``, ``size=``): a custom title and
+subtitle (printable text of at most :data:`MAX_TITLE` / :data:`MAX_SUBTITLE` characters, kept
+as plain text: the figure escapes it, so plotly markup from a user is shown, never run) and a
+print size (:data:`SIZES`). The facts of a view never depend on them (:meth:`ViewState.for_facts`).
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ from layers.period import Month, Period, PeriodError, parse_period
 
 LANGS = ("en", "fr")
 METRICS = ("idp", "budget", "engagements")
-LAYERS = ("regions", "sites", "footprint", "context", "labels")
+LAYERS = ("regions", "sites", "footprint", "context", "labels", "rivers", "towns")
 DEFAULT_LAYERS = LAYERS
 GEOS = ("mali", "sahel", "comparators")  # where listed engagements work (see layers.rules.selection)
 TIMELINES = ("period", "date")  # the timeline shows the period's engagements, or those active on its date
 MODES = ("explore", "brief", "presenter")
+SIZES = ("a4-landscape", "a4-portrait", "column", "slide")  # export print sizes (layers.snapshot.PAGE_SIZES)
 MAX_LIST = 50  # more items than any option list has: longer lists are hostile or broken
 MAX_TEXT = 80
+MAX_TITLE = 120  # an export's custom title: one line or two at any print size
+MAX_SUBTITLE = 200
 MAX_QUERY = 4000
 MAX_FIELDS = 40
 
@@ -97,7 +105,18 @@ class ViewState:
     mode: str = "explore"  # "brief": presentation layout for a projector
     briefing: str = ""  # id of a briefing file in data/briefings/
     scene: int = 0  # 1-based scene number within the briefing (0: none)
+    title: str = ""  # an export's own title ("": one that describes the view)
+    subtitle: str = ""  # an export's own subtitle ("": the period and filters in words)
+    size: str = SIZES[0]  # an export's print size
     ignored: tuple[str, ...] = field(default=(), compare=False)
+
+    def for_facts(self) -> ViewState:
+        """The same view without its export-only fields (title, subtitle, size): what the
+        facts depend on, so a custom title never recomputes (or re-caches) a view.
+        """
+        if (self.title, self.subtitle, self.size) == ("", "", SIZES[0]):
+            return self
+        return replace(self, title="", subtitle="", size=SIZES[0])
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready dict (for ``dcc.Store``): the period as ``from``/``to`` months."""
@@ -127,9 +146,13 @@ _PARAM = {
     "mode": "mode",
     "briefing": "briefing",
     "scene": "scene",
+    "title": "title",
+    "subtitle": "subtitle",
+    "size": "size",
 }
 LIST_FIELDS = ("regions", "donors", "actors", "sectors", "geo", "layers")
-CHOICE_FIELDS = {"lang": LANGS, "metric": METRICS, "mode": MODES, "timeline": TIMELINES}
+CHOICE_FIELDS = {"lang": LANGS, "metric": METRICS, "mode": MODES, "timeline": TIMELINES, "size": SIZES}
+TEXT_FIELDS = {"search": MAX_TEXT, "title": MAX_TITLE, "subtitle": MAX_SUBTITLE}  # free text: printable, length-limited
 PERIOD_PARAMS = ("year", "from", "to")
 KNOWN_PARAMS = frozenset({*_PARAM.values(), *PERIOD_PARAMS})
 LIST_PARAMS = frozenset(_PARAM[name] for name in LIST_FIELDS)  # may repeat: donor=a&donor=b
@@ -149,15 +172,18 @@ def _show(value: object, size: int) -> str:
     return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(value)[:size])
 
 
-def _clean_text(value: object) -> tuple[str, Issue | None]:
-    """The search text, printable and at most :data:`MAX_TEXT` characters; an issue if it was cut."""
+def _clean_text(value: object, param: str = "q", limit: int = MAX_TEXT) -> tuple[str, Issue | None]:
+    """Free text (a search, an export title), printable and at most ``limit`` characters; an
+    issue if it was cut or had control characters (bidi overrides included: they are not printable).
+    """
     raw = str(value)[:MAX_QUERY]
-    printable = "".join(ch for ch in raw if ch.isprintable())
+    # A line break or tab becomes a space ("Aid\nto Mali" reads "Aid to Mali"); other controls go.
+    printable = "".join(ch if ch.isprintable() else " " if ch.isspace() else "" for ch in raw)
     text = printable.strip()
-    if len(text) > MAX_TEXT:
-        return text[:MAX_TEXT].strip(), Issue("q", f"q={_show(text, 20)}…", f"longer than {MAX_TEXT} characters")
+    if len(text) > limit:
+        return text[:limit].strip(), Issue(param, f"{param}={_show(text, 20)}…", f"longer than {limit} characters")
     if printable != raw:
-        return text, Issue("q", f"q={_show(text, 20)}", "control characters removed")
+        return text, Issue(param, f"{param}={_show(text, 20)}", "control characters removed")
     return text, None
 
 
@@ -245,9 +271,10 @@ def _state_and_issues(values: dict[str, Any], options: Options) -> tuple[ViewSta
                 out[name] = value
             else:
                 issues.append(Issue(_PARAM[name], f"{_PARAM[name]}={_show(value, 20)}"))
-    if values.get("search") is not None:
-        out["search"], issue = _clean_text(values["search"])
-        issues += [issue] if issue else []
+    for name, limit in TEXT_FIELDS.items():
+        if values.get(name) is not None:
+            out[name], issue = _clean_text(values[name], _PARAM[name], limit)
+            issues += [issue] if issue else []
     selected = values.get("selected")
     if selected:
         if isinstance(selected, str) and selected in options.engagements:
@@ -365,6 +392,8 @@ def explain(issue: Issue, options: Options) -> str:
         "layers": ", ".join(LAYERS),
         "donor": "a donor name as listed in the filter",
         "q": f"a search text of at most {MAX_TEXT} printable characters",
+        "title": f"a title of at most {MAX_TITLE} printable characters",
+        "subtitle": f"a subtitle of at most {MAX_SUBTITLE} printable characters",
         "sel": "an engagement id from engagements.csv",
         "briefing": ", ".join(b for b, _ in options.briefings) or "(no briefings)",
         "scene": "a scene number (1, 2 ...) of the briefing named by briefing=",

@@ -12,14 +12,16 @@ classes. ``rehearsed`` is written by ``sahel-dashboard rehearse``. Files of the 
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sahel_data.files import read_json_file
 from sahel_data.problems import Problem
+from sahel_data.tables import text_problem
 
 MAX_SCENES = 50
+MAX_BRIEFINGS = 200  # files in data/briefings/: more is a mistake (or an attack), never a briefing set
 MAX_TEXT = 600
 MAX_VIEW = 1000  # characters of a scene's view query
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
@@ -70,6 +72,11 @@ def _text(doc: dict, key: str, name: str, row: int, problems: list[Problem], *, 
         return {"en": "", "fr": ""}
     if any(len(value[lang]) > MAX_TEXT for lang in ("en", "fr")):
         problems.append(Problem(name, row, key, value["en"][:60], f"at most {MAX_TEXT} characters per language"))
+        return {"en": "", "fr": ""}
+    for lang in ("en", "fr"):
+        wrong = text_problem(value[lang], MAX_TEXT)  # shown on a projector and in exported pages
+        if wrong:
+            problems.append(Problem(name, row, f"{key}.{lang}", value[lang][:60], wrong))
     return {"en": value["en"].strip(), "fr": value["fr"].strip()}
 
 
@@ -140,38 +147,12 @@ MAX_JSON_BYTES = 1024 * 1024  # a briefing or markings file is a few kilobytes
 MAX_DEPTH = 20  # deeper JSON is hostile or broken (recursion), never a briefing
 
 
-def _depth(value: object, limit: int) -> bool:
-    """Whether ``value`` nests deeper than ``limit`` (iterative: never recurses)."""
-    stack = [(value, 0)]
-    while stack:
-        node, depth = stack.pop()
-        if depth > limit:
-            return True
-        if isinstance(node, dict):
-            stack += [(v, depth + 1) for v in node.values()]
-        elif isinstance(node, list):
-            stack += [(v, depth + 1) for v in node]
-    return False
-
-
 def read_json(path: Path, name: str) -> tuple[object | None, list[Problem]]:
-    """A small JSON file read safely: a regular file (not a FIFO, directory or broken link), at
-    most ``MAX_JSON_BYTES``, UTF-8, nesting at most ``MAX_DEPTH``; else ``None`` and the problem.
+    """A small JSON file read safely: a regular file (not a FIFO, directory, device or broken
+    link), at most ``MAX_JSON_BYTES``, UTF-8, nesting at most ``MAX_DEPTH``; else ``None`` and
+    the problem (see :mod:`sahel_data.files`).
     """
-    if not path.is_file():
-        return None, [Problem(name, 0, "", str(path.name), "a regular file (not a directory, pipe or broken link)")]
-    size = path.stat().st_size
-    if size > MAX_JSON_BYTES:
-        return None, [Problem(name, 0, "", f"{size} bytes", f"at most {MAX_JSON_BYTES} bytes")]
-    try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_JSON_BYTES + 1)
-        doc = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        return None, [Problem(name, getattr(exc, "lineno", 0), "", str(exc)[:80], "UTF-8 JSON")]
-    if _depth(doc, MAX_DEPTH):
-        return None, [Problem(name, 0, "", "nested JSON", f"at most {MAX_DEPTH} levels of nesting")]
-    return doc, []
+    return read_json_file(path, name, limit=MAX_JSON_BYTES, max_depth=MAX_DEPTH)
 
 
 def load_markings(path: Path) -> tuple[dict[str, dict[str, str]], list[Problem]]:
@@ -193,8 +174,13 @@ def load_briefings(folder: Path) -> tuple[dict[str, Briefing], list[Problem]]:
     briefings: dict[str, Briefing] = {}
     problems: list[Problem] = []
     if not folder.is_dir():
+        if folder.exists() or folder.is_symlink():  # a file, a pipe or a broken link where the folder goes
+            problems.append(Problem("briefings", 0, "", "not a directory", "a directory of briefing files (or none at all)"))
         return briefings, problems
-    for path in sorted(p for p in folder.iterdir() if p.name.endswith(".json")):
+    paths = sorted(p for p in folder.iterdir() if p.name.endswith(".json"))
+    if len(paths) > MAX_BRIEFINGS:
+        return briefings, [Problem("briefings", 0, "", f"{len(paths)} files", f"at most {MAX_BRIEFINGS} briefing files")]
+    for path in paths:
         briefing, found = read_briefing(path)
         problems += found
         if briefing is not None:

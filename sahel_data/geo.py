@@ -6,7 +6,6 @@ reprojected only if it is explicit about it, and an unreadable CRS is an error.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,10 +13,17 @@ import geopandas as gpd
 import shapely
 from shapely.validation import explain_validity
 
+from sahel_data.files import read_json_file
 from sahel_data.problems import Problem
+from sahel_data.tables import text_problem
 
 MAX_GEO_BYTES = 10 * 1024 * 1024
+# FeatureCollection > features > Feature > geometry > coordinates > polygon > ring > position:
+# 8 levels for a MultiPolygon; a little room, never the thousands that exhaust a parser's stack.
+MAX_GEO_DEPTH = 12
 MIN_RING_POSITIONS = 4  # RFC 7946: a closed ring repeats its first position
+MAX_FEATURES = 500
+MAX_NAME = 120  # characters of a feature's name
 
 
 @dataclass(frozen=True)
@@ -43,16 +49,11 @@ GEO_FILES: dict[str, LayerSpec] = {
 def read_layer(path: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, list[Problem]]:
     """Read and check one layer; return it in EPSG:4326, or ``None`` with the problems."""
     name = path.name
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return None, [Problem(name, 0, "", str(path), "the layer file to exist (run scripts/build_geo.py)")]
-    if path.stat().st_size > MAX_GEO_BYTES:
-        return None, [Problem(name, 0, "", f"{path.stat().st_size} bytes", f"at most {MAX_GEO_BYTES} bytes")]
-    try:
-        doc = json.loads(path.read_bytes().decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        return None, [Problem(name, 0, "", repr(exc.object[exc.start : exc.start + 4]), "UTF-8 GeoJSON")]
-    except json.JSONDecodeError as exc:
-        return None, [Problem(name, exc.lineno, "", exc.msg, "valid JSON (is the file truncated?)")]
+    doc, found = read_json_file(path, name, limit=MAX_GEO_BYTES, max_depth=MAX_GEO_DEPTH)
+    if doc is None:
+        return None, found
     if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
         return None, [Problem(name, 0, "type", str(doc.get("type") if isinstance(doc, dict) else type(doc).__name__), "a GeoJSON FeatureCollection")]
     crs = doc.get("crs")
@@ -64,6 +65,8 @@ def read_layer(path: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, li
     features = doc.get("features") or []
     if not isinstance(features, list) or not features:
         return None, [Problem(name, 0, "features", str(features)[:40], "a non-empty list of features")]
+    if len(features) > MAX_FEATURES:
+        return None, [Problem(name, 0, "features", f"{len(features)} features", f"at most {MAX_FEATURES} features")]
     problems: list[Problem] = []
     records = []
     for i, feature in enumerate(features):
@@ -77,7 +80,11 @@ def read_layer(path: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, li
             continue
         missing = [p for p in spec.properties if p not in props]
         if missing:
-            problems.append(Problem(name, 0, label, str(sorted(props)), f"properties {', '.join(missing)}"))
+            problems.append(Problem(name, 0, label, str(sorted(props))[:80], f"properties {', '.join(missing)}"))
+            continue
+        wrong = _property_problem(props, spec)
+        if wrong:
+            problems.append(Problem(name, 0, f"{label} {wrong[0]}", str(props[wrong[0]])[:80], wrong[1]))
             continue
         open_ring = _first_open_ring(feature.get("geometry"))
         if open_ring:
@@ -97,6 +104,27 @@ def read_layer(path: Path, spec: LayerSpec) -> tuple[gpd.GeoDataFrame | None, li
         return None, problems
     frame = gpd.GeoDataFrame(records, geometry="geometry", crs="EPSG:4326")
     return frame.set_index(spec.key, drop=False), []
+
+
+def _property_problem(props: dict, spec: LayerSpec) -> tuple[str, str] | None:
+    """The first required property of the wrong type, and what it should be: the id a short
+    text (a list or a number as a region code would break every lookup), names short plain
+    text, flags true or false.
+    """
+    for key in spec.properties:
+        value = props[key]
+        if key.startswith("g5_"):
+            if not isinstance(value, bool):
+                return key, "true or false"
+        elif not isinstance(value, str) or not value.strip():
+            return key, "a non-empty text" + (" id" if key == spec.key else "")
+        elif key == spec.key and len(value) > 20:  # noqa: PLR2004  (ML-BKO, MLI: codes are short)
+            return key, "an id of at most 20 characters"
+        else:
+            problem = text_problem(value, MAX_NAME)
+            if problem:
+                return key, problem
+    return None
 
 
 def _first_open_ring(geometry: object) -> str:

@@ -10,8 +10,9 @@ listed) too.
 
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
 
@@ -19,9 +20,11 @@ import geopandas as gpd
 import pandas as pd
 
 from sahel_data.briefings import Briefing, load_briefings, load_markings
+from sahel_data.files import read_json_file
 from sahel_data.geo import GEO_FILES, read_layer
+from sahel_data.plausible import plausibility_problems
 from sahel_data.problems import DataError, Problem
-from sahel_data.schema import TABLES, TABLES_BY_NAME, Table
+from sahel_data.schema import GEO_TABLES, TABLES, TABLES_BY_NAME, TOWNS, Table
 from sahel_data.tables import (
     END_COLUMNS,
     RawTable,
@@ -97,13 +100,13 @@ def frame_from_records(table: Table, records: list[dict[str, str]]) -> pd.DataFr
     return _typed_frame(raw, [line for line, _ in raw.rows])
 
 
-def _check_rows(raw: RawTable) -> dict[int, list[Problem]]:
-    """Cell-level and row-level checks that need only this table."""
+def _check_rows(raw: RawTable, today: date) -> dict[int, list[Problem]]:
+    """Cell-level and row-level checks that need only this table (and plausibility at ``today``)."""
     table, name = raw.table, raw.table.file
     bad: dict[int, list[Problem]] = {}
     keys: dict[str, int] = {}
     for line, row in raw.rows:
-        found: list[Problem] = []
+        found: list[Problem] = list(raw.row_problems.get(line, ()))
         for col in table.columns:
             expected = check_cell(col, row[col.name])
             if expected:
@@ -127,6 +130,8 @@ def _check_rows(raw: RawTable) -> dict[int, list[Problem]]:
                     f"one locator per source ({n_src} sources, {n_loc} locators, separated by ' | ')",
                 ))
         found.extend(_domain_checks(name, line, row))
+        checked = {p.column for p in found}
+        found.extend(p for p in plausibility_problems(table, line, row, today) if p.column not in checked)
         if found:
             bad[line] = found
     return bad
@@ -146,13 +151,15 @@ def _domain_checks(name: str, line: int, row: dict[str, str]) -> list[Problem]:
                 found.append(Problem(name, line, eur, row[eur], f"the same as {amount} ({row[amount]}) for an amount in EUR"))
         elif row.get(eur):
             found.append(Problem(name, line, eur, row[eur], f"empty unless {amount} is given"))
+    if name == TOWNS.file:
+        found += _town_checks(name, line, row)
     if "lat" in row:
-        lat, lon, precision = row["lat"], row["lon"], row["precision"]
+        lat, lon, precision = row["lat"], row["lon"], row.get("precision")  # towns and map labels have none
         if bool(lat) != bool(lon):
             found.append(Problem(name, line, "lat" if not lat else "lon", "", "lat and lon both given or both empty"))
         elif lat and lon and precision == "unknown":
             found.append(Problem(name, line, "precision", precision, "a precision other than unknown when lat/lon are given"))
-        elif not lat and precision != "unknown":
+        elif not lat and precision is not None and precision != "unknown":
             found.append(Problem(name, line, "precision", precision, "unknown when lat/lon are empty"))
         if lat and lon and check_cell(TABLES_BY_NAME["sites"].column("lat"), lat) is None:
             try:
@@ -164,6 +171,38 @@ def _domain_checks(name: str, line: int, row: dict[str, str]) -> list[Problem]:
                 hint = " (lat and lon swapped?)" if lon0 <= y <= lon1 and lat0 <= x <= lat1 else ""
                 found.append(Problem(name, line, "lat", f"{lat},{lon}", f"a point inside the Sahel box lon {lon0}..{lon1}, lat {lat0}..{lat1}{hint}"))
     return found
+
+
+def _town_checks(name: str, line: int, row: dict[str, str]) -> list[Problem]:
+    """A town in Mali names its region (``admin1``, an ``ML-`` code); a town abroad names none,
+    and only Mali's towns are regional capitals here.
+    """
+    found: list[Problem] = []
+    country, admin1 = row["country"], row["admin1"]
+    if country == "ML" and not admin1:
+        found.append(Problem(name, line, "admin1", "", "the region of a town in Mali (ISO 3166-2, e.g. ML-6)"))
+    elif country == "ML" and not admin1.startswith("ML-"):
+        found.append(Problem(name, line, "admin1", admin1, "a region of Mali (a code starting ML-) for a town in Mali"))
+    elif country != "ML" and admin1:
+        found.append(Problem(name, line, "admin1", admin1, f"empty: regions are given for towns in Mali only (country {country})"))
+    if row["kind"] == "regional_capital" and country != "ML":
+        found.append(Problem(name, line, "kind", row["kind"], "capital or town: regional capitals are listed for Mali only"))
+    return found
+
+
+def _check_capitals(raw: RawTable) -> dict[int, list[Problem]]:
+    """At most one capital per country in ``towns.csv`` (a second would be labelled as the capital)."""
+    first: dict[str, int] = {}
+    bad: dict[int, list[Problem]] = {}
+    for line, row in raw.rows:
+        if row["kind"] != "capital":
+            continue
+        if row["country"] in first:
+            bad[line] = [Problem(raw.table.file, line, "kind", "capital",
+                                 f"one capital per country ({row['country']} has one on row {first[row['country']]})")]
+        else:
+            first[row["country"]] = line
+    return bad
 
 
 def _number(text: str) -> float | None:
@@ -181,6 +220,7 @@ def _check_references(raws: dict[str, RawTable]) -> dict[tuple[str, int], list[P
         name: {row[raw.table.key] for _, row in raw.rows} for name, raw in raws.items()
     }
     bad: dict[tuple[str, int], list[Problem]] = {}
+    orphans: dict[str, dict[str, None]] = {}  # table -> ids other rows name that it lacks
     for name, raw in raws.items():
         refs = [c for c in raw.table.columns if c.ref]
         for line, row in raw.rows:
@@ -189,13 +229,22 @@ def _check_references(raws: dict[str, RawTable]) -> dict[tuple[str, int], list[P
                 values = split_list(row[col.name]) if col.kind == "reflist" else (row[col.name],)
                 missing = [v for v in values if v and v not in known.get(target, set())]
                 for value in missing:
+                    orphans.setdefault(target, {})[value] = None
                     bad.setdefault((name, line), []).append(
                         Problem(raw.table.file, line, col.name, value, f"an id that exists in {target}.csv")
                     )
             if name == "disputes" and row["table_name"] in known and row["row_id"] not in known[row["table_name"]]:
+                orphans.setdefault(row["table_name"], {})[row["row_id"]] = None
                 bad.setdefault((name, line), []).append(
                     Problem(raw.table.file, line, "row_id", row["row_id"], f"an id in {row['table_name']}.csv")
                 )
+    for target, ids in orphans.items():
+        # A file cut at a row boundary parses cleanly: the rows that name its lost rows show it.
+        shown = ", ".join(list(ids)[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")  # noqa: PLR2004
+        line = raws[target].rows[-1][0] if target in raws and raws[target].rows else 1
+        bad.setdefault((target, -1), []).append(Problem(
+            f"{target}.csv", 0, "", f"{len(ids)} id(s) named by other rows are missing: {shown}",
+            f"every id that other rows name (is {target}.csv truncated after its row {line}, or were rows deleted?)"))
     for line, found in _check_disputes(raws).items():
         bad.setdefault(("disputes", line), []).extend(found)
     for line, found in _check_parent_chains(raws["engagements"]).items():
@@ -263,7 +312,8 @@ def _reject_dependents(raws: dict[str, RawTable], row_problems: dict[tuple[str, 
                 if name == "disputes":
                     pointers.append(("row_id", row["table_name"], row["row_id"]))
                 found = [Problem(raw.table.file, line, column, value,
-                                 f"an id of a row that loads ({target}.csv row {gone[target][value]} is rejected)")
+                                 f"an id of a row that loads ({target}.csv row {gone[target][value]} is rejected)",
+                                 cause=(f"{target}.csv", gone[target][value]))
                          for column, target, value in pointers if value and value in gone.get(target, {})]
                 if found:
                     row_problems[(name, line)] = found
@@ -316,13 +366,46 @@ def _check_preferred_idps(raw: RawTable) -> dict[int, list[Problem]]:
             when = row["date"]  # reported by the cell check
         groups.setdefault((when, row["area_code"]), []).append((line, row["preferred"] == "true"))
     bad: dict[int, list[Problem]] = {}
-    for (date, area), members in groups.items():
+    for (when, area), members in groups.items():
         n = sum(flag for _, flag in members)
         if n != 1:
             line = members[-1][0]
             bad[line] = [Problem("idp_counts.csv", line, "preferred", str(n),
-                                 f"exactly one preferred row for {date} {area} (rows {[m[0] for m in members]})")]
+                                 f"exactly one preferred row for {when} {area} (rows {[m[0] for m in members]})")]
     return bad
+
+
+def _check_pcodes(raw: RawTable) -> dict[int, list[Problem]]:
+    """OCHA p-codes in ``regions.csv``: shaped like one (``ML05``, ``ML``: no hyphen, so never an
+    ISO code), each on one area only, never another area's ``region_code`` (``ML09`` must not mean
+    two places), and dated: a p-code without its COD vintage (``pcode_vintage``) is refused.
+    """
+    bad: dict[int, list[Problem]] = {}
+    codes = {row["region_code"]: line for line, row in raw.rows}
+    seen: dict[str, int] = {}
+    for line, row in raw.rows:
+        pcode = row.get("pcode", "")
+        if not pcode:
+            if row.get("pcode_vintage"):
+                bad.setdefault(line, []).append(Problem("regions.csv", line, "pcode_vintage", row["pcode_vintage"],
+                                                        "empty when there is no pcode"))
+            continue
+        found = []
+        if not _PCODE_SHAPE.fullmatch(pcode):
+            found.append(Problem("regions.csv", line, "pcode", pcode, "an OCHA p-code: two capital letters and digits (ML05; ML for the country)"))
+        if pcode in seen:
+            found.append(Problem("regions.csv", line, "pcode", pcode, f"a p-code of one area only (also on row {seen[pcode]})"))
+        seen.setdefault(pcode, line)
+        if codes.get(pcode, line) != line:
+            found.append(Problem("regions.csv", line, "pcode", pcode, f"a p-code that is not the region_code of another area (row {codes[pcode]})"))
+        if not row.get("pcode_vintage"):
+            found.append(Problem("regions.csv", line, "pcode_vintage", "", "the validOn date of the COD release the p-code comes from"))
+        if found:
+            bad.setdefault(line, []).extend(found)
+    return bad
+
+
+_PCODE_SHAPE = re.compile(r"[A-Z]{2}(?:[0-9]{2})*")
 
 
 def validate(data_dir: Path | str = DEFAULT_DATA_DIR) -> list[Problem]:
@@ -354,9 +437,16 @@ def _cached_catalog(path: Path, lenient: bool) -> Catalog:
     return _load(path, lenient)
 
 
+# Tables without which nothing can be shown: each must keep at least one valid row, even in
+# lenient mode (an app with no engagements would show "0" where it means "nothing loaded").
+CORE_TABLES = ("sources", "regions", "engagements")
+
+
 def _load(data_dir: Path, lenient: bool) -> Catalog:
+    today = datetime.now(UTC).date()
     tables_dir = data_dir / "tables"
     raws = {t.name: read_raw(tables_dir / t.file, t) for t in TABLES}
+    raws |= {t.name: read_raw(data_dir / t.folder / t.file, t) for t in GEO_TABLES}  # towns, map labels
     problems: list[Problem] = [p for r in raws.values() for p in r.problems]
     fatal = [p for r in raws.values() if r.fatal for p in r.problems]
 
@@ -371,10 +461,14 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
     row_problems: dict[tuple[str, int], list[Problem]] = {}
     if not fatal:
         for name, raw in raws.items():
-            for line, found in _check_rows(raw).items():
+            for line, found in _check_rows(raw, today).items():
                 row_problems.setdefault((name, line), []).extend(found)
         for line, found in _check_preferred_idps(raws["idp_counts"]).items():
             row_problems.setdefault(("idp_counts", line), []).extend(found)
+        for line, found in _check_capitals(raws["towns"]).items():
+            row_problems.setdefault(("towns", line), []).extend(found)
+        for line, found in _check_pcodes(raws["regions"]).items():
+            row_problems.setdefault(("regions", line), []).extend(found)
         for key, found in _check_references(raws).items():
             row_problems.setdefault(key, []).extend(found)
         if "mali_regions" in layers:
@@ -382,9 +476,20 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
             drawn_problems = _check_drawn_regions(raws["regions"], layers["mali_regions"])
             problems += drawn_problems
             fatal += drawn_problems
+    # File-level findings (ids other rows name that a table lacks) are listed, never rows to drop.
+    problems += [p for key, found in list(row_problems.items()) if key[1] < 0 for p in row_problems.pop(key)]
     if lenient and not fatal and row_problems:
         _reject_dependents(raws, row_problems)
     problems += [p for found in row_problems.values() for p in found]
+    if not fatal:
+        for name in CORE_TABLES:
+            kept = sum((name, line) not in row_problems for line, _ in raws[name].rows)
+            if not kept:
+                n = len(raws[name].rows)
+                empty = Problem(raws[name].table.file, 0, "", f"{n} rows, none valid" if n else "a header and no rows",
+                                "at least one valid row (without it the dashboard has nothing to show)")
+                problems.append(empty)
+                fatal.append(empty)
 
     if fatal or (problems and not lenient):
         raise DataError(fatal or problems)
@@ -406,14 +511,21 @@ def _load_layers(geo_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], list[Probl
             layers[name] = frame
     manifest: dict[str, dict[str, str]] = {}
     manifest_path = geo_dir / "manifest.json"
-    if manifest_path.is_file():
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            problems.append(Problem("manifest.json", 0, "", str(exc)[:80], "valid JSON"))
+    if manifest_path.exists() or manifest_path.is_symlink():
+        doc, found = read_json_file(manifest_path, "manifest.json", limit=MAX_MANIFEST_BYTES, max_depth=MAX_MANIFEST_DEPTH)
+        problems += found
+        if doc is not None and not (isinstance(doc, dict) and isinstance(doc.get("attribution", ""), str)):
+            problems.append(Problem("manifest.json", 0, "attribution", str(doc)[:60],
+                                    'an object whose "attribution" is text (written by scripts/build_geo.py)'))
+        elif isinstance(doc, dict):
+            manifest = doc
     else:
         problems.append(Problem("manifest.json", 0, "", str(manifest_path), "the geo manifest with licences"))
     return layers, problems, manifest
+
+
+MAX_MANIFEST_BYTES = 256 * 1024
+MAX_MANIFEST_DEPTH = 8
 
 
 def _check_drawn_regions(regions: RawTable, drawn: gpd.GeoDataFrame) -> list[Problem]:

@@ -23,6 +23,24 @@ ColumnKind = Literal["id", "text", "int", "float", "date", "bool", "enum", "list
 ID_PATTERN = r"^[A-Z0-9][A-Z0-9-]*$"
 LIST_SEP = ";"
 LOCATOR_SEP = " | "
+MAX_ID_LENGTH = 60
+
+# Longest text a cell may hold (characters): far above the shipped data (the longest name is 215
+# characters, the longest description or quote 665), far below a pasted page.
+MAX_TEXT_LENGTH = 2000
+MAX_NAME_LENGTH = 300
+MAX_ACRONYM_LENGTH = 40
+NAME_COLUMNS = frozenset({
+    "name_en", "name_fr", "name", "title", "title_en", "title_fr", "publisher", "lead_actor", "implementer", "donor",
+    "number", "legal_basis", "as_stated", "placed_at", "row_id", "column_name", "value", "drawn_as",
+})
+
+
+def text_limit(column: str) -> int:
+    """The most characters a cell of ``column`` may hold."""
+    if column == "acronym":
+        return MAX_ACRONYM_LENGTH
+    return MAX_NAME_LENGTH if column in NAME_COLUMNS else MAX_TEXT_LENGTH
 
 ACTOR_TYPES = (
     "eu_csdp",  # EU Common Security and Defence Policy missions
@@ -145,10 +163,11 @@ class Table:
     sourced: bool = True  # rows carry source_ids and locators
     description: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    folder: str = "tables"  # the folder of data/ that holds the file (map context tables: geo)
 
     @property
     def file(self) -> str:
-        """The table's file name in ``data/tables/``."""
+        """The table's file name in ``data/<folder>/``."""
         return f"{self.name}.csv"
 
     def column(self, name: str) -> Column:
@@ -187,12 +206,16 @@ REGIONS = Table(
         Column("name_en", "text", required=True),
         Column("kind", "enum", required=True, choices=REGION_KINDS),
         Column("drawn_as", "text"),  # code of the boundary feature that contains it
+        # OCHA COD-AB p-code (ML05; ML for the country) and the validOn date of its COD release:
+        # the 2023 reform renumbers them, so a p-code means nothing without its vintage.
+        Column("pcode", "id"),
+        Column("pcode_vintage", "date"),
         Column("created", "date"),
         Column("note", "text"),
         *_sourcing(),
     ),
     key="region_code",
-    description="Crosswalk of area codes: country, drawn regions, newer regions, aggregates.",
+    description="Crosswalk of area codes (ISO 3166-2 and OCHA p-codes): country, drawn regions, newer regions, aggregates.",
 )
 
 ENGAGEMENTS = Table(
@@ -383,4 +406,47 @@ TABLES: tuple[Table, ...] = (
     INDICATORS_TABLE,
     DISPUTES,
 )
-TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+# Map context built by scripts/build_towns.py into data/geo/ (not hand-edited; see data/geo/SOURCES.md).
+TOWN_KINDS = ("capital", "regional_capital", "town")
+# ISO 3166-1 alpha-2 codes of the countries data/geo/sahel_countries.geojson draws.
+TOWN_COUNTRIES = ("ML", "MR", "NE", "BF", "TD", "SN", "GN", "CI", "DZ")
+MAP_LABEL_KINDS = ("river", "lake")
+
+TOWNS = Table(
+    "towns",
+    (
+        Column("town_id", "id", required=True),  # GeoNames id
+        Column("name_en", "text", required=True),
+        Column("name_fr", "text", required=True),
+        Column("country", "enum", required=True, choices=TOWN_COUNTRIES),
+        Column("admin1", "ref", ref="regions.region_code"),  # the Malian region (ISO 3166-2); empty abroad
+        Column("kind", "enum", required=True, choices=TOWN_KINDS),
+        Column("population", "int", minimum=1),  # GeoNames' figure; empty when unknown
+        Column("lat", "float", required=True),
+        Column("lon", "float", required=True),
+        *_sourcing(),
+    ),
+    key="town_id",
+    folder="geo",
+    description="Capital, regional capitals and main towns of Mali, and the neighbours' capitals, from GeoNames.",
+)
+
+MAP_LABELS = Table(
+    "map_labels",
+    (
+        Column("label_id", "id", required=True),
+        Column("name_en", "text", required=True),
+        Column("name_fr", "text", required=True),
+        Column("kind", "enum", required=True, choices=MAP_LABEL_KINDS),
+        Column("lat", "float", required=True),
+        Column("lon", "float", required=True),
+        *_sourcing(),
+    ),
+    key="label_id",
+    folder="geo",
+    description="Where to write the names of map features (the Niger), computed from the base-map geometry.",
+)
+
+GEO_TABLES: tuple[Table, ...] = (TOWNS, MAP_LABELS)
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in (*TABLES, *GEO_TABLES)}

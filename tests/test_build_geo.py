@@ -305,3 +305,24 @@ def test_file_sizes() -> None:
     """Outputs stay small enough to ship with the app."""
     assert (GEO_DIR / "mali_regions.geojson").stat().st_size < 60_000
     assert (GEO_DIR / "sahel_countries.geojson").stat().st_size < 150_000
+
+
+def test_sources_md_keeps_sections_other_scripts_own() -> None:
+    """build_geo rewrites SOURCES.md but keeps build_towns.py's marked section word for word."""
+    block = "<!-- begin build_towns.py -->\n## `towns.csv`\n\n- Rows: 3\n<!-- end build_towns.py -->\n"
+    old = f"# Old\n\nstale text\n\n{block}\n## Boundary disclaimer\n\nold disclaimer\n"
+    assert build_geo.kept_sections(old) == [block]
+    assert build_geo.kept_sections("# no marked sections\n") == []
+    text = build_geo.build_sources_md([], build_geo.kept_sections(old))
+    assert block in text
+    assert "stale text" not in text
+    assert text.index(block) < text.index("## Boundary disclaimer")
+    assert text.endswith(build_geo.BOUNDARY_DISCLAIMER + "\n")
+
+
+def test_committed_sources_md_has_the_towns_section() -> None:
+    sources = (GEO_DIR / "SOURCES.md").read_text(encoding="utf-8")
+    [section] = build_geo.kept_sections(sources)
+    assert section.startswith("<!-- begin build_towns.py -->")
+    assert "## `towns.csv`" in section and "## `map_labels.csv`" in section and "africa_50m.json" in section
+    assert "CC BY 4.0" in section and "public domain" in section

@@ -44,7 +44,7 @@ def test_svg_is_vector_and_carries_title_legend_and_attribution(app_data, state_
     root = ET.fromstring(svg)
     assert root.tag.endswith("svg")
     text = " ".join(t.text or "" for t in root.iter() if t.tag.endswith("text") or t.tag.endswith("tspan"))
-    assert "Security assistance to Mali and the Sahel" in text
+    assert "EUTM Mali: security assistance in Mopti, 2019" in text  # a title that says what the view shows
     assert "Internally displaced people" in text  # legend title
     assert "Natural Earth" in text and "GeoNames" in text  # attribution
     assert "Regions: Mopti" in text and "2019 ·" in text  # subtitle states filters and period
@@ -57,14 +57,14 @@ def test_pdf_one_page_with_embedded_text(app_data, state_2019):
     reader = PdfReader(io.BytesIO(pdf))
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
-    assert "Security assistance to Mali" in text
-    assert "Data as of" in text and "generated 2026-11-22 12:00 UTC" in text
+    assert "EUTM Mali: security assistance in Mopti" in text
+    assert "Data as of" in text and "generated 22 Nov 2026, 12:00 UTC" in text
 
 
 def test_french_pdf(app_data):
     state = parse_query("?year=2016&lang=fr", app_data.options)
     text = PdfReader(io.BytesIO(render_view(app_data, state, "pdf", now=NOW))).pages[0].extract_text()
-    assert "Assistance sécuritaire au Mali" in text and "Données au" in text
+    assert "Assistance sécuritaire au Mali, 2016" in text and "Données au" in text and "généré le 22 nov. 2026 à 12:00 UTC" in text
 
 
 def test_brief_pack_has_map_timeline_and_table(app_data, state_2019):
@@ -114,5 +114,6 @@ def test_http_endpoint(dash_app):
     assert response.status_code == 200 and response.mimetype == "image/png"
     assert 'filename="sahel-2019-engagements-ml-5.png"' in response.headers["Content-Disposition"]
     assert client.get("/export/exe").status_code == 400
+    assert client.get("/export/png?regoin=ML-5").status_code == 400
     csv = client.get("/export/csv?year=2019&region=ML-5")
     assert csv.status_code == 200 and "EUTM Mali" in csv.data.decode("utf-8-sig")

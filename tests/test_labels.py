@@ -37,3 +37,38 @@ def test_crowded_points_hide_the_least_important_labels():
 def test_result_keeps_input_order():
     reqs = [LabelRequest(str(i), i * 5.0, 0, f"P{i}", i) for i in range(5)]
     assert [p.key for p in place_labels(reqs, [], deg_per_px=0.01)] == ["0", "1", "2", "3", "4"]
+
+
+def test_a_label_that_must_show_is_never_hidden_and_others_make_way():
+    # Bamako must show; Kati, on the same spot and more "important" by priority, makes way.
+    reqs = [LabelRequest("kati", 0.0, 0.0, "Kati", 99), LabelRequest("bamako", 0.01, 0.0, "Bamako", 1, must=True)]
+    out = {p.key: p for p in place_labels(reqs, [(0.0, 0.0), (0.01, 0.0)], deg_per_px=0.03)}
+    assert out["bamako"].shown
+    # Boxed in on every side by other must-show labels, it still shows.
+    crowd = [LabelRequest(f"m{i}", 0.0, 0.0, f"Must {i}", 1, must=True) for i in range(6)]
+    assert all(p.shown for p in place_labels(crowd, [], deg_per_px=0.03))
+
+
+def test_no_label_overlaps_a_selection_ring():
+    ring = (0.0, 0.0, 14.0)  # a ring of 14 px radius around a selected site
+    region = LabelRequest("r", 0.0, 0.0, "Koulikoro", 100, centred=True)
+    out = place_labels([region], [], deg_per_px=0.01, hard=[ring])[0]
+    assert out.shown and (out.dlon, out.dlat) != (0.0, 0.0)  # moved off its point, clear of the ring
+    box = _box(region, out.position, 0.58 * 14 * 0.01, 1.25 * 14 * 0.01, 9 * 0.01)
+    box = (box[0] + out.dlon, box[1] + out.dlat, box[2] + out.dlon, box[3] + out.dlat)
+    assert not _overlaps(box, (-0.14, -0.14, 0.14, 0.14))
+
+
+def test_crowded_must_labels_move_off_their_points_rather_than_overlap():
+    # Six places that must be named on one spot: each finds a free spot, some farther off (the
+    # map ties those to their point with a leader line), and no two overlap.
+    reqs = [LabelRequest(f"m{i}", 0.0, 0.0, f"Place {i}", 1, must=True) for i in range(6)]
+    out = place_labels(reqs, [(0.0, 0.0)], deg_per_px=0.01)
+    assert all(p.shown for p in out)
+    assert any((p.dlon, p.dlat) != (0.0, 0.0) for p in out)
+    char, line, gap = 0.58 * 14 * 0.01, 1.25 * 14 * 0.01, 9 * 0.01
+    boxes = []
+    for r, p in zip(reqs, out, strict=True):
+        b = _box(r, p.position, char, line, gap)
+        boxes.append((b[0] + p.dlon, b[1] + p.dlat, b[2] + p.dlon, b[3] + p.dlat))
+    assert not any(_overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

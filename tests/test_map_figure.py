@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from layers.classes import NO_DATA_COLOUR, SCHEMES
-from layers.map_figure import SITE_KINDS, TRACE, MapBase, build_map_figure
+from layers.map_base import Country, RiverLabel, Town
+from layers.map_figure import SITE_KINDS, TRACE, TRACE_COUNT, MapBase, build_map_figure, map_legend, map_spec
 from layers.period import Period
 from layers.view_state import ViewState
 
@@ -28,7 +29,10 @@ def base() -> MapBase:
         regions_geojson=regions, countries_geojson=countries,
         region_names={"ML-5": {"en": "Mopti", "fr": "Mopti"}, "ML-7": {"en": "Gao", "fr": "Gao"}},
         region_points={"ML-5": (-4.5, 14.5), "ML-7": (-2.5, 14.5)},
-        countries=(("NER", "Niger", "Niger", True, 1.5, 14.5),),
+        countries=(Country("NER", "Niger", "Niger", g5=True, lon=1.5, lat=14.5),),
+        towns=(Town("2460596", "Bamako", "Bamako", "capital", -4.0, 14.2), Town("2451185", "Segou", "Ségou", "regional_capital", -4.9, 14.9),
+               Town("2455518", "Kayes", "Kayes", "regional_capital", -11.4, 14.4)),
+        river_labels=(RiverLabel("Niger", "fleuve Niger", -3.5, 14.8),),
     )
 
 
@@ -45,9 +49,12 @@ def _sites() -> pd.DataFrame:
 
 def test_trace_layout_is_fixed_for_patching(base):
     fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(period=Period.year(2019)))
-    assert len(fig.data) == TRACE["selected"] + 1 == 4 + len(SITE_KINDS) + 1
+    assert len(fig.data) == TRACE_COUNT == TRACE["sites"] + len(SITE_KINDS) + 2 + 4  # sites, leaders and moved labels, keys
     assert fig.data[TRACE["regions"]].type == "choropleth"
-    assert fig.layout.geo.visible is False  # no CDN base map is fetched
+    # The base map draws only rivers and lakes (from the vendored africa_50m topojson).
+    geo = fig.layout.geo
+    assert (geo.scope, geo.resolution, geo.showrivers, geo.showlakes) == ("africa", 50, True, True)
+    assert not any((geo.showland, geo.showcountries, geo.showcoastlines, geo.showocean))
 
 
 def test_values_become_fixed_classes_and_no_data(base):
@@ -77,14 +84,14 @@ def test_footprint_is_a_thick_outline(base):
 def test_sites_grouped_by_place_with_kind_symbols_and_precision(base):
     fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(period=Period.year(2019)), sites=_sites(),
                            selected_sites=frozenset({"S-KOR"}))
-    by_name = {t.name: t for t in fig.data[TRACE["sites"]:TRACE["selected"]]}
+    by_name = {t.name: t for t in fig.data[TRACE["sites"]:TRACE["keys"]]}
     hq = by_name["Headquarters"]
     assert sorted(hq.customdata[0]) == ["S-GAO-BASE", "S-GAO-HQ"]  # ids, not text, identify features
     assert "&lt;b&gt;HQ&lt;/b&gt;" in hq.hovertext[0]  # data text is escaped in hover
     project = by_name["Project site"]
     assert project.marker.symbol[0].endswith("-open")  # shown at nearest town
     assert by_name["Base"].showlegend is False  # grouped under the HQ marker at the same place
-    selected = fig.data[TRACE["selected"]]
+    selected = fig.data[TRACE["ring"]]
     assert list(selected.lon) == [-3.07]
 
 
@@ -92,7 +99,8 @@ def test_layers_toggle_visibility(base):
     fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(period=Period.year(2019), layers=("regions",)), sites=_sites())
     assert fig.data[TRACE["regions"]].visible is True
     assert fig.data[TRACE["context"]].visible is False
-    assert all(t.visible is False for t in fig.data[TRACE["sites"]:])
+    assert all(t.visible is False for t in fig.data[TRACE["sites"]:TRACE["keys"]])
+    assert fig.data[TRACE["towns"]].visible is False and fig.layout.geo.showrivers is False
 
 
 def test_french_labels(base):
@@ -114,9 +122,9 @@ def test_many_sites_are_aggregated_server_side(base):
     })
     fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(period=Period.year(2019)), sites=sites,
                            selected_sites=frozenset({"S1234"}), with_geometry=False)
-    project = next(t for t in fig.data[TRACE["sites"]:TRACE["selected"]] if t.name == "Project site")
+    project = next(t for t in fig.data[TRACE["sites"]:TRACE["keys"]] if t.name == "Project site")
     assert 20 < len(project.lon) <= 400  # cells, not 2000 markers
-    ring = fig.data[TRACE["selected"]]
+    ring = fig.data[TRACE["ring"]]
     assert len(ring.lon) == 1  # the one cell holding the selected engagement's site is ringed
     near = min(range(len(project.lon)), key=lambda i: (project.lon[i] - ring.lon[0]) ** 2 + (project.lat[i] - ring.lat[0]) ** 2)
     assert (project.lon[near], project.lat[near]) == (ring.lon[0], ring.lat[0])
@@ -134,3 +142,72 @@ def test_a_region_class_does_not_depend_on_the_other_regions(base):
     z_big = list(build_map_figure(base, with_big, state).data[TRACE["regions"]].z)
     assert z_alone == [2, -1]
     assert z_big == [2, 4]
+
+
+def _empty() -> pd.DataFrame:
+    return pd.DataFrame(columns=["region_code", "value"])
+
+
+PLACES = ("towns", "labels", "rivers", "sites")  # no region labels: the test map's regions are tiny
+
+
+def test_towns_are_named_in_each_language_and_the_capital_always(base):
+    fig = build_map_figure(base, _empty(), ViewState(period=Period.year(2019), lang="fr", layers=PLACES))
+    towns = fig.data[TRACE["towns"]]
+    assert "Ségou" in towns.text and towns.text[-1] == "Bamako"  # the capital: drawn last, always labelled
+    assert towns.marker.symbol[-1] == "square" and towns.showlegend is True
+    assert fig.data[TRACE["river_labels"]].text == ("<i>fleuve Niger</i>",)
+    english = build_map_figure(base, _empty(), ViewState(period=Period.year(2019), layers=PLACES))
+    assert "Segou" in english.data[TRACE["towns"]].text
+
+
+def test_a_town_under_a_site_is_labelled_once_in_the_towns_spelling(base):
+    sites = pd.DataFrame({"site_id": ["S"], "name": ["EUTM base"], "kind": ["base"], "lat": [14.9], "lon": [-4.9],
+                          "precision": ["town"], "placed_at": ["GeoNames: Segou, ML"]})
+    fig = build_map_figure(base, _empty(), ViewState(period=Period.year(2019), lang="fr", layers=PLACES), sites=sites)
+    assert "Ségou" not in fig.data[TRACE["towns"]].text  # no town mark where a site stands
+    base_trace = next(t for t in fig.data[TRACE["sites"]:TRACE["keys"]] if t.name == "Base")
+    assert base_trace.text == ("Ségou",)
+
+
+def test_filtered_regions_are_outlined_labelled_and_the_others_dimmed(base):
+    state = ViewState(period=Period.year(2019), regions=("ML-7",))
+    fig = build_map_figure(base, pd.DataFrame({"region_code": ["ML-5", "ML-7"], "value": [1.0, 2.0]}), state)
+    regions = fig.data[TRACE["regions"]]
+    assert list(regions.selectedpoints) == [1] and regions.unselected.marker.opacity == 0.35
+    assert regions.marker.line.width[1] > regions.marker.line.width[0]
+    assert fig.data[TRACE["region_labels"]].text[1].startswith("<b>Gao</b>")
+    keys = {t.name: t.showlegend for t in fig.data[TRACE["keys"]:]}
+    assert keys["Regions in the filter"] is True and keys["Area of operations (selected)"] is False
+
+
+def test_every_mark_has_a_legend_entry(base):
+    sites = _sites()
+    fig = build_map_figure(base, _empty(), ViewState(period=Period.year(2019)), sites=sites, selected_sites=frozenset({"S-KOR"}),
+                           footprint=frozenset({"ML-5"}))
+    shown = {t.name for t in fig.data if t.showlegend}
+    assert {"Sites of the selected engagement", "Area of operations (selected)", "Open symbol: placed at the nearest town",
+            "Rivers and lakes (Natural Earth)", "Towns (GeoNames)", "Headquarters", "Project site"} <= shown
+    legend = map_legend(map_spec(base, _empty(), ViewState(period=Period.year(2019), mode="brief"), sites=sites,
+                                 selected_sites=frozenset({"S-KOR"}), footprint=frozenset({"ML-5"})),
+                        ViewState(period=Period.year(2019), mode="brief"), "31 Dec 2019")
+    assert {m["label"] for m in legend["marks"]} >= {"Sites of the selected engagement", "Area of operations (selected)"}
+
+
+def test_the_engagements_legend_says_how_many_are_country_wide(base):
+    values = pd.DataFrame({"region_code": ["ML-5", "ML-7"], "value": [2.0, 0.0], "status": "value", "country_wide": 9})
+    fig = build_map_figure(base, values, ViewState(period=Period.year(2019), metric="engagements"))
+    assert "+ 9 country-wide in every region" in fig.data[TRACE["regions"]].colorbar.title.text.replace("<br>", " ")
+
+
+def test_selected_places_and_the_capital_are_never_dropped_and_rings_cover_no_label(base):
+    # Three sites crowded next to the capital, the least important of them selected: its label and
+    # the capital's both show (they must), whatever the others' priority.
+    sites = pd.DataFrame({"site_id": ["A", "B", "C"], "name": ["a", "b", "c"], "kind": ["project_site", "headquarters", "training_site"],
+                          "lat": [14.31, 14.32, 14.33], "lon": [-3.85, -3.84, -3.83], "precision": ["exact"] * 3,
+                          "placed_at": ["GeoNames: Alpha, ML", "GeoNames: Beta, ML", "GeoNames: Gamma, ML"]})
+    fig = build_map_figure(base, _empty(), ViewState(period=Period.year(2019), layers=PLACES), sites=sites, selected_sites=frozenset({"A"}))
+    labelled = [x.replace("<b>", "").replace("</b>", "") for t in fig.data[TRACE["sites"]:TRACE["keys"]] if t.mode != "lines"
+                for x in (t.text or ()) if x]
+    assert "Alpha" in labelled  # beside its marker, or moved off it with a leader line
+    assert "Bamako" in labelled or "Bamako" in fig.data[TRACE["towns"]].text

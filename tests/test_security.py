@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import secrets
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.payloads import store_body
 from benchmarks.payloads import store_callbacks as view_store_callbacks
-from dashboard.serve import ServeError, check_secret
+from dashboard.serve import ServeError, check_secret, exposure_warning, secret_bits
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=True) | st.text(max_size=40),
@@ -53,8 +55,26 @@ def test_serve_refuses_default_or_weak_secrets(secret):
         check_secret(secret)
 
 
-def test_serve_accepts_a_real_secret():
-    assert check_secret("f" * 64) == "f" * 64
+@pytest.mark.parametrize("secret", [
+    "a" * 32, "f" * 64, "abcd" * 8, "abcdefghijklmnopqrstuvwxyz012345", "0123456789" * 4,
+    "Tr0ub4dor&3" * 3, "password" * 4, "ab" * 40, " " + secrets.token_hex(32), secrets.token_hex(32) + "\n",
+])
+def test_serve_refuses_low_entropy_secrets_and_says_how_to_make_one(secret):
+    """Long enough is not random enough: 32 x "a" was accepted by the length check alone."""
+    with pytest.raises(ServeError) as err:
+        check_secret(secret)
+    assert "secrets.token_hex(32)" in str(err.value)  # the message says how to make a good one
+
+
+@pytest.mark.parametrize("secret", [secrets.token_hex(32), secrets.token_urlsafe(32), secrets.token_urlsafe(64)])
+def test_serve_accepts_a_real_secret(secret):
+    assert check_secret(secret) == secret
+    assert secret_bits(secret) >= 128
+
+
+def test_serve_warns_when_exposed_without_the_proxy():
+    assert exposure_warning("127.0.0.1") == exposure_warning("localhost") == ""
+    assert "deploy/nginx.conf" in exposure_warning("0.0.0.0")  # noqa: S104  (the case under test)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -62,6 +82,7 @@ def test_serve_accepts_a_real_secret():
 def test_fuzzed_store_payloads_never_500(client, store_callbacks, payload):
     for dep in store_callbacks:
         response = client.post("/_dash-update-component", json=store_body(dep, payload))
-        assert response.status_code in (200, 204), (dep["output"], response.data[:200])
+        # A no-update (204), an answer (200), or a refusal of what JSON cannot mean (NaN: 400); never a 500.
+        assert response.status_code in (200, 204, 400), (dep["output"], response.data[:200])
         assert b"Traceback" not in response.data
         assert b"<script" not in response.data.lower()

@@ -12,6 +12,7 @@ import pytest
 from dashboard.stage import CITATIONS_PER_SLIDE, briefing_deck, gazetteer, stage_page, view_deck
 from dashboard.view import build_app_data
 from layers.classes import STAGE_SCHEMES, contrast
+from layers.map_figure import TRACE
 from layers.view_state import parse_query
 from sahel_data.briefings import read_briefing
 from sahel_data.load import load_catalog
@@ -106,7 +107,8 @@ def test_stage_map_has_no_overlaid_legend_and_type_of_at_least_24_px(deck):
     slide = next(s for s in deck["slides"] if s["kind"] == "view")
     figure = slide["map"]
     assert figure["data"][1]["showscale"] is False and figure["layout"]["showlegend"] is False
-    sizes = [t["textfont"]["size"] for t in figure["data"] if "textfont" in t]
+    sizes = [size for t in figure["data"] if "textfont" in t
+             for size in (t["textfont"]["size"] if isinstance(t["textfont"]["size"], list) else [t["textfont"]["size"]])]
     sizes += [t["layout"]["yaxis"]["tickfont"]["size"] for t in slide["timelines"]]
     assert min(sizes) >= 24
     assert "geojson" not in json.dumps(figure)  # the geometry comes once, in the deck's frame
@@ -118,7 +120,7 @@ def test_places_a_scene_names_are_labelled_first(app_data):
     scene = next(s for s in briefing.scenes if "Mopti" in s.note["en"])
     deck = briefing_deck(app_data, briefing, "en")
     slide = next(s for s in deck["slides"] if s["title"] == scene.title["en"])
-    labels = slide["map"]["data"][3]["text"]
+    labels = slide["map"]["data"][TRACE["region_labels"]]["text"]
     codes = slide["map"]["data"][1]["locations"]
     assert labels[codes.index("ML-5")].startswith("<b>Mopti</b>")
     assert "Mopti" in gazetteer(app_data) and "Mali" not in gazetteer(app_data)

@@ -164,3 +164,27 @@ def test_nothing_internal_reaches_the_audience_screen(dash_duo, dash_app):
         for word in ("npm", "datamaps", "world-atlas", "Esc", "PageDown", "→/←", "plotly"):
             assert word not in text, (index, word)
         assert "Data as of" in check["text"]  # the data date is always in the footer
+
+
+def test_places_named_in_a_scene_are_labelled_on_its_map(dash_duo, dash_app):
+    """Every region or place a scene's title, note or filters name is drawn as a label (SVG text)."""
+    from dashboard.stage import briefing_deck, gazetteer
+    from layers.places import fold, named_places
+
+    app = dash_app.server.extensions["sahel_dashboard"]
+    places = gazetteer(app)
+    deck = briefing_deck(app, app.catalog.briefings[BRIEFING], "en")
+    driver = _open(dash_duo, dash_app)
+    total = len(driver.find_elements(By.CSS_SELECTOR, ".overview-item"))
+    checked = 0
+    for index in range(total):
+        driver.execute_async_script("window.sahelStage.go(arguments[0]).then(arguments[1]);", index)
+        check = driver.execute_script("return window.sahelStage.check();")
+        if check["kind"] not in ("view", "then_and_now"):
+            continue
+        filters = driver.find_element(By.CSS_SELECTOR, ".stage-filters").text
+        named = named_places(f"{check['title']} {deck['slides'][index]['note']} {filters}", places)
+        drawn = fold(" | ".join(check["svg_text"]))
+        assert all(name in drawn for name in named), (check["title"], named, drawn[:300])
+        checked += len(named)
+    assert checked >= 5  # the example briefing names Koulikoro, Mopti, Timbuktu, Gao, ...

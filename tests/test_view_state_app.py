@@ -17,7 +17,7 @@ from dashboard import ids
 from dashboard.callbacks import view_state as state_cb
 from dashboard.view import build_options
 from layers.period import Month, Period
-from layers.view_state import QueryError, parse_query, parse_query_strict
+from layers.view_state import LAYERS, QueryError, parse_query, parse_query_strict
 
 FIELDS = ["lang", "years", "month_from", "month_to", "regions", "donors", "actors", "sectors", "geo", "search", "selected",
           "metric", "layers", "timeline", "mode", "briefing", "scene"]
@@ -39,7 +39,7 @@ def _sync(app, search, values, store, changed="month_to"):
 def _controls(**changes):
     values = {"lang": "en", "years": [2019, 2019], "month_from": 1, "month_to": 12, "regions": ["ML-5"], "donors": [],
               "actors": [], "sectors": [], "geo": ["mali"], "search": "", "selected": None, "metric": "engagements",
-              "layers": ["regions", "sites", "footprint", "context", "labels"], "timeline": "period", "mode": "explore",
+              "layers": list(LAYERS), "timeline": "period", "mode": "explore",
               "briefing": "", "scene": 0}
     return {**values, **changes}
 

@@ -7,6 +7,7 @@ from typing import Any
 from dash import Input, Output, Patch, State, callback, no_update
 
 from dashboard import ids
+from dashboard.inputs import first_point, str_list
 from dashboard.view import app_data, state_from_store, view_map_spec
 
 # Geometry goes to the browser once, in the layout; filter changes patch everything else.
@@ -39,11 +40,8 @@ def map_figure(store: Any) -> Patch:
 )
 def region_filter_from_map(click: Any, regions: Any) -> Any:
     """Clicking a region toggles it in the region filter (identified by customdata)."""
-    try:
-        code = click["points"][0]["customdata"]
-    except (KeyError, IndexError, TypeError):
-        return no_update
+    code = first_point(click, "customdata")
     if not isinstance(code, str) or code not in app_data().options.regions:
         return no_update  # a site marker or anything else: not a region
-    current = [r for r in (regions or []) if isinstance(r, str)]
+    current = str_list(regions)
     return [r for r in current if r != code] if code in current else [*current, code]

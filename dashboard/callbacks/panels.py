@@ -9,11 +9,14 @@ from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_
 from dashboard import ids
 from dashboard.cards import card_body
 from dashboard.export_table import table_bytes
+from dashboard.inputs import clicks as clicks_of
+from dashboard.inputs import first_point, first_row, lang_of, text_of, wildcard_keys
 from dashboard.layout import GRAPH_CONFIG, engagement_options, translated_options
 from dashboard.outputs import detail_output, key_figures_output, table_output, timeline_output, warning_output
 from dashboard.view import app_data, compute_view, state_from_store
 from layers.i18n import t
-from layers.view_state import state_from_values
+from layers.strings import STRINGS
+from layers.view_state import MAX_TEXT, state_from_values
 
 
 @callback(Output(ids.TIMELINE_GRAPH, "figure"), Output(ids.TIMELINE_GRAPH, "style"), Input(ids.VIEW_STORE, "data"),
@@ -38,13 +41,13 @@ def key_figures(store: Any) -> list[html.Div]:
     State(ids.VIEW_STORE, "data"),
     prevent_initial_call=True,
 )
-def explain_card(clicks: Any, body: Any, store: Any) -> list[Any]:
+def explain_card(n_clicks: Any, body: Any, store: Any) -> list[Any]:
     """A key figure's rows, reasons and sources, built when the card is first opened (any later
     click inside it, on a source link say, leaves it as it is; a new view resets the cards).
     """
     app = app_data()
-    key = ctx.triggered_id["key"] if isinstance(ctx.triggered_id, dict) else None
-    if key not in ("engagements", "money", "personnel", "idps") or not isinstance(clicks, int) or clicks < 1 or body != "…":
+    key = ctx.triggered_id.get("key") if isinstance(ctx.triggered_id, dict) else None
+    if key not in ("engagements", "money", "personnel", "idps") or (clicks_of(n_clicks) or 0) < 1 or body != "…":
         return no_update
     state = state_from_store(store, app)
     return card_body(app.tables, compute_view(app, state), key, state.lang)
@@ -87,17 +90,14 @@ def select_engagement(click: Any, selected_rows: Any, lang: Any) -> tuple[Any, A
     """Clicking a timeline bar or a table row selects that engagement (by id, not text), and
     lists it in the picker in the same response (the picker clears values it does not list).
     """
-    try:
-        if ctx.triggered_id == ids.TIMELINE_GRAPH:
-            engagement_id = click["points"][0]["customdata"]
-        else:
-            engagement_id = selected_rows[0]["id"]
-    except (KeyError, IndexError, TypeError):
-        return no_update, no_update
+    if ctx.triggered_id == ids.TIMELINE_GRAPH:
+        engagement_id = first_point(click, "customdata")
+    else:
+        engagement_id = first_row(selected_rows, "id")
     app = app_data()
     if not isinstance(engagement_id, str) or engagement_id not in app.options.engagements:
         return no_update, no_update
-    return engagement_id, engagement_options(app, lang if lang in ("en", "fr") else "en", keep=engagement_id)
+    return engagement_id, engagement_options(app, lang_of(lang), keep=engagement_id)
 
 
 @callback(
@@ -125,8 +125,10 @@ def select_engagement(click: Any, selected_rows: Any, lang: Any) -> tuple[Any, A
 def translate(lang: Any) -> tuple[Any, ...]:
     """Every static string and option label in the chosen language."""
     app = app_data()
-    lang = lang if lang in ("en", "fr") else "en"
-    keys = [item["id"]["key"] for item in ctx.outputs_list[0]]
+    lang = lang_of(lang)
+    keys = wildcard_keys(ctx.outputs_list[0], "key", STRINGS.keys())
+    if keys is None:  # texts this page does not have: a hand-made post
+        return no_update
     options = [translated_options(f, app, lang) for f in ("regions", "actors", "sectors", "metric", "layers", "month_from",
                                                            "month_to", "geo", "timeline")]
     # plotly.js formats axis dates and numbers with the locale served from assets/.
@@ -148,7 +150,7 @@ def engagement_picker_options(search: Any, selected: Any, lang: Any) -> list[dic
     """
     app = app_data()
     state = state_from_values({"selected": selected, "lang": lang}, app.options)
-    return engagement_options(app, state.lang, search if isinstance(search, str) else "", state.selected)
+    return engagement_options(app, state.lang, text_of(search, MAX_TEXT), state.selected)
 
 
 @callback(Output(ids.DATA_WARNING, "children"), Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
@@ -165,12 +167,18 @@ def data_warning(store: Any) -> list[html.Component]:
     Input(ids.DOWNLOAD_XLSX_BUTTON, "n_clicks"),
     State(ids.VIEW_STORE, "data"),
     prevent_initial_call=True,
+    # While the file is made, both buttons are disabled and spin (assets/app.css): they show they work.
+    running=[(Output(button, "disabled"), True, False) for button in (ids.DOWNLOAD_CSV_BUTTON, ids.DOWNLOAD_XLSX_BUTTON)]
+    + [(Output(button, "className"), f"btn{extra} is-working-table", f"btn{extra}")
+       for button, extra in ((ids.DOWNLOAD_CSV_BUTTON, ""), (ids.DOWNLOAD_XLSX_BUTTON, " btn-secondary"))],
 )
 def download_table(_csv: int, _xlsx: int, store: Any) -> dict[str, Any]:
     """The filtered rows with their source columns, as CSV or Excel."""
+    fmt = "xlsx" if ctx.triggered_id == ids.DOWNLOAD_XLSX_BUTTON else "csv"
+    if not clicks_of(_xlsx if fmt == "xlsx" else _csv):
+        return no_update  # no click: nothing to download
     app = app_data()
     state = state_from_store(store, app)
-    fmt = "xlsx" if ctx.triggered_id == ids.DOWNLOAD_XLSX_BUTTON else "csv"
     content = table_bytes(app.engine, compute_view(app, state), state.lang, fmt)
     name = "-".join(v for _, v in state.period.params())
     return dcc.send_bytes(content, f"sahel-engagements-{name}.{fmt}")

@@ -8,17 +8,24 @@ control only; this callback then updates the URL and the store.
 
 from __future__ import annotations
 
-import json
+from dataclasses import fields as dataclass_fields
 from typing import Any
 
 from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update
+from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.briefing import scene_query
+from dashboard.inputs import clicks, flag, lang_of, wildcard_keys, year_pair
 from dashboard.layout import engagement_options
 from dashboard.view import app_data
 from layers.i18n import t
-from layers.view_state import default_state, parse_query, state_from_controls, to_query
+from layers.view_state import ViewState, default_state, parse_query, state_from_controls, to_query
+
+# The fields a view control may stand for: every view-state field but the period, which is
+# three controls (a range of years and the first and last month).
+CONTROL_FIELDS = frozenset({*(f.name for f in dataclass_fields(ViewState) if f.name not in ("period", "ignored")),
+                            "years", "month_from", "month_to"})
 
 
 def control_value(state_dict: dict[str, Any], field: str) -> Any:
@@ -55,7 +62,9 @@ def sync_view_state(search: str | None, values: list[Any], store: Any) -> tuple[
     clears a value that its options lack, and it lists only a page of engagements.
     """
     app = app_data()
-    fields = [item["id"]["field"] for item in ctx.inputs_list[1]]
+    fields = wildcard_keys(ctx.inputs_list[1], "field", CONTROL_FIELDS)
+    if fields is None or not isinstance(values, list) or len(values) != len(fields):
+        return no_update  # controls this page does not have: a hand-made post
     if ctx.triggered_id in (None, ids.URL):
         state = parse_query(search, app.options)
         new_search: Any = no_update
@@ -95,10 +104,12 @@ def _changed(new: dict[str, Any], old: Any) -> Any:
 def reset_view(_clicks: int, values: list[Any]) -> list[Any]:
     """Every control back to the default view, keeping the language."""
     app = app_data()
-    fields = [item["id"]["field"] for item in ctx.states_list[0]]
+    fields = wildcard_keys(ctx.states_list[0], "field", CONTROL_FIELDS)
+    if fields is None or clicks(_clicks) is None or not isinstance(values, list) or len(values) != len(fields):
+        raise PreventUpdate  # a wildcard output takes a list: "nothing" is said this way
     current = dict(zip(fields, values, strict=True))
     data = default_state(app.options).as_dict()
-    data["lang"] = current.get("lang") if current.get("lang") in ("en", "fr") else "en"
+    data["lang"] = lang_of(current.get("lang"))
     return [control_value(data, f) for f in fields]
 
 
@@ -111,7 +122,8 @@ def reset_view(_clicks: int, values: list[Any]) -> list[Any]:
 )
 def toggle_play(_clicks: int, lang: str, disabled: bool) -> tuple[bool, str]:
     """Start or pause stepping through the years."""
-    lang = lang if lang in ("en", "fr") else "en"
+    lang = lang_of(lang)
+    disabled = flag(disabled, default=True)
     if ctx.triggered_id == ids.PLAY_BUTTON:
         disabled = not disabled
     return disabled, t("play" if disabled else "pause", lang)
@@ -127,10 +139,10 @@ def toggle_play(_clicks: int, lang: str, disabled: bool) -> tuple[bool, str]:
 def advance_year(_ticks: int, years: Any) -> tuple[list[int], bool]:
     """One step of play: the period one year later; stop when it reaches the last year."""
     lo, hi = app_data().options.years
-    try:
-        first, last = (int(y) for y in years)
-    except (TypeError, ValueError):
+    pair = year_pair(years, (lo, hi))
+    if pair is None:  # not two years of the slider's range: start again from the first year
         return [lo, lo], False
+    first, last = pair
     if last >= hi:
         return [lo, lo + last - first], False  # from the end, play restarts at the first year
     return [first + 1, last + 1], last + 1 >= hi
@@ -143,9 +155,4 @@ clientside_callback(
     Output(ids.SHARE_LINK, "value"),
     Input(ids.URL, "href"),
 )
-clientside_callback(
-    "function (search) { var q = typeof search === 'string' ? search : '';"
-    " return " + json.dumps(list(ids.EXPORT_FORMATS)) + ".map(function (f) { return '/export/' + f + q; }); }",
-    [Output(ids.export_link(fmt), "href") for fmt in ids.EXPORT_FORMATS],
-    Input(ids.URL, "search"),
-)
+# The export buttons' addresses (the view plus the export's title, subtitle and size): dashboard/callbacks/export.py.

@@ -119,12 +119,16 @@ def money_headline(rules: Rules, rows: RowArrays, selection: Selection, as_at: p
         counted_now = counted_now[earmarks[counted_now] == "earmarked"]
     missing = counted_now[~has_amount[counted_now]]
     status = _status(reasons[live], rows.value[live], len(counted_now))
+    own = np.ones(len(rows), dtype=bool) if earmarks is None else earmarks[rows.eng] == "earmarked"
     latest, latest_text = rows.latest(live | earlier)
     return Headline(
         key="money", status=status, totals=rows.totals(live & (reasons == "counted")), lines=lines,
         latest=latest, latest_text=latest_text,
         extra={"no_figure": tuple(rules.eng.ids[missing]), "region": earmarks is not None,
-               "n_left_out": int(((reasons != "counted") & live).sum()), "n_listed_values": int((live & ~np.isnan(rows.value) & (reasons != "counted")).sum())},
+               "n_left_out": int(((reasons != "counted") & live).sum()),
+               "n_listed_values": int((live & ~np.isnan(rows.value) & (reasons != "counted")).sum()),
+               # of those, the view's own money (with a region filter: earmarked for its regions)
+               "n_own_listed": int((live & ~np.isnan(rows.value) & (reasons != "counted") & own).sum())},
     )
 
 

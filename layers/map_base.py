@@ -1,0 +1,90 @@
+"""What every map of the catalog shares: geometry, names and anchor points, and the look of a
+surface (desk or stage). Built once per catalog (``layers.geojson.build_map_base``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from layers.classes import ClassScheme
+
+LON_RANGE = (-18.5, 13.0)
+LAT_RANGE = (8.0, 26.0)
+DEFAULT_PLOT_PX = 800  # the desk map's width at a laptop's 1366 px, where labels are largest for the map
+STAGE_MAP_PX = 1150  # the stage's map column at 1920 px (assets/stage.css: 63 of 100 parts)
+FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
+# A white halo keeps dark labels readable over the darkest classes and over borders.
+HALO = "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff, 0 0 3px #fff"
+
+
+class Country(NamedTuple):
+    """A country drawn for context, with its label point."""
+
+    iso3: str
+    name_en: str
+    name_fr: str
+    g5: bool  # a G5 Sahel member (drawn a shade darker)
+    lon: float
+    lat: float
+
+    def name(self, lang: str) -> str:
+        """The country's name in ``lang``."""
+        return self.name_fr if lang == "fr" else self.name_en
+
+
+class Town(NamedTuple):
+    """A town of the curated towns table (``data/geo/towns.csv``)."""
+
+    town_id: str
+    name_en: str
+    name_fr: str
+    kind: str  # capital | regional_capital | town
+    lon: float
+    lat: float
+
+    def name(self, lang: str) -> str:
+        """The town's name in ``lang`` (one spelling per language, used everywhere)."""
+        return self.name_fr if lang == "fr" else self.name_en
+
+
+class RiverLabel(NamedTuple):
+    """Where a river's name is written (``data/geo/map_labels.csv``)."""
+
+    name_en: str
+    name_fr: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class MapBase:
+    """The static part of the map: geometry and label anchors, built once per catalog."""
+
+    regions_geojson: dict
+    countries_geojson: dict
+    region_names: dict[str, dict[str, str]]  # code -> {"en": ..., "fr": ...}
+    region_points: dict[str, tuple[float, float]]  # code -> (lon, lat) inside the polygon
+    countries: tuple[Country, ...]
+    towns: tuple[Town, ...] = field(default=())
+    river_labels: tuple[RiverLabel, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class Look:
+    """How a view is drawn: language, layers, class scheme, type scale and emphasis."""
+
+    lang: str
+    metric: str
+    layers: frozenset[str]
+    scheme: ClassScheme
+    k: float  # type scale: 1 on the desk, 1.9 on the stage (1920 px wide, no text under 24 px)
+    brief: bool = False
+
+    def fs(self, size: int) -> int:
+        """A font size scaled for the surface."""
+        return round(size * self.k)
+
+    def shows(self, *layers: str) -> bool:
+        """Whether every one of ``layers`` is switched on."""
+        return all(layer in self.layers for layer in layers)

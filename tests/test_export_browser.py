@@ -1,0 +1,104 @@
+"""The export controls in a real browser: the buttons fetch with status and say what happened
+(done, busy, refused), the title, subtitle and size reach the export's address, and the table's
+CSV/Excel buttons show they are working."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard import ids
+
+pytestmark = pytest.mark.browser
+
+
+def _start(dash_duo, app, path: str):
+    dash_duo.start_server(app)
+    dash_duo.driver.get(dash_duo.server_url + path)
+    dash_duo.wait_for_element(f"#{ids.export_link('csv')}", timeout=30)
+    WebDriverWait(dash_duo.driver, 20).until(
+        lambda d: d.execute_script("return !document.querySelector('[data-dash-is-loading=\"true\"]')"))
+
+
+def _status(dash_duo, status_id: str = ids.EXPORT_STATUS) -> str:
+    return dash_duo.driver.find_element(By.ID, status_id).text
+
+
+def _wait_status(dash_duo, predicate, status_id: str = ids.EXPORT_STATUS, timeout: float = 60) -> str:
+    WebDriverWait(dash_duo.driver, timeout).until(lambda _d: predicate(_status(dash_duo, status_id)))
+    return _status(dash_duo, status_id)
+
+
+def test_export_buttons_fetch_with_status_and_carry_title_and_size(dash_duo, dash_app):
+    _start(dash_duo, dash_app, "/?year=2019&region=ML-5")
+    title = dash_duo.driver.find_element(By.ID, ids.EXPORT_TITLE)
+    assert title.get_attribute("placeholder") == "Security assistance in Mopti, 2019"
+    title.send_keys("Mopti & the EU", Keys.ENTER)
+    dash_duo.select_dcc_dropdown(f"#{ids.EXPORT_SIZE}", index=2)  # column
+    link = dash_duo.driver.find_element(By.ID, ids.export_link("png"))
+    WebDriverWait(dash_duo.driver, 10).until(lambda _d: "size=column" in link.get_attribute("href"))
+    href = link.get_attribute("href")
+    assert "year=2019" in href and "region=ML-5" in href and "title=Mopti%20%26%20the%20EU" in href
+    dash_duo.driver.find_element(By.ID, ids.export_link("csv")).click()
+    assert _wait_status(dash_duo, lambda s: s.startswith("Downloaded")) == "Downloaded sahel-2019-engagements-ml-5-column.csv"
+
+
+def test_a_refused_export_says_why(dash_duo, dash_app):
+    # The page shows the view and lists what it ignored; the export refuses to guess.
+    _start(dash_duo, dash_app, "/?year=2019&regoin=ML-5")
+    assert "regoin=ML-5" in dash_duo.driver.find_element(By.ID, ids.DATA_WARNING).text
+    dash_duo.driver.find_element(By.ID, ids.export_link("pdf")).click()
+    text = _wait_status(dash_duo, lambda s: s.startswith("Export refused"))
+    assert "unknown parameter 'regoin=ML-5': accepted parameters are" in text
+    assert "is-error" in dash_duo.driver.find_element(By.ID, ids.EXPORT_STATUS).get_attribute("class")
+
+
+def test_a_busy_server_is_named_and_progress_is_shown(dash_duo, dash_app, monkeypatch):
+    import dashboard.routes
+    from dashboard.export import ExportBusyError
+
+    def slow_and_busy(*_args, **_kwargs):
+        time.sleep(2.5)
+        raise ExportBusyError("the export service is busy; try again in a minute")
+
+    monkeypatch.setattr(dashboard.routes, "render_view", slow_and_busy)
+    _start(dash_duo, dash_app, "/?year=2019")
+    button = dash_duo.driver.find_element(By.ID, ids.export_link("pack"))
+    button.click()
+    working = _wait_status(dash_duo, lambda s: s.startswith("Preparing PACK…") and s.endswith(" s"), timeout=5)
+    assert working.startswith("Preparing PACK… ")
+    assert button.get_attribute("aria-busy") == "true" and "is-working" in button.get_attribute("class")
+    assert _wait_status(dash_duo, lambda s: "busy" in s) == "The export service is busy. Try again in a minute."
+    assert button.get_attribute("aria-busy") is None
+
+
+def test_table_download_buttons_show_they_are_working(dash_duo, dash_app, monkeypatch):
+    from dashboard.callbacks import panels
+
+    real = panels.table_bytes
+
+    def slow(*args, **kwargs):
+        time.sleep(2)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(panels, "table_bytes", slow)
+    _start(dash_duo, dash_app, "/?year=2019")
+    button = dash_duo.driver.find_element(By.ID, ids.DOWNLOAD_XLSX_BUTTON)
+    button.click()
+    WebDriverWait(dash_duo.driver, 5).until(lambda _d: "is-working-table" in button.get_attribute("class"))
+    assert dash_duo.driver.find_element(By.ID, ids.DOWNLOAD_CSV_BUTTON).get_attribute("disabled") == "true"
+    WebDriverWait(dash_duo.driver, 20).until(lambda _d: "is-working-table" not in button.get_attribute("class"))
+    assert button.get_attribute("disabled") is None
+
+
+def test_download_deck_links_follow_the_briefing_and_language(dash_duo, dash_app):
+    _start(dash_duo, dash_app, "/?year=2019&lang=fr")
+    pptx = dash_duo.driver.find_element(By.ID, ids.DECK_PPTX)
+    WebDriverWait(dash_duo.driver, 10).until(lambda _d: pptx.get_attribute("href").endswith("/deck/eu-mali-2013-2023.pptx?lang=fr"))
+    assert "Télécharger la présentation" in pptx.text
+    assert dash_duo.driver.find_element(By.ID, ids.DECK_PDF).get_attribute("href").endswith(".pdf?lang=fr")
+    assert not [e for e in dash_duo.get_logs() or [] if e.get("level") == "SEVERE"]
