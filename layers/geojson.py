@@ -50,8 +50,9 @@ def build_map_base(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, towns
             Country(iso, en, fr, bool(g5), round(pt.x, 3), round(pt.y, 3))
             for iso, en, fr, g5, pt in zip(countries["iso3"], countries["name_en"], countries["name_fr"], countries["g5_sahel"], country_points, strict=True)
         ),
-        towns=tuple(Town(str(i), en, fr, kind, float(lon), float(lat)) for i, en, fr, kind, lon, lat in
-                    zip(towns.index, towns["name_en"], towns["name_fr"], towns["kind"], towns["lon"], towns["lat"], strict=True))
+        towns=tuple(Town(str(i), en, fr, kind, float(lon), float(lat), str(region or "")) for i, en, fr, kind, lon, lat, region in
+                    zip(towns.index, towns["name_en"], towns["name_fr"], towns["kind"], towns["lon"], towns["lat"],
+                        towns["admin1"], strict=True))
         if towns is not None else (),
         river_labels=tuple(RiverLabel(en, fr, float(lon), float(lat)) for en, fr, kind, lon, lat in
                            zip(labels["name_en"], labels["name_fr"], labels["kind"], labels["lon"], labels["lat"], strict=True)

@@ -50,7 +50,7 @@ Box = tuple[float, float, float, float]  # lon0, lat0, lon1, lat1
 
 def _box(req: LabelRequest, position: str, char_deg: float, line_deg: float, gap_deg: float) -> Box:
     lines = req.text.split("<br>")
-    width = max(len(_strip_tags(line)) for line in lines) * char_deg
+    width = max(_chars(_strip_tags(line)) for line in lines) * char_deg
     height = len(lines) * line_deg
     x, y = req.lon, req.lat
     pad = 0.15 * line_deg  # breathing room so neighbouring labels never touch
@@ -65,6 +65,13 @@ def _box(req: LabelRequest, position: str, char_deg: float, line_deg: float, gap
     if position == "top center":
         return (x - width / 2, y + gap_deg, x + width / 2, y + gap_deg + height)
     return (x - width / 2, y - gap_deg - height, x + width / 2, y - gap_deg)
+
+
+def _chars(text: str) -> float:
+    """A text's width in average characters: capitals and digits are wider, spaces narrower
+    (a country name in capitals is a fifth wider than the same letters in lower case).
+    """
+    return sum(1.18 if c.isupper() or c.isdigit() else 0.5 if c in " .,'’" else 1.0 for c in text)
 
 
 def _strip_tags(text: str) -> str:
@@ -93,11 +100,11 @@ def _candidates(req: LabelRequest, line_deg: float, char_deg: float) -> list[tup
         if not req.must:
             return near
         # A place that must be named may sit farther off, tied to its point by a leader line.
-        width = max(len(_strip_tags(line)) for line in req.text.split("<br>")) * char_deg
+        width = max(_chars(_strip_tags(line)) for line in req.text.split("<br>")) * char_deg
         far = [("middle center", dx * (width / 2 + k * line_deg), dy * k * line_deg)
                for k in (1.6, 2.8) for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))]
         return near + far
-    width = max(len(_strip_tags(line)) for line in req.text.split("<br>")) * char_deg
+    width = max(_chars(_strip_tags(line)) for line in req.text.split("<br>")) * char_deg
     steps = [(0.0, k * line_deg) for k in (1.2, -1.2, 2.2, -2.2)] + [(k * (width / 2 + line_deg), 0.0) for k in (1, -1)]
     return [(pos, 0.0, 0.0) for pos in CENTRED_POSITIONS] + [("middle center", dx, dy) for dx, dy in steps]
 
@@ -109,10 +116,12 @@ def place_labels(
     deg_per_px: float,
     font_px: float = 14.0,
     hard: list[tuple[float, float, float]] | None = None,
+    bounds: Box | None = None,
 ) -> list[Placement]:
     """Place labels without overlap; returns one placement per request, in input order.
 
-    ``hard`` obstacles are circles (lon, lat, radius in px) no label may overlap.
+    ``hard`` obstacles are circles (lon, lat, radius in px) no label may overlap; ``bounds``
+    (lon0, lat0, lon1, lat1) is the map's frame, which every label must stay inside.
     """
     char_deg = 0.58 * font_px * deg_per_px  # average glyph width of a sans-serif font
     line_deg = 1.25 * font_px * deg_per_px
@@ -126,13 +135,23 @@ def place_labels(
         # Area names (centred) may sit over a marker, which is drawn on top of them; point
         # labels must avoid markers too. Neither may overlap another label or a ring.
         own_marker = (req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
-        blockers = [*label_boxes, *rings] if req.centred and not req.clear_of_markers else \
-            [*label_boxes, *rings, *(m for m in taken if m != own_marker)]
+        others = [m for m in taken if m != own_marker]
         options = _candidates(req, line_deg, char_deg)
         boxes = [_shift(_box(req, pos, char_deg, line_deg, gap_deg), dx, dy) for pos, dx, dy in options]
-        free = next((k for k, box in enumerate(boxes) if not any(_overlaps(box, other) for other in blockers)), None)
-        if free is None and req.must:  # the least crowded position: it shows, others make way
-            free = min(range(len(boxes)), key=lambda k: sum(_overlaps(boxes[k], other) for other in blockers))
+        inside = [bounds is None or _within(box, bounds) for box in boxes]
+        # Everything keeps clear of markers if it can; an area name may fall back to sitting on one
+        # (the marker is drawn on top) rather than disappear.
+        passes = [[*label_boxes, *rings, *others]]
+        if req.centred and not req.clear_of_markers:
+            passes.append([*label_boxes, *rings])
+        free = None
+        for blockers in passes:
+            free = next((k for k, box in enumerate(boxes) if inside[k] and not any(_overlaps(box, o) for o in blockers)), None)
+            if free is not None:
+                break
+        if free is None and req.must:  # the least crowded position inside the frame: it shows, others make way
+            blockers = passes[-1]
+            free = min(range(len(boxes)), key=lambda k: (not inside[k], sum(_overlaps(boxes[k], o) for o in blockers)))
         if free is None:
             result[req.key] = Placement(req.key, options[0][0], shown=False)
             continue
@@ -140,6 +159,10 @@ def place_labels(
         position, dx, dy = options[free]
         result[req.key] = Placement(req.key, position, shown=True, dlon=dx, dlat=dy)
     return [result[r.key] for r in requests]
+
+
+def _within(box: Box, bounds: Box) -> bool:
+    return box[0] >= bounds[0] and box[1] >= bounds[1] and box[2] <= bounds[2] and box[3] <= bounds[3]
 
 
 def _shift(box: Box, dx: float, dy: float) -> Box:

@@ -42,6 +42,7 @@ class Town(NamedTuple):
     kind: str  # capital | regional_capital | town
     lon: float
     lat: float
+    region: str = ""  # the region it lies in (ISO 3166-2 code), "" abroad
 
     def name(self, lang: str) -> str:
         """The town's name in ``lang`` (one spelling per language, used everywhere)."""

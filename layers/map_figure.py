@@ -92,6 +92,16 @@ def region_hover(names: dict[str, str], metric: str, value: float | None, as_of:
     return "<br>".join(parts)
 
 
+def _label_value(metric: str, value: float | None, lang: str, status: str) -> str:
+    """The value as a map label says it: short words for what is not a number (the hover and
+    the legend say it in full).
+    """
+    if status == "value" and value is not None and not pd.isna(value):
+        return _value_text(metric, value, lang, status)
+    word = {"none": "label_none", "listed": "label_listed", "partial": "label_partial"}.get(status, "label_unknown")
+    return t(word, lang)
+
+
 def build_map_figure(base: MapBase, values: pd.DataFrame, state: ViewState, **kwargs: object) -> go.Figure:
     """The map as a validated ``go.Figure`` (exports and tests); see :func:`map_spec`."""
     return go.Figure(map_spec(base, values, state, **kwargs))  # type: ignore[arg-type]
@@ -188,8 +198,11 @@ def _regions_trace(base: MapBase, r: _Regions, look: Look, *, footprint: frozens
 def _country_labels(base: MapBase, placements: dict[str, Placement], look: Look) -> dict[str, Any]:
     """Neighbours' names in capitals, where no town or site label needs the room."""
     others = [c for c in base.countries if c.iso3 != "MLI"]
-    return {"type": "scattergeo", "lon": [c.lon for c in others], "lat": [c.lat for c in others],
-            "text": [plain(c.name(look.lang).upper()) if placements[f"c:{c.iso3}"].shown else "" for c in others],
+    spots = [placements[f"c:{c.iso3}"] for c in others]
+    return {"type": "scattergeo", "lon": [c.lon + p.dlon for c, p in zip(others, spots, strict=True)],
+            "lat": [c.lat + p.dlat for c, p in zip(others, spots, strict=True)],
+            "textposition": [p.position for p in spots] or "middle center",
+            "text": [plain(c.name(look.lang).upper()) if p.shown else "" for c, p in zip(others, spots, strict=True)],
             "mode": "text", "textfont": {"size": look.fs(13), "color": "#595959", "family": FONT}, "hoverinfo": "skip",
             "showlegend": False, "visible": look.shows("context", "labels")}
 
@@ -212,7 +225,7 @@ def _placements(base: MapBase, r: _Regions, markers: list[Marker], names: list[s
     region_requests = [
         LabelRequest(f"r:{c}", *base.region_points[c],
                      # On the stage one line: two lines of 27 px type collide between Mopti and Ségou.
-                     f"<b>{plain(base.region_names[c][lang])}</b>{' ' if look.brief else '<br>'}{_value_text(look.metric, v, lang, s)}",
+                     f"<b>{plain(base.region_names[c][lang])}</b>{' ' if look.brief else '<br>'}{_label_value(look.metric, v, lang, s)}",
                      MUST if c in filtered or fold(base.region_names[c][lang]) in emphasis else 100, centred=True,
                      must=c in filtered or fold(base.region_names[c][lang]) in emphasis)
         for c, v, s in zip(r.codes, r.values, r.statuses, strict=True)
@@ -222,10 +235,13 @@ def _placements(base: MapBase, r: _Regions, markers: list[Marker], names: list[s
                      must=m.selected or fold(names[i]) in emphasis)
         for i, m in enumerate(markers)
     ] if look.shows("sites") else []
+    # A regional capital named like its region (Ségou in Ségou) is named once, by the region's label.
+    named_by_region = {x.town_id for x in towns if region_requests and x.kind != "capital" and x.region in base.region_names
+                       and fold(x.name(lang)) == fold(base.region_names[x.region][lang])}
     town_requests = [
         LabelRequest(f"t:{x.town_id}", x.lon, x.lat, x.name(lang), {"capital": 400, "regional_capital": 90}.get(x.kind, 40),
                      must=x.kind == "capital" or fold(x.name(lang)) in emphasis)
-        for x in towns
+        for x in towns if x.town_id not in named_by_region
     ] if look.shows("towns") else []
     country_requests = [
         LabelRequest(f"c:{c.iso3}", c.lon, c.lat, c.name(lang).upper(), 20, centred=True, clear_of_markers=True)
@@ -241,8 +257,9 @@ def _placements(base: MapBase, r: _Regions, markers: list[Marker], names: list[s
     points = [(m.lon, m.lat) for m in markers] + [(x.lon, x.lat) for x in towns]
     obstacles = points if len(markers) <= MAX_SITE_LABELS * 4 else [(q.lon, q.lat) for q in ranked + town_requests]
     rings = [(m.lon, m.lat, ring_radius_px(look)) for m in markers if m.selected] if look.shows("sites") else []
+    frame = (LON_RANGE[0], LAT_RANGE[0], LON_RANGE[1], LAT_RANGE[1])
     placed = place_labels(region_requests + ranked + town_requests + country_requests + river_requests, obstacles, deg_per_px=deg_per_px,
-                          font_px=14 * look.k, hard=rings)
+                          font_px=14 * look.k, hard=rings, bounds=frame)
     placements = {p.key: p for p in placed}
     keys = [f"r:{c}" for c in r.codes] + [f"s:{i}" for i in range(len(markers))] + [f"t:{x.town_id}" for x in towns]
     for key in keys + [f"c:{c.iso3}" for c in base.countries] + [f"v:{k}" for k in range(len(base.river_labels))]:

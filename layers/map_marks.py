@@ -195,6 +195,7 @@ def river_label_trace(base: MapBase, placements: dict[str, Placement], look: Loo
             "lat": [x.lat + p.dlat for x, p in zip(base.river_labels, spots, strict=True)],
             "mode": "text", "text": [f"<i>{plain(x.name_fr if lang == 'fr' else x.name_en)}</i>" if p.shown else ""
                                      for x, p in zip(base.river_labels, spots, strict=True)],
+            "textposition": [p.position for p in spots] or "middle center",
             "textfont": {"size": look.fs(13), "family": FONT, "color": RIVER_COLOUR, "shadow": HALO},
             "hoverinfo": "skip", "showlegend": False, "visible": look.shows("rivers", "labels")}
 
