@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8050
 
-.PHONY: run test setup setup-test browser proxy validate lint geo sites bench clean
+.PHONY: run test setup setup-test browser proxy redis validate lint geo sites bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +19,12 @@ setup: $(BIN)/python
 setup-test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 
-# Debian's chromium and its matching chromedriver; nothing is downloaded by Selenium.
+# Debian's chromium and its matching chromedriver; nothing is downloaded by Selenium. And Debian's
+# firefox-esr, driven over WebDriver BiDi without geckodriver (tests/test_firefox.py).
 browser:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium and chromium-driver"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v chromedriver >/dev/null 2>&1 || ! command -v firefox-esr >/dev/null 2>&1; then \
+		echo "Installing Debian's chromium, chromium-driver and firefox-esr"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver firefox-esr >/dev/null; \
 	fi
 
 # Debian's nginx (and openssl, for a throw-away certificate): tests/test_slow_clients.py runs
@@ -34,11 +35,20 @@ proxy:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx openssl >/dev/null; \
 	fi
 
+# Debian's redis-server: tests/test_export_queue.py starts its own on a free loopback port, persistence
+# off, for the export queue (serve --redis, sahel-dashboard worker). It never uses a system-wide Redis
+# (which apt starts on 127.0.0.1:6379 on a machine with systemd; a container's policy-rc.d prevents it).
+redis:
+	@if ! command -v redis-server >/dev/null 2>&1 && ! test -x /usr/bin/redis-server; then \
+		echo "Installing Debian's redis-server"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null; \
+	fi
+
 run: setup
 	$(BIN)/sahel-dashboard run --host $(HOST) --port $(PORT)
 
 # The whole suite: the linter (pinned ruff) first, then every test with per-test time limits.
-test: setup-test browser proxy
+test: setup-test browser proxy redis
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -244,6 +244,15 @@
     if (state.deck.marking || state.deck.contact) {
       ui.bookend.append(el("p", "bookend-marking", [state.deck.marking, state.deck.contact].filter(Boolean).join(" · ")));
     }
+    if ((slide.changes || []).length) {  // "what changed since the last briefing": one line per engagement or area
+      var changes = el("ul", "bookend-citations bookend-changes");
+      slide.changes.forEach(function (c) {
+        var item = el("li", "", c);
+        item.title = c;
+        changes.append(item);
+      });
+      ui.bookend.append(changes);
+    }
     if ((slide.citations || []).length) {
       var list = el("ol", "bookend-citations");
       list.start = slide.first_citation || 1;
@@ -289,7 +298,7 @@
     params2.set("slide", String(index + 1));
     window.history.replaceState(null, "", "?" + params2.toString());
     var drawn;
-    if (slide.kind === "opening" || slide.kind === "closing") {
+    if (slide.kind === "opening" || slide.kind === "closing" || slide.kind === "changes") {
       bookend(slide);
       drawn = afterPaint().then(function () { record.painted = performance.now() - t0; });
     } else {

@@ -118,14 +118,16 @@ def _browsers(pids: list[int]) -> int:
 class Server:
     """``sahel-dashboard serve`` in a subprocess, on loopback."""
 
-    def __init__(self, port: int, workers: int = 2) -> None:
+    def __init__(self, port: int, workers: int = 2, redis_url: str | None = None) -> None:
         env = {**os.environ, "SAHEL_SECRET_KEY": secrets.token_hex(32)}
         self.base = f"http://{HOST}:{port}"
         # The server's log (gunicorn access lines and any traceback) is kept for diagnosis.
         self.log_path = Path(tempfile.gettempdir()) / f"sahel-loadtest-{port}.log"
         self._log = self.log_path.open("wb")
+        queue = ["--redis", redis_url] if redis_url else []  # exports on the queue (benchmarks/scale_out.py)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sahel_data.cli", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers)],
+            [sys.executable, "-m", "sahel_data.cli", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers),
+             *queue],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 60

@@ -13,6 +13,7 @@ from dash import Dash
 from dashboard.briefing import briefing_problems
 from dashboard.inputs import install_request_guard
 from dashboard.layout import engagement_options, serve_layout
+from dashboard.page_lang import install_page_language
 from dashboard.routes import register_routes
 from dashboard.security import install_security_headers
 from dashboard.view import EXTENSION_KEY, AppData, build_app_data
@@ -63,6 +64,7 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
+    install_page_language(app)  # <html lang="en|fr"> (WCAG 3.1.1)
     app.server.extensions[EXTENSION_KEY] = data
     for lang in ("en", "fr"):  # the engagement picker's sorted labels (seconds at x1000): now, not on a click
         engagement_options(data, lang)

@@ -1,8 +1,9 @@
-"""The ``sahel-dashboard`` command line: ``run``, ``serve``, ``validate``, ``export`` and ``rehearse``."""
+"""The ``sahel-dashboard`` command line: ``run``, ``serve``, ``worker``, ``validate``, ``export`` and ``rehearse``."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from pathlib import Path
 from sahel_data.load import DEFAULT_DATA_DIR, validate
 from sahel_data.tables import MAX_YEAR, MIN_YEAR
 
+LOAD_RESULTS = "benchmarks/load-results.json"
 MAX_EXPORT_YEARS = 100  # one export per year listed: more is a typo (2013-20130), not a request
 
 
@@ -54,11 +56,36 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from sahel_data.problems import DataError
 
     try:
-        serve(Path(args.data_dir), host=args.host, port=args.port, workers=args.workers)
+        serve(Path(args.data_dir), host=args.host, port=args.port, workers=args.workers, redis_url=args.redis,
+              max_queued=args.max_queued)
     except (ServeError, DataError) as exc:
         print(f"Refusing to start: {exc}", file=sys.stderr)
         return 1
     return 0
+
+
+def _cmd_worker(args: argparse.Namespace) -> int:
+    """``worker --redis URL``: render export jobs from the queue (dashboard.jobs)."""
+    from dashboard.export import ExportError
+    from dashboard.jobs import QueueUnavailableError, work
+    from sahel_data.problems import DataError
+
+    if not args.redis:
+        print("Refusing to start: no queue: give --redis redis://HOST:PORT/DB or set SAHEL_REDIS_URL", file=sys.stderr)
+        return 2
+    try:
+        return work(args.redis, Path(args.data_dir), name=args.name, burst=args.burst, max_jobs=args.max_jobs,
+                    tmp_dir=Path(args.tmp_dir) if args.tmp_dir else None)
+    except DataError as exc:
+        print(f"Refusing to start: the data in {args.data_dir} is invalid.\n{exc}", file=sys.stderr)
+    except QueueUnavailableError as exc:
+        print(f"Refusing to start: {exc}", file=sys.stderr)
+    except ExportError as exc:  # the browser did not start
+        print(f"Refusing to start: Chromium did not render a test page ({exc}); is Debian's chromium installed?",
+              file=sys.stderr)
+    except ValueError as exc:  # --tmp-dir unusable
+        print(f"Refusing to start: {exc}", file=sys.stderr)
+    return 1
 
 
 def _cmd_bench(args: argparse.Namespace) -> int:
@@ -70,6 +97,11 @@ def _cmd_bench(args: argparse.Namespace) -> int:
 
 
 def _cmd_loadtest(args: argparse.Namespace) -> int:
+    if args.scale_out:  # Redis, 2 app processes, 1 niced export worker (benchmarks/scale_out.py)
+        from benchmarks.scale_out import main as scale_out_main
+
+        output = args.output if args.output != LOAD_RESULTS else "benchmarks/scale-out-results.json"
+        return scale_out_main(args.users, args.exporters, args.seconds, Path(output))
     from benchmarks.load import main as load_main
 
     return load_main(args.users, args.seconds, args.soak_minutes, Path(args.output))
@@ -298,8 +330,87 @@ def _cmd_export_data(args: argparse.Namespace) -> int:
     except DataError as exc:
         print(f"Refusing to export: the data in {args.data_dir} is invalid.\n{exc}", file=sys.stderr)
         return 1
-    for path in export_data(catalog, Path(args.output), formats, datetime.now(UTC).date()):
+    out = Path(args.output)
+    if out.suffix.lower() == ".xlsx":  # -o FILE.xlsx: the workbook under that name
+        if formats != ["xlsx"]:
+            print(f"-o {args.output}: a file name is for --format xlsx alone; give a directory for {', '.join(formats)}",
+                  file=sys.stderr)
+            return 2
+        from dashboard.exchange import write_workbook_file
+
+        out.parent.mkdir(parents=True, exist_ok=True)
+        print(write_workbook_file(catalog, out, datetime.now(UTC).date()))
+        return 0
+    for path in export_data(catalog, out, formats, datetime.now(UTC).date()):
         print(path)
+    return 0
+
+
+def _cmd_import_boundaries(args: argparse.Namespace) -> int:
+    """``import boundaries FILE --valid-from DATE``: add a boundary version (see sahel_data.boundary_import)."""
+    from datetime import date
+
+    from sahel_data.boundary_import import BoundaryError, apply_boundary_plan, plan_boundary_import
+    from sahel_data.problems import DataError
+
+    try:
+        valid_from = date.fromisoformat(args.valid_from)
+    except ValueError:
+        print(f"--valid-from {args.valid_from!r}: expected a date YYYY-MM-DD", file=sys.stderr)
+        return 2
+    try:
+        plan = plan_boundary_import(Path(args.file), Path(args.data_dir), valid_from=valid_from, source=args.source,
+                                    licence=args.licence, version_id=args.id, attribution=args.attribution)
+    except (BoundaryError, DataError) as exc:
+        print(f"refusing {args.file}: {exc}", file=sys.stderr)
+        return 2
+    print(plan.summary())
+    if plan.problems:
+        print("Nothing written: the data would not validate:\n  " + "\n  ".join(str(p) for p in plan.problems), file=sys.stderr)
+        return 1
+    if args.dry_run:
+        print("Dry run: nothing written.")
+        return 0
+    for path in apply_boundary_plan(plan, Path(args.data_dir)):
+        print(f"wrote {path}")
+    return 0
+
+
+def _cmd_import_xlsx(args: argparse.Namespace) -> int:
+    """``import xlsx FILE``: the tables back from a workbook of export-data --format xlsx (sahel_data.workbook)."""
+    from sahel_data.workbook import apply_workbook_import, plan_workbook_import
+
+    plan = plan_workbook_import(Path(args.file), Path(args.data_dir))
+    print(plan.report(dry_run=args.dry_run), file=sys.stderr if plan.blocked else sys.stdout)
+    if plan.blocked:
+        return 1
+    if not args.dry_run:
+        try:
+            written = apply_workbook_import(plan)
+        except RuntimeError as exc:  # a table changed on disk meanwhile
+            print(str(exc), file=sys.stderr)
+            return 1
+        for path in written:
+            print(f"written: {path}")
+    return 0
+
+
+def _cmd_release(args: argparse.Namespace) -> int:
+    """``release``: stamp a data version and record what changed since the last release (sahel_data.releases)."""
+    from sahel_data.releases import apply_release, plan_release
+
+    plan = plan_release(Path(args.data_dir), note=args.note or "")
+    print(plan.report(dry_run=args.dry_run), file=sys.stderr if plan.problems else sys.stdout)
+    if plan.problems:
+        return 1
+    if not args.dry_run:
+        try:
+            written = apply_release(plan)
+        except RuntimeError as exc:  # the data changed meanwhile
+            print(str(exc), file=sys.stderr)
+            return 1
+        for path in written:
+            print(f"written: {path}")
     return 0
 
 
@@ -317,11 +428,50 @@ def _add_data_exchange_parsers(sub: argparse._SubParsersAction) -> None:
     dtm.add_argument("--assessment", help="the assessment type (BA, SA, ETT), for a file that does not state it")
     dtm.set_defaults(func=_cmd_import_dtm)
 
-    exd = sub.add_parser("export-data", help="the tables for other tools: HXL-tagged CSV + datapackage.json, GeoPackage")
-    exd.add_argument("--format", default="hxl", help="hxl, gpkg (comma-separated for several)")
-    exd.add_argument("-o", "--output", required=True, help="directory to write into (created if needed)")
+    bnd = imp_sub.add_parser("boundaries", help="a boundary version (COD-AB or geoBoundaries admin-1: GeoJSON or zipped shapefile)")
+    bnd.add_argument("file", help="admin-1 polygons with admin1Pcode, admin1Name_fr, admin1Name_en (or ADM1_PCODE, ADM1_FR, ADM1_EN)")
+    bnd.add_argument("--valid-from", required=True, help="the date (YYYY-MM-DD) the boundaries apply from")
+    bnd.add_argument("--source", required=True, help="where the file comes from (publisher, dataset, address)")
+    bnd.add_argument("--licence", required=True, help="its licence, e.g. 'CC BY-IGO 3.0'")
+    bnd.add_argument("--attribution", default="", help="the credit line exports print (default: 'Boundaries: SOURCE (LICENCE)')")
+    bnd.add_argument("--id", help="the version's id (default: from-YYYY-MM-DD)")
+    bnd.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    bnd.add_argument("--dry-run", action="store_true", help="print what would be added; write nothing")
+    bnd.set_defaults(func=_cmd_import_boundaries)
+
+    xls = imp_sub.add_parser("xlsx", help="the tables back from a workbook written by export-data --format xlsx and edited")
+    xls.add_argument("file", help="the edited workbook (.xlsx)")
+    xls.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    xls.add_argument("--dry-run", action="store_true", help="print the rows added, changed and removed; write nothing")
+    xls.set_defaults(func=_cmd_import_xlsx)
+
+    rel = sub.add_parser("release", help="stamp a data version (date + content hash) and record the rows changed since the last release")
+    rel.add_argument("--note", help="one line on what the release is (recorded in data/releases.csv)")
+    rel.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    rel.add_argument("--dry-run", action="store_true", help="print the version and the changes; write nothing")
+    rel.set_defaults(func=_cmd_release)
+
+    exd = sub.add_parser("export-data", help="the tables for other tools: HXL-tagged CSV + datapackage.json, GeoPackage, "
+                                             "an Excel workbook to edit")
+    exd.add_argument("--format", default="hxl", help="hxl, gpkg, xlsx (comma-separated for several)")
+    exd.add_argument("-o", "--output", required=True, help="directory to write into (created if needed); "
+                                                           "a file name ending .xlsx for --format xlsx alone")
     exd.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
     exd.set_defaults(func=_cmd_export_data)
+
+
+def _add_worker_parser(sub: argparse._SubParsersAction) -> None:
+    """``worker``: an export worker on the Redis queue (``serve --redis``)."""
+    wrk = sub.add_parser("worker", help="export worker: render export jobs from the Redis queue (holds a Chromium)")
+    wrk.add_argument("--redis", metavar="URL", default=os.environ.get("SAHEL_REDIS_URL") or None,
+                     help="the queue's Redis, as given to serve --redis (default $SAHEL_REDIS_URL)")
+    wrk.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR), help="the same data as the app hosts' (checked per job)")
+    wrk.add_argument("--name", help="the worker's name in RQ (default: a random id)")
+    wrk.add_argument("--tmp-dir", help="the one folder the worker writes in: Chromium's temporary profile, crash reports "
+                                       "and caches (default: the system's temporary folder and the home folder)")
+    wrk.add_argument("--burst", action="store_true", help="stop when the queue is empty")
+    wrk.add_argument("--max-jobs", type=int, default=None, help="stop after this many jobs (a supervisor restarts it)")
+    wrk.set_defaults(func=_cmd_worker)
 
 
 def _add_export_parser(sub: argparse._SubParsersAction) -> None:
@@ -364,7 +514,13 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--port", type=int, default=8050)
     srv.add_argument("--workers", type=int, default=2)
     srv.add_argument("--data-dir", default=str(DEFAULT_DATA_DIR))
+    srv.add_argument("--redis", metavar="URL", default=os.environ.get("SAHEL_REDIS_URL") or None,
+                     help="export on the Redis queue at URL (redis://[:PASSWORD@]HOST:PORT/DB; default $SAHEL_REDIS_URL, "
+                          "which keeps a password out of the process list), rendered by `sahel-dashboard worker`; "
+                          "without it each process renders its own exports")
+    srv.add_argument("--max-queued", type=int, default=None, help="exports waiting for a worker before 429 (default 20)")
     srv.set_defaults(func=_cmd_serve)
+    _add_worker_parser(sub)
 
     bench = sub.add_parser("bench", help="measure start-up, payloads, interactions and exports at several scales")
     bench.add_argument("--scales", default="1,10,100,1000", help="data scale factors (1 = shipped data)")
@@ -376,7 +532,10 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--users", type=int, default=50)
     load.add_argument("--seconds", type=float, default=60)
     load.add_argument("--soak-minutes", type=float, default=0, help="e.g. 10 for the soak test")
-    load.add_argument("--output", default="benchmarks/load-results.json")
+    load.add_argument("--output", default=LOAD_RESULTS)
+    load.add_argument("--scale-out", action="store_true", help="Redis, 2 app processes and 1 export worker under nice 19: "
+                                                               "interactive p95 without and with exporting users")
+    load.add_argument("--exporters", type=int, default=5, help="with --scale-out: users exporting without pause")
     load.set_defaults(func=_cmd_loadtest)
 
     _add_export_parser(sub)

@@ -20,13 +20,16 @@ import plotly.graph_objects as go
 from dashboard.export import (
     DocInfo,
     ExportError,
+    Progress,
     finish_pdf,
     legend_of,
     map_bounds,
+    no_progress,
     render_figure,
+    view_title,
     with_geometry,
 )
-from dashboard.stage import briefing_deck
+from dashboard.stage import briefing_deck, view_deck
 from dashboard.view import AppData
 from layers.citations import cite
 from layers.i18n import t
@@ -43,6 +46,7 @@ from layers.snapshot import (
     text_page,
     with_colon,
 )
+from layers.view_state import ViewState
 
 DECK_TYPES = {"pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation", "pdf": "application/pdf"}
 SLIDE = PAGE_SIZES["slide"]
@@ -53,6 +57,8 @@ FILTERS_H_IN = 0.35
 FOOT_H_IN = 0.55
 PICTURE_SCALE = 1.5  # 2880 px across 13.3 in: sharp on a projector and in print
 
+
+BOOKENDS = ("opening", "closing", "changes")  # text slides ("changes": what changed since the last briefing)
 
 def _marking(deck: dict[str, Any]) -> str:
     return " · ".join(part for part in (deck.get("marking", ""), deck.get("contact", "")) if part)
@@ -86,7 +92,7 @@ def scene_figure(app: AppData, deck: dict[str, Any], slide: dict[str, Any], *, p
 def bookend_figure(deck: dict[str, Any], slide: dict[str, Any]) -> go.Figure:
     """An opening or closing slide: title, subtitle, lines, and the numbered citations."""
     return text_page(SLIDE, slide["title"], subtitle=slide.get("subtitle", ""), lines=list(slide.get("lines", ())),
-                     items=list(slide.get("citations", ())), first_item=int(slide.get("first_citation", 1)),
+                     items=list(slide.get("citations") or slide.get("changes") or ()), first_item=int(slide.get("first_citation", 1)),
                      marking=_marking(deck), item_size=10, hero=slide["kind"] == "opening")
 
 
@@ -108,13 +114,15 @@ def deck_of(app: AppData, briefing_id: str, lang: str) -> dict[str, Any]:
     return briefing_deck(app, briefing, lang)
 
 
-def render_deck_pdf(app: AppData, briefing_id: str, lang: str, *, now: datetime | None = None) -> bytes:
+def render_deck_pdf(app: AppData, briefing_id: str, lang: str, *, now: datetime | None = None,
+                    progress: Progress = no_progress) -> bytes:
     """The deck as a PDF: one 13.33 x 7.5 in page per slide, each note as a note annotation."""
     now = now or datetime.now(UTC)
     deck = deck_of(app, briefing_id, lang)
     parts, notes = [], []
-    for slide in deck["slides"]:
-        figure = bookend_figure(deck, slide) if slide["kind"] in ("opening", "closing") else scene_figure(app, deck, slide)
+    for n, slide in enumerate(deck["slides"]):
+        progress(n, len(deck["slides"]), "rendering")
+        figure = bookend_figure(deck, slide) if slide["kind"] in BOOKENDS else scene_figure(app, deck, slide)
         parts.append(render_figure(figure, "pdf", width=SLIDE.width_px, height=SLIDE.height_px))
         notes.append(slide.get("note", ""))
     return finish_pdf(parts, _info(app, deck, briefing_id, now), page=SLIDE, notes=notes)
@@ -193,7 +201,7 @@ def _bookend_slide(prs: Any, slide: dict[str, Any]) -> None:
     if lines:
         _textbox(page_slide, (0.45, top, SLIDE_IN[0] - 0.9, 0.3 * len(lines) + 0.2), lines)
         top += 0.3 * len(lines) + 0.3
-    citations = list(slide.get("citations", ()))
+    citations = list(slide.get("citations") or slide.get("changes") or ())  # "changes": what changed, one line each
     first = int(slide.get("first_citation", 1))
     half = (len(citations) + 1) // 2
     width = (SLIDE_IN[0] - 0.9 - 0.3) / 2
@@ -204,19 +212,41 @@ def _bookend_slide(prs: Any, slide: dict[str, Any]) -> None:
                      [(f"[{n}] {c}", 10, False, "#333333") for n, c in enumerate(part, start=start)])
 
 
-def render_deck_pptx(app: AppData, briefing_id: str, lang: str, *, now: datetime | None = None) -> bytes:
+def render_deck_pptx(app: AppData, briefing_id: str, lang: str, *, now: datetime | None = None,
+                     progress: Progress = no_progress) -> bytes:
     """The deck as PowerPoint: native titles, footers and notes; each map (with its legend and
     key figures) as a picture with alternative text.
     """
-    from pptx import Presentation
-
     now = now or datetime.now(UTC)
     deck = deck_of(app, briefing_id, lang)
+    return _pptx(app, deck, _info(app, deck, briefing_id, now), now, progress)
+
+
+def render_view_pptx(app: AppData, state: ViewState, *, now: datetime | None = None,
+                     progress: Progress = no_progress) -> bytes:
+    """One view as a one-slide PowerPoint (*Present this view*, to carry to a room): the view's
+    title, its map with legend and key figures, its sources as the footer.
+    """
+    now = now or datetime.now(UTC)
+    deck = view_deck(app, state)
+    title = view_title(app, state)
+    deck["title"] = deck["slides"][0]["title"] = title
+    cited = [s for slide in deck["slides"] for s in slide.get("source_ids", ())]
+    info = DocInfo(title=title, subject=deck["slides"][0]["filters"], lang=state.lang, created=now,
+                   citations=tuple(cite(app.tables["sources"], cited, state.lang)), keywords="Mali; Sahel")
+    return _pptx(app, deck, info, now, progress)
+
+
+def _pptx(app: AppData, deck: dict[str, Any], info: DocInfo, now: datetime, progress: Progress) -> bytes:
+    from pptx import Presentation
+
+    lang = deck["lang"]
     prs = Presentation()
     prs.slide_width, prs.slide_height = _emu(SLIDE_IN[0]), _emu(SLIDE_IN[1])
     marking = _marking(deck)
-    for slide in deck["slides"]:
-        if slide["kind"] in ("opening", "closing"):
+    for n, slide in enumerate(deck["slides"]):
+        progress(n, len(deck["slides"]), "rendering")
+        if slide["kind"] in BOOKENDS:
             _bookend_slide(prs, slide)
         else:
             _scene_slide(prs, app, deck, slide)
@@ -225,7 +255,6 @@ def render_deck_pptx(app: AppData, briefing_id: str, lang: str, *, now: datetime
             _textbox(added, (SLIDE_IN[0] - 5.45, 0.05, 5.0, 0.3), [(marking, 11, True, "#7a3b00")])
         if slide.get("note"):
             added.notes_slide.notes_text_frame.text = slide["note"]
-    info = _info(app, deck, briefing_id, now)
     core = prs.core_properties
     core.title, core.subject, core.author, core.language = info.title, info.subject, "Sahel security assistance dashboard", lang
     core.keywords, core.created, core.modified = info.keywords, now.replace(tzinfo=None), now.replace(tzinfo=None)
@@ -236,12 +265,13 @@ def render_deck_pptx(app: AppData, briefing_id: str, lang: str, *, now: datetime
     return buffer.getvalue()
 
 
-def render_deck(app: AppData, briefing_id: str, lang: str, fmt: str, *, now: datetime | None = None) -> bytes:
+def render_deck(app: AppData, briefing_id: str, lang: str, fmt: str, *, now: datetime | None = None,
+                progress: Progress = no_progress) -> bytes:
     """A briefing's deck as ``pptx`` or ``pdf``."""
     if fmt == "pptx":
-        return render_deck_pptx(app, briefing_id, lang, now=now)
+        return render_deck_pptx(app, briefing_id, lang, now=now, progress=progress)
     if fmt == "pdf":
-        return render_deck_pdf(app, briefing_id, lang, now=now)
+        return render_deck_pdf(app, briefing_id, lang, now=now, progress=progress)
     raise ExportError(f"unknown deck format {fmt[:10]!r}; expected pptx, pdf")
 
 

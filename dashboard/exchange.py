@@ -9,6 +9,8 @@ registered under its name with :func:`data_format`; ``export-data --format NAME`
   them (:mod:`sahel_data.datapackage`).
 * ``gpkg``: one GeoPackage for GIS users (QGIS...): the Mali regions, the sites and the Sahel
   countries as layers, joined to their current figures (below), and the sources as a table.
+* ``xlsx``: the tables as one workbook to edit in Excel and bring back with ``import xlsx``
+  (:mod:`sahel_data.workbook`).
 
 "Current" means as at ``today``, by the dashboard's own rules (``layers.rules``):
 
@@ -91,7 +93,7 @@ def export_data(catalog: Catalog, out_dir: Path, formats: list[str], today: date
 def hxl_text(catalog: Catalog, table: str) -> str:
     """``table`` as HXL-tagged CSV: its file's header and rows, values as written, hashtags under the header."""
     spec = next(t for t in TABLES if t.name == table)
-    text = (catalog.data_dir / "tables" / spec.file).read_text(encoding="utf-8")
+    text = (catalog.data_dir / "tables" / spec.file).read_text(encoding="utf-8-sig")  # a BOM (Excel) is not text
     rows = list(csv.reader(io.StringIO(text, newline="")))
     header = [c.name for c in spec.columns]
     index = [rows[0].index(c) for c in header]  # the loaded file has exactly the schema's columns
@@ -114,6 +116,28 @@ def write_hxl(catalog: Catalog, out_dir: Path, today: date) -> list[Path]:
     target = out_dir / "datapackage.json"
     write_text_atomic(target, json.dumps(datapackage(hxl=True, created=today), ensure_ascii=False, indent=2) + "\n")
     return [*written, target]
+
+
+# ---------------------------------------------------------------------------------------------
+# An Excel workbook to edit and import back (sahel_data.workbook)
+
+
+def write_workbook_file(catalog: Catalog, target: Path, today: date) -> Path:
+    """The tables as one workbook at ``target``, stamped with the data version."""
+    from sahel_data.releases import data_version
+    from sahel_data.workbook import write_workbook
+
+    return write_workbook(catalog.data_dir, target, version=data_version(catalog.data_dir, list(catalog.releases)), today=today)
+
+
+@data_format("xlsx", "one Excel workbook of the tables, to edit and bring back with import xlsx")
+def write_xlsx(catalog: Catalog, out_dir: Path, today: date) -> list[Path]:
+    """``sahel-security-assistance.xlsx``: one sheet per table, sources and locators side by side,
+    drop-downs for codes and vocabularies (``sahel_data.workbook``).
+    """
+    from sahel_data.workbook import WORKBOOK_NAME
+
+    return [write_workbook_file(catalog, out_dir / WORKBOOK_NAME, today)]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -141,7 +165,7 @@ def region_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
     pcode = regions["pcode"].to_dict()
     names = regions["name_en"].to_dict()
     whole = Period.year(FIRST_YEAR, today.year)
-    counts = engine.displacement.regions_at(whole, whole.as_at(today))
+    counts = engine.displacement_at(whole.as_at(today)).regions_at(whole, whole.as_at(today))
     engaged = engine.facts(ViewState(period=Period.year(today.year), metric="engagements")).region_values.set_index("region_code")
     shapes = catalog.layers["mali_regions"]
     rows = []

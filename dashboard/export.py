@@ -27,6 +27,7 @@ import re
 import struct
 import threading
 import zlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, replace
@@ -75,7 +76,10 @@ from layers.view_state import ViewState
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 MEDIA_TYPES = {"png": "image/png", "svg": "image/svg+xml", "pdf": "application/pdf", "pack": "application/pdf"}
-MAX_CONCURRENT_RENDERS = 2
+# One render at a time per process: kaleido's shared browser crosses the results of concurrent
+# calls (a PNG returned to the SVG request and the reverse: another user's file), so renders
+# queue for the one slot (tests/test_export_concurrency.py). Scale with processes or workers.
+MAX_CONCURRENT_RENDERS = 1
 RENDER_TIMEOUT_S = 60.0
 SIZE_PX = (200, 4000)  # accepted width and height of a render
 SCALE = (0.5, 4.0)  # accepted device-pixel scale
@@ -134,6 +138,15 @@ class ExportBusyError(ExportError):
     """Every render slot is taken, or a render timed out: try again later (HTTP 503)."""
 
 
+# How far a render has got: (pages done, pages in all, step), for an export job's progress
+# (dashboard.jobs); steps are "composing" and "rendering".
+Progress = Callable[[int, int, str], None]
+
+
+def no_progress(_done: int, _total: int, _step: str) -> None:
+    """The default listener: nobody is told."""
+
+
 def offline_browser_class() -> type:
     """The Chromium of choreographer with the offline switches and a profile seeded with the offline
     preferences (imported lazily: only exports need a browser).
@@ -181,6 +194,11 @@ def _restart_renderer() -> None:
             with contextlib.suppress(Exception):
                 kaleido.stop_sync_server(silence_warnings=True)
             _server_started = False
+
+
+def stop_renderer() -> None:
+    """Stop this process's browser, if it runs (an export worker shutting down)."""
+    _restart_renderer()
 
 
 def _render(figure: dict[str, Any], opts: dict[str, Any]) -> bytes:
@@ -252,7 +270,7 @@ def selected_name(app: AppData, state: ViewState) -> str:
 def stamp(app: AppData, lang: str, now: datetime) -> str:
     """"Data as of … · generated …", dates in the language's own format."""
     generated = t("export_generated", lang, date=fmt_date(now.date(), lang), time=f"{now:%H:%M}")
-    return f"{t('data_as_of', lang, date=app.data_as_of(lang))} · {generated}"
+    return f"{app.as_of_line(lang)} · {generated}"  # "Data as of … · Data version … · generated …"
 
 
 def view_title(app: AppData, state: ViewState) -> str:
@@ -508,11 +526,13 @@ def pack_table(app: AppData, state: ViewState) -> tuple[list[dict[str, str]], li
         [s for row in ids for s in row]
 
 
-def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = None) -> bytes:
+def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = None,
+                      progress: Progress = no_progress) -> bytes:
     """One PDF: the view's page, the mandate timeline, every engagement of the view (the CSV's
     rows, paginated with repeated headers), and the full list of sources cited.
     """
     now = now or datetime.now(UTC)
+    progress(0, 1, "composing")
     lang = state.lang
     page = pack_size(state)
     view = replace(state, size=page.name)
@@ -544,6 +564,7 @@ def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = 
     total = len(pages)
     parts = []
     for n, figure in enumerate(pages, start=1):
+        progress(n - 1, total, "rendering")
         figure.add_annotation(text=escape(t("export_page", lang, n=n, total=total)), x=1 - page.mm(9) / page.width_px,
                               y=page.mm(3) / page.height_px, xref="paper", yref="paper", xanchor="right", yanchor="bottom",
                               showarrow=False, font={"size": page.fs(10), "color": "#4a4a4a"})
@@ -552,16 +573,19 @@ def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = 
     return finish_pdf(parts, info, page=page)
 
 
-def render_view(app: AppData, state: ViewState, fmt: str, *, now: datetime | None = None) -> bytes:
+def render_view(app: AppData, state: ViewState, fmt: str, *, now: datetime | None = None,
+                progress: Progress = no_progress) -> bytes:
     """A finished page of ``state`` at ``state.size``: PNG (300 dpi), SVG or PDF (vector), or
-    ``pack``: the multi-page brief pack PDF.
+    ``pack``: the multi-page brief pack PDF. ``progress`` hears how far it has got.
     """
     now = now or datetime.now(UTC)
     if fmt == "pack":
-        return render_brief_pack(app, state, now=now)
+        return render_brief_pack(app, state, now=now, progress=progress)
     if fmt not in ("png", "svg", "pdf"):
         raise ExportError(f"unknown format {fmt!r}; expected one of {', '.join(MEDIA_TYPES)}")
+    progress(0, 1, "composing")
     view = map_page(app, state, now=now)
+    progress(0, 1, "rendering")
     return render_page(view.figure, view.page, fmt, view.info)
 
 

@@ -9,13 +9,15 @@ rest of the page.
 
 from __future__ import annotations
 
+import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard import ids
 from layers.i18n import t
 from layers.view_state import MAX_SUBTITLE, MAX_TITLE, SIZES
 
-JS_MESSAGES = ("export_working", "export_done", "export_busy", "export_refused", "export_failed")
+JS_MESSAGES = ("export_working", "export_done", "export_busy", "export_refused", "export_failed", "export_queued",
+               "export_progress", "export_queue_full", "export_failed_reason")
 
 
 def size_options(lang: str) -> list[dict[str, str]]:
@@ -57,10 +59,9 @@ def export_controls(title_hint: str) -> html.Div:
                           placeholder=t("export_subtitle_placeholder", "en"), className="text-input", autoComplete="off"),
             ], className="export-field export-field-wide"),
             html.Div([
-                html.Label(html.Span(t("export_size", "en"), id=ids.text("export_size")), htmlFor=ids.EXPORT_SIZE,
-                           className="field-label"),
-                dcc.Dropdown(id=ids.EXPORT_SIZE, options=size_options("en"), value=SIZES[0], clearable=False,
-                             searchable=False, className="dropdown"),
+                dmc.Select(id=ids.EXPORT_SIZE, data=size_options("en"), value=SIZES[0], allowDeselect=False,
+                           label=html.Span(t("export_size", "en"), id=ids.text("export_size")),
+                           comboboxProps={"zIndex": 400}),
             ], className="export-field"),
         ], className="export-options"),
         html.Div([_button(fmt.upper(), ids.export_link(fmt), f"/export/{fmt}", fmt.upper(), ids.EXPORT_STATUS)

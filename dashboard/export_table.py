@@ -15,10 +15,12 @@ import io
 import numpy as np
 import pandas as pd
 
+from layers.actor_names import actor_name
 from layers.i18n import fmt_date, fmt_span, fmt_value, label, t
 from layers.lookups import records_by_index
 from layers.rules.engine import Engine, ViewFacts
 from layers.rules.headlines import Line
+from layers.strings import STRINGS
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 GROUP_ORDER = ("counted", "not_in_force", "fund", "not_started", "outside_mali", "dates_unknown", "sub_engagement")
@@ -31,11 +33,14 @@ def neutralise(value: object) -> object:
     return value
 
 
-def columns(lang: str) -> list[tuple[str, str]]:
-    """(field, header) of every column, in order."""
+def columns(lang: str, since: str = "") -> list[tuple[str, str]]:
+    """(field, header) of every column, in order; with ``since`` (a view's ``?since=``), the
+    "Changed since" column after the name.
+    """
     return [
         ("acronym", t("acronym", lang)),
         ("name", t("name", lang)),
+        *([("changed", t("col_changed", lang, since=since))] if since else []),
         ("group", t("col_group", lang)),
         ("status", t("col_status", lang)),
         ("part_of", t("col_part_of", lang)),
@@ -58,6 +63,22 @@ def amount_text(line: Line, lang: str) -> str:
     if line.reason == "component":
         parts.append(t("why_component", lang))
     return f"{text} ({', '.join(p for p in parts if p)}; {fmt_span(line.start, line.end, lang)})"
+
+
+def change_text(changes: tuple, lang: str) -> str:
+    """What changed about one engagement since a release, in words: "engagement changed
+    (personnel_peak); mandate EUTM-MALI-M6 added" (``layers.changes.ViewChanges.engagements``).
+    """
+    parts = []
+    for change in changes:
+        what = t(f"change_row_{change.table}", lang) if f"change_row_{change.table}" in STRINGS else change.table
+        if change.table != "engagements" and change.row_id:
+            what += f" {change.row_id}"
+        what += f" {t(f'change_{change.action}', lang)}"
+        if change.action == "changed":
+            what += f" ({', '.join(change.columns) if change.columns else t('change_columns_unknown', lang)})"
+        parts.append(what)
+    return "; ".join(parts)
 
 
 def ordered_positions(engine: Engine, facts: ViewFacts) -> list[tuple[int, str]]:
@@ -95,6 +116,7 @@ def table_rows(engine: Engine, facts: ViewFacts, lang: str, limit: int | None = 
     order = ordered_positions(engine, facts)[:limit]
     amounts = engine.amounts_in_force(np.array([i for i, _ in order], dtype=np.int64), facts.as_at)
     rows = []
+    changed = facts.changes.engagements if facts.state.since else None
     for i, group in order:
         eid = str(e.ids[i])
         row = records[eid]
@@ -111,7 +133,7 @@ def table_rows(engine: Engine, facts: ViewFacts, lang: str, limit: int | None = 
             "status": t(f"status_{status}", lang, date=fmt_date(when, lang) if when is not None else ""),
             "part_of": records[parent]["acronym"] or parent if parent else "",
             "actor": label(row["actor_type"], lang),
-            "lead": row["lead_actor"],
+            "lead": actor_name(row["lead_actor"], lang),
             "sectors": ", ".join(label(s, lang) for s in row["sectors"]),
             "start": fmt_date(row["start_date"], lang, row["start_date_text"]) if row["start_date_text"] else t("unknown", lang),
             "end": fmt_date(row["end_date"], lang, row["end_date_text"]) if row["end_date_text"] else t("unknown", lang),
@@ -120,12 +142,14 @@ def table_rows(engine: Engine, facts: ViewFacts, lang: str, limit: int | None = 
             "source_ids": "; ".join(sources),
             "locators": " | ".join(row["locators"]),
         })
+        if changed is not None:  # ?since=: what changed about it since the release ("" if nothing)
+            rows[-1]["changed"] = change_text(changed.get(eid, ()), lang)
     return rows
 
 
 def table_bytes(engine: Engine, facts: ViewFacts, lang: str, fmt: str) -> bytes:
     """The table as CSV (UTF-8 with BOM so Excel reads accents) or as an Excel workbook."""
-    cols = columns(lang)
+    cols = columns(lang, facts.state.since)
     frame = pd.DataFrame(table_rows(engine, facts, lang), columns=["id", *[c for c, _ in cols]])
     frame = frame.rename(columns=dict(cols)).map(neutralise)
     if fmt == "xlsx":

@@ -21,6 +21,8 @@ SHARE_LINK = "share-link"
 
 MAP_GRAPH = "map-graph"
 MAP_NOTE = "map-note"
+MAP_CAPTION = "map-caption"  # the map's accessible name: what it shows, for which period
+MAP_TABLE = "map-table"  # the map's values as a table (its text alternative)
 TIMELINE_GRAPH = "timeline-graph"
 KEY_FIGURES = "key-figures"
 DETAIL_PANEL = "detail-panel"

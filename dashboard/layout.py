@@ -2,26 +2,38 @@
 
 Text that changes with the language carries an ``ids.text(key)`` id and is filled by one
 callback; the initial render is English so the page is complete before any callback runs.
+
+The selects, radio and checkbox groups and the period slider are dash-mantine-components:
+each is named by its visible label (a ``<label for>`` or a group's label), reached with one Tab
+and operated with the arrow keys. Dash 4's own Dropdown, RadioItems and Checklist fail axe
+(a focusable element hidden from screen readers; options nested in ``role="option"`` labels;
+a dropdown announced by its value) and take no props that would fix them (README, *Accessibility*).
 """
 
 from __future__ import annotations
 
+import json
 from functools import lru_cache
+from typing import Any
 
 import dash_ag_grid as dag
+import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard import ids
 from dashboard.export import view_title
 from dashboard.export_controls import deck_buttons, export_controls
+from dashboard.grid_locale import grid_locale
 from dashboard.outputs import (
     detail_output,
     key_figures_output,
+    map_table_output,
     table_output,
     timeline_output,
     warning_output,
 )
 from dashboard.view import AppData, view_map_spec
+from layers.actor_names import actor_name
 from layers.i18n import label, t
 from layers.period import MONTHS
 from layers.view_state import GEOS, LAYERS, METRICS, TIMELINES, ViewState, default_state
@@ -30,11 +42,34 @@ GRAPH_CONFIG = {
     "displaylogo": False,
     "responsive": True,
     "scrollZoom": True,
-    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    # sendChartToCloud would upload the figure to Plotly's cloud: never from a ministry desk.
+    "modeBarButtonsToRemove": ["lasso2d", "select2d", "sendChartToCloud"],
     "toImageButtonOptions": {"format": "svg", "filename": "sahel-map", "scale": 1},
     # plotly.js fetches base-map topojson even for hidden geo base maps: serve it ourselves.
     "topojsonURL": "/assets/topojson/",
 }
+
+
+def map_config(lang: str) -> dict[str, Any]:
+    """The map's plotly config in ``lang``: plotly.js formats numbers and names its modebar
+    buttons with the locale served from assets/. dcc.Graph applies a config only with a new
+    figure, so the callbacks that draw a figure send its config in the same response.
+    """
+    return {**GRAPH_CONFIG, "locale": lang}
+
+
+def timeline_config(lang: str) -> dict[str, Any]:
+    """The timeline's plotly config in ``lang`` (no scroll zoom: the page scrolls past it)."""
+    return {**GRAPH_CONFIG, "scrollZoom": False, "locale": lang}
+
+
+def _label(key: str) -> html.Span:
+    """A control's visible label, translated with the page (its ``label`` prop)."""
+    return html.Span(t(key, "en"), id=ids.text(key))
+
+
+# Mantine's combobox dropdowns: above the sticky sidebar.
+COMBOBOX = {"zIndex": 400, "shadow": "md"}
 
 
 def _field(key: str, control: html.Component) -> html.Div:
@@ -53,8 +88,8 @@ def translated_options(field: str, app: AppData, lang: str) -> list[dict[str, st
     if field == "regions":
         names = app.map_base.region_names
         return [{"label": names[c][lang], "value": c} for c in sorted(opts.regions, key=lambda c: names[c][lang])]
-    if field == "donors":
-        return [{"label": d, "value": d} for d in sorted(opts.donors)]
+    if field == "donors":  # the value is the data's name; the label the name in ``lang``
+        return sorted(({"label": actor_name(d, lang), "value": d} for d in opts.donors), key=lambda o: o["label"].casefold())
     if field in ("actors", "sectors"):
         values = opts.actors if field == "actors" else opts.sectors
         return sorted(({"label": label(v, lang), "value": v} for v in values), key=lambda o: o["label"])
@@ -66,8 +101,8 @@ def translated_options(field: str, app: AppData, lang: str) -> list[dict[str, st
         return engagement_options(app, lang)
     if field == "lang":
         return [{"label": "English", "value": "en"}, {"label": "Français", "value": "fr"}]
-    if field in ("month_from", "month_to"):
-        return [{"label": MONTHS[lang][m - 1], "value": m} for m in range(1, 13)]
+    if field in ("month_from", "month_to"):  # a select's values are text: "1" to "12"
+        return [{"label": MONTHS[lang][m - 1], "value": str(m)} for m in range(1, 13)]
     if field == "geo":
         return [{"label": t("geo_" + g, lang), "value": g} for g in GEOS]
     if field == "timeline":
@@ -111,84 +146,160 @@ def engagement_options(app: AppData, lang: str, search: str = "", keep: str = ""
     return out
 
 
-def _multi(field: str, key: str, app: AppData) -> html.Div:
-    return _field(key, dcc.Dropdown(
-        id=ids.control(field), options=translated_options(field, app, "en"), value=[], multi=True,
-        placeholder=t("any", "en"), clearable=True, searchable=True, className="dropdown",
-    ))
+def _multi(field: str, key: str, app: AppData) -> dmc.MultiSelect:
+    return dmc.MultiSelect(
+        id=ids.control(field), data=translated_options(field, app, "en"), value=[], label=_label(key),
+        placeholder=t("any", "en"), clearable=True, searchable=True, nothingFoundMessage=t("nothing_found", "en"),
+        comboboxProps=COMBOBOX, maxDropdownHeight=320, className="field", hidePickedOptions=False,
+    )
+
+
+def _radios(field: str, key: str, value: str, choices: tuple[str, ...], prefix: str) -> dmc.RadioGroup:
+    """A radio group named by its label; each choice's label is a translated text."""
+    radios = [dmc.Radio(label=html.Span(t(prefix + c, "en"), id=ids.text(prefix + c)), value=c, size="sm") for c in choices]
+    return dmc.RadioGroup(id=ids.control(field), label=_label(key), value=value, className="field",
+                          wrapperProps={"data-field": field}, children=dmc.Stack(radios, gap=6))
+
+
+def _checks(field: str, key: str, value: list[str], choices: tuple[str, ...], prefix: str) -> dmc.CheckboxGroup:
+    """A checkbox group named by its label; each choice's label is a translated text."""
+    return dmc.CheckboxGroup(id=ids.control(field), label=_label(key), value=value, className="field",
+                             wrapperProps={"data-field": field}, children=dmc.Stack(
+        [dmc.Checkbox(label=html.Span(t(prefix + c, "en"), id=ids.text(prefix + c)), value=c, size="sm") for c in choices],
+        gap=6))
+
+
+def _period(app: AppData, state: ViewState) -> html.Fieldset:
+    """The period: a range of years (two thumbs, each named), the first and last month, play and reset."""
+    lo, hi = app.options.years
+    months = [
+        dmc.Select(id=ids.control(field), data=translated_options(field, app, "en"), value=str(month), label=_label(field),
+                   allowDeselect=False, comboboxProps=COMBOBOX, maxDropdownHeight=320, className="month")
+        for field, month in (("month_from", state.period.first.month), ("month_to", state.period.last.month))
+    ]
+    return html.Fieldset([
+        html.Legend(_label("period"), className="field-label"),
+        dmc.RangeSlider(id=ids.control("years"), min=lo, max=hi, step=1, minRange=0,
+                        value=[state.period.first.year, state.period.last.year],
+                        # A mark every four years fits the sidebar; the thumbs' labels give the years chosen.
+                        marks=[{"value": y, "label": str(y)} for y in range(lo, hi + 1, 4)],
+                        labelAlwaysOn=True, thumbSize=24, updatemode="mouseup", className="year-slider",
+                        thumbFromLabel=t("first_year", "en"), thumbToLabel=t("last_year", "en")),
+        html.Div([months[0], html.Span("–", className="month-sep", **{"aria-hidden": "true"}), months[1]], className="month-row"),
+        html.Div([
+            html.Button(t("play", "en"), id=ids.PLAY_BUTTON, className="btn", n_clicks=0),
+            html.Button(html.Span(t("reset", "en"), id=ids.text("reset")), id=ids.RESET_BUTTON, className="btn btn-secondary", n_clicks=0),
+        ], className="row-buttons"),
+        dcc.Interval(id=ids.PLAY_INTERVAL, interval=1600, disabled=True),
+    ], className="field period")
+
+
+def _briefing_controls(app: AppData) -> html.Div:
+    first = next(iter(app.catalog.briefings), None)
+    return html.Div([
+        dmc.Select(id=ids.BRIEF_PICK, data=briefing_options(app, "en"), value=first, label=_label("briefing"),
+                   allowDeselect=False, comboboxProps=COMBOBOX, maxDropdownHeight=320),
+        html.Div([
+            # Plain links: the stage takes over the whole page (assets/stage.js), so it is a new page.
+            html.A(html.Span(t("start_briefing", "en"), id=ids.text("start_briefing")), id=ids.BRIEF_START, className="btn",
+                   href="/?mode=brief"),
+            html.A(html.Span(t("present_view", "en"), id=ids.text("present_view")), id=ids.BRIEF_PRESENT,
+                   className="btn btn-secondary", href="/?mode=brief"),
+        ], className="row-buttons"),
+        deck_buttons(first),
+        html.Details([
+            html.Summary(t("save_scene", "en"), id=ids.text("save_scene")),
+            html.Label(_label("scene_text_label"), htmlFor=ids.SCENE_TEXT, className="field-label"),
+            dcc.Textarea(id=ids.SCENE_TEXT, value="", readOnly=True, className="text-input scene-text"),
+        ]),
+    ], className="field")
+
+
+def briefing_options(app: AppData, lang: str) -> list[dict[str, str]]:
+    """The briefing picker's choices: each briefing's title in ``lang``."""
+    return [{"label": b.title[lang], "value": b.briefing_id} for b in app.catalog.briefings.values()]
 
 
 def sidebar(app: AppData, state: ViewState) -> html.Aside:
     """The filter panel; every control is bound to one ViewState field."""
-    lo, hi = app.options.years
     return html.Aside([
         html.H2(t("filters", "en"), id=ids.text("filters")),
-        _field("language", dcc.RadioItems(id=ids.control("lang"), options=translated_options("lang", app, "en"),
-                                          value=state.lang, inline=True, className="radio")),
-        _field("period", html.Div([
-            dcc.RangeSlider(id=ids.control("years"), min=lo, max=hi, step=1,
-                            value=[state.period.first.year, state.period.last.year], allowCross=False,
-                            marks={y: {"label": str(y)} for y in range(lo, hi + 1, 2)},
-                            tooltip={"always_visible": True, "placement": "top"}, updatemode="mouseup"),
-            html.Div([
-                dcc.Dropdown(id=ids.control("month_from"), options=translated_options("month_from", app, "en"),
-                             value=state.period.first.month, clearable=False, searchable=False, className="dropdown month"),
-                html.Span("–", className="month-sep"),
-                dcc.Dropdown(id=ids.control("month_to"), options=translated_options("month_to", app, "en"),
-                             value=state.period.last.month, clearable=False, searchable=False, className="dropdown month"),
-            ], className="month-row"),
-            html.Div([
-                html.Button(t("play", "en"), id=ids.PLAY_BUTTON, className="btn", n_clicks=0),
-                html.Button(html.Span(t("reset", "en"), id=ids.text("reset")), id=ids.RESET_BUTTON, className="btn btn-secondary", n_clicks=0),
-            ], className="row-buttons"),
-            dcc.Interval(id=ids.PLAY_INTERVAL, interval=1600, disabled=True),
-        ])),
+        dmc.RadioGroup(id=ids.control("lang"), label=_label("language"), value=state.lang, className="field",
+                       wrapperProps={"data-field": "lang"}, children=dmc.Group([
+            # Each language's name in itself, marked as such for screen readers (WCAG 3.1.2).
+            dmc.Radio(label=html.Span(name, lang=code), value=code, size="sm")
+            for code, name in (("en", "English"), ("fr", "Français"))], gap="md")),
+        _period(app, state),
         _multi("regions", "regions", app),
         _multi("donors", "donors", app),
         _multi("actors", "actors", app),
         _multi("sectors", "sectors", app),
-        _field("geo", dcc.Checklist(id=ids.control("geo"), options=translated_options("geo", app, "en"),
-                                    value=list(state.geo), className="radio")),
+        _checks("geo", "geo", list(state.geo), GEOS, "geo_"),
         _field("search", dcc.Input(id=ids.control("search"), type="search", value=state.search, debounce=True,
                                    placeholder=t("search_placeholder", "en"), className="text-input", maxLength=80)),
-        _field("selected", dcc.Dropdown(id=ids.control("selected"), options=translated_options("selected", app, "en"),
-                                        value=state.selected or None, clearable=True, className="dropdown")),
-        _field("metric", dcc.RadioItems(id=ids.control("metric"), options=translated_options("metric", app, "en"),
-                                        value=state.metric, className="radio")),
-        _field("layers", dcc.Checklist(id=ids.control("layers"), options=translated_options("layers", app, "en"),
-                                       value=list(state.layers), className="radio")),
-        _field("timeline_mode", dcc.RadioItems(id=ids.control("timeline"), options=translated_options("timeline", app, "en"),
-                                               value=state.timeline, className="radio")),
-        html.Div([
-            html.Span(t("briefing", "en"), id=ids.text("briefing"), className="field-label"),
-            dcc.Dropdown(id=ids.BRIEF_PICK, options=[{"label": b.title["en"], "value": b.briefing_id} for b in app.catalog.briefings.values()],
-                         value=next(iter(app.catalog.briefings), None), clearable=False, className="dropdown"),
-            html.Div([
-                # Plain links: the stage takes over the whole page (assets/stage.js), so it is a new page.
-                html.A(html.Span(t("start_briefing", "en"), id=ids.text("start_briefing")), id=ids.BRIEF_START, className="btn",
-                       href="/?mode=brief"),
-                html.A(html.Span(t("present_view", "en"), id=ids.text("present_view")), id=ids.BRIEF_PRESENT,
-                       className="btn btn-secondary", href="/?mode=brief"),
-            ], className="row-buttons"),
-            deck_buttons(next(iter(app.catalog.briefings), None)),
-            html.Details([
-                html.Summary(t("save_scene", "en"), id=ids.text("save_scene")),
-                dcc.Textarea(id=ids.SCENE_TEXT, value="", readOnly=True, className="text-input scene-text"),
-            ]),
-        ], className="field"),
+        dmc.Select(id=ids.control("selected"), data=translated_options("selected", app, "en"), value=state.selected or None,
+                   label=_label("selected"), clearable=True, searchable=True, nothingFoundMessage=t("nothing_found", "en"),
+                   comboboxProps=COMBOBOX, maxDropdownHeight=320, className="field"),
+        _radios("metric", "metric", state.metric, METRICS, "metric_"),
+        _checks("layers", "layers", list(state.layers), LAYERS, "layer_"),
+        _radios("timeline", "timeline_mode", state.timeline, TIMELINES, "timeline_"),
+        _briefing_controls(app),
         # Presentation state lives in the URL like every other part of the view.
         dcc.Input(id=ids.control("mode"), type="hidden", value=state.mode),
         dcc.Input(id=ids.control("briefing"), type="hidden", value=state.briefing),
         dcc.Input(id=ids.control("scene"), type="hidden", value=state.scene),
+        dcc.Input(id=ids.control("since"), type="hidden", value=state.since),  # ?since=: a data release (layers.changes)
         html.Div([
             html.Label(t("share", "en"), id=ids.text("share"), htmlFor=ids.SHARE_LINK, className="field-label"),
             dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value="", className="text-input share"),
             html.Small(t("share_hint", "en"), id=ids.text("share_hint")),
         ], className="field"),
-    ], className="sidebar", **{"aria-label": "filters"})
+    ], className="sidebar", **{"aria-labelledby": ids.dom_id(ids.text("filters"))})
 
 
-def serve_layout(app: AppData) -> html.Div:
+# The grid as dash-ag-grid 35 expects it: the Theming API (Quartz, with the page's font and an
+# accent whose text and focus ring reach 4.5:1), rows kept by their id (a filter change updates
+# rows in place instead of replacing them all), and one Tab stop: Tab enters the grid and the
+# next Tab leaves it; the arrow keys move between headers and cells, Enter sorts, Space selects.
+GRID_THEME = {"function": "themeQuartz.withParams({accentColor: '#0b4f8a', fontFamily: 'inherit', fontSize: 14,"
+                          " foregroundColor: '#1a1a1a', headerTextColor: '#1a1a1a', subtleTextColor: '#4a4a4a'})"}
+
+
+# AG Grid has no option for the grid's own name: a function of assets/dashAgGridFunctions.js labels
+# its root by the heading above it and describes it by its caption (each time its rows change).
+NAME_GRID = "nameGrid(params, {}, {}, {})".format(
+    *(json.dumps(x) for x in (ids.TABLE_GRID, ids.dom_id(ids.text("table_heading")), ids.TABLE_CAPTION)))
+
+
+def grid_options(lang: str) -> dict[str, Any]:
+    """The grid's options in ``lang``: AG Grid's own texts (menus, filters, ARIA labels) from
+    its French locale (``assets/ag-grid-locale-fr.json``), English built in.
+    """
+    return {
+        "theme": GRID_THEME,
+        "localeText": grid_locale(lang),
+        "rowSelection": {"mode": "singleRow", "enableClickSelection": True, "checkboxes": False},
+        "animateRows": False, "tooltipShowDelay": 300,
+        "tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"},
+    }
+
+
+def map_figure_section(state: ViewState, figure: dict[str, Any]) -> html.Figure:
+    """The map, named by its caption, with its values as a table one click away (the text
+    alternative: region, value, legend class, as of).
+    """
+    caption, table = map_table_output(figure, state)
+    return html.Figure([
+        dcc.Graph(id=ids.MAP_GRAPH, figure=figure, config=map_config(state.lang), className="map-graph"),
+        html.Figcaption(caption, id=ids.MAP_CAPTION, className="visually-hidden"),
+        html.Details([
+            html.Summary(t("map_table_summary", "en"), id=ids.text("map_table_summary")),
+            html.Div(table, id=ids.MAP_TABLE),
+        ], className="map-table"),
+    ], className="map-figure", **{"aria-labelledby": ids.MAP_CAPTION})
+
+
+def serve_layout(app: AppData) -> dmc.MantineProvider:
     """The whole page for a first visit (the URL then restores the shared view)."""
     state = default_state(app.options)
     # Everything a plain first visit shows is drawn here, so the page needs no callback round
@@ -197,7 +308,7 @@ def serve_layout(app: AppData) -> html.Div:
     timeline, timeline_style = timeline_output(app, state)
     rows, column_defs, caption = table_output(app, state)
     store = {**state.as_dict(), "ignored": []}
-    return html.Div([
+    page = html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.VIEW_STORE, data=store),
         dcc.Download(id=ids.DOWNLOAD),
@@ -207,7 +318,7 @@ def serve_layout(app: AppData) -> html.Div:
                 html.H1(t("title", "en"), id=ids.text("title")),
                 html.P(t("subtitle", "en"), id=ids.text("subtitle"), className="subtitle"),
             ]),
-            html.P(t("data_as_of", "en", date=app.data_as_of("en")), id=ids.PAGE_TITLE, className="as-of"),
+            html.P(app.as_of_line("en"), id=ids.PAGE_TITLE, className="as-of"),  # "Data as of … · Data version …"
         ], className="header"),
         html.Div(warning_output(app, state, []), id=ids.DATA_WARNING, role="status"),
         html.Div([
@@ -216,7 +327,7 @@ def serve_layout(app: AppData) -> html.Div:
                 html.Section(key_figures_output(app, state), id=ids.KEY_FIGURES, className="key-figures", **{"aria-live": "polite"}),
                 html.Section([
                     html.H2(t("map_heading", "en"), id=ids.text("map_heading"), className="visually-hidden"),
-                    dcc.Graph(id=ids.MAP_GRAPH, figure=map_figure, config=GRAPH_CONFIG, className="map-graph"),
+                    map_figure_section(state, map_figure),
                     html.P([
                         html.Span(t("boundary_note", "en"), id=ids.text("boundary_note")), " ",
                         html.Span(t("attribution", "en"), id=ids.text("attribution")),
@@ -226,7 +337,7 @@ def serve_layout(app: AppData) -> html.Div:
                 ], className="card map-card"),
                 html.Section([
                     html.H2(t("timeline_heading", "en"), id=ids.text("timeline_heading")),
-                    dcc.Graph(id=ids.TIMELINE_GRAPH, figure=timeline, style=timeline_style, config={**GRAPH_CONFIG, "scrollZoom": False}),
+                    dcc.Graph(id=ids.TIMELINE_GRAPH, figure=timeline, style=timeline_style, config=timeline_config(state.lang)),
                 ], className="card"),
                 html.Section([
                     html.H2(t("detail_heading", "en"), id=ids.text("detail_heading")),
@@ -246,11 +357,18 @@ def serve_layout(app: AppData) -> html.Div:
                         # paint (0.6 s for 52 rows on a first visit; 500 rows at scale); long text
                         # is in each cell's tooltip and in the downloads.
                         defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                        dashGridOptions={"rowSelection": {"mode": "singleRow", "enableClickSelection": True, "checkboxes": False},
-                                         "animateRows": False, "tooltipShowDelay": 300},
-                        className="ag-theme-alpine", style={"width": "100%", "height": "560px"},
+                        getRowId="params.data.id", dashGridOptions=grid_options("en"),
+                        eventListeners={"modelUpdated": [NAME_GRID]},
+                        style={"width": "100%", "height": "560px"},
                     ),
                 ], className="card", id="table-section"),
             ], className="main"),
         ], className="body"),
     ], id=ids.PAGE_ROOT, className="page")
+    # Mantine's provider: the page's font, and the selects' and groups' styles and portals.
+    return dmc.MantineProvider(page, theme=MANTINE_THEME)
+
+
+MANTINE_THEME = {"fontFamily": '"Source Sans 3", "Segoe UI", "Helvetica Neue", Helvetica, Arial, sans-serif',
+                 "primaryColor": "blue", "primaryShade": 9, "defaultRadius": "sm",
+                 "fontSizes": {"sm": "0.95rem", "md": "1rem"}}

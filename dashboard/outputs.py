@@ -16,6 +16,7 @@ from dashboard.export_table import columns, table_rows
 from dashboard.panels import detail_panel
 from dashboard.view import AppData, compute_view, view_timeline_spec
 from layers.i18n import fmt_int, t
+from layers.map_table import map_table
 from layers.view_state import ViewState
 from sahel_data.problems import group_by_cause
 
@@ -23,7 +24,7 @@ from sahel_data.problems import group_by_cause
 MAX_GRID_ROWS = 200
 # Minimum widths that add up to the grid's width at 1920 px (about 1,500 px): the columns are
 # then stretched to fill it (columnSize responsiveSizeToFit); long text is in each cell's tooltip.
-COLUMN_WIDTHS = {"acronym": 100, "name": 190, "group": 110, "status": 130, "part_of": 80, "actor": 100, "lead": 100,
+COLUMN_WIDTHS = {"acronym": 100, "name": 190, "changed": 160, "group": 110, "status": 130, "part_of": 80, "actor": 100, "lead": 100,
                  "sectors": 110, "start": 85, "end": 85, "scope": 90, "amounts": 210, "source_ids": 110}
 COLUMN_FLEX = {"name": 2, "amounts": 2}
 
@@ -50,12 +51,15 @@ def table_output(app: AppData, state: ViewState) -> tuple[list[dict[str, Any]], 
                 period=state.period.label(state.lang))
     if listed > MAX_GRID_ROWS:
         caption += " " + t("grid_capped", state.lang, n=fmt_int(MAX_GRID_ROWS, state.lang))
+    if state.since and facts.changes.baseline:  # ?since=: the "Changed since" column says what
+        caption += " " + t("changes_caption", state.lang, n=fmt_int(len(facts.changes.engagements), state.lang),
+                           since=state.since, version=facts.changes.baseline)
     # The quotes (locators) stay in the downloads and the detail panel: in the grid they were
     # most of every view change's bytes.
     rows = [{k: v for k, v in r.items() if k != "locators"} for r in rows]
     defs = [{"field": key, "headerName": name, "minWidth": COLUMN_WIDTHS.get(key, 90), "flex": COLUMN_FLEX.get(key, 1),
              "tooltipField": key, "wrapHeaderText": True, "autoHeaderHeight": True}
-            for key, name in columns(state.lang) if key != "locators"]
+            for key, name in columns(state.lang, state.since) if key != "locators"]
     return rows, defs, caption
 
 
@@ -96,6 +100,16 @@ def warning_output(app: AppData, state: ViewState, ignored: list[Any]) -> list[h
         items = "; ".join(str(i)[:160] for i in ignored[:10])
         out.append(html.Div(t("ignored_link", state.lang, items=items), className="warning"))
     return out
+
+
+def map_table_output(figure: dict[str, Any], state: ViewState) -> tuple[str, html.Table]:
+    """The map's caption (its accessible name) and its values as a table, from its figure."""
+    table = map_table(figure, state.metric, state.lang)
+    return table.caption, html.Table([
+        html.Caption(table.caption),
+        html.Thead(html.Tr([html.Th(h, scope="col") for h in table.headers])),
+        html.Tbody([html.Tr([html.Th(row[0], scope="row"), *[html.Td(c) for c in row[1:]]]) for row in table.rows]),
+    ], className="detail-table")
 
 
 def detail_output(app: AppData, state: ViewState) -> list[html.Component]:

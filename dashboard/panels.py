@@ -14,8 +14,11 @@ from dash import html
 
 from dashboard.cards import citation
 from dashboard.view import AppData
+from layers.actor_names import actor_name
 from layers.i18n import fmt_date, fmt_span, fmt_value, label, t
 from layers.lookups import children_of, records_by_engagement, records_by_index, sites_by_engagement
+from layers.map_base import Town
+from layers.place_names import placed_at_text
 
 
 def source_anchor(source_id: str) -> str:
@@ -37,7 +40,7 @@ def source_list(tables: dict[str, pd.DataFrame], source_ids: tuple[str, ...], lo
         link = html.A(where, href=where, target="_blank", rel="noopener noreferrer") if where.startswith("http") else html.Code(where)
         items.append(html.Li([
             html.Strong(citation(tables, sid)), html.Br(), link,
-            html.Div(f"“{loc}”", className="locator") if loc else None,
+            html.Div(html.Q(loc), className="locator") if loc else None,
         ], **({"id": source_anchor(sid)} if anchors else {})))
     return html.Ul(items, className="sources")
 
@@ -56,8 +59,16 @@ def _sourced(row: dict[str, Any], cited: dict[str, None], lang: str) -> html.Det
     for i, sid in enumerate(dict.fromkeys(ids)):
         cited[sid] = None
         loc = locators[i] if i < len(locators) else (locators[0] if len(locators) == 1 else "")
-        items.append(html.Li([html.A(f"[{sid}]", href=f"#{source_anchor(sid)}"), f" “{loc}”" if loc else ""]))
+        items.append(html.Li([html.A(f"[{sid}]", href=f"#{source_anchor(sid)}"), " ", html.Q(loc, className="locator") if loc else ""]))
     return html.Details([html.Summary(t("n_sources", lang, n=len(ids))), html.Ul(items, className="sources")])
+
+
+def _as_written(text: str, lang: str) -> html.Span | str:
+    """Free text of the data, which is written in English (notes, legal bases, site names): in a
+    French page it is shown as written and marked as English, so a screen reader reads it as
+    English (WCAG 3.1.2). Names and descriptions have French columns and never come here.
+    """
+    return html.Span(text, lang="en") if lang != "en" and text else text
 
 
 def area_names(tables: dict[str, pd.DataFrame], codes: tuple[str, ...], lang: str) -> str:
@@ -92,15 +103,15 @@ def _header(app: AppData, eng: pd.Series, lang: str) -> list[html.Component]:
     out = [
         html.H3(f"{eng['acronym']} — {name}" if eng["acronym"] else name),
         html.P([html.Strong(label(eng["kind"], lang)), " · ", label(eng["actor_type"], lang), " · ",
-                f"{t('lead', lang)}: {eng['lead_actor']}", " · ", f"{start} – {end}", " · ",
+                t("label_value", lang, label=t("lead", lang), value=actor_name(eng["lead_actor"], lang)), " · ", f"{start} – {end}", " · ",
                 html.Strong(f"{status_text} ({t('as_at', lang, date=app.data_as_of(lang))})")]),
         html.P(eng["description_fr"] if lang == "fr" else eng["description_en"]),
         html.P(", ".join(label(s, lang) for s in eng["sectors"]), className="muted"),
     ]
     if eng["implementer"]:
-        out.append(html.P(f"{t('implementer', lang)}: {eng['implementer']}"))
+        out.append(html.P([t("label_value", lang, label=t("implementer", lang), value=""), _as_written(eng["implementer"], lang)]))
     if eng["personnel_note"]:
-        out.append(html.P(f"{t('personnel', lang)}: {eng['personnel_note']}"))
+        out.append(html.P([t("label_value", lang, label=t("personnel", lang), value=""), _as_written(eng["personnel_note"], lang)]))
     out.append(html.Details([html.Summary(t("sources", lang)), source_list(app.tables, eng["source_ids"], eng["locators"])]))
     return out
 
@@ -118,9 +129,10 @@ def detail_panel(app: AppData, engagement_id: str, lang: str) -> list[html.Compo
             ["#", t("period", lang), t("legal_basis", lang), t("budget", lang), t("area", lang), t("sources", lang)],
             [[m["number"], fmt_span(m["start_date"], m["end_date"] if pd.notna(m["end_date"]) else None, lang,
                                     m["start_date_text"], m["end_date_text"]),
-              m["legal_basis"],
+              _as_written(m["legal_basis"], lang),
               _amount(m, "mandates", lang),
-              area_names(tables, m["area_regions"] + m["area_countries"], lang) or m["area_note"], _sourced(m, cited, lang)]
+              area_names(tables, m["area_regions"] + m["area_countries"], lang) or _as_written(m["area_note"], lang),
+              _sourced(m, cited, lang)]
              for m in mandates],
         )]
     by_engagement = records_by_engagement(tables["funding"])
@@ -129,28 +141,30 @@ def detail_panel(app: AppData, engagement_id: str, lang: str) -> list[html.Compo
     if funding:
         out += [html.H4(t("funding", lang)), _table(
             [t("donor", lang), t("amount", lang), t("period", lang), t("sources", lang)],
-            [[f["donor"], _amount(f, "funding", lang)
+            [[actor_name(f["donor"], lang), _amount(f, "funding", lang)
               + (f" — {t('why_component', lang)}" if f["is_component"] else ""),
               fmt_span(f["period_start"] if pd.notna(f["period_start"]) else None,
                        f["period_end"] if pd.notna(f["period_end"]) else None, lang, f["period_start_text"], f["period_end_text"])
               if f["period_start_text"] or f["period_end_text"] else t("basis_unknown", lang),
               _sourced(f, cited, lang)] for f in funding],
         )]
-    out += _sites_and_figures(tables, engagement_id, lang, cited)
+    out += _sites_and_figures(tables, engagement_id, lang, cited, app.map_base.towns)
     out += _disputes(tables, engagement_id, {"mandates": mandates, "funding": funding}, lang, cited)
     if cited:
         out += [html.H4(t("sources", lang)), source_list(tables, tuple(cited), anchors=True)]
     return out
 
 
-def _sites_and_figures(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str, cited: dict[str, None]) -> list[Any]:
+def _sites_and_figures(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str, cited: dict[str, None],
+                       towns: tuple[Town, ...] = ()) -> list[Any]:
     out: list[Any] = []
     sites = sites_by_engagement(tables["sites"]).get(engagement_id, [])
     if sites:
         out += [html.H4(t("sites", lang)), _table(
             [t("name", lang), t("kind", lang), t("precision", lang), t("period", lang), t("sources", lang)],
-            [[s["name"], label(s["kind"], lang),
-              label(s["precision"], lang) + (f" ({s['placed_at']})" if s["placed_at"] else "") if s["precision"] != "unknown" else t("unmapped", lang),
+            [[_as_written(s["name"], lang), label(s["kind"], lang),
+              label(s["precision"], lang) + (f" ({placed_at_text(s['placed_at'], towns, lang)})" if s["placed_at"] else "")
+              if s["precision"] != "unknown" else t("unmapped", lang),
               f"{s['active_from_text']} – {s['active_to_text']}".strip(" –"), _sourced(s, cited, lang)] for s in sites],
         )]
     indicators = sorted(records_by_engagement(tables["indicators"]).get(engagement_id, []), key=lambda i: i["date"])
@@ -177,6 +191,7 @@ def _disputes(tables: dict[str, pd.DataFrame], engagement_id: str, rows: dict[st
         return []
     return [html.H4(t("disputes", lang)), _table(
         [t("column", lang), t("col_value", lang), t("col_why", lang), t("sources", lang)],
-        [[d["column_name"], d["value"] + (f" ({t('shown_value', lang)})" if d["shown"] else ""), d["reason"], _sourced(d, cited, lang)]
+        [[html.Code(d["column_name"]), [_as_written(d["value"], lang), f" ({t('shown_value', lang)})" if d["shown"] else ""],
+          _as_written(d["reason"], lang), _sourced(d, cited, lang)]
          for d in disputes],
     )]

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
 import json
 import threading
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from layers.faces import engagement_name
 from layers.i18n import fmt_date
 from layers.places import missing_places
 from layers.view_state import parse_query_strict
+from sahel_data import releases
 from sahel_data.briefings import Briefing
 
 STAGE_SIZES: tuple[tuple[int, int], ...] = (
@@ -112,14 +112,11 @@ class Report:
 # ---- the data's version and the figures a rehearsal records -------------------------------------
 
 def data_version(data_dir: Path) -> str:
-    """A short fingerprint of the tables and boundaries a briefing's figures come from."""
-    digest = hashlib.sha256()
-    for folder in ("tables", "geo"):
-        for path in sorted((data_dir / folder).glob("*")):
-            if path.is_file():
-                digest.update(path.name.encode())
-                digest.update(path.read_bytes())
-    return digest.hexdigest()[:12]
+    """The data version a rehearsal records: the release the tables and boundaries match
+    (``2026-11-30-3fa9c2d1``), else their content hash (``sahel_data.releases.data_version``:
+    the one notion of data version, shown in the header and on every export).
+    """
+    return releases.data_version(Path(data_dir))
 
 
 def deck_figures(deck: dict[str, Any]) -> dict[str, dict[str, str]]:
@@ -160,7 +157,7 @@ def record_rehearsal(path: Path, lang: str, version: str, figures: dict[str, dic
 def weak_figures(app: AppData, briefing: Briefing, lang: str) -> list[str]:
     """Per scene (named by its slide number), the figures a presenter should not read out as current totals."""
     out = []
-    for number, scene in enumerate(briefing.scenes, start=2 if briefing.opening else 1):
+    for number, scene in enumerate(briefing.scenes, start=1 + bool(briefing.opening) + bool(briefing.changes)):
         for view in (scene.then, scene.now) if scene.kind == "then_and_now" else (scene.view,):
             out += _weak_in_view(app, view, lang, f"slide {number} ({scene.title[lang]})")
     return out
@@ -288,7 +285,7 @@ def rehearse(app: AppData, dash_app: Any, briefing_id: str, *, lang: str = "en",
     report = Report(briefing_id, lang, version)
     places = gazetteer(app)
     for number, slide in enumerate(deck["slides"], start=1):
-        if slide["kind"] in ("opening", "closing"):
+        if slide["kind"] in ("opening", "closing", "changes"):
             continue
         for spec in ([slide["then"]["map"]] if slide.get("then") else []) + [slide["map"]]:
             report.missing_places += [f"slide {number} ({slide['title']}): {p}"

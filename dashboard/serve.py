@@ -5,6 +5,11 @@ view cache and export browser) after the fork. The server binds to 127.0.0.1 unl
 otherwise, runs without debug or dev tools, and refuses to start without a real secret key
 (``SAHEL_SECRET_KEY``, at least 32 characters), which signs any session cookie an
 authentication layer may add.
+
+With ``redis_url`` (``serve --redis redis://HOST:PORT/DB``) exports become jobs on a queue in
+Redis, rendered by ``sahel-dashboard worker`` processes on any host (``dashboard.jobs``); the
+web processes then start no browser. The view cache stays per process: a view costs a few
+milliseconds, less than a round trip to a shared cache would save.
 """
 
 from __future__ import annotations
@@ -83,11 +88,18 @@ def exposure_warning(host: str) -> str:
             "(deploy/nginx.conf, see README 'Deploying') and keep serve on 127.0.0.1.")
 
 
-def make_wsgi_app(data_dir: Path, secret: str) -> Any:
-    """The Flask server of a fresh app (called in each worker after fork)."""
+def make_wsgi_app(data_dir: Path, secret: str, redis_url: str | None = None, max_queued: int | None = None) -> Any:
+    """The Flask server of a fresh app (called in each worker after fork), with its own
+    connection to the export queue when ``redis_url`` is given.
+    """
     from dashboard.app import create_app
 
     app = create_app(data_dir)
+    if redis_url:
+        from dashboard.jobs import MAX_QUEUED, QUEUE_KEY, ExportQueue, data_version
+
+        app.server.extensions[QUEUE_KEY] = ExportQueue(redis_url, data_version=data_version(data_dir),
+                                                       max_queued=max_queued or MAX_QUEUED)
     app.server.secret_key = secret
     app.server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     warm_up(app)
@@ -112,8 +124,11 @@ def warm_up(app: Any) -> None:
         view_timeline_figure(data, default_state(data.options))
 
 
-def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 90) -> None:
-    """Run gunicorn in this process with ``workers`` worker processes."""
+def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 90, redis_url: str | None = None,
+          max_queued: int | None = None) -> None:
+    """Run gunicorn in this process with ``workers`` worker processes (exports on the Redis queue
+    at ``redis_url`` if given).
+    """
     from gunicorn.app.base import BaseApplication
 
     secret = check_secret(os.environ.get("SAHEL_SECRET_KEY"))
@@ -123,6 +138,15 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
     from sahel_data.load import load_catalog
 
     load_catalog(data_dir)
+    if redis_url:  # the same for Redis: refuse to start without it rather than fail every export
+        from dashboard.jobs import QueueUnavailableError, connect, redacted
+
+        try:
+            connect(redis_url).close()
+        except QueueUnavailableError as exc:
+            raise ServeError(f"{exc}; start Redis or fix --redis (serve without --redis renders exports itself)") from exc
+        print(f"Exports go to the queue on {redacted(redis_url)}: run `sahel-dashboard worker --redis URL` to render them",
+              file=sys.stderr)
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
@@ -136,8 +160,10 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
             self.cfg.set("max_requests", 5000)  # recycle workers now and then: bounds memory growth
             self.cfg.set("max_requests_jitter", 500)
             self.cfg.set("accesslog", "-")
+            if "control_socket_disable" in self.cfg.settings:  # gunicorn >= 25 would write ~/.gunicorn/gunicorn.ctl,
+                self.cfg.set("control_socket_disable", value=True)  # one path for every serve on the host: none
 
         def load(self) -> Any:
-            return make_wsgi_app(data_dir, secret)
+            return make_wsgi_app(data_dir, secret, redis_url, max_queued)
 
     _Server().run()

@@ -71,7 +71,8 @@ def _map(app: AppData, state: ViewState, words: str) -> tuple[dict[str, Any], di
                     sites=app.sites.where(facts.site_mask),
                     selected_sites=frozenset(app.tables["sites"]["site_id"].to_numpy()[facts.selected_sites]),
                     as_of_text=as_of_text, with_geometry=False, emphasis=named_places(words, gazetteer(app)),
-                    notes=region_notes(facts.region_values, state.metric, app.tables, state.lang))
+                    notes=region_notes(facts.region_values, state.metric, app.tables, state.lang), layout_id=facts.layout_id,
+                    changed=(facts.changes.regions, facts.changes.sites, facts.changes.baseline or facts.changes.since))
     return _strip_geometry(spec), map_legend(spec, state, as_of_text)
 
 
@@ -136,7 +137,7 @@ def _opening(app: AppData, briefing: Briefing, lang: str, cited: list[str]) -> d
     slide = briefing.opening
     title = (slide.title[lang] if slide and slide.title[lang] else "") or briefing.title[lang]
     return {"kind": "opening", "title": title, "subtitle": briefing.subtitle[lang], "note": slide.note[lang] if slide else "",
-            "lines": [t("data_as_of", lang, date=app.data_as_of(lang)), t("stage_n_sources", lang, n=len(cited))],
+            "lines": [app.as_of_line(lang), t("stage_n_sources", lang, n=len(cited))],
             "citations": [], "query": ""}
 
 
@@ -146,18 +147,95 @@ def _closing(app: AppData, briefing: Briefing, lang: str, cited: list[str]) -> l
     title = (slide.title[lang] if slide and slide.title[lang] else "") or t("stage_sources", lang)
     citations = [_citation(app, s) for s in cited if s in app.tables["sources"].index]
     pages = [citations[i:i + CITATIONS_PER_SLIDE] for i in range(0, len(citations), CITATIONS_PER_SLIDE)] or [[]]
-    lines = [t("data_as_of", lang, date=app.data_as_of(lang)), t("stage_boundaries", lang), t("attribution", lang)]
+    lines = [app.as_of_line(lang), t("stage_boundaries", lang), t("attribution", lang)]
     return [{"kind": "closing", "title": title if n == 0 else f"{t('stage_sources', lang)} ({n + 1}/{len(pages)})",
              "subtitle": "", "note": slide.note[lang] if slide and n == 0 else "", "lines": lines if n == 0 else [],
              "citations": page, "first_citation": n * CITATIONS_PER_SLIDE + 1, "query": ""}
             for n, page in enumerate(pages)]
 
 
+CHANGES_PER_SLIDE = 20  # one line per engagement or area: as many as the citations of a closing slide
+
+
+def changes_since_rehearsal(briefing: Briefing, lang: str) -> str:
+    """The release a briefing's "what changed" slide compares with: its own ``since``, else the
+    data version recorded at its last rehearsal in ``lang`` (else in any language, the latest).
+    """
+    if briefing.changes_since:
+        return briefing.changes_since
+    own = briefing.rehearsed.get(lang)
+    records = [r for r in briefing.rehearsed.values() if isinstance(r, dict)]
+    best = own if isinstance(own, dict) else max(records, key=lambda r: str(r.get("date", "")), default=None)
+    return str(best.get("data_version", "")) if best else ""
+
+
+def _change_lines(app: AppData, rows: tuple, lang: str) -> list[str]:
+    """One line per engagement (by name), area (by name) or kind of row: what changed about it."""
+    from dashboard.export_table import change_text
+    from layers.changes import engagements_of, regions_of
+
+    names = app.map_base.region_names
+    grouped: dict[str, list] = {}
+    for change in rows:
+        engagements = [e for e in engagements_of(change, app.tables) if e in app.tables["engagements"].index]
+        areas = [a for a in regions_of(change) if a in names]
+        if engagements:
+            keys = [engagement_name(app.tables, e, lang) for e in engagements]
+        elif areas:
+            keys = [names[a][lang] for a in areas]
+        else:
+            keys = [t(f"change_row_{change.table}", lang) if change.table in CHANGE_ROWS else change.table]
+        for key in keys:
+            grouped.setdefault(key, []).append(change)
+    return [f"{key}: {change_text(tuple(_unnamed(c) for c in found), lang)}" for key, found in grouped.items()]
+
+
+CHANGE_ROWS = ("engagements", "mandates", "funding", "indicators", "events", "sites", "disputes", "idp_counts", "regions", "sources")
+
+
+def _unnamed(change: Any) -> Any:
+    """A change shown to an audience: the kind of row and what changed, not its id."""
+    from sahel_data.releases import RowChange
+
+    return RowChange(change.table, "", change.action, change.columns)
+
+
+def changes_slide(app: AppData, briefing: Briefing, lang: str) -> dict[str, Any]:
+    """"What changed since the last briefing": the data's changes since the release the briefing
+    was last rehearsed with (or its own ``since``), from the release diff (``sahel_data.releases``),
+    one line per engagement or area; a bookend slide (kind ``changes``).
+    """
+    slide = briefing.changes
+    title = (slide.title[lang] if slide and slide.title[lang] else "") or t("stage_changes_title", lang)
+    since = changes_since_rehearsal(briefing, lang)
+    answer = app.releases.changes_since(since) if since and app.releases is not None else None
+    items: list[str] = []
+    if not since:
+        lines = [t("stage_changes_not_rehearsed", lang)]
+    elif answer is None:
+        lines = [t("stage_changes_unknown", lang, since=since)]
+    else:
+        release, diff = answer
+        lines = [t("stage_changes_since", lang, since=release.version, date=fmt_date(release.date, lang),
+                   version=app.data_version)]
+        if not diff.rows:
+            lines.append(t("stage_changes_none", lang, since=release.version))
+        else:
+            lines.append(t("stage_changes_counts", lang, added=diff.count("added"), changed=diff.count("changed"),
+                           removed=diff.count("removed")))
+            items = _change_lines(app, diff.rows, lang)
+            if len(items) > CHANGES_PER_SLIDE:
+                items = [*items[:CHANGES_PER_SLIDE - 1], t("stage_changes_more", lang, n=len(items) - CHANGES_PER_SLIDE + 1)]
+    return {"kind": "changes", "title": title, "subtitle": "", "note": slide.note[lang] if slide else "", "lines": lines,
+            "changes": items, "citations": [], "since": since, "query": ""}
+
+
 def briefing_deck(app: AppData, briefing: Briefing, lang: str) -> dict[str, Any]:
-    """Every slide of a briefing, opening and closing slides included, in ``lang``."""
+    """Every slide of a briefing, opening, "what changed" and closing slides included, in ``lang``."""
     slides = [scene_slide(app, scene, lang) for scene in briefing.scenes]
     cited = list(dict.fromkeys(s for slide in slides for s in slide["source_ids"]))
     deck = [_opening(app, briefing, lang, cited)] if briefing.opening else []
+    deck += [changes_slide(app, briefing, lang)] if briefing.changes else []
     deck += slides
     if briefing.closing:
         deck += _closing(app, briefing, lang, cited)
@@ -180,7 +258,7 @@ def _with_frame(app: AppData, slides: list[dict[str, Any]], title: str, lang: st
         "geometry": {"regions": app.map_base.regions_geojson, "countries": app.map_base.countries_geojson},
         "marking": markings.get("marking", {}).get(lang, ""),
         "contact": markings.get("contact", {}).get(lang, ""),
-        "data_as_of": t("data_as_of", lang, date=app.data_as_of(lang)),
+        "data_as_of": app.as_of_line(lang),  # "Data as of … · Data version …": every slide's and page's footer
         "strings": {key: t(key, lang) for key in STAGE_STRINGS},
     }
 

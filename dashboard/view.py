@@ -17,15 +17,17 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from layers.geojson import build_map_base
-from layers.i18n import fmt_date
+from layers.i18n import fmt_date, t
 from layers.map_figure import MapBase, map_spec
 from layers.period import Month, Period
 from layers.region_notes import region_notes
+from layers.rules.areas import Layout
 from layers.rules.engine import Engine, ViewFacts
 from layers.sites import SitePoints
 from layers.timeline import timeline_spec
 from layers.view_state import Options, ViewState, state_from_values
 from sahel_data.load import Catalog
+from sahel_data.releases import ReleaseLog
 
 EXTENSION_KEY = "sahel_dashboard"
 FIRST_YEAR = 2012
@@ -42,6 +44,8 @@ class AppData:
     engine: Engine
     sites: SitePoints
     data_date: pd.Timestamp  # the latest dated figure: "data as of"
+    releases: ReleaseLog | None = None  # the data's releases, for ?since= and the data version
+    data_version: str = ""  # the release the data matches, else its content hash (sahel_data.releases.data_version)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -52,13 +56,22 @@ class AppData:
         """The data's "as of" date, as shown on every page and export."""
         return fmt_date(self.data_date, lang)
 
+    def version_line(self, lang: str) -> str:
+        """"Data version …", shown beside "Data as of" on the page and on every export ("" if unknown)."""
+        return t("data_version", lang, version=self.data_version) if self.data_version else ""
+
+    def as_of_line(self, lang: str) -> str:
+        """"Data as of … · Data version …": the page header's line, and the exports' stamp."""
+        return " · ".join(p for p in (t("data_as_of", lang, date=self.data_as_of(lang)), self.version_line(lang)) if p)
+
     def marking(self, lang: str) -> str:
         """The handling line and contact of ``data/markings.json`` ("" when there is none)."""
         markings = self.catalog.markings
         return " · ".join(part for part in (markings.get(key, {}).get(lang, "") for key in ("marking", "contact")) if part)
 
 
-def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[str, int]) -> Options:
+def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[str, int],
+                  releases: tuple[tuple[str, str], ...] = (), polygons: frozenset[str] = frozenset()) -> Options:
     """The filter choices the data allows (months, regions, donors, actors, sectors).
 
     A period may start from January 2012 to the current month (a later one would have its
@@ -70,30 +83,38 @@ def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[
     donors = set(funding["donor"]) | set(eng.loc[~eng["engagement_id"].isin(set(funding["engagement_id"])), "lead_actor"])
     return Options(
         months=(Month(FIRST_YEAR, 1), Month.of(today)),
-        regions=frozenset(drawn),
+        regions=frozenset(drawn) | polygons,  # every polygon of every boundary version
         donors=frozenset(d for d in donors if d),
         actors=frozenset(eng["actor_type"]),
         sectors=frozenset(s for row in eng["sectors"] for s in row),
         engagements=frozenset(eng["engagement_id"]),
         briefings=tuple(sorted(briefings.items())),
+        releases=releases,
     )
 
 
 def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
     """Derive the static, per-process inputs of every callback from a loaded catalog."""
     today = today or datetime.now(UTC).date()
-    options = build_options(catalog.tables, today, {b: len(x.scenes) for b, x in catalog.briefings.items()})
-    engine = Engine(catalog.tables, today)
+    options = build_options(catalog.tables, today, {b: len(x.scenes) for b, x in catalog.briefings.items()},
+                            tuple((r.version, r.date) for r in catalog.releases),
+                            polygons=frozenset(c for v in catalog.boundaries for c in v.regions["region_code"]))
+    releases = ReleaseLog(catalog.data_dir, catalog.releases)
+    layouts = tuple(Layout(v.version_id, pd.Timestamp(v.valid_from), v.drawn) for v in catalog.boundaries)
+    engine = Engine(catalog.tables, today, layouts)
     engine.warm([Period.year(y) for y in range(FIRST_YEAR, today.year + 1)])
+    engine.changes = releases  # ?since= (layers.changes)
     return AppData(
         catalog=catalog,
         options=options,
         map_base=build_map_base(catalog.layers["mali_regions"], catalog.layers["sahel_countries"],
-                                catalog.tables.get("towns"), catalog.tables.get("map_labels")),
+                                catalog.tables.get("towns"), catalog.tables.get("map_labels"), catalog.boundaries),
         today=today,
         engine=engine,
         sites=SitePoints.from_frame(catalog.tables["sites"]),
         data_date=engine.rules.data_date(),
+        releases=releases,
+        data_version=releases.version,
     )
 
 
@@ -123,7 +144,8 @@ def view_map_spec(app: AppData, state: ViewState, *, with_geometry: bool = True)
     return map_spec(
         app.map_base, facts.region_values, state, footprint=facts.footprint, sites=app.sites.where(facts.site_mask),
         selected_sites=frozenset(app.tables["sites"]["site_id"].to_numpy()[facts.selected_sites]),
-        as_of_text=fmt_date(facts.as_at, state.lang), with_geometry=with_geometry,
+        as_of_text=fmt_date(facts.as_at, state.lang), with_geometry=with_geometry, layout_id=facts.layout_id,
+        changed=(facts.changes.regions, facts.changes.sites, facts.changes.baseline or facts.changes.since),
         notes=region_notes(facts.region_values, state.metric, app.tables, state.lang),
     )
 

@@ -100,7 +100,7 @@ def map_source_ids(engine: Engine, facts: ViewFacts) -> list[str]:
     metric = facts.state.metric
     values = facts.region_values
     if metric == "idp":
-        counts = engine.displacement.regions_at(facts.state.period, facts.as_at)
+        counts = engine.displacement_at(facts.as_at).regions_at(facts.state.period, facts.as_at)
         return [s for code in values["region_code"] if code in counts for s in counts[code].source_ids]
     if metric == "budget":
         return [s for lines in values.get("lines", ()) for s in _line_sources(lines)]

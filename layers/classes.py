@@ -19,8 +19,12 @@ PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 NO_DATA_COLOUR = "#a6a6a6"  # unknown: a mid grey, darker than the lightest class
 NONE_COLOUR = "#ffffff"  # none: nothing to count here
 NONE, UNKNOWN = -2, -1  # class indices below the value classes
-# Text on the two darkest classes must be white to keep a 4.5:1 contrast.
-DARK_CLASSES = frozenset({3, 4})
+# Region labels: white on the darkest class, black on the others. Each pair is at least 4.5:1
+# (tests/test_classes.py): on the second-darkest class (#2c7fb8) black gives 4.8:1, where white
+# gave 4.3:1 and the earlier #1a1a1a 4.0:1.
+DARK_CLASSES = frozenset({4})
+LABEL_LIGHT = "#ffffff"
+LABEL_DARK = "#000000"
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,16 @@ class ClassScheme:
                 out.append(f"{fmt(lo, lang)}–{fmt(bounds[i + 1], lang)}")
         return out
 
+    def fill(self, index: int) -> str:
+        """The colour of class ``index`` (NONE and UNKNOWN included)."""
+        return self.colours()[index - self.first_class]
+
+    def label_colour(self, index: int, *, dimmed: bool = False) -> str:
+        """The colour of a region label on class ``index``: white on the ``dark`` classes, black
+        elsewhere; black on a dimmed region (drawn faint over the light land, whatever its class).
+        """
+        return LABEL_LIGHT if index in self.dark and not dimmed else LABEL_DARK
+
     def colours(self) -> list[str]:
         """The colour of each class, from ``first_class`` up."""
         return [*([NONE_COLOUR] if self.has_none else []), self.unknown_colour, *self.palette]
@@ -114,6 +128,12 @@ def relative_luminance(colour: str) -> float:
     channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
     r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)  # noqa: PLR2004
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def blend(colour: str, under: str, alpha: float) -> str:
+    """``colour`` drawn at opacity ``alpha`` over ``under`` (#rrggbb)."""
+    mixed = (round(int(colour[i:i + 2], 16) * alpha + int(under[i:i + 2], 16) * (1 - alpha)) for i in (1, 3, 5))
+    return "#" + "".join(f"{c:02x}" for c in mixed)
 
 
 def contrast(a: str, b: str) -> float:

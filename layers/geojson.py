@@ -6,7 +6,7 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from layers.map_base import Country, MapBase, RiverLabel, Town
+from layers.map_base import Country, MapBase, MapVersion, RiverLabel, Town
 
 # Hand-tuned label anchors would be an opinion; representative points are guaranteed
 # inside each polygon. Bamako is tiny, so its label sits on the point itself.
@@ -31,21 +31,34 @@ def to_geojson(frame: gpd.GeoDataFrame, properties: tuple[str, ...], precision: 
     return {"type": "FeatureCollection", "features": features}
 
 
+def _points(regions: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
+    return {code: (round(pt.x, 3), round(pt.y, 3))
+            for code, pt in zip(regions["region_code"], regions.geometry.representative_point(), strict=True)}
+
+
 def build_map_base(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, towns: pd.DataFrame | None = None,
-                   labels: pd.DataFrame | None = None) -> MapBase:
-    """The static map inputs: geometry as GeoJSON, region names, label anchor points, and the
-    curated towns and river names (``data/geo/towns.csv``, ``map_labels.csv``).
+                   labels: pd.DataFrame | None = None, versions: tuple = ()) -> MapBase:
+    """The static map inputs: geometry as GeoJSON, region names, label anchor points, the
+    curated towns and river names (``data/geo/towns.csv``, ``map_labels.csv``), and every
+    boundary version (``sahel_data.boundaries``; default: ``regions`` alone, as "base").
     """
-    region_points = {
-        code: (round(pt.x, 3), round(pt.y, 3))
-        for code, pt in zip(regions["region_code"], regions.geometry.representative_point(), strict=True)
-    }
+    layers = [(v.version_id, v.regions, v.label) for v in versions] or [("base", regions, {"en": "", "fr": ""})]
+    features = []
+    names: dict[str, dict[str, str]] = {}
+    map_versions = []
+    for vid, frame, label in layers:
+        keyed = frame.assign(key=[f"{vid}|{code}" for code in frame["region_code"]])
+        features += to_geojson(keyed, ("key", "region_code"), precision=0)["features"]
+        for code, en, fr in zip(frame["region_code"], frame["name_en"], frame["name_fr"], strict=True):
+            names.setdefault(code, {"en": en, "fr": fr})
+        map_versions.append(MapVersion(vid, tuple(sorted(frame["region_code"])), _points(frame), label))
     country_points = countries.geometry.representative_point()
     return MapBase(
-        regions_geojson=to_geojson(regions, ("region_code",), precision=0),
+        regions_geojson={"type": "FeatureCollection", "features": features},
         countries_geojson=to_geojson(countries, ("iso3",), precision=0),
-        region_names={c: {"en": en, "fr": fr} for c, en, fr in zip(regions["region_code"], regions["name_en"], regions["name_fr"], strict=True)},
-        region_points=region_points,
+        region_names=names,
+        region_points=map_versions[0].points,
+        versions=tuple(map_versions),
         countries=tuple(
             Country(iso, en, fr, bool(g5), round(pt.x, 3), round(pt.y, 3))
             for iso, en, fr, g5, pt in zip(countries["iso3"], countries["name_en"], countries["name_fr"], countries["g5_sahel"], country_points, strict=True)

@@ -58,17 +58,41 @@ class RiverLabel(NamedTuple):
     lat: float
 
 
+class MapVersion(NamedTuple):
+    """One boundary version as the map draws it: its polygons and their label points."""
+
+    version_id: str
+    codes: tuple[str, ...]  # polygon region codes, in code order
+    points: dict[str, tuple[float, float]]  # code -> (lon, lat) inside the polygon
+    label: dict[str, str]  # {"en": ..., "fr": ...}, e.g. "Regions before 2016 (Natural Earth)"
+
+
 @dataclass(frozen=True)
 class MapBase:
-    """The static part of the map: geometry and label anchors, built once per catalog."""
+    """The static part of the map: geometry and label anchors, built once per catalog.
+
+    ``regions_geojson`` holds the polygons of every boundary version (feature property ``key``
+    = "<version>|<code>"): the browser receives it once, and a view draws one version by
+    listing only its keys.
+    """
 
     regions_geojson: dict
     countries_geojson: dict
-    region_names: dict[str, dict[str, str]]  # code -> {"en": ..., "fr": ...}
-    region_points: dict[str, tuple[float, float]]  # code -> (lon, lat) inside the polygon
+    region_names: dict[str, dict[str, str]]  # code -> {"en": ..., "fr": ...}, every version's polygons
+    region_points: dict[str, tuple[float, float]]  # the bundled version's label points (code -> lon, lat)
     countries: tuple[Country, ...]
     towns: tuple[Town, ...] = field(default=())
     river_labels: tuple[RiverLabel, ...] = field(default=())
+    versions: tuple[MapVersion, ...] = field(default=())
+
+    def version(self, version_id: str) -> MapVersion:
+        """The boundary version ``version_id`` (the bundled one when it is not known)."""
+        found = next((v for v in self.versions if v.version_id == version_id), None)
+        if found is not None:
+            return found
+        if self.versions:
+            return self.versions[0]
+        return MapVersion("base", tuple(self.region_names), self.region_points, {"en": "", "fr": ""})
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ from layers.map_base import (
     Country,
     Look,
     MapBase,
+    MapVersion,
     RiverLabel,
     Town,
 )
@@ -40,6 +41,7 @@ from layers.map_marks import (
     KEYS,
     LAKE_COLOUR,
     RIVER_COLOUR,
+    change_trace,
     key_traces,
     leader_traces,
     legend_marks,
@@ -61,7 +63,8 @@ __all__ = ["LAT_RANGE", "LON_RANGE", "SITE_KINDS", "TRACE", "Country", "MapBase"
            "build_map_figure", "map_legend", "map_spec", "region_hover"]
 
 TRACE = {"context": 0, "regions": 1, "ring": 2, "towns": 3, "river_labels": 4, "context_labels": 5, "region_labels": 6,
-         "sites": 7, "leaders": 7 + len(SITE_KINDS), "moved_labels": 8 + len(SITE_KINDS), "keys": 9 + len(SITE_KINDS)}
+         "sites": 7, "leaders": 7 + len(SITE_KINDS), "moved_labels": 8 + len(SITE_KINDS), "changes": 9 + len(SITE_KINDS),
+         "keys": 10 + len(SITE_KINDS)}
 TRACE_COUNT = TRACE["keys"] + len(KEYS)
 MAX_SITE_LABELS = 40
 DIMMED = 0.35  # opacity of the regions outside a region filter
@@ -109,8 +112,9 @@ def build_map_figure(base: MapBase, values: pd.DataFrame, state: ViewState, **kw
 
 @dataclass(frozen=True)
 class _Regions:
-    """Per-region arrays of a view, in the base's region order."""
+    """Per-region arrays of a view, in its boundary version's region order."""
 
+    version: MapVersion
     codes: list[str]
     values: list[float | None]
     statuses: list[str]
@@ -118,8 +122,9 @@ class _Regions:
     dates: list[str]
 
 
-def _regions(base: MapBase, values: pd.DataFrame, scheme: ClassScheme, as_of_text: str) -> _Regions:
-    codes = list(base.region_names)
+def _regions(base: MapBase, values: pd.DataFrame, scheme: ClassScheme, as_of_text: str, version_id: str) -> _Regions:
+    version = base.version(version_id)
+    codes = list(version.codes)
     by_code = values.set_index("region_code") if not values.empty else pd.DataFrame(columns=["value"])
     raw = [by_code["value"].get(code) if code in by_code.index else None for code in codes]
     region_values = [None if v is None or pd.isna(v) else float(v) for v in raw]
@@ -130,7 +135,7 @@ def _regions(base: MapBase, values: pd.DataFrame, scheme: ClassScheme, as_of_tex
         for code in codes
     ]
     classes = [scheme.classify(v, s) for v, s in zip(region_values, statuses, strict=True)]
-    return _Regions(codes, region_values, statuses, classes, dates)
+    return _Regions(version, codes, region_values, statuses, classes, dates)
 
 
 def _context_trace(base: MapBase, look: Look, with_geometry: bool) -> dict[str, Any]:
@@ -172,8 +177,9 @@ def _regions_trace(base: MapBase, r: _Regions, look: Look, *, footprint: frozens
     labels = scheme.labels(lang)
     lines = [_outline(c, footprint, filtered, look) for c in r.codes]
     return dict(type="choropleth",
-        **({"geojson": base.regions_geojson} if with_geometry else {}), featureidkey="properties.region_code",
-        locations=r.codes, z=r.classes, customdata=r.codes,
+        # Every version's polygons are in the GeoJSON; listing one version's keys draws that version.
+        **({"geojson": base.regions_geojson} if with_geometry else {}), featureidkey="properties.key",
+        locations=[f"{r.version.version_id}|{c}" for c in r.codes], z=r.classes, customdata=r.codes,
         colorscale=scheme.colorscale(), zmin=scheme.color_range[0], zmax=scheme.color_range[1],
         marker={"line": {"color": [c for c, _ in lines], "width": [w for _, w in lines]}},
         # Regions outside a region filter are dimmed (plotly's own selection styling).
@@ -223,7 +229,7 @@ def _placements(base: MapBase, r: _Regions, markers: list[Marker], names: list[s
     lang = look.lang
     deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (STAGE_MAP_PX if look.brief else DEFAULT_PLOT_PX)
     region_requests = [
-        LabelRequest(f"r:{c}", *base.region_points[c],
+        LabelRequest(f"r:{c}", *r.version.points[c],
                      # On the stage one line: two lines of 27 px type collide between Mopti and Ségou.
                      f"<b>{plain(base.region_names[c][lang])}</b>{' ' if look.brief else '<br>'}{_label_value(look.metric, v, lang, s)}",
                      MUST if c in filtered or fold(base.region_names[c][lang]) in emphasis else 100, centred=True,
@@ -267,17 +273,19 @@ def _placements(base: MapBase, r: _Regions, markers: list[Marker], names: list[s
     return _Labels(region_requests, placements)
 
 
-def _region_labels(base: MapBase, r: _Regions, labels: _Labels, look: Look) -> dict[str, Any]:
+def _region_labels(r: _Regions, labels: _Labels, look: Look, filtered: frozenset[str] = frozenset()) -> dict[str, Any]:
     texts = {q.key: q.text for q in labels.regions}
     spots = [labels.placements[f"r:{c}"] for c in r.codes]
     return {"type": "scattergeo",
-        "lon": [base.region_points[c][0] + p.dlon for c, p in zip(r.codes, spots, strict=True)],
-        "lat": [base.region_points[c][1] + p.dlat for c, p in zip(r.codes, spots, strict=True)],
+        "lon": [r.version.points[c][0] + p.dlon for c, p in zip(r.codes, spots, strict=True)],
+        "lat": [r.version.points[c][1] + p.dlat for c, p in zip(r.codes, spots, strict=True)],
         "text": [texts.get(p.key, "") if p.shown else "" for p in spots],
         "textposition": [p.position for p in spots],
         "mode": "text", "hoverinfo": "skip", "showlegend": False,
-        "textfont": {"size": look.fs(14), "family": FONT, "color": ["#ffffff" if c in look.scheme.dark else "#1a1a1a" for c in r.classes],
-                     "shadow": "auto"},
+        # White on the scheme's dark classes, black elsewhere and on dimmed regions: 4.5:1 on the fill (tests/test_classes.py).
+        "textfont": {"size": look.fs(14), "family": FONT, "shadow": "auto",
+                     "color": [look.scheme.label_colour(c, dimmed=bool(filtered) and code not in filtered)
+                               for c, code in zip(r.classes, r.codes, strict=True)]},
         "visible": look.shows("labels", "regions"),
     }
 
@@ -322,6 +330,8 @@ def map_spec(
     with_geometry: bool = True,
     aggregate_above: int | None = MAX_MARKERS,
     emphasis: frozenset[str] = frozenset(),
+    layout_id: str = "base",
+    changed: tuple[frozenset[str], frozenset[str], str] = (frozenset(), frozenset(), ""),
 ) -> dict[str, Any]:
     """The whole map figure of a view, as a plain plotly figure dict.
 
@@ -334,7 +344,9 @@ def map_spec(
     area. ``sites`` are the mapped sites to show (see ``layers.sites``); above ``aggregate_above``
     places they are drawn as grid cells (``None``: every place, for the baseline benchmark only).
     ``emphasis`` holds folded place names (``layers.places.fold``) whose labels must show, e.g.
-    the places a briefing scene talks about. ``with_geometry=False`` leaves the GeoJSON out, for
+    the places a briefing scene talks about. ``layout_id`` is the boundary version in force on the
+    view's date (``ViewFacts.layout_id``). ``changed`` is (region codes, site ids, release) that
+    ``?since=`` marks (``ViewFacts.changes``). ``with_geometry=False`` leaves the GeoJSON out, for
     updates of a map already drawn (copying the GeoJSON is most of the build time).
 
     Traces, in order (``TRACE``): context, regions, selection rings, towns, river names, country
@@ -345,31 +357,47 @@ def map_spec(
     look = Look(state.lang, state.metric, frozenset(state.layers), (STAGE_SCHEMES if brief else SCHEMES)[state.metric],
                 1.9 if brief else 1.0, brief)
     filtered = frozenset(state.regions)
-    r = _regions(base, values, look.scheme, as_of_text)
+    r = _regions(base, values, look.scheme, as_of_text, layout_id)
     markers = group_sites(sites if sites is not None else empty_points(), selected_sites, aggregate_above)
     index = town_index(base.towns)
     names = [place_name(m, base.towns, index, look.lang) for m in markers]
     towns = visible_towns(base, markers)
     labels = _placements(base, r, markers, names, look, towns=towns, filtered=filtered, emphasis=emphasis)
     country_wide = int(values["country_wide"].iloc[0]) if "country_wide" in values and len(values) else None
+    title = legend_title(look, as_of_text, country_wide)
+    if len(base.versions) > 1 and r.version.label.get(look.lang):  # say which boundaries the date draws
+        title = (title[0], f"{title[1]} · {r.version.label[look.lang]}")
     data = [
         _context_trace(base, look, with_geometry),
         _regions_trace(base, r, look, footprint=footprint, filtered=filtered, notes=notes or {},
-                       title=legend_title(look, as_of_text, country_wide), with_geometry=with_geometry),
+                       title=title, with_geometry=with_geometry),
         ring_trace(markers, look),
         town_trace(towns, labels.placements, look),
         river_label_trace(base, labels.placements, look),
         _country_labels(base, labels.placements, look),
-        _region_labels(base, r, labels, look),
+        _region_labels(r, labels, look, filtered),
         *site_traces(markers, names, labels.placements, look),
         *leader_traces([(f"s:{i}", m.lon, m.lat, names[i], False) for i, m in enumerate(markers)]
                        + [(f"t:{x.town_id}", x.lon, x.lat, x.name(look.lang), x.kind == "capital") for x in towns],
                        labels.placements, look),
+        change_trace(_changed_points(base, r, markers, names, changed=changed, lang=look.lang), look, changed[2]),
         *key_traces(look, footprint=bool(footprint), filtered=bool(filtered), approximate=any(m.approximate for m in markers)),
     ]
     layout = _layout(look)
-    layout["meta"] = {"legend_title": list(legend_title(look, as_of_text, country_wide))}  # for legends drawn elsewhere
+    layout["meta"] = {"legend_title": list(title)}  # for legends drawn elsewhere
     return {"data": data, "layout": layout}
+
+
+def _changed_points(base: MapBase, r: _Regions, markers: list[Marker], names: list[str], *,
+                    changed: tuple[frozenset[str], frozenset[str], str], lang: str) -> list[tuple[float, float, str]]:
+    """Where ``?since=`` marks a change: the label point of each changed polygon of the version
+    drawn, and each marker holding a changed site.
+    """
+    regions, sites, since = changed
+    said = t("legend_changed", lang, since=since)
+    points = [(*r.version.points[c], f"{base.region_names.get(c, {}).get(lang, c)}: {said}") for c in r.codes if c in regions]
+    points += [(m.lon, m.lat, f"{names[i]}: {said}") for i, m in enumerate(markers) if sites & set(m.site_ids)]
+    return points
 
 
 def map_legend(spec: dict[str, Any], state: ViewState, as_of_text: str) -> dict[str, Any]:

@@ -38,6 +38,7 @@ SITE_COLOURS = {
     "town": "#666666",
 }
 RING_COLOUR = "#D55E00"
+CHANGE_COLOUR = "#B3006B"  # ?since=: what changed since a release (a colour no class or site uses)
 FOOTPRINT_LINE = ("#111111", 3.5)  # the selected engagement's area of operations
 FILTER_LINE = ("#0b4f8a", 2.5)  # the regions chosen in the filter
 RIVER_COLOUR, LAKE_COLOUR = "#3a78b5", "#a9c9e6"
@@ -151,6 +152,15 @@ def leader_traces(points: list[tuple[str, float, float, str, bool]], placements:
          "text": [f"<b>{plain(text)}</b>" if bold else plain(text) for _, _, _, text, bold in moved],
          "textposition": "middle center", "textfont": {"size": look.fs(13), "family": FONT, "color": "#1a1a1a", "shadow": HALO}},
     ]
+
+
+def change_trace(points: list[tuple[float, float, str]], look: Look, since: str) -> dict[str, Any]:
+    """A mark on each changed region (at its label point) and changed site (``?since=``)."""
+    return {"type": "scattergeo", "lon": [x for x, _, _ in points], "lat": [y for _, y, _ in points], "mode": "markers",
+            "marker": {"symbol": "diamond-wide-open", "size": look.fs(22), "color": CHANGE_COLOUR, "line": {"width": 2.5}},
+            "hovertext": [plain(text) for _, _, text in points], "hoverinfo": "text",
+            "name": t("legend_changed", look.lang, since=since), "legendgroup": "keys", "showlegend": bool(points),
+            "visible": bool(points)}
 
 
 def ring_radius_px(look: Look) -> float:

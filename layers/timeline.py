@@ -20,6 +20,7 @@ import plotly.graph_objects as go
 
 from layers.i18n import fmt_date, label, t
 from layers.lookups import per_frame
+from layers.period import MONTHS
 from layers.rules.engine import Engine, ViewFacts
 from layers.text import plain
 
@@ -58,6 +59,27 @@ def short_basis(text: str) -> str:
     if m:
         return m.group(2)
     return text[:18]
+
+
+_EN_MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")
+_DECISION_OF = re.compile(r"council decision of (?:[a-z]+day )?(?:\d{1,2} )?(" + "|".join(_EN_MONTHS) + r") ([0-9]{4})",
+                          re.IGNORECASE)
+
+
+def mandate_label(text: str, lang: str) -> str:
+    """A mandate's label in ``lang``: "Res. 2100" / "Rés. 2100", "2014/220" (an EU decision's
+    number reads the same in both), "Dec. Jan 2023" / "Déc. janv. 2023" for a Council decision
+    known by its date; other legal bases as :func:`short_basis` cuts them.
+    """
+    m = re.search(r"resolution (\d{4})", text, re.IGNORECASE)
+    if m:
+        return t("mandate_resolution", lang, n=m.group(1))
+    m = _DECISION_OF.search(text)
+    if m and not re.search(r"\d{4}/\d+", text):
+        month = MONTHS.get(lang, MONTHS["en"])[_EN_MONTHS.index(m.group(1).lower())]
+        return t("mandate_decision", lang, date=f"{month} {m.group(2)}")
+    return short_basis(text)
 
 
 def row_label(acronym: str, name: str, limit: int = 22) -> str:
@@ -182,7 +204,8 @@ def _bars(rows: list[Row], lang: str, selected: str, fs: Any, big: bool) -> list
             "base": [bar.start.isoformat() for _, bar in part],
             "x": [(bar.end - bar.start).total_seconds() * 1000 + MS_PER_DAY for _, bar in part],
             # Legal-basis labels are readable at a desk; on a projector they would be specks.
-            "text": [] if big else [plain(bar.text) for _, bar in part], "textposition": "inside",
+            "text": [] if big else [plain(mandate_label(bar.basis, lang) if bar.basis else bar.text) for _, bar in part],
+            "textposition": "inside",
             "insidetextanchor": "middle", "textfont": {"size": fs(12), "color": "#ffffff"}, "cliponaxis": True,
             "customdata": [row.engagement_id for row, _ in part],
             "hovertext": [

@@ -10,6 +10,10 @@ list value given twice, a search longer than :data:`MAX_TEXT` or with control ch
 ``scene=`` without ``briefing=``, and any period :func:`layers.period.parse_period` refuses).
 ``to_query(parse_query(q))`` is canonical, and ``parse_query(to_query(s)) == s``.
 
+``since=`` names a data release, by its version (``2026-11-30-3fa9c2d1``) or a date
+``YYYY-MM-DD`` (the latest release on or before it): the view then marks what changed since
+(:mod:`layers.changes`). A value that names no release is refused like any other.
+
 Three parameters shape exports only (``title=``, ``subtitle=``, ``size=``): a custom title and
 subtitle (printable text of at most :data:`MAX_TITLE` / :data:`MAX_SUBTITLE` characters, kept
 as plain text: the figure escapes it, so plotly markup from a user is shown, never run) and a
@@ -20,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qs, urlencode
 
@@ -79,6 +84,7 @@ class Options:
     sectors: frozenset[str]
     engagements: frozenset[str]
     briefings: tuple[tuple[str, int], ...] = ()  # (briefing id, number of scenes)
+    releases: tuple[tuple[str, str], ...] = ()  # (version, date YYYY-MM-DD) of each data release, oldest first
 
     @property
     def years(self) -> tuple[int, int]:
@@ -108,6 +114,7 @@ class ViewState:
     title: str = ""  # an export's own title ("": one that describes the view)
     subtitle: str = ""  # an export's own subtitle ("": the period and filters in words)
     size: str = SIZES[0]  # an export's print size
+    since: str = ""  # a data release (version, or a date: the latest release on or before it): mark what changed since
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
     def for_facts(self) -> ViewState:
@@ -149,6 +156,7 @@ _PARAM = {
     "title": "title",
     "subtitle": "subtitle",
     "size": "size",
+    "since": "since",
 }
 LIST_FIELDS = ("regions", "donors", "actors", "sectors", "geo", "layers")
 CHOICE_FIELDS = {"lang": LANGS, "metric": METRICS, "mode": MODES, "timeline": TIMELINES, "size": SIZES}
@@ -160,6 +168,7 @@ SINGLE_PARAMS = KNOWN_PARAMS - LIST_PARAMS  # one value each: year=2019&year=202
 EMPTY_ALLOWED = frozenset({"layers"})  # layers= is "no layers"; any other empty value is refused
 _FIELD = {param: name for name, param in _PARAM.items() if name != "period"}
 _SCENE_RE = re.compile(r"[0-9]{1,3}")
+_DATE_RE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
 def default_state(options: Options) -> ViewState:
@@ -282,7 +291,42 @@ def _state_and_issues(values: dict[str, Any], options: Options) -> tuple[ViewSta
         else:
             issues.append(Issue("sel", f"sel={_show(selected, 40)}"))
     issues += _briefing(values, options, out)
+    issues += _since(values.get("since"), options, out)
     return replace(base, **out), issues
+
+
+def since_problem(value: object, options: Options) -> str:
+    """Why ``value`` names no data release ("" when it names one): a release's version, or a
+    date ``YYYY-MM-DD`` (ASCII digits, a real day) on or after the first release.
+    """
+    releases = options.releases
+    if not isinstance(value, str):
+        return "not a text"
+    if not releases:
+        return "no data release yet (sahel-dashboard release makes one)"
+    if any(value == version for version, _ in releases):
+        return ""
+    found = _DATE_RE.fullmatch(value)
+    if not found:
+        return "not a release version or a date YYYY-MM-DD"
+    try:
+        date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    except ValueError:
+        return "not a day of the calendar"
+    first_version, first_date = releases[0]
+    if value < first_date:
+        return f"before the first release ({first_version}, {first_date})"
+    return ""
+
+
+def _since(value: object, options: Options, out: dict[str, Any]) -> list[Issue]:
+    if value is None or value == "":
+        return []
+    problem = since_problem(value, options)
+    if problem:
+        return [Issue("since", f"since={_show(value, 30)}", problem)]
+    out["since"] = value
+    return []
 
 
 def _briefing(values: dict[str, Any], options: Options, out: dict[str, Any]) -> list[Issue]:
@@ -397,6 +441,9 @@ def explain(issue: Issue, options: Options) -> str:
         "sel": "an engagement id from engagements.csv",
         "briefing": ", ".join(b for b, _ in options.briefings) or "(no briefings)",
         "scene": "a scene number (1, 2 ...) of the briefing named by briefing=",
+        "since": (f"a data release: a version ({', '.join(v for v, _ in options.releases[-5:])}) or a date YYYY-MM-DD "
+                  f"on or after {options.releases[0][1]} (the latest release on or before it)") if options.releases
+                 else "a data release (there is none yet: sahel-dashboard release makes one)",
         **{_PARAM[k]: ", ".join(v) for k, v in CHOICE_FIELDS.items()},
     }
     if issue.param not in accepted:

@@ -8,6 +8,11 @@ view (what the address bar shows, e.g. ``?year=2013-2023&sel=EUTM-MALI``), or, f
 ``"kind": "then_and_now"``, a ``then`` and a ``now`` view shown side by side with the same colour
 classes. ``rehearsed`` is written by ``sahel-dashboard rehearse``. Files of the first format
 (scenes with ``view`` only) stay valid. Problems name the file, the scene (as ``row``) and the key.
+
+An optional ``changes`` object (``{}``, or with a ``title``, a ``note`` and ``since``) opens the
+briefing, after its opening slide, with "what changed since the last briefing": the data's
+changes since ``since`` (a data release's version or a date ``YYYY-MM-DD``), by default since the
+data version recorded at the last rehearsal in the deck's language.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ MAX_BRIEFINGS = 200  # files in data/briefings/: more is a mistake (or an attack
 MAX_TEXT = 600
 MAX_VIEW = 1000  # characters of a scene's view query
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,60}$")
+_SINCE_RE = re.compile(r"(?:[0-9]{4}-[0-9]{2}-[0-9]{2}(?:-[0-9a-f]{8})?)?")  # a release version, a date, or nothing
 
 
 SCENE_KINDS = ("view", "then_and_now")
@@ -61,6 +67,8 @@ class Briefing:
     opening: Slide | None = None
     closing: Slide | None = None
     rehearsed: dict = field(default_factory=dict)
+    changes: Slide | None = None  # a "what changed since the last briefing" slide after the opening
+    changes_since: str = ""  # ... since this release (version or date); "" = the last rehearsal's data version
 
 
 def _text(doc: dict, key: str, name: str, row: int, problems: list[Problem], *, optional: bool = False) -> dict[str, str]:
@@ -134,13 +142,19 @@ def read_briefing(path: Path) -> tuple[Briefing | None, list[Problem]]:
         return None, problems
     scenes = [_scene(raw, name, i, problems) for i, raw in enumerate(raw_scenes, start=1)]
     opening, closing = _slide(doc, "opening", name, problems), _slide(doc, "closing", name, problems)
+    changes = _slide(doc, "changes", name, problems)
+    since = doc["changes"].get("since", "") if isinstance(doc.get("changes"), dict) else ""
+    if not isinstance(since, str) or not _SINCE_RE.fullmatch(since):
+        problems.append(Problem(name, 0, "changes.since", str(since)[:60],
+                                "a data release's version (2026-11-30-3fa9c2d1) or a date YYYY-MM-DD, or no since"))
+        since = ""
     rehearsed = doc.get("rehearsed", {})
     if not isinstance(rehearsed, dict):
         problems.append(Problem(name, 0, "rehearsed", str(rehearsed)[:40], "an object (written by sahel-dashboard rehearse)"))
     if problems:
         return None, problems
     return Briefing(path.stem, title, tuple(s for s in scenes if s is not None), subtitle, opening, closing,
-                    rehearsed if isinstance(rehearsed, dict) else {}), []
+                    rehearsed if isinstance(rehearsed, dict) else {}, changes, since), []
 
 
 MAX_JSON_BYTES = 1024 * 1024  # a briefing or markings file is a few kilobytes

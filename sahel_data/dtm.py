@@ -613,12 +613,13 @@ def plan_dtm_import(path: Path | str, data_dir: Path | str, *, source_url: str |
     data_dir = Path(data_dir)
     dtm = _fill(read_dtm(path), round_, assessment)
     tables = data_dir / "tables"
-    _, _, region_records = _split_records((tables / "regions.csv").read_text(encoding="utf-8"))
+    _, _, region_records = _split_records((tables / "regions.csv").read_text(encoding="utf-8-sig"))  # a BOM (Excel) is not text
     plan = ImportPlan(dtm, data_dir)
     groups, plan.unplaced = _place(dtm, AreaCodes([r for r, _ in region_records if r]))
 
-    texts = {name: (tables / name).read_text(encoding="utf-8") for name in ("sources.csv", "idp_counts.csv")}
-    plan.read = {name: hashlib.sha256(text.encode("utf-8")).hexdigest() for name, text in texts.items()}
+    raw = {name: (tables / name).read_bytes() for name in ("sources.csv", "idp_counts.csv")}
+    texts = {name: data.decode("utf-8-sig") for name, data in raw.items()}  # a file saved by Excel starts with a BOM
+    plan.read = {name: hashlib.sha256(data).hexdigest() for name, data in raw.items()}
     src_head, src_header, src_records = _split_records(texts["sources.csv"])
     idp_head, idp_header, idp_records = _split_records(texts["idp_counts.csv"])
     existing = {r["idp_id"]: r for r, _ in idp_records if r}

@@ -19,11 +19,13 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from sahel_data.boundaries import BoundaryVersion, base_version, load_versions
 from sahel_data.briefings import Briefing, load_briefings, load_markings
 from sahel_data.files import read_json_file
 from sahel_data.geo import GEO_FILES, read_layer
 from sahel_data.plausible import plausibility_problems
 from sahel_data.problems import DataError, Problem
+from sahel_data.releases import Release, read_releases
 from sahel_data.schema import GEO_TABLES, TABLES, TABLES_BY_NAME, TOWNS, Table
 from sahel_data.tables import (
     END_COLUMNS,
@@ -51,6 +53,8 @@ class Catalog:
     rejected: tuple[Problem, ...] = field(default=())
     briefings: dict[str, Briefing] = field(default_factory=dict)
     markings: dict[str, dict[str, str]] = field(default_factory=dict)  # marking and contact lines, en/fr
+    releases: tuple[Release, ...] = ()  # data/releases.csv: the data's releases, oldest first (sahel_data.releases)
+    boundaries: tuple[BoundaryVersion, ...] = ()  # the bundled layout, then imported ones, oldest first
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -457,6 +461,8 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
     problems += briefing_problems
     markings, marking_problems = load_markings(data_dir / "markings.json")
     problems += marking_problems
+    releases, release_problems = read_releases(data_dir)
+    problems += release_problems
 
     row_problems: dict[tuple[str, int], list[Problem]] = {}
     if not fatal:
@@ -491,6 +497,16 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
                 problems.append(empty)
                 fatal.append(empty)
 
+    versions: tuple[BoundaryVersion, ...] = ()
+    if "mali_regions" in layers and not fatal:
+        area_codes = {row["region_code"] for _, row in raws["regions"].rows if row["region_code"].startswith("ML-")}
+        base_drawn = {row["region_code"]: row["drawn_as"] for _, row in raws["regions"].rows
+                      if row["region_code"].startswith("ML-") and row["drawn_as"]}
+        versions, version_problems = load_versions(data_dir / "geo", base_version(layers["mali_regions"], base_drawn),
+                                                   {c for c in area_codes if c in base_drawn})
+        problems += version_problems
+        fatal += version_problems  # a version that cannot place every area would misplace figures
+
     if fatal or (problems and not lenient):
         raise DataError(fatal or problems)
 
@@ -498,7 +514,7 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
         name: _typed_frame(raw, [line for line, _ in raw.rows if (name, line) not in row_problems])
         for name, raw in raws.items()
     }
-    return Catalog(tables, layers, manifest, data_dir, tuple(sorted(problems)), briefings, markings)
+    return Catalog(tables, layers, manifest, data_dir, tuple(sorted(problems)), briefings, markings, tuple(releases), versions)
 
 
 def _load_layers(geo_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], list[Problem], dict[str, dict[str, str]]]:

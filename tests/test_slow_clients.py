@@ -32,6 +32,8 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.payloads import output_spec
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).is_file()), None)
@@ -226,8 +228,8 @@ class SlowClients:
 def _callback_body(port: int, *, tls: bool) -> bytes:
     status, _, data = request(port, "GET", "/_dash-dependencies", tls=tls, timeout=30)
     assert status == 200
-    dep = next(d for d in json.loads(data) if d["output"] == "map-graph.figure")
-    return json.dumps({"output": dep["output"], "outputs": {"id": "map-graph", "property": "figure"},
+    dep = next(d for d in json.loads(data) if "map-graph.figure" in d["output"])
+    return json.dumps({"output": dep["output"], "outputs": output_spec(dep),
                        "inputs": [{"id": "view-store", "property": "data", "value": {"from": "2019-01", "to": "2019-12"}}],
                        "changedPropIds": ["view-store.data"], "state": []}).encode()
 

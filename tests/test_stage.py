@@ -121,7 +121,7 @@ def test_places_a_scene_names_are_labelled_first(app_data):
     deck = briefing_deck(app_data, briefing, "en")
     slide = next(s for s in deck["slides"] if s["title"] == scene.title["en"])
     labels = slide["map"]["data"][TRACE["region_labels"]]["text"]
-    codes = slide["map"]["data"][1]["locations"]
+    codes = slide["map"]["data"][1]["customdata"]
     assert labels[codes.index("ML-5")].startswith("<b>Mopti</b>")
     assert "Mopti" in gazetteer(app_data) and "Mali" not in gazetteer(app_data)
 

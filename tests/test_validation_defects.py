@@ -235,6 +235,17 @@ def _huge_sparse(data: Path) -> None:
         handle.truncate(tables_module.MAX_FILE_BYTES + 1)  # sparse: costs no disk, refused before reading
 
 
+def _excel_save(data: Path, table: str) -> None:
+    """What Excel's "CSV UTF-8" save writes: a BOM, CRLF row ends, a cell's own line break (Alt+Enter) as LF in quotes."""
+    path = data / "tables" / f"{table}.csv"
+    rows = read_rows(path)
+    column = rows[0].index("description_en")
+    rows[1][column] = rows[1][column].replace(". ", ".\n", 1)
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(b"\xef\xbb\xbf" + buffer.getvalue().encode("utf-8"))
+
+
 def _crlf(data: Path) -> None:
     for table in ("events", "sources"):
         path = data / "tables" / f"{table}.csv"
@@ -279,8 +290,6 @@ CATALOGUE: list[Kind] = [
          Refused("events.csv", 0, "", "a character device", "a regular file")),
     Kind("table larger than the limit", _huge_sparse, Refused("events.csv", 0, "", ANY, "at most 67108864 bytes")),
     Kind("table empty", lambda d: _write_text(d, "events", ""), Refused("events.csv", 0, "", "empty file", "a header row")),
-    Kind("UTF-8 byte-order mark", lambda d: (d / "tables" / "sources.csv").write_bytes(b"\xef\xbb\xbf" + (d / "tables" / "sources.csv").read_bytes()),
-         Refused("sources.csv", 1, "", "UTF-8 byte-order mark", "UTF-8 without BOM")),
     Kind("NUL byte (a spreadsheet saved as CSV)", lambda d: (d / "tables" / "events.csv").write_bytes(b"PK\x03\x04\x00\x00"),
          Refused("events.csv", 0, "", "NUL byte", "a text file")),
     Kind("Latin-1 text", lambda d: (d / "tables" / "events.csv").write_bytes((d / "tables" / "events.csv").read_bytes() + "Coup d'État\n".encode("latin-1")),
@@ -486,6 +495,11 @@ CATALOGUE: list[Kind] = [
          Refused("mandates.csv", ANY, "engagement_id", "EUTM-MALI", "an id of a row that loads (engagements.csv row"), lenient=True),
     # Stated acceptances: valid data that may look odd (each listed in data/README.md).
     Kind("CRLF line ends", _crlf, Accepted("CRLF line ends")),
+    Kind("UTF-8 byte-order mark", lambda d: (d / "tables" / "sources.csv").write_bytes(b"\xef\xbb\xbf" + (d / "tables" / "sources.csv").read_bytes()),
+         Accepted("A UTF-8 byte-order mark")),
+    Kind("line break inside a quoted note", _set("funding", "note", "First line\nsecond line"), Accepted("A line break inside a quoted long text")),
+    Kind("saved by Excel as CSV UTF-8 (BOM, CRLF, a line break in a description)", lambda d: _excel_save(d, "engagements"),
+         Accepted("A table saved by Excel")),
     Kind("full-width equals sign", _set("events", "title_en", '＝HYPERLINK("http://e.xx")'), Accepted("A full-width equals sign")),
     Kind("columns in another order", _columns_reordered, Accepted("Columns in another order")),
     Kind("blank lines and a line of empty cells", _blank_lines, Accepted("Blank lines, and lines of empty cells")),

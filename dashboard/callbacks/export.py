@@ -55,7 +55,7 @@ clientside_callback(
 
 @callback(
     Output(ids.EXPORT_TITLE, "placeholder"),
-    Output(ids.EXPORT_SIZE, "options"),
+    Output(ids.EXPORT_SIZE, "data"),
     Input(ids.VIEW_STORE, "data"),
     prevent_initial_call=True,  # the layout has the first visit's (dashboard.export_controls)
 )

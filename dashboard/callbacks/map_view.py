@@ -8,6 +8,8 @@ from dash import Input, Output, Patch, State, callback, no_update
 
 from dashboard import ids
 from dashboard.inputs import first_point, str_list
+from dashboard.layout import map_config
+from dashboard.outputs import map_table_output
 from dashboard.view import app_data, state_from_store, view_map_spec
 
 # Geometry goes to the browser once, in the layout; filter changes patch everything else.
@@ -25,11 +27,17 @@ def patch_without_geometry(spec: dict[str, Any]) -> Patch:
     return patch
 
 
-@callback(Output(ids.MAP_GRAPH, "figure"), Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
-def map_figure(store: Any) -> Patch:
-    """The map for the current view, as a Patch of values, colours and visibility."""
+@callback(Output(ids.MAP_GRAPH, "figure"), Output(ids.MAP_GRAPH, "config"), Output(ids.MAP_CAPTION, "children"),
+          Output(ids.MAP_TABLE, "children"), Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
+def map_figure(store: Any) -> tuple[Patch, dict[str, Any], str, Any]:
+    """The map for the current view, as a Patch of values, colours and visibility, with its
+    config in the view's language (the graph applies a config only with a figure); and its
+    caption and values as a table (its name and text alternative), from the same figure.
+    """
     app = app_data()
-    return patch_without_geometry(view_map_spec(app, state_from_store(store, app), with_geometry=False))
+    state = state_from_store(store, app)
+    spec = view_map_spec(app, state, with_geometry=False)
+    return (patch_without_geometry(spec), map_config(state.lang), *map_table_output(spec, state))
 
 
 @callback(

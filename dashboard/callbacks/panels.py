@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.cards import card_body
 from dashboard.export_table import table_bytes
 from dashboard.inputs import clicks as clicks_of
 from dashboard.inputs import first_point, first_row, lang_of, text_of, wildcard_keys
-from dashboard.layout import GRAPH_CONFIG, engagement_options, translated_options
+from dashboard.layout import (
+    briefing_options,
+    engagement_options,
+    grid_options,
+    timeline_config,
+    translated_options,
+)
 from dashboard.outputs import detail_output, key_figures_output, table_output, timeline_output, warning_output
 from dashboard.view import app_data, compute_view, state_from_store
 from layers.i18n import t
@@ -19,12 +25,15 @@ from layers.strings import STRINGS
 from layers.view_state import MAX_TEXT, state_from_values
 
 
-@callback(Output(ids.TIMELINE_GRAPH, "figure"), Output(ids.TIMELINE_GRAPH, "style"), Input(ids.VIEW_STORE, "data"),
-          prevent_initial_call=True)
-def timeline_figure(store: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """Mandate timeline of the filtered engagements, cursor at the view's date."""
+@callback(Output(ids.TIMELINE_GRAPH, "figure"), Output(ids.TIMELINE_GRAPH, "style"), Output(ids.TIMELINE_GRAPH, "config"),
+          Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
+def timeline_figure(store: Any) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
+    """Mandate timeline of the filtered engagements, cursor at the view's date (and its config
+    in the view's language: the graph applies a config only with a figure).
+    """
     app = app_data()
-    return timeline_output(app, state_from_store(store, app))
+    state = state_from_store(store, app)
+    return (*timeline_output(app, state), timeline_config(state.lang))
 
 
 @callback(Output(ids.KEY_FIGURES, "children"), Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
@@ -80,7 +89,7 @@ def engagement_table(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 @callback(
     Output(ids.control("selected"), "value", allow_duplicate=True),
-    Output(ids.control("selected"), "options", allow_duplicate=True),
+    Output(ids.control("selected"), "data", allow_duplicate=True),
     Input(ids.TIMELINE_GRAPH, "clickData"),
     Input(ids.TABLE_GRID, "selectedRows"),
     State(ids.control("lang"), "value"),
@@ -100,46 +109,61 @@ def select_engagement(click: Any, selected_rows: Any, lang: Any) -> tuple[Any, A
     return engagement_id, engagement_options(app, lang_of(lang), keep=engagement_id)
 
 
+TRANSLATED_SELECTS = ("regions", "donors", "actors", "sectors", "month_from", "month_to")
+SEARCHABLE = ("regions", "donors", "actors", "sectors", "selected")
+
+
 @callback(
     Output(ids.text(ALL), "children"),
-    Output(ids.control("regions"), "options"),
-    Output(ids.control("actors"), "options"),
-    Output(ids.control("sectors"), "options"),
-    Output(ids.control("metric"), "options"),
-    Output(ids.control("layers"), "options"),
-    Output(ids.control("month_from"), "options"),
-    Output(ids.control("month_to"), "options"),
-    Output(ids.control("geo"), "options"),
-    Output(ids.control("timeline"), "options"),
+    *[Output(ids.control(field), "data") for field in TRANSLATED_SELECTS],
+    Output(ids.BRIEF_PICK, "data"),
     Output(ids.PAGE_TITLE, "children"),
-    Output(ids.MAP_GRAPH, "config"),
-    Output(ids.TIMELINE_GRAPH, "config"),
     Output(ids.control("regions"), "placeholder"),
     Output(ids.control("donors"), "placeholder"),
     Output(ids.control("actors"), "placeholder"),
     Output(ids.control("sectors"), "placeholder"),
     Output(ids.control("search"), "placeholder"),
+    Output(ids.EXPORT_SUBTITLE, "placeholder"),
+    *[Output(ids.control(field), "nothingFoundMessage") for field in SEARCHABLE],
+    Output(ids.control("years"), "thumbFromLabel"),
+    Output(ids.control("years"), "thumbToLabel"),
+    Output(ids.TABLE_GRID, "dashGridOptions"),
     Input(ids.control("lang"), "value"),
     prevent_initial_call=True,  # the layout is drawn in English; a link in French sets the control
 )
 def translate(lang: Any) -> tuple[Any, ...]:
-    """Every static string and option label in the chosen language."""
+    """Every static string, option label and control name in the chosen language, and the
+    grid's own texts (AG Grid's locale).
+    """
     app = app_data()
     lang = lang_of(lang)
     keys = wildcard_keys(ctx.outputs_list[0], "key", STRINGS.keys())
     if keys is None:  # texts this page does not have: a hand-made post
         return no_update
-    options = [translated_options(f, app, lang) for f in ("regions", "actors", "sectors", "metric", "layers", "month_from",
-                                                           "month_to", "geo", "timeline")]
-    # plotly.js formats axis dates and numbers with the locale served from assets/.
-    configs = ({**GRAPH_CONFIG, "locale": lang}, {**GRAPH_CONFIG, "scrollZoom": False, "locale": lang})
-    placeholders = (t("any", lang),) * 4 + (t("search_placeholder", lang),)
-    return ([t(k, lang) for k in keys], *options, t("data_as_of", lang, date=app.data_as_of(lang)), *configs, *placeholders)
+    options = [translated_options(f, app, lang) for f in TRANSLATED_SELECTS] + [briefing_options(app, lang)]
+    placeholders = (t("any", lang),) * 4 + (t("search_placeholder", lang), t("export_subtitle_placeholder", lang))
+    names = (t("nothing_found", lang),) * len(SEARCHABLE) + (t("first_year", lang), t("last_year", lang))
+    return ([t(k, lang) for k in keys], *options, app.as_of_line(lang), *placeholders, *names, grid_options(lang))
+
+
+# The page's language and title follow the language switch (the index page has them from its
+# address: dashboard/page_lang.py). String work in the browser; the CSP allows it by hash.
+clientside_callback(
+    """function (lang, title) {
+        var code = lang === 'fr' ? 'fr' : 'en';
+        document.documentElement.lang = code;
+        if (typeof title === 'string' && title) { document.title = title; }
+        return code;
+    }""",
+    Output(ids.PAGE_ROOT, "lang"),
+    Input(ids.control("lang"), "value"),
+    Input(ids.text("title"), "children"),
+)
 
 
 @callback(
-    Output(ids.control("selected"), "options", allow_duplicate=True),
-    Input(ids.control("selected"), "search_value"),
+    Output(ids.control("selected"), "data", allow_duplicate=True),
+    Input(ids.control("selected"), "searchValue"),
     Input(ids.control("selected"), "value"),
     Input(ids.control("lang"), "value"),
     prevent_initial_call=True,

@@ -8,6 +8,7 @@ control only; this callback then updates the URL and the store.
 
 from __future__ import annotations
 
+import re
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
@@ -35,8 +36,8 @@ def control_value(state_dict: dict[str, Any], field: str) -> Any:
     """
     if field == "years":
         return [int(state_dict["from"][:4]), int(state_dict["to"][:4])]
-    if field in ("month_from", "month_to"):
-        return int(state_dict["from" if field == "month_from" else "to"][5:7])
+    if field in ("month_from", "month_to"):  # a select's value is text: "1" to "12"
+        return str(int(state_dict["from" if field == "month_from" else "to"][5:7]))
     value = state_dict[field]
     return value or None if field == "selected" else value
 
@@ -45,7 +46,7 @@ def control_value(state_dict: dict[str, Any], field: str) -> Any:
     Output(ids.URL, "search"),
     Output(ids.control(ALL), "value"),
     Output(ids.VIEW_STORE, "data"),
-    Output(ids.control("selected"), "options"),
+    Output(ids.control("selected"), "data"),
     Input(ids.URL, "search"),
     Input(ids.control(ALL), "value"),
     State(ids.VIEW_STORE, "data"),
@@ -83,11 +84,22 @@ def sync_view_state(search: str | None, values: list[Any], store: Any) -> tuple[
         return new_search, controls, _changed({**data, "ignored": list(state.ignored)}, store), picker
     # A period the controls cannot give (last month before the first...) keeps the view shown:
     # the URL stays, the store keeps its view and the banner says why (layers.view_state).
-    state, usable = state_from_controls(dict(zip(fields, values, strict=True)), store, app.options)
+    state, usable = state_from_controls(month_numbers(dict(zip(fields, values, strict=True))), store, app.options)
     query = to_query(state, app.options)
     new_search = query if usable and query != (search or "") else no_update
     # A wildcard output takes a list: one no_update per control.
     return new_search, [no_update] * len(fields), _changed({**state.as_dict(), "ignored": list(state.ignored)}, store), no_update
+
+
+MONTH_TEXT = re.compile(r"[1-9]|1[0-2]")
+
+
+def month_numbers(values: dict[str, Any]) -> dict[str, Any]:
+    """The month selects' values ("1" to "12", text) as the numbers the view state reads; anything
+    else is left as it is, for the view state to refuse.
+    """
+    return {k: int(v) if k in ("month_from", "month_to") and isinstance(v, str) and MONTH_TEXT.fullmatch(v) else v
+            for k, v in values.items()}
 
 
 def _changed(new: dict[str, Any], old: Any) -> Any:

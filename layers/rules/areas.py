@@ -6,12 +6,16 @@ multi-country scope that includes Mali without listing regions, covers every reg
 row with no end date (an amendment, a bridging decision) is in force until the engagement's
 next mandate row starts, never indefinitely. Regions the boundaries do not draw (Ménaka,
 Taoudénit, the 2023 regions) count toward the polygon that contains them (``drawn_as``).
+
+Boundaries change over time (``Layout``: a boundary version, in force from its date). The bits
+are over the finest polygons of every version ("units"); a version's polygon is the units it
+covers, so one set of area bits answers every version and no figure is split by area.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -38,15 +42,43 @@ def drawn_region_codes(regions: pd.DataFrame) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class RegionBits:
-    """The drawn regions as bits: ``bit[code]``, and every Mali area code's polygon."""
+class Layout:
+    """A boundary version as the rules see it: in force from ``valid_from``, and the polygon
+    (by code) that shows every Mali area code.
+    """
 
-    bit: dict[str, int]
+    version_id: str
+    valid_from: pd.Timestamp
     drawn: dict[str, str]
 
     @property
+    def polygons(self) -> list[str]:
+        """The version's polygons, in code order."""
+        return sorted(set(self.drawn.values()))
+
+
+BASE_FROM = pd.Timestamp(1900, 1, 1)  # the bundled boundaries stand for every date before a later version
+
+
+def base_layout(regions: pd.DataFrame) -> Layout:
+    """The bundled boundaries (``regions.csv`` ``drawn_as``)."""
+    return Layout("base", BASE_FROM, drawn_region_codes(regions))
+
+
+@dataclass(frozen=True)
+class RegionBits:
+    """Bits over the finest polygons of every boundary version (``bit[unit]``), every Mali area
+    code's unit (``drawn``), and the versions (``layouts``, oldest first).
+    """
+
+    bit: dict[str, int]
+    drawn: dict[str, str]
+    layouts: tuple[Layout, ...] = ()
+    polygon_masks: dict[str, dict[str, int]] = field(default_factory=dict)  # version id -> polygon -> units
+
+    @property
     def all_bits(self) -> int:
-        """Every drawn region."""
+        """Every region of Mali."""
         return sum(self.bit.values())
 
     def of(self, codes: tuple[str, ...]) -> int:
@@ -55,18 +87,55 @@ class RegionBits:
             return self.all_bits
         return sum({self.bit[self.drawn[c]] for c in codes if c in self.drawn})
 
-    def codes(self, bits: int) -> frozenset[str]:
-        """The drawn region codes of a bit mask."""
-        return frozenset(c for c, b in self.bit.items() if bits & b)
+    def layout_at(self, when: pd.Timestamp) -> Layout:
+        """The boundary version in force on ``when``."""
+        chosen = self.layouts[0]
+        for layout in self.layouts:
+            if layout.valid_from <= when:
+                chosen = layout
+        return chosen
+
+    def masks(self, layout: Layout) -> dict[str, int]:
+        """Each polygon of ``layout`` as the units it covers."""
+        return self.polygon_masks[layout.version_id]
+
+    def mask(self, code: str, layout: Layout) -> int:
+        """A region code as bits: the polygon's units if ``layout`` draws it, else its own unit."""
+        return self.masks(layout).get(code) or self.of((code,))
+
+    def codes(self, bits: int, layout: Layout | None = None) -> frozenset[str]:
+        """The polygons of ``layout`` (default: the bundled one) that a bit mask touches."""
+        layout = layout or self.layouts[0]
+        return frozenset(p for p, m in self.masks(layout).items() if bits & m)
+
+
+def region_bits(layouts: tuple[Layout, ...]) -> RegionBits:
+    """Units are the polygons of every version; an area code's unit is its polygon in the latest
+    version that draws it (the finest), so the bundled layout alone gives today's bits.
+    """
+    units = sorted({p for layout in layouts for p in layout.polygons})
+    drawn: dict[str, str] = {}
+    for layout in layouts:  # oldest first: later versions refine
+        drawn.update(layout.drawn)
+    drawn.update({u: u for u in units})
+    bit = {code: 1 << i for i, code in enumerate(units)}
+    masks: dict[str, dict[str, int]] = {}
+    for layout in layouts:
+        out = dict.fromkeys(layout.polygons, 0)
+        for unit, b in bit.items():
+            polygon = layout.drawn.get(unit)
+            if polygon in out:
+                out[polygon] |= b
+        masks[layout.version_id] = out
+    return RegionBits(bit, drawn, layouts, masks)
 
 
 class Areas:
     """Area bit masks per engagement, per date (computed on first use, then kept)."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, layouts: tuple[Layout, ...] = ()) -> None:
         self.rules = rules
-        drawn = drawn_region_codes(rules.tables["regions"])
-        self.regions = RegionBits({code: 1 << i for i, code in enumerate(sorted(set(drawn.values())))}, drawn)
+        self.regions = region_bits(layouts or (base_layout(rules.tables["regions"]),))
         eng = rules.tables["engagements"]
         self.own = np.array([self._own(r.scope, r.regions, r.countries) for r in eng.itertuples()], dtype=np.int64)
         m = rules.tables["mandates"]
@@ -111,5 +180,5 @@ class Areas:
         return bits
 
     def area(self, engagement_id: str, when: pd.Timestamp) -> frozenset[str]:
-        """The drawn region codes one engagement covers on ``when``."""
-        return self.regions.codes(int(self.at(when)[self.rules.position[engagement_id]]))
+        """The polygons (of the boundaries in force on ``when``) one engagement covers then."""
+        return self.regions.codes(int(self.at(when)[self.rules.position[engagement_id]]), self.regions.layout_at(when))

@@ -11,11 +11,13 @@ import threading
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property, lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from layers.rules.areas import Areas
+from layers.changes import NO_CHANGES, ViewChanges, view_changes
+from layers.rules.areas import Areas, Layout
 from layers.rules.base import NOT_COUNTED_KINDS, Rules
 from layers.rules.displacement import Displacement
 from layers.rules.headlines import Headline, Line, Total
@@ -42,6 +44,8 @@ class ViewFacts:
     footprint: frozenset[str]  # the selected engagement's regions
     site_mask: np.ndarray  # bool per site: drawn in this view
     selected_sites: np.ndarray  # bool per site: linked to the selected engagement
+    layout_id: str = "base"  # the boundary version in force on the view's date (the map draws it)
+    changes: ViewChanges = NO_CHANGES  # ?since=: engagements, regions and sites changed since a release (layers.changes)
 
 
 def group_reasons(rules: Rules, listed: np.ndarray, counted: np.ndarray) -> np.ndarray:
@@ -60,25 +64,41 @@ def group_reasons(rules: Rules, listed: np.ndarray, counted: np.ndarray) -> np.n
 class Engine:
     """The rules and their arrays for one catalog (per process; read-only after warm-up)."""
 
-    def __init__(self, tables: dict[str, pd.DataFrame], today: date) -> None:
+    def __init__(self, tables: dict[str, pd.DataFrame], today: date, layouts: tuple[Layout, ...] = ()) -> None:
+        """``layouts`` are the boundary versions, oldest first (default: the bundled one)."""
         self.tables = tables
         self.today = pd.Timestamp(today)
         self.rules = Rules(tables, today)
-        self.areas = Areas(self.rules)
+        self.areas = Areas(self.rules, layouts)
         self.selector = Selector(self.rules, self.areas)
         self.amounts = amount_rows(self.rules)
         self.amount_reasons = static_reasons(self.amounts, self.rules)
         self.strengths = strength_rows(self.rules)
         regions = tables["regions"]
-        self.displacement = Displacement(tables["idp_counts"], self.areas.regions.drawn,
-                                         created=dict(zip(regions["region_code"], regions["created"], strict=True)))
+        created = dict(zip(regions["region_code"], regions["created"], strict=True))
+        # One displacement index per boundary version: a region's count covers the polygon of its day.
+        self.displacements = {layout.version_id: Displacement(tables["idp_counts"], layout.drawn, created=created)
+                              for layout in self.areas.regions.layouts}
         self._lock = threading.Lock()
         self.facts = lru_cache(maxsize=256)(self._facts)
 
+    def layout_at(self, when: pd.Timestamp) -> Layout:
+        """The boundary version in force on ``when``."""
+        return self.areas.regions.layout_at(when)
+
+    def displacement_at(self, when: pd.Timestamp) -> Displacement:
+        """The displacement index of the boundary version in force on ``when``."""
+        return self.displacements[self.layout_at(when).version_id]
+
+    @property
+    def displacement(self) -> Displacement:
+        """The displacement index of the bundled boundaries (national counts are the same in all)."""
+        return self.displacements[self.areas.regions.layouts[0].version_id]
+
     @property
     def region_codes(self) -> list[str]:
-        """The drawn Mali regions, in bit order."""
-        return list(self.areas.regions.bit)
+        """Every polygon of every boundary version, in code order (the region filter's choices)."""
+        return sorted({p for layout in self.areas.regions.layouts for p in layout.polygons})
 
     def warm(self, periods: list) -> Engine:
         """Compute the per-date arrays and filter masks now (at start, not on a click)."""
@@ -91,20 +111,39 @@ class Engine:
         as_at = state.period.as_at(self.today.date())
         selection = self.selector.select(state, self.today)
         bits = self.areas.at(as_at)
-        wanted = sum(self.areas.regions.bit.get(r, 0) for r in state.regions)
+        layout = self.layout_at(as_at)
+        wanted = 0
+        for region in state.regions:
+            wanted |= self.areas.regions.mask(region, layout)
         earmarks = earmark(self.rules, bits, wanted) if state.regions else None
-        footprint = self.areas.regions.codes(int(bits[self.rules.position[state.selected]])) if state.selected else frozenset()
+        footprint = self.areas.regions.codes(int(bits[self.rules.position[state.selected]]), layout) if state.selected else frozenset()
         return ViewFacts(
             state=state, as_at=as_at, selection=selection, bits=bits,
             engagements=self._count(selection),
             money=money_headline(self.rules, self.amounts, selection, as_at, period_start=state.period.start,
                                  static=self.amount_reasons, earmarks=earmarks),
             personnel=strength_headline(self.rules, self.strengths, selection, as_at, period=state.period, earmarks=earmarks),
-            idps=self.displacement.headline(state.period, as_at, state.regions),
+            idps=self.displacement_at(as_at).headline(state.period, as_at, self._polygons(state.regions, layout)),
             region_values=self._region_values(state, selection, bits, as_at),
+            layout_id=layout.version_id,
             footprint=footprint, site_mask=self._sites(selection, state.selected, as_at),
             selected_sites=self.sites_of([state.selected]) if state.selected else np.zeros(len(self.tables["sites"]), bool),
+            changes=self._changes(state, selection, as_at),
         )
+
+    # Where ?since= finds its changes: a sahel_data.releases.ReleaseLog (set by dashboard.view.build_app_data),
+    # whose changes_since(since) is (the release, its diff to the data now) or None. None: nothing is marked.
+    changes: Any = None
+
+    def _changes(self, state: ViewState, selection: Selection, as_at: pd.Timestamp) -> ViewChanges:
+        """What the view marks as changed since ``state.since`` (``layers.changes``)."""
+        answer = self.changes.changes_since(state.since) if state.since and self.changes is not None else None
+        if answer is None:
+            return NO_CHANGES
+        release, diff = answer
+        drawn = self.tables["sites"]["site_id"].to_numpy()[self._sites(selection, state.selected, as_at)]
+        return view_changes(diff.rows, self.tables, listed=self.rules.eng.ids[selection.listed].tolist(),
+                            drawn_sites=drawn.tolist(), drawn=self.region_codes, since=state.since, baseline=release.version)
 
     def _count(self, selection: Selection) -> Headline:
         """How many engagements the view counts; every listed one not counted says why."""
@@ -117,27 +156,35 @@ class Engine:
         return Headline("engagements", "value" if n else "none", (Total(float(n), "engagements", "exact", n),) if n else (),
                         extra={"groups": groups, "listed": len(listed)})
 
+    def _polygons(self, regions: tuple[str, ...], layout: Layout) -> tuple[str, ...]:
+        """The selected regions as polygons of ``layout`` (a region it does not draw: the polygon
+        that contains it), each once.
+        """
+        return tuple(dict.fromkeys(layout.drawn.get(r, r) for r in regions))
+
     def _region_values(self, state: ViewState, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp) -> pd.DataFrame:
-        codes = self.region_codes
+        layout = self.layout_at(as_at)
+        codes = layout.polygons
         if state.metric == "idp":
             # A value only where counts of one date cover the whole polygon; "partial" lists its parts.
             regions = self.tables["regions"]
             names = dict(zip(regions["region_code"], regions["name_fr" if state.lang == "fr" else "name_en"], strict=True))
-            return self.displacement.region_values(state.period, as_at, codes, names, state.lang)
+            return self.displacement_at(as_at).region_values(state.period, as_at, codes, names, state.lang)
         if state.metric == "budget":
-            return self._earmarked_by_region(selection, bits, as_at)
-        return self._region_specific_counts(selection, bits)
+            return self._earmarked_by_region(selection, bits, as_at, layout)
+        return self._region_specific_counts(selection, bits, layout)
 
-    def _region_specific_counts(self, selection: Selection, bits: np.ndarray) -> pd.DataFrame:
+    def _region_specific_counts(self, selection: Selection, bits: np.ndarray, layout: Layout) -> pd.DataFrame:
         """Per region: counted engagements working in it but not country-wide, and the country-wide ones."""
         own = bits[selection.counted]
         all_bits = self.areas.regions.all_bits
         regional, national = own[(own != 0) & (own != all_bits)], int((own == all_bits).sum())
-        codes = self.region_codes
-        counts = [float(np.count_nonzero(regional & self.areas.regions.bit[c])) for c in codes]
+        masks = self.areas.regions.masks(layout)
+        codes = layout.polygons
+        counts = [float(np.count_nonzero(regional & masks[c])) for c in codes]
         return pd.DataFrame({"region_code": codes, "value": counts, "status": "value", "country_wide": national})
 
-    def _earmarked_by_region(self, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp) -> pd.DataFrame:
+    def _earmarked_by_region(self, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp, layout: Layout) -> pd.DataFrame:
         """Per region, the money rules of ``money`` applied to the amounts in force earmarked for
         that region alone: annual committed or appropriated EUR amounts are summed ("value");
         earmarked amounts that may not be added (a total for several years, another currency,
@@ -152,8 +199,8 @@ class Engine:
         live = in_force(rows, self.rules, as_at)
         active = self.rules.active_at(as_at)
         out = []
-        for code, bit in self.areas.regions.bit.items():
-            mine = regional & (bits == bit)  # earmarked for this region alone on the date
+        for code, mask in self.areas.regions.masks(layout).items():
+            mine = regional & (bits != 0) & ((bits & ~np.int64(mask)) == 0)  # earmarked for this region alone on the date
             considered = live & mine[rows.eng]
             added = considered & (self.amount_reasons == "counted")
             euros = added & (rows.unit == "EUR")

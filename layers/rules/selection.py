@@ -16,7 +16,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from layers.rules.areas import Areas
+from layers.rules.areas import Areas, Layout
 from layers.rules.base import Rules
 from layers.view_state import ViewState
 
@@ -74,7 +74,7 @@ class Selector:
             text = text + " " + self.eng[col].astype(str)
         return text.str.casefold().reset_index(drop=True)
 
-    def _filters(self, state: ViewState, bits: np.ndarray) -> np.ndarray:
+    def _filters(self, state: ViewState, bits: np.ndarray, layout: Layout) -> np.ndarray:
         """Engagements (or their top-level ancestor) that match every filter but the period."""
         e = self.rules.eng
         n = len(e)
@@ -86,7 +86,9 @@ class Selector:
         if state.donors:
             mask &= _any_of(self.donor_masks, state.donors, n)
         if state.regions:
-            wanted = sum(self.areas.regions.bit[r] for r in state.regions if r in self.areas.regions.bit)
+            wanted = 0
+            for region in state.regions:  # a polygon of the boundaries in force, or a region inside one
+                wanted |= self.areas.regions.mask(region, layout)
             mask &= (bits & wanted) != 0
         return mask
 
@@ -95,7 +97,7 @@ class Selector:
         rules, e = self.rules, self.rules.eng
         as_at = state.period.as_at(today)
         bits = self.areas.at(as_at)
-        base = self._filters(state, bits)
+        base = self._filters(state, bits, self.areas.regions.layout_at(as_at))
         in_period = rules.listable_in(state.period)
         if state.search:
             hit = self.haystack.str.contains(state.search.casefold(), regex=False).to_numpy(bool)
