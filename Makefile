@@ -52,9 +52,11 @@ test: setup-test browser proxy redis
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# Benchmarks (about 15 minutes on 2 cores): writes benchmarks/results.json and BENCHMARKS.md.
-bench: setup-test browser  # the first-visit measurement drives Chromium with selenium (test extra)
-	$(BIN)/sahel-dashboard bench
+# Benchmarks (about 30 minutes on 2 cores): every data scale, then our app against the naive build
+# (benchmarks/naive_app.py) side by side in Chromium at CPU 1x and 4x; writes benchmarks/results.json,
+# benchmarks/naive-results.json and BENCHMARKS.md. Only the comparison: python -m benchmarks bench --only naive
+bench: setup-test browser  # the browser measurements drive Chromium with selenium (test extra)
+	$(BIN)/python -m benchmarks bench
 
 validate: setup
 	$(BIN)/sahel-dashboard validate

@@ -8,6 +8,17 @@
 (function () {
   "use strict";
   var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+  // gridText: AG Grid's own texts (menus, filters, ARIA labels) in the page's language, read when
+  // the grid draws them. The locale tables come once, in the grid's context; the grid's options
+  // never change after it starts (AG Grid cannot take a new localeText: a grid given one while
+  // its columns change lost its header labels). "${variable}" is filled in order, as AG Grid does.
+  dagfuncs.gridText = function (params) {
+    var lang = document.documentElement.lang;
+    var table = params.context && params.context.locales && params.context.locales[lang];
+    var text = (table && table[params.key]) || params.defaultValue || "";
+    (params.variableValues || []).forEach(function (value) { text = text.replace("${variable}", value); });
+    return text;
+  };
   dagfuncs.nameGrid = function (params, gridId, labelId, captionId) {
     var grid = document.getElementById(gridId);
     var root = grid && grid.querySelector('[role="grid"], [role="treegrid"]');

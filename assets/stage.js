@@ -180,13 +180,23 @@
     return window.Plotly.react(node, spec.data, spec.layout, CONFIG);
   }
 
-  // The tallest of the prepared timelines whose lanes fit (38 stage px a lane, 150 for axis and margins).
+  // The tallest of the prepared timelines whose lanes fit (38 stage px a lane, 150 for axis and
+  // margins), or none when not even the shortest fits: a timeline squeezed under the footer would
+  // show lanes without their axis (a slide with a long legend on a 4:3 screen).
+  function needed(spec) { return spec.layout.yaxis.tickvals.length * LANE_PX + 150; }
   function tallestFitting(timelines, height) {
-    var best = timelines[0];
-    timelines.forEach(function (spec) {
-      if (spec.layout.yaxis.tickvals.length * LANE_PX + 150 <= height) { best = spec; }
-    });
+    var best = null;
+    timelines.forEach(function (spec) { if (needed(spec) <= height) { best = spec; } });
     return best;
+  }
+
+  function drawTimeline(slide) {
+    ui.timeline.classList.remove("is-empty");
+    var spec = tallestFitting(slide.timelines, ui.timeline.clientHeight);
+    if (spec) { return draw(ui.timeline, spec, false); }
+    window.Plotly.purge(ui.timeline);
+    ui.timeline.classList.add("is-empty");  // keeps its box (the next slide measures it), shows nothing
+    return Promise.resolve();
   }
 
   function figureTiles(slide) {
@@ -316,7 +326,7 @@
         if (state.index !== index) { record.superseded = true; return null; }
         var draws = [draw(ui.map, slide.map, true)];
         draws.push(pair ? draw(ui.thenMap, slide.then.map, true)
-                        : draw(ui.timeline, tallestFitting(slide.timelines, ui.timeline.clientHeight), false));
+                        : drawTimeline(slide));
         return Promise.all(draws).then(afterPaint);
       });
     }
@@ -511,6 +521,15 @@
         var label = (node.className || node.tagName) + ": " + (node.textContent || "").slice(0, 60);
         (getComputedStyle(node).textOverflow === "ellipsis" ? truncated : cut).push(label);
       });
+    // A figure drawn taller or wider than its box spills under its neighbours (or the footer).
+    ["#stage-map", "#stage-map-then", "#stage-timeline"].forEach(function (sel) {
+      var node = ui.stage.querySelector(sel), svg = node && node.querySelector(".main-svg");
+      if (!node || !svg || !visible(node)) { return; }
+      var box = rect(node), drawn = rect(svg);
+      // A few pixels over (a map's frame rounded up while its box settles) cut nothing that reads.
+      var slack = Math.max(2, 0.02 * box.h);
+      if (drawn.h > box.h + slack || drawn.w > box.w + slack) { cut.push(sel + ": figure " + Math.round(drawn.h) + " px tall in a " + Math.round(box.h) + " px box"); }
+    });
     var scale = stageBox.w / 1920, smallest = 1e9, small = [];
     var walker = document.createTreeWalker(ui.stage, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {

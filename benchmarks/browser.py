@@ -5,7 +5,8 @@ Chromium (Debian's chromium and chromium-driver) with the HTTP cache disabled, s
 is a first visit. The map counts as rendered when plotly has drawn the region polygons;
 the time is ``performance.now()`` at that frame, i.e. milliseconds since navigation start.
 Bytes come from the Resource Timing API: ``transferSize`` is what crossed the wire
-(compressed), ``decodedBodySize`` what the browser had to parse.
+(compressed), ``decodedBodySize`` what the browser had to parse. Then the six user steps of
+``interaction.py``, each timed from the input to the map's *last* redraw once the page settled.
 """
 
 from __future__ import annotations
@@ -43,22 +44,6 @@ return {requests: all.length,
 """
 
 
-# A user's change, made the way a control makes it (Dash's set_props), timed until plotly has
-# redrawn the map with the answer: server time, network and plotly.js render together.
-AFTER_CHANGE = """
-const [field, value, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-const gd = document.querySelector('#map-graph .js-plotly-plot');
-const t0 = performance.now();
-let finished = false;
-const finish = (ms) => { if (!finished) { finished = true; gd.removeListener('plotly_afterplot', onPlot); done(ms); } };
-const onPlot = () => finish(performance.now() - t0);
-gd.on('plotly_afterplot', onPlot);
-setTimeout(() => finish(-1), 30000);
-window.dash_clientside.set_props({field: field, type: 'view-control'}, {value: value});
-"""
-BROWSER_STEPS = [("year", 2019), ("regions", ["ML-5"]), ("metric", "idp"), ("year", 2020), ("regions", [])]
-
-
 def wait_for(url: str, timeout: float) -> float:
     """Seconds until ``url`` answers 200 (NaN on timeout)."""
     start = time.perf_counter()
@@ -72,23 +57,28 @@ def wait_for(url: str, timeout: float) -> float:
     return float("nan")
 
 
+def stop(proc: subprocess.Popen) -> None:
+    """Terminate a server process, and kill it if it has not exited within 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
 @contextmanager
 def production_server(data_dir: Path, port: int, workers: int = 2) -> Iterator[subprocess.Popen]:
     """``sahel-dashboard serve`` on 127.0.0.1:port, stopped on exit."""
     env = {**os.environ, "PYTHONUNBUFFERED": "1", "SAHEL_SECRET_KEY": secrets.token_hex(32)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sahel_data.cli", "serve", "--port", str(port), "--workers", str(workers),
+        [sys.executable, "-m", "dashboard.cli", "serve", "--port", str(port), "--workers", str(workers),
          "--data-dir", str(data_dir)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, cwd=ROOT,
     )
     try:
         yield proc
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 def _driver() -> Any:
@@ -113,22 +103,16 @@ def first_visits(url: str, repeat: int) -> dict[str, Any]:
     """Median and worst time to a rendered map over ``repeat`` cold visits, with bytes."""
     driver = _driver()
     try:
-        times, sizes, redraws = [], [], []
+        times, sizes = [], []
         for _ in range(repeat):
             driver.get("about:blank")
             driver.get(url)
             times.append(driver.execute_async_script(RENDERED))
             time.sleep(0.3)  # let late requests (fonts, topojson) finish before counting bytes
             sizes.append(driver.execute_script(SIZES))
-            for field, value in BROWSER_STEPS:
-                redraws.append(driver.execute_async_script(AFTER_CHANGE, field, value))
-                time.sleep(0.2)  # the other panels settle before the next change
     finally:
         driver.quit()
-    done = [ms for ms in redraws if ms >= 0]
     return {
-        "redraw_ms_median": statistics.median(done) if done else float("nan"),
-        "redraw_ms_max": max(done) if done else float("nan"), "redraw_timeouts": len(redraws) - len(done),
         "render_ms_median": statistics.median(times), "render_ms_max": max(times), "n": len(times),
         "transfer_bytes": statistics.median(s["transfer"] for s in sizes),
         "decoded_bytes": statistics.median(s["decoded"] for s in sizes),
@@ -155,6 +139,17 @@ def peak_rss_mb(pid: int) -> list[float]:
     return out
 
 
+def last_redraws(url: str, repeat: int) -> dict[str, float]:
+    """Input to the map's last redraw over the six steps (``interaction.py``), ``repeat`` visits."""
+    from benchmarks.interaction import STEP_NAMES, browser_runs
+
+    visits = browser_runs({"ours": url}, repeat, rates=(1,))["1"]["ours"]
+    steps = [v["steps"][name] for v in visits for name in STEP_NAMES]
+    done = [s["last_redraw_ms"] for s in steps if s["last_redraw_ms"] is not None]
+    return {"last_redraw_ms_median": statistics.median(done) if done else float("nan"),
+            "last_redraw_ms_max": max(done) if done else float("nan"), "changes_without_redraw": len(steps) - len(done)}
+
+
 def measure(data_dir: Path, port: int, repeat: int) -> dict[str, Any]:
     """Cold start of the production server, first visits in Chromium, the server's peak RSS."""
     start = time.perf_counter()
@@ -162,5 +157,6 @@ def measure(data_dir: Path, port: int, repeat: int) -> dict[str, Any]:
         ready = wait_for(f"http://127.0.0.1:{port}/", timeout=600)
         cold_start = time.perf_counter() - start if not math.isnan(ready) else float("nan")  # NaN: never ready
         visits = first_visits(f"http://127.0.0.1:{port}/", repeat)
+        redraws = last_redraws(f"http://127.0.0.1:{port}/?year=2019", max(1, repeat // 2))
         rss = peak_rss_mb(proc.pid)
-    return {"cold_start_serve_s": cold_start, **visits, "server_rss_mb": rss}
+    return {"cold_start_serve_s": cold_start, **visits, **redraws, "server_rss_mb": rss}

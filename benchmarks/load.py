@@ -1,4 +1,4 @@
-"""``sahel-dashboard loadtest``: load, worker-kill and soak tests against ``serve`` on loopback.
+"""``python -m benchmarks loadtest``: load, worker-kill and soak tests against ``serve`` on loopback.
 
 It starts the production server (gunicorn, 2 workers) on 127.0.0.1, then N simulated users
 each open the page and repeat realistic interaction sequences (the real callback payloads
@@ -126,7 +126,7 @@ class Server:
         self._log = self.log_path.open("wb")
         queue = ["--redis", redis_url] if redis_url else []  # exports on the queue (benchmarks/scale_out.py)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "sahel_data.cli", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers),
+            [sys.executable, "-m", "dashboard.cli", "serve", "--host", HOST, "--port", str(port), "--workers", str(workers),
              *queue],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
@@ -306,7 +306,7 @@ def write_report_section(result: dict[str, Any], report: Path) -> None:
     """Replace (or add) the load-and-soak section of the benchmark report."""
     load = result["load"]
     lines = [SECTION, "",
-             (f"`sahel-dashboard loadtest` against `serve` (gunicorn, 2 workers) on 127.0.0.1, "
+             (f"`python -m benchmarks loadtest` against `serve` (gunicorn, 2 workers) on 127.0.0.1, "
               f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."), "",
              "| test | figure |", "| --- | --- |",
              f"| load: users / seconds | {load['users']} / {load['seconds']:.0f} (plus one user exporting PNGs) |",

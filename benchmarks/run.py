@@ -1,4 +1,5 @@
-"""``sahel-dashboard bench``: measure the app the way it is served, at several data scales.
+"""``python -m benchmarks.run``: measure the app the way it is served, at several data scales,
+and against a naive build of the same view.
 
 For each scale (1 = the shipped data; 10, 100, 1000 = seeded synthetic copies, the x1000 one
 with a 100,000-point sites layer) it measures:
@@ -14,9 +15,14 @@ with a 100,000-point sites layer) it measures:
 5. snapshot export (PNG, SVG, PDF), cold then warm;
 6. peak RSS of the server's processes.
 
-Results go to ``benchmarks/results.json`` and a generated ``BENCHMARKS.md`` (``report.py``
-checks each target of the performance issue against them). Shared 2-core machines are noisy:
-medians and p95 over repeats.
+Then, at x1, our app against ``naive_app.py`` in the browser, side by side in one run
+(``interaction.py``): requests, rounds, redraws, input to the map's last redraw, main-thread
+time, at CPU throttling 1x and 4x, plus server time, bytes and warm PNG export of both.
+
+Results go to ``benchmarks/results.json``, ``benchmarks/naive-results.json`` and
+``BENCHMARKS.md`` (``report.py`` and ``report_naive.py`` check each target against them); the
+sections it does not generate are kept. Shared 2-core machines are noisy: medians and p95
+over repeats. ``main(argv)`` is the command line (``--only naive`` reruns the comparison).
 """
 
 from __future__ import annotations
@@ -38,13 +44,13 @@ from benchmarks.synthetic import make_scaled_data
 from sahel_data.load import DEFAULT_DATA_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-FIRST_VIEW: dict[str, Any] = {"year": 2019}
+FIRST_VIEW: dict[str, Any] = {"years": [2019, 2019]}  # the period control: a range of years
 # Six user steps: (name, control, value), applied in order from a first visit at 2019; each
 # step is one change the user makes.
 STEPS: list[tuple[str, str, Any]] = [
     ("change region", "regions", ["ML-5"]),
     ("change donor", "donors", ["European Union"]),
-    ("step year", "year", 2020),
+    ("step year", "years", [2020, 2020]),
     ("select engagement", "selected", "EUTM-MALI"),
     ("switch metric", "metric", "idp"),
     ("switch language", "lang", "fr"),
@@ -190,14 +196,18 @@ def run_one(factor: int, repeat: int, port: int, out: Path) -> None:
     out.write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 
-def main(scales: list[int], repeat: int, output_dir: Path) -> int:
-    """Run every scale in its own interpreter, then write results.json and BENCHMARKS.md."""
-    results = []
-    meta = {
+def _meta(repeat: int) -> dict[str, Any]:
+    return {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.platform()}",
         "repeat": repeat,
     }
+
+
+def run_scales(scales: list[int], repeat: int, output_dir: Path) -> int:
+    """Run every scale in its own interpreter, then write results.json and BENCHMARKS.md."""
+    results = []
+    meta = _meta(repeat)
     status = 0
     for factor in scales:
         part = output_dir / f"results-x{factor}.json"
@@ -217,19 +227,79 @@ def main(scales: list[int], repeat: int, output_dir: Path) -> int:
     return status
 
 
-# Sections written by hand (the analysis of missed targets) or by ``loadtest``: a new bench
-# run keeps them, after the generated tables.
-KEPT_SECTIONS = ("## What limits the missed targets", "## Load and soak")
+def run_naive(repeat: int, output_dir: Path, rates: tuple[int, ...] = (1, 4)) -> int:
+    """Our app against the naive build, side by side in one run (``interaction.py``); writes
+    ``naive-results.json`` and the "Against a naive build" section of BENCHMARKS.md.
+    """
+    from benchmarks import report_naive
+    from benchmarks.interaction import compare
+
+    meta = _meta(repeat)
+    result = compare(repeat, rates=rates)
+    (output_dir / "naive-results.json").write_text(json.dumps({"meta": meta, **result}, indent=2), encoding="utf-8")
+    report = ROOT / "BENCHMARKS.md"
+    old = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
+    report.write_text(replace_section(old, report_naive.HEADING, report_naive.render(result, meta)), encoding="utf-8")
+    print("naive comparison: done", flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m benchmarks.run [--scales 1,10,100,1000] [--repeat 20] [--naive-repeat 10] [--only scales|naive]``."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description="Benchmarks at several data scales and against a naive build.")
+    parser.add_argument("--scales", default="1,10,100,1000", help="data scale factors (1 = shipped data)")
+    parser.add_argument("--repeat", type=int, default=20, help="server-side repeats per step")
+    parser.add_argument("--naive-repeat", type=int, default=10, help="browser visits per app and CPU rate, against the naive build")
+    parser.add_argument("--rates", default="1,4", help="CPU throttling rates for the naive comparison")
+    parser.add_argument("--only", choices=("scales", "naive"), help="run one part (default: both, scales first)")
+    parser.add_argument("--output-dir", default="benchmarks")
+    args = parser.parse_args(argv)
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    status = 0
+    if args.only != "naive":
+        status |= run_scales([int(x) for x in args.scales.split(",")], args.repeat, out)
+    if args.only != "scales":
+        status |= run_naive(args.naive_repeat, out, tuple(int(x) for x in args.rates.split(",")))
+    return status
+
+
+def split_sections(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """The text before the first ``## `` heading, and each (heading line, whole section)."""
+    parts = ("\n" + text).split("\n## ")
+    preamble, sections = parts[0].lstrip("\n"), []
+    for part in parts[1:]:
+        heading = "## " + part.split("\n", 1)[0].strip()
+        sections.append((heading, ("## " + part).rstrip("\n") + "\n"))
+    return preamble, sections
+
+
+def merge_report(old: str, new: str) -> str:
+    """``new``, followed by every section of ``old`` that ``new`` does not have (hand-written
+    analysis, ``loadtest`` and other commands' sections), in their old order.
+    """
+    _, new_sections = split_sections(new)
+    have = {h for h, _ in new_sections}
+    kept = [body for heading, body in split_sections(old)[1] if heading not in have]
+    return "\n".join([new.rstrip("\n") + "\n", *kept]).rstrip("\n") + "\n"
+
+
+def replace_section(old: str, heading: str, section: str) -> str:
+    """``old`` with the section under ``heading`` replaced by ``section`` (added at the end if new)."""
+    preamble, sections = split_sections(old)
+    if heading in {h for h, _ in sections}:
+        bodies = [section if h == heading else body for h, body in sections]
+    else:
+        bodies = [body for _, body in sections] + [section]
+    return "\n".join([preamble.rstrip("\n") + "\n", *bodies]).rstrip("\n") + "\n"
 
 
 def _write_report(text: str, report: Path = ROOT / "BENCHMARKS.md") -> None:
-    """Write BENCHMARKS.md, keeping the sections listed in ``KEPT_SECTIONS``."""
+    """Write BENCHMARKS.md: the generated sections, then every other section it held."""
     old = report.read_text(encoding="utf-8") if report.exists() else ""
-    for marker in KEPT_SECTIONS:
-        if marker in old:
-            section = marker + old.split(marker, 1)[1].split("\n## ", 1)[0]
-            text = text.rstrip("\n") + "\n\n" + section.rstrip("\n") + "\n"
-    report.write_text(text, encoding="utf-8")
+    report.write_text(merge_report(old, text), encoding="utf-8")
 
 
 def render_markdown(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
@@ -237,3 +307,7 @@ def render_markdown(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
     from benchmarks.report import render
 
     return render(meta, results)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

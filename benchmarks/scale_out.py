@@ -1,4 +1,4 @@
-"""``sahel-dashboard loadtest --scale-out``: the Redis layout under load, on one machine.
+"""``python -m benchmarks loadtest --scale-out``: the Redis layout under load, on one machine.
 
 Redis (Debian's ``redis-server``, persistence off), two app processes (``serve --redis``, one
 gunicorn worker each, as two app hosts would be) and one export worker under ``nice -n 19``
@@ -53,7 +53,7 @@ class ExportWorker:
         self.log_path = Path(tempfile.gettempdir()) / f"sahel-loadtest-worker-{os.getpid()}.log"
         self._log = self.log_path.open("wb")
         self.proc = subprocess.Popen(
-            ["nice", "-n", "19", sys.executable, "-m", "sahel_data.cli", "worker", "--redis", redis_url,
+            ["nice", "-n", "19", sys.executable, "-m", "dashboard.cli", "worker", "--redis", redis_url,
              "--tmp-dir", str(self.tmp), "--name", "loadtest"],
             cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, start_new_session=True,
         )
@@ -247,7 +247,7 @@ def write_report_section(result: dict[str, Any], report: Path) -> None:
         return "-" if value is None else f"{value:.1f}"
 
     lines = [SECTION, "",
-             (f"`sahel-dashboard loadtest --scale-out` on 127.0.0.1, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+             (f"`python -m benchmarks loadtest --scale-out` on 127.0.0.1, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
               f"{result['layout']}. Interactive users post the real callback requests of a view change, spread over "
               "both apps; exporting users export without pause as the page's buttons do (PNG, PDF, SVG: submit, "
               "poll, fetch the file)."), "",

@@ -12,8 +12,9 @@ from dash import Dash
 
 from dashboard.briefing import briefing_problems
 from dashboard.inputs import install_request_guard
-from dashboard.layout import engagement_options, serve_layout
+from dashboard.layout import serve_layout
 from dashboard.page_lang import install_page_language
+from dashboard.page_text import engagement_options
 from dashboard.routes import register_routes
 from dashboard.security import install_security_headers
 from dashboard.view import EXTENSION_KEY, AppData, build_app_data

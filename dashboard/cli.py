@@ -11,7 +11,6 @@ from pathlib import Path
 from sahel_data.load import DEFAULT_DATA_DIR, validate
 from sahel_data.tables import MAX_YEAR, MIN_YEAR
 
-LOAD_RESULTS = "benchmarks/load-results.json"
 MAX_EXPORT_YEARS = 100  # one export per year listed: more is a typo (2013-20130), not a request
 
 
@@ -86,25 +85,6 @@ def _cmd_worker(args: argparse.Namespace) -> int:
     except ValueError as exc:  # --tmp-dir unusable
         print(f"Refusing to start: {exc}", file=sys.stderr)
     return 1
-
-
-def _cmd_bench(args: argparse.Namespace) -> int:
-    from benchmarks.run import main as bench_main
-
-    out = Path(args.output_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    return bench_main([int(s) for s in args.scales.split(",")], args.repeat, out)
-
-
-def _cmd_loadtest(args: argparse.Namespace) -> int:
-    if args.scale_out:  # Redis, 2 app processes, 1 niced export worker (benchmarks/scale_out.py)
-        from benchmarks.scale_out import main as scale_out_main
-
-        output = args.output if args.output != LOAD_RESULTS else "benchmarks/scale-out-results.json"
-        return scale_out_main(args.users, args.exporters, args.seconds, Path(output))
-    from benchmarks.load import main as load_main
-
-    return load_main(args.users, args.seconds, args.soak_minutes, Path(args.output))
 
 
 def _expand_views(views: list[str], years: str | None) -> list[str]:
@@ -521,22 +501,6 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--max-queued", type=int, default=None, help="exports waiting for a worker before 429 (default 20)")
     srv.set_defaults(func=_cmd_serve)
     _add_worker_parser(sub)
-
-    bench = sub.add_parser("bench", help="measure start-up, payloads, interactions and exports at several scales")
-    bench.add_argument("--scales", default="1,10,100,1000", help="data scale factors (1 = shipped data)")
-    bench.add_argument("--repeat", type=int, default=20)
-    bench.add_argument("--output-dir", default="benchmarks")
-    bench.set_defaults(func=_cmd_bench)
-
-    load = sub.add_parser("loadtest", help="load, worker-kill and soak tests of `serve` on 127.0.0.1")
-    load.add_argument("--users", type=int, default=50)
-    load.add_argument("--seconds", type=float, default=60)
-    load.add_argument("--soak-minutes", type=float, default=0, help="e.g. 10 for the soak test")
-    load.add_argument("--output", default=LOAD_RESULTS)
-    load.add_argument("--scale-out", action="store_true", help="Redis, 2 app processes and 1 export worker under nice 19: "
-                                                               "interactive p95 without and with exporting users")
-    load.add_argument("--exporters", type=int, default=5, help="with --scale-out: users exporting without pause")
-    load.set_defaults(func=_cmd_loadtest)
 
     _add_export_parser(sub)
 

@@ -511,6 +511,15 @@ PACK_COLUMNS = (("number", "#", 26), ("acronym", "", 80), ("name", "", 230), ("g
                 ("start", "", 70), ("end", "", 70), ("amounts", "", 250), ("sources", "", 74))
 
 
+def pack_columns(state: ViewState) -> tuple[tuple[str, str, int], ...]:
+    """The pack table's columns; with ``?since=`` also what changed since that release (as the
+    desk table and the CSV have it). Widths are relative: the page scales them to its width.
+    """
+    if not state.since:
+        return PACK_COLUMNS
+    return (*PACK_COLUMNS[:-1], ("changed", "", 170), PACK_COLUMNS[-1])
+
+
 def pack_size(state: ViewState) -> PageSize:
     """The pack's pages: A4 in the view's orientation (landscape for a column or slide size)."""
     return PAGE_SIZES["a4-portrait" if state.size == "a4-portrait" else "a4-landscape"]
@@ -544,8 +553,8 @@ def render_brief_pack(app: AppData, state: ViewState, *, now: datetime | None = 
     for row in rows:
         row["sources"] = refs_text([number[s] for s in str(row["source_ids"]).split("; ") if s in number])
     title, filters, marking = first.info.title, view_filters(app, view), app.marking(lang)
-    headers = dict(table_columns(lang))
-    cols = [Column(key, header or headers.get(key, t("sources", lang)), width) for key, header, width in PACK_COLUMNS]
+    headers = dict(table_columns(lang, view.since))
+    cols = [Column(key, header or headers.get(key, t("sources", lang)), width) for key, header, width in pack_columns(view)]
     # The pack is for paper: desk-sized type, whatever mode the view was in.
     timeline = view_timeline_spec(app, replace(view, mode="explore"))
     pages: list[go.Figure] = [

@@ -14,6 +14,11 @@ TEXT = "i18n-text"
 
 URL = "url"
 VIEW_STORE = "view-store"
+# The first visit's timeline and table rows, kept aside until the map is drawn (assets/desk.js).
+DEFERRED = "deferred-parts"
+I18N = "i18n-texts"  # both languages' texts, for the language switch (dashboard/page_text.py)
+PICKER_SEARCH = "picker-search"  # what is typed in the engagement picker (not its label)
+MAP_DRAWN = "map-drawn"  # set by assets/desk.js when the map's first draw is done
 PLAY_INTERVAL = "play-interval"
 PLAY_BUTTON = "play-button"
 RESET_BUTTON = "reset-button"

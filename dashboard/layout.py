@@ -13,29 +13,28 @@ a dropdown announced by its value) and take no props that would fix them (README
 from __future__ import annotations
 
 import json
-from functools import lru_cache
 from typing import Any
 
 import dash_ag_grid as dag
 import dash_mantine_components as dmc
 from dash import dcc, html
+from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.export import view_title
 from dashboard.export_controls import deck_buttons, export_controls
-from dashboard.grid_locale import grid_locale
 from dashboard.outputs import (
     detail_output,
     key_figures_output,
     map_table_output,
+    scene_output,
     table_output,
     timeline_output,
     warning_output,
 )
+from dashboard.page_text import all_translations, briefing_options, grid_options, translated_options
 from dashboard.view import AppData, view_map_spec
-from layers.actor_names import actor_name
-from layers.i18n import label, t
-from layers.period import MONTHS
+from layers.i18n import t
 from layers.view_state import GEOS, LAYERS, METRICS, TIMELINES, ViewState, default_state
 
 GRAPH_CONFIG = {
@@ -80,70 +79,6 @@ def _field(key: str, control: html.Component) -> html.Div:
         html.Label(html.Span(t(key, "en"), id=ids.text(key)), htmlFor=target, className="field-label"),
         control,
     ], className="field")
-
-
-def translated_options(field: str, app: AppData, lang: str) -> list[dict[str, str]]:
-    """Dropdown/radio options of a view-state field, labelled in ``lang``."""
-    opts = app.options
-    if field == "regions":
-        names = app.map_base.region_names
-        return [{"label": names[c][lang], "value": c} for c in sorted(opts.regions, key=lambda c: names[c][lang])]
-    if field == "donors":  # the value is the data's name; the label the name in ``lang``
-        return sorted(({"label": actor_name(d, lang), "value": d} for d in opts.donors), key=lambda o: o["label"].casefold())
-    if field in ("actors", "sectors"):
-        values = opts.actors if field == "actors" else opts.sectors
-        return sorted(({"label": label(v, lang), "value": v} for v in values), key=lambda o: o["label"])
-    if field == "metric":
-        return [{"label": t("metric_" + m, lang), "value": m} for m in METRICS]
-    if field == "layers":
-        return [{"label": t("layer_" + m, lang), "value": m} for m in LAYERS]
-    if field == "selected":
-        return engagement_options(app, lang)
-    if field == "lang":
-        return [{"label": "English", "value": "en"}, {"label": "Français", "value": "fr"}]
-    if field in ("month_from", "month_to"):  # a select's values are text: "1" to "12"
-        return [{"label": MONTHS[lang][m - 1], "value": str(m)} for m in range(1, 13)]
-    if field == "geo":
-        return [{"label": t("geo_" + g, lang), "value": g} for g in GEOS]
-    if field == "timeline":
-        return [{"label": t("timeline_" + m, lang), "value": m} for m in TIMELINES]
-    return []
-
-
-# The engagement picker lists at most this many options at once; typing searches them all on
-# the server (52,000 options at x1000 made the page and every language switch megabytes).
-MAX_ENGAGEMENT_OPTIONS = 100
-
-
-@lru_cache(maxsize=8)
-def _all_engagement_options(app: AppData, lang: str) -> tuple[tuple[str, str, str], ...]:
-    """(label, value, casefolded label) of every top-level engagement, sorted by label."""
-    eng = app.tables["engagements"]
-    eng = eng[eng["parent_id"] == ""]
-    names = eng["name_fr" if lang == "fr" else "name_en"]
-    labels = [f"{a} — {n}" if a else n for a, n in zip(eng["acronym"], names, strict=True)]
-    rows = sorted(zip(labels, eng["engagement_id"], strict=True), key=lambda r: r[0].casefold())
-    return tuple((label_, value, label_.casefold()) for label_, value in rows)
-
-
-def engagement_options(app: AppData, lang: str, search: str = "", keep: str = "") -> list[dict[str, str]]:
-    """Engagement picker options: those whose label contains ``search`` (all when empty), at
-    most ``MAX_ENGAGEMENT_OPTIONS``, plus ``keep`` (the current selection must stay listed).
-    """
-    needle = search.casefold().strip() if isinstance(search, str) else ""
-    out, kept = [], False
-    for label_, value, folded in _all_engagement_options(app, lang):
-        if value == keep:
-            out.append({"label": label_, "value": value})
-            kept = True
-        elif (not needle or needle in folded) and len(out) < MAX_ENGAGEMENT_OPTIONS + kept:
-            out.append({"label": label_, "value": value})
-    eng = app.tables["engagements"]
-    if keep and not kept and keep in eng.index:  # a sub-engagement, which the list leaves out
-        row = eng.loc[keep]
-        name = row["name_fr"] if lang == "fr" else row["name_en"]
-        out.append({"label": f"{row['acronym']} — {name}" if row["acronym"] else name, "value": keep})
-    return out
 
 
 def _multi(field: str, key: str, app: AppData) -> dmc.MultiSelect:
@@ -194,7 +129,7 @@ def _period(app: AppData, state: ViewState) -> html.Fieldset:
     ], className="field period")
 
 
-def _briefing_controls(app: AppData) -> html.Div:
+def _briefing_controls(app: AppData, state: ViewState) -> html.Div:
     first = next(iter(app.catalog.briefings), None)
     return html.Div([
         dmc.Select(id=ids.BRIEF_PICK, data=briefing_options(app, "en"), value=first, label=_label("briefing"),
@@ -210,14 +145,9 @@ def _briefing_controls(app: AppData) -> html.Div:
         html.Details([
             html.Summary(t("save_scene", "en"), id=ids.text("save_scene")),
             html.Label(_label("scene_text_label"), htmlFor=ids.SCENE_TEXT, className="field-label"),
-            dcc.Textarea(id=ids.SCENE_TEXT, value="", readOnly=True, className="text-input scene-text"),
+            dcc.Textarea(id=ids.SCENE_TEXT, value=scene_output(app, state), readOnly=True, className="text-input scene-text"),
         ]),
     ], className="field")
-
-
-def briefing_options(app: AppData, lang: str) -> list[dict[str, str]]:
-    """The briefing picker's choices: each briefing's title in ``lang``."""
-    return [{"label": b.title[lang], "value": b.briefing_id} for b in app.catalog.briefings.values()]
 
 
 def sidebar(app: AppData, state: ViewState) -> html.Aside:
@@ -243,7 +173,7 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
         _radios("metric", "metric", state.metric, METRICS, "metric_"),
         _checks("layers", "layers", list(state.layers), LAYERS, "layer_"),
         _radios("timeline", "timeline_mode", state.timeline, TIMELINES, "timeline_"),
-        _briefing_controls(app),
+        _briefing_controls(app, state),
         # Presentation state lives in the URL like every other part of the view.
         dcc.Input(id=ids.control("mode"), type="hidden", value=state.mode),
         dcc.Input(id=ids.control("briefing"), type="hidden", value=state.briefing),
@@ -257,31 +187,10 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
     ], className="sidebar", **{"aria-labelledby": ids.dom_id(ids.text("filters"))})
 
 
-# The grid as dash-ag-grid 35 expects it: the Theming API (Quartz, with the page's font and an
-# accent whose text and focus ring reach 4.5:1), rows kept by their id (a filter change updates
-# rows in place instead of replacing them all), and one Tab stop: Tab enters the grid and the
-# next Tab leaves it; the arrow keys move between headers and cells, Enter sorts, Space selects.
-GRID_THEME = {"function": "themeQuartz.withParams({accentColor: '#0b4f8a', fontFamily: 'inherit', fontSize: 14,"
-                          " foregroundColor: '#1a1a1a', headerTextColor: '#1a1a1a', subtleTextColor: '#4a4a4a'})"}
-
-
 # AG Grid has no option for the grid's own name: a function of assets/dashAgGridFunctions.js labels
 # its root by the heading above it and describes it by its caption (each time its rows change).
-NAME_GRID = "nameGrid(params, {}, {}, {})".format(
-    *(json.dumps(x) for x in (ids.TABLE_GRID, ids.dom_id(ids.text("table_heading")), ids.TABLE_CAPTION)))
-
-
-def grid_options(lang: str) -> dict[str, Any]:
-    """The grid's options in ``lang``: AG Grid's own texts (menus, filters, ARIA labels) from
-    its French locale (``assets/ag-grid-locale-fr.json``), English built in.
-    """
-    return {
-        "theme": GRID_THEME,
-        "localeText": grid_locale(lang),
-        "rowSelection": {"mode": "singleRow", "enableClickSelection": True, "checkboxes": False},
-        "animateRows": False, "tooltipShowDelay": 300,
-        "tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"},
-    }
+NAME_GRID_ARGS = ", ".join(json.dumps(x) for x in (ids.TABLE_GRID, ids.dom_id(ids.text("table_heading")), ids.TABLE_CAPTION))
+NAME_GRID = f"nameGrid(params, {NAME_GRID_ARGS})"
 
 
 def map_figure_section(state: ViewState, figure: dict[str, Any]) -> html.Figure:
@@ -299,6 +208,56 @@ def map_figure_section(state: ViewState, figure: dict[str, Any]) -> html.Figure:
     ], className="map-figure", **{"aria-labelledby": ids.MAP_CAPTION})
 
 
+def text_keys(page: Component) -> list[str]:
+    """The i18n key of every translated text of ``page`` (``ids.text`` ids), labels included."""
+    keys, stack = set(), [page]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Component):
+            props = node.to_plotly_json()["props"]
+            if isinstance(props.get("id"), dict) and props["id"].get("type") == ids.TEXT:
+                keys.add(props["id"]["key"])
+            stack.extend(props.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
+    return sorted(keys)
+
+
+def blank_figure(figure: dict[str, Any]) -> dict[str, Any]:
+    """An empty figure of ``figure``'s height: the place of a graph drawn after the map."""
+    return {"data": [], "layout": {"height": figure["layout"].get("height"), "xaxis": {"visible": False},
+                                   "yaxis": {"visible": False}, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}}}
+
+
+def table_section(caption: str, column_defs: list[dict[str, Any]]) -> html.Section:
+    """The engagements as a sortable grid, with its caption and downloads; its rows come once
+    the map is drawn (a first visit: ``serve_layout``) or with the view callback's answer.
+    """
+    return html.Section([
+        html.H2(t("table_heading", "en"), id=ids.text("table_heading")),
+        html.P(caption, id=ids.TABLE_CAPTION, className="caption"),
+        html.Div([
+            html.Button(html.Span(t("download_csv", "en"), id=ids.text("download_csv")), id=ids.DOWNLOAD_CSV_BUTTON, className="btn", n_clicks=0),
+            html.Button(html.Span(t("download_xlsx", "en"), id=ids.text("download_xlsx")), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
+        ], className="row-buttons"),
+        dag.AgGrid(
+            id=ids.TABLE_GRID, rowData=None, columnDefs=column_defs,  # rows: once the map is drawn
+            # Fixed row height and a fixed-height, virtualised grid: only the rows in view
+            # are in the DOM. Auto-height rows measured every row before the page could
+            # paint (0.6 s for 52 rows on a first visit; 500 rows at scale); long text
+            # is in each cell's tooltip and in the downloads.
+            defaultColDef={"sortable": True, "resizable": True, "filter": True},
+            getRowId="params.data.id", dashGridOptions=grid_options(),
+            eventListeners={"modelUpdated": [NAME_GRID]},
+            # Columns share the grid's width in proportion to their widths, never under them, each
+            # time the grid or its columns change. (Flex columns sometimes kept AG Grid's default
+            # 200 px after a language switch renamed them, and the grid scrolled sideways.)
+            columnSize="responsiveSizeToFit",
+            style={"width": "100%", "height": "560px"},
+        ),
+    ], className="card", id="table-section")
+
+
 def serve_layout(app: AppData) -> dmc.MantineProvider:
     """The whole page for a first visit (the URL then restores the shared view)."""
     state = default_state(app.options)
@@ -311,6 +270,10 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
     page = html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.VIEW_STORE, data=store),
+        # Below the fold: the timeline and the table's rows are drawn once the map is (assets/desk.js).
+        dcc.Store(id=ids.DEFERRED, data={"timeline": timeline, "rows": rows}),
+        dcc.Store(id=ids.MAP_DRAWN),
+        dcc.Store(id=ids.PICKER_SEARCH, data=""),
         dcc.Download(id=ids.DOWNLOAD),
         html.A(t("skip_to_table", "en"), id=ids.text("skip_to_table"), href="#table-section", className="skip-link"),
         html.Header([
@@ -337,34 +300,19 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
                 ], className="card map-card"),
                 html.Section([
                     html.H2(t("timeline_heading", "en"), id=ids.text("timeline_heading")),
-                    dcc.Graph(id=ids.TIMELINE_GRAPH, figure=timeline, style=timeline_style, config=timeline_config(state.lang)),
+                    dcc.Graph(id=ids.TIMELINE_GRAPH, figure=blank_figure(timeline), style=timeline_style,
+                              config=timeline_config(state.lang)),
                 ], className="card"),
                 html.Section([
                     html.H2(t("detail_heading", "en"), id=ids.text("detail_heading")),
                     html.Div(detail_output(app, state), id=ids.DETAIL_PANEL, **{"aria-live": "polite"}),
                 ], className="card"),
-                html.Section([
-                    html.H2(t("table_heading", "en"), id=ids.text("table_heading")),
-                    html.P(caption, id=ids.TABLE_CAPTION, className="caption"),
-                    html.Div([
-                        html.Button(html.Span(t("download_csv", "en"), id=ids.text("download_csv")), id=ids.DOWNLOAD_CSV_BUTTON, className="btn", n_clicks=0),
-                        html.Button(html.Span(t("download_xlsx", "en"), id=ids.text("download_xlsx")), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
-                    ], className="row-buttons"),
-                    dag.AgGrid(
-                        id=ids.TABLE_GRID, rowData=rows, columnDefs=column_defs,
-                        # Fixed row height and a fixed-height, virtualised grid: only the rows in view
-                        # are in the DOM. Auto-height rows measured every row before the page could
-                        # paint (0.6 s for 52 rows on a first visit; 500 rows at scale); long text
-                        # is in each cell's tooltip and in the downloads.
-                        defaultColDef={"sortable": True, "resizable": True, "filter": True},
-                        getRowId="params.data.id", dashGridOptions=grid_options("en"),
-                        eventListeners={"modelUpdated": [NAME_GRID]},
-                        style={"width": "100%", "height": "560px"},
-                    ),
-                ], className="card", id="table-section"),
+                table_section(caption, column_defs),
             ], className="main"),
         ], className="body"),
     ], id=ids.PAGE_ROOT, className="page")
+    # Both languages' texts, for the language switch in the browser (dashboard/page_text.py).
+    page.children.append(dcc.Store(id=ids.I18N, data=all_translations(app, text_keys(page))))
     # Mantine's provider: the page's font, and the selects' and groups' styles and portals.
     return dmc.MantineProvider(page, theme=MANTINE_THEME)
 

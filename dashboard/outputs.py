@@ -1,23 +1,25 @@
 """What each view-driven part of the page shows for a view state.
 
-The callbacks call these on a change; the layout calls them for the first paint, so a first
-visit draws the whole page without a round of callbacks (they are ``prevent_initial_call``,
-and the URL sync writes the store only when the link asks for another view).
+The view callback calls these on a change (``dashboard.response``); the layout calls them for
+the first paint, so a first visit draws the whole page without a round of callbacks (the view
+callback writes only what a link asks to change).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from dash import html
+from dash import Patch, html
 
+from dashboard.briefing import exit_query
 from dashboard.cards import headline_cards
 from dashboard.export_table import columns, table_rows
 from dashboard.panels import detail_panel
-from dashboard.view import AppData, compute_view, view_timeline_spec
+from dashboard.view import AppData, compute_view, view_map_spec, view_timeline_spec
 from layers.i18n import fmt_int, t
 from layers.map_table import map_table
-from layers.view_state import ViewState
+from layers.view_state import ViewState, to_query
 from sahel_data.problems import group_by_cause
 
 # The grid shows this many rows at most; the downloads always carry every row.
@@ -26,7 +28,7 @@ MAX_GRID_ROWS = 200
 # then stretched to fill it (columnSize responsiveSizeToFit); long text is in each cell's tooltip.
 COLUMN_WIDTHS = {"acronym": 100, "name": 190, "changed": 160, "group": 110, "status": 130, "part_of": 80, "actor": 100, "lead": 100,
                  "sectors": 110, "start": 85, "end": 85, "scope": 90, "amounts": 210, "source_ids": 110}
-COLUMN_FLEX = {"name": 2, "amounts": 2}
+COLUMN_SHARE = {"name": 2, "amounts": 2}  # these start twice their minimum: they get twice the share of spare width
 
 
 def timeline_output(app: AppData, state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
@@ -57,7 +59,8 @@ def table_output(app: AppData, state: ViewState) -> tuple[list[dict[str, Any]], 
     # The quotes (locators) stay in the downloads and the detail panel: in the grid they were
     # most of every view change's bytes.
     rows = [{k: v for k, v in r.items() if k != "locators"} for r in rows]
-    defs = [{"field": key, "headerName": name, "minWidth": COLUMN_WIDTHS.get(key, 90), "flex": COLUMN_FLEX.get(key, 1),
+    defs = [{"field": key, "headerName": name, "minWidth": COLUMN_WIDTHS.get(key, 90),
+             "width": COLUMN_WIDTHS.get(key, 90) * COLUMN_SHARE.get(key, 1),
              "tooltipField": key, "wrapHeaderText": True, "autoHeaderHeight": True}
             for key, name in columns(state.lang, state.since) if key != "locators"]
     return rows, defs, caption
@@ -115,3 +118,32 @@ def map_table_output(figure: dict[str, Any], state: ViewState) -> tuple[str, htm
 def detail_output(app: AppData, state: ViewState) -> list[html.Component]:
     """Everything about the selected engagement, with sources."""
     return detail_panel(app, state.selected, state.lang)
+
+
+# Geometry goes to the browser once, in the layout; a view change patches everything else.
+STATIC_TRACE_KEYS = frozenset({"geojson", "type", "featureidkey"})
+
+
+def patch_without_geometry(spec: dict[str, Any]) -> Patch:
+    """A Patch that sets every trace property and the legend, but never the GeoJSON."""
+    patch = Patch()
+    for i, trace in enumerate(spec["data"]):
+        for key, value in trace.items():
+            if key not in STATIC_TRACE_KEYS:
+                patch["data"][i][key] = value
+    patch["layout"]["legend"] = spec["layout"]["legend"]
+    return patch
+
+
+def map_output(app: AppData, state: ViewState) -> tuple[Patch, str, html.Table]:
+    """The map of a view as a Patch of values, colours and visibility (``uirevision`` keeps the
+    user's zoom), and its caption and values as a table, from the same figure.
+    """
+    spec = view_map_spec(app, state, with_geometry=False)
+    return (patch_without_geometry(spec), *map_table_output(spec, state))
+
+
+def scene_output(app: AppData, state: ViewState) -> str:
+    """The view as a scene to paste into a briefing file (presentation keys left out)."""
+    scene = {"title": {"en": "…", "fr": "…"}, "note": {"en": "…", "fr": "…"}, "view": exit_query(to_query(state, app.options))}
+    return json.dumps(scene, ensure_ascii=False, indent=2)

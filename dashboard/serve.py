@@ -1,10 +1,11 @@
-"""Production serving under gunicorn: N worker processes, each with its own app and caches.
+"""Production serving under gunicorn: N worker processes sharing one app loaded before the fork.
 
-State is never shared through module globals: every worker builds its app (and its data,
-view cache and export browser) after the fork. The server binds to 127.0.0.1 unless told
-otherwise, runs without debug or dev tools, and refuses to start without a real secret key
-(``SAHEL_SECRET_KEY``, at least 32 characters), which signs any session cookie an
-authentication layer may add.
+State is never shared through module globals: the app (its data and view cache) is built once
+in the gunicorn master and inherited by every worker copy-on-write; what must not be shared
+(the export browser, the Redis connection) is made in each worker after the fork. The server
+binds to 127.0.0.1 unless told otherwise, runs without debug or dev tools, and refuses to start
+without a real secret key (``SAHEL_SECRET_KEY``, at least 32 characters), which signs any
+session cookie an authentication layer may add.
 
 With ``redis_url`` (``serve --redis redis://HOST:PORT/DB``) exports become jobs on a queue in
 Redis, rendered by ``sahel-dashboard worker`` processes on any host (``dashboard.jobs``); the
@@ -14,6 +15,7 @@ milliseconds, less than a round trip to a shared cache would save.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import math
 import os
@@ -89,21 +91,27 @@ def exposure_warning(host: str) -> str:
 
 
 def make_wsgi_app(data_dir: Path, secret: str, redis_url: str | None = None, max_queued: int | None = None) -> Any:
-    """The Flask server of a fresh app (called in each worker after fork), with its own
-    connection to the export queue when ``redis_url`` is given.
+    """The Flask server of a fresh, warmed-up app, with a connection to the export queue when
+    ``redis_url`` is given (``serve`` makes it once, before forking, and attaches each worker's
+    queue after the fork instead).
     """
     from dashboard.app import create_app
 
     app = create_app(data_dir)
     if redis_url:
-        from dashboard.jobs import MAX_QUEUED, QUEUE_KEY, ExportQueue, data_version
-
-        app.server.extensions[QUEUE_KEY] = ExportQueue(redis_url, data_version=data_version(data_dir),
-                                                       max_queued=max_queued or MAX_QUEUED)
+        attach_queue(app.server, data_dir, redis_url, max_queued)
     app.server.secret_key = secret
     app.server.config.update(SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
     warm_up(app)
     return app.server
+
+
+def attach_queue(server: Any, data_dir: Path, redis_url: str, max_queued: int | None, version: str | None = None) -> None:
+    """Give ``server`` its own client of the export queue (one per process: sockets are not shared)."""
+    from dashboard.jobs import MAX_QUEUED, QUEUE_KEY, ExportQueue, data_version
+
+    server.extensions[QUEUE_KEY] = ExportQueue(redis_url, data_version=version or data_version(data_dir),
+                                               max_queued=max_queued or MAX_QUEUED)
 
 
 def warm_up(app: Any) -> None:
@@ -124,34 +132,52 @@ def warm_up(app: Any) -> None:
         view_timeline_figure(data, default_state(data.options))
 
 
+def _check_queue(redis_url: str) -> None:
+    """Refuse to start without Redis rather than fail every export."""
+    from dashboard.jobs import QueueUnavailableError, connect, redacted
+
+    try:
+        connect(redis_url).close()
+    except QueueUnavailableError as exc:
+        raise ServeError(f"{exc}; start Redis or fix --redis (serve without --redis renders exports itself)") from exc
+    print(f"Exports go to the queue on {redacted(redis_url)}: run `sahel-dashboard worker --redis URL` to render them",
+          file=sys.stderr)
+
+
 def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 90, redis_url: str | None = None,
           max_queued: int | None = None) -> None:
     """Run gunicorn in this process with ``workers`` worker processes (exports on the Redis queue
     at ``redis_url`` if given).
+
+    The app is made once, here, before gunicorn forks (``preload_app``): a data problem stops
+    the start with one clear message, and the workers share the loaded data copy-on-write
+    (a worker restarted by gunicorn is ready at once). ``gc.freeze()`` keeps the collector
+    from writing to, and so copying, every shared object in each worker.
     """
     from gunicorn.app.base import BaseApplication
 
     secret = check_secret(os.environ.get("SAHEL_SECRET_KEY"))
     if warning := exposure_warning(host):
         print(warning, file=sys.stderr)
-    # Validate once before forking so a data problem stops the start with one clear message.
-    from sahel_data.load import load_catalog
+    wsgi = make_wsgi_app(data_dir, secret)  # raises DataError on invalid data, before any worker starts
+    if redis_url:
+        from dashboard.jobs import data_version
 
-    load_catalog(data_dir)
-    if redis_url:  # the same for Redis: refuse to start without it rather than fail every export
-        from dashboard.jobs import QueueUnavailableError, connect, redacted
+        _check_queue(redis_url)
+        version = data_version(data_dir)
+    gc.collect()
+    gc.freeze()
 
-        try:
-            connect(redis_url).close()
-        except QueueUnavailableError as exc:
-            raise ServeError(f"{exc}; start Redis or fix --redis (serve without --redis renders exports itself)") from exc
-        print(f"Exports go to the queue on {redacted(redis_url)}: run `sahel-dashboard worker --redis URL` to render them",
-              file=sys.stderr)
+    def post_fork(_arbiter: Any, _worker: Any) -> None:
+        if redis_url:
+            attach_queue(wsgi, data_dir, redis_url, max_queued, version)
 
     class _Server(BaseApplication):  # type: ignore[misc]
         def load_config(self) -> None:
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
+            self.cfg.set("preload_app", value=True)  # load() runs here, before the fork
+            self.cfg.set("post_fork", post_fork)
             # Threads per worker: a slow export must not block the same worker's callbacks.
             self.cfg.set("worker_class", "gthread")
             self.cfg.set("threads", 4)
@@ -164,6 +190,6 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
                 self.cfg.set("control_socket_disable", value=True)  # one path for every serve on the host: none
 
         def load(self) -> Any:
-            return make_wsgi_app(data_dir, secret, redis_url, max_queued)
+            return wsgi
 
     _Server().run()

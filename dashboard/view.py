@@ -1,7 +1,8 @@
 """Per-process app data, and the figures of a view built from the rules engine's facts.
 
 ``AppData`` is built once in ``create_app`` and kept on the Flask app (never a module
-global), so gunicorn workers each hold their own read-only copy. The engine memoises the facts
+global); ``serve`` builds it before gunicorn forks, so the workers share it read-only,
+copy-on-write. The engine memoises the facts
 of a view by its (hashable, validated) state: the map, timeline, table and key-figure
 callbacks of one interaction share one computation.
 """
@@ -99,7 +100,7 @@ def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
     options = build_options(catalog.tables, today, {b: len(x.scenes) for b, x in catalog.briefings.items()},
                             tuple((r.version, r.date) for r in catalog.releases),
                             polygons=frozenset(c for v in catalog.boundaries for c in v.regions["region_code"]))
-    releases = ReleaseLog(catalog.data_dir, catalog.releases)
+    releases = ReleaseLog(catalog.data_dir, catalog.releases, content_hash=catalog.content_hash, index_file=catalog.index_file)
     layouts = tuple(Layout(v.version_id, pd.Timestamp(v.valid_from), v.drawn) for v in catalog.boundaries)
     engine = Engine(catalog.tables, today, layouts)
     engine.warm([Period.year(y) for y in range(FIRST_YEAR, today.year + 1)])

@@ -170,6 +170,9 @@ def idp_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options
     else:
         value = t("no_figure_in_period", lang, period=state.period.label(lang))
         sub = t("latest_figure", lang, date=fmt_date(latest_any[0], lang, latest_any[1])) if latest_any else ""  # type: ignore[index]
+    next_any = h.extra.get("next_any")
+    if next_any and h.status not in ("value", "partial", "listed"):  # a past view: when the next count came
+        notes.append(t("next_figure", lang, date=fmt_date(next_any[0], lang, next_any[1])))  # type: ignore[index]
     series = [x for x in h.lines if x.reason in ("counted", "earlier", "region_count", "part_of_region") and x.start is not None]
     months = sorted({Month.of(x.start) for x in series})
     series = tuple((m.label(lang), to_query(replace(state, period=Period(m, m)), options) or "?") for m in months) \

@@ -13,6 +13,7 @@ font size and the map's scale at the default view, which is what "at the default
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 POSITIONS = ("middle right", "middle left", "top center", "bottom center")
 CENTRED_POSITIONS = ("middle center", "top center", "bottom center")
@@ -45,7 +46,13 @@ class Placement:
     dlat: float = 0.0
 
 
-Box = tuple[float, float, float, float]  # lon0, lat0, lon1, lat1
+class Box(NamedTuple):
+    """A rectangle in degrees."""
+
+    lon0: float
+    lat0: float
+    lon1: float
+    lat1: float
 
 
 def _box(req: LabelRequest, position: str, char_deg: float, line_deg: float, gap_deg: float) -> Box:
@@ -57,14 +64,14 @@ def _box(req: LabelRequest, position: str, char_deg: float, line_deg: float, gap
     width += 2 * pad
     height += 2 * pad
     if position == "middle center":
-        return (x - width / 2, y - height / 2, x + width / 2, y + height / 2)
+        return Box(x - width / 2, y - height / 2, x + width / 2, y + height / 2)
     if position == "middle right":
-        return (x + gap_deg, y - height / 2, x + gap_deg + width, y + height / 2)
+        return Box(x + gap_deg, y - height / 2, x + gap_deg + width, y + height / 2)
     if position == "middle left":
-        return (x - gap_deg - width, y - height / 2, x - gap_deg, y + height / 2)
+        return Box(x - gap_deg - width, y - height / 2, x - gap_deg, y + height / 2)
     if position == "top center":
-        return (x - width / 2, y + gap_deg, x + width / 2, y + gap_deg + height)
-    return (x - width / 2, y - gap_deg - height, x + width / 2, y - gap_deg)
+        return Box(x - width / 2, y + gap_deg, x + width / 2, y + gap_deg + height)
+    return Box(x - width / 2, y - gap_deg - height, x + width / 2, y - gap_deg)
 
 
 def _chars(text: str) -> float:
@@ -87,7 +94,7 @@ def _strip_tags(text: str) -> str:
 
 
 def _overlaps(a: Box, b: Box) -> bool:
-    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+    return a.lon0 < b.lon1 and b.lon0 < a.lon1 and a.lat0 < b.lat1 and b.lat0 < a.lat1
 
 
 def _candidates(req: LabelRequest, line_deg: float, char_deg: float) -> list[tuple[str, float, float]]:
@@ -116,7 +123,7 @@ def place_labels(
     deg_per_px: float,
     font_px: float = 14.0,
     hard: list[tuple[float, float, float]] | None = None,
-    bounds: Box | None = None,
+    bounds: tuple[float, float, float, float] | None = None,
 ) -> list[Placement]:
     """Place labels without overlap; returns one placement per request, in input order.
 
@@ -127,14 +134,15 @@ def place_labels(
     line_deg = 1.25 * font_px * deg_per_px
     gap_deg = 9 * deg_per_px  # half a marker plus padding
     marker_half = 6 * deg_per_px
-    taken: list[Box] = [(x - marker_half, y - marker_half, x + marker_half, y + marker_half) for x, y in markers]
-    rings: list[Box] = [(x - r * deg_per_px, y - r * deg_per_px, x + r * deg_per_px, y + r * deg_per_px) for x, y, r in hard or ()]
+    bounds = Box(*bounds) if bounds is not None else None
+    taken = [Box(x - marker_half, y - marker_half, x + marker_half, y + marker_half) for x, y in markers]
+    rings = [Box(x - r * deg_per_px, y - r * deg_per_px, x + r * deg_per_px, y + r * deg_per_px) for x, y, r in hard or ()]
     result: dict[str, Placement] = {}
     label_boxes: list[Box] = []
     for req in sorted(requests, key=lambda r: (not r.must, -r.priority)):
         # Area names (centred) may sit over a marker, which is drawn on top of them; point
         # labels must avoid markers too. Neither may overlap another label or a ring.
-        own_marker = (req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
+        own_marker = Box(req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
         others = [m for m in taken if m != own_marker]
         options = _candidates(req, line_deg, char_deg)
         boxes = [_shift(_box(req, pos, char_deg, line_deg, gap_deg), dx, dy) for pos, dx, dy in options]
@@ -162,8 +170,8 @@ def place_labels(
 
 
 def _within(box: Box, bounds: Box) -> bool:
-    return box[0] >= bounds[0] and box[1] >= bounds[1] and box[2] <= bounds[2] and box[3] <= bounds[3]
+    return box.lon0 >= bounds.lon0 and box.lat0 >= bounds.lat0 and box.lon1 <= bounds.lon1 and box.lat1 <= bounds.lat1
 
 
 def _shift(box: Box, dx: float, dy: float) -> Box:
-    return (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+    return Box(box.lon0 + dx, box.lat0 + dy, box.lon1 + dx, box.lat1 + dy)

@@ -23,7 +23,7 @@ import math
 import re
 import textwrap
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 import plotly.graph_objects as go
 
@@ -316,8 +316,8 @@ def _grow(span_range: tuple[float, float], span: float, bound: tuple[float, floa
     return lo, hi
 
 
-def _box_aspect(box: tuple[float, float, float, float], n: int, gap: float) -> float:
-    return ((box[2] - gap * (n - 1)) / n) / max(box[3], 1.0)
+def _box_aspect(box: Rect, n: int, gap: float) -> float:
+    return ((box.w - gap * (n - 1)) / n) / max(box.h, 1.0)
 
 
 def geojson_bbox(geojson: dict[str, Any]) -> tuple[float, float, float, float]:
@@ -415,6 +415,24 @@ def enforce_min_font(node: Any, minimum: float, scale: float = 1.0, key: str = "
 
 # --- the page ---------------------------------------------------------------------------------
 
+class Rect(NamedTuple):
+    """A box on the page, in pixels from the top left: left, top, width, height."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+
+class _Marker(NamedTuple):
+    """A legend symbol drawn on the page's hidden axes."""
+
+    x: float
+    y: float
+    item: LegendItem
+    size: float
+
+
 class _Page:
     """A page being laid out: annotations and shapes in page pixels (y down)."""
 
@@ -423,7 +441,7 @@ class _Page:
         self.w, self.h = page.width_px, page.height_px
         self.annotations: list[dict[str, Any]] = []
         self.shapes: list[dict[str, Any]] = []
-        self.markers: list[tuple[float, float, LegendItem, float]] = []
+        self.markers: list[_Marker] = []
 
     def text(self, x: float, y: float, text: str, size: float, *, colour: str = INK, anchor: str = "left",
              valign: str = "top", bold: bool = False) -> None:
@@ -444,10 +462,10 @@ class _Page:
         data = []
         if self.markers:
             data.append({
-                "type": "scatter", "x": [m[0] for m in self.markers], "y": [m[1] for m in self.markers], "mode": "markers",
-                "marker": {"symbol": [m[2].symbol for m in self.markers], "color": [m[2].colour for m in self.markers],
-                           "size": [m[3] for m in self.markers],
-                           "line": {"color": [m[2].line for m in self.markers], "width": [m[2].line_width for m in self.markers]}},
+                "type": "scatter", "x": [m.x for m in self.markers], "y": [m.y for m in self.markers], "mode": "markers",
+                "marker": {"symbol": [m.item.symbol for m in self.markers], "color": [m.item.colour for m in self.markers],
+                           "size": [m.size for m in self.markers],
+                           "line": {"color": [m.item.line for m in self.markers], "width": [m.item.line_width for m in self.markers]}},
                 "hoverinfo": "skip", "showlegend": False, "cliponaxis": False, "xaxis": PAGE_X, "yaxis": PAGE_Y,
             })
         return {"data": data, "layout": {
@@ -537,8 +555,16 @@ def _footer(p: _Page, text: PageText, sources: Sources, *, measure_only: bool, b
 _Rows = list[tuple[LegendItem, list[str]]]
 
 
+class _LegendColumn(NamedTuple):
+    """One column of a legend band: its x offset, width and rows (items with wrapped labels)."""
+
+    offset: float
+    width: float
+    rows: _Rows
+
+
 def _legend_layout(page: PageSize, legend: Legend, width: float, columns: int,
-                   ) -> tuple[list[str], list[str], list[list[tuple[float, float, _Rows]]], float]:
+                   ) -> tuple[list[str], list[str], list[list[_LegendColumn]], float]:
     """The legend's heading lines, subtitle lines, its bands (each a list of columns: x offset,
     width, rows with wrapped labels) and its height. One column: classes, sites and marks one
     under the other; two: classes beside sites, the marks below across; three: side by side.
@@ -554,14 +580,14 @@ def _legend_layout(page: PageSize, legend: Legend, width: float, columns: int,
     groups = [g for g in (legend.classes, legend.sites, legend.marks) if g]
     if columns >= len(groups):  # all side by side
         col_w = width / max(len(groups), 1)
-        bands = [[(i * col_w, col_w, rows(g, col_w)) for i, g in enumerate(groups)]]
+        bands = [[_LegendColumn(i * col_w, col_w, rows(g, col_w)) for i, g in enumerate(groups)]]
     elif columns == 2:  # noqa: PLR2004  (classes | sites, then the marks across)
         half = width / 2
-        bands = [[(0.0, half, rows(legend.classes, half)), (half, half, rows(legend.sites, half))],
-                 [(0.0, width, rows(legend.marks, width))]]
+        bands = [[_LegendColumn(0.0, half, rows(legend.classes, half)), _LegendColumn(half, half, rows(legend.sites, half))],
+                 [_LegendColumn(0.0, width, rows(legend.marks, width))]]
     else:
-        bands = [[(0.0, width, rows(g, width))] for g in groups]
-    bands = [[c for c in band if c[2]] for band in bands]
+        bands = [[_LegendColumn(0.0, width, rows(g, width))] for g in groups]
+    bands = [[c for c in band if c.rows] for band in bands]
     bands = [band for band in bands if band]
     gap = size * 0.6
     body = sum(max(sum(_row_height(page, lines) for _, lines in col) for _, _, col in band) for band in bands)
@@ -591,7 +617,7 @@ def _draw_legend(p: _Page, legend: Legend, *, x: float, y: float, width: float, 
             cx, cy = x + offset, y
             for item, lines in col:
                 middle = cy + (size * 1.45 if len(lines) == 1 else size * LINE_EM) / 2
-                p.markers.append((cx + mark / 2, middle, item, mark if item.symbol.startswith("square") else mark * 0.9))
+                p.markers.append(_Marker(cx + mark / 2, middle, item, mark if item.symbol.startswith("square") else mark * 0.9))
                 if len(lines) == 1:
                     p.text(cx + mark + 6, middle, _esc(lines[0]), size, valign="middle")
                 else:
@@ -637,15 +663,14 @@ def _draw_figures(p: _Page, figures: list[FigureText], heading: str, *, x: float
     return y - top
 
 
-def _place_maps(panels: list[MapPanel], box: tuple[float, float, float, float], aspect: float, gap: float,
-                ) -> list[tuple[float, float, float, float]]:
+def _place_maps(panels: list[MapPanel], box: Rect, aspect: float, gap: float) -> list[Rect]:
     """(x, y, w, h) of each map: as large as the box allows at the extent's aspect, side by side."""
     x, y, w, h = box
     n = len(panels)
     each_w = (w - gap * (n - 1)) / n
     mw = min(each_w, h * aspect)
     mh = mw / aspect
-    return [(x + i * (mw + gap), y, mw, mh) for i in range(n)]
+    return [Rect(x + i * (mw + gap), y, mw, mh) for i in range(n)]
 
 
 def _map_traces(panels: list[MapPanel], page: PageSize, map_text_scale: float) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -691,20 +716,19 @@ class _MapFrame:
         return (self.lon_range[1] - self.lon_range[0]) / self.w
 
 
-def _emptiest(frame: _MapFrame, boxes: list[tuple[float, float, float, float]], avoid: list[tuple[float, float]],
-              ) -> tuple[float, float, float, float]:
+def _emptiest(frame: _MapFrame, boxes: list[Rect], avoid: list[tuple[float, float]]) -> Rect:
     """The candidate box (x, y, w, h) with the fewest map points (markers, label anchors) in it."""
     points = [frame.px(lon, lat) for lon, lat in avoid]
-    return min(boxes, key=lambda b: sum(b[0] <= x <= b[0] + b[2] and b[1] <= y <= b[1] + b[3] for x, y in points))
+    return min(boxes, key=lambda b: sum(b.x <= x <= b.x + b.w and b.y <= y <= b.y + b.h for x, y in points))
 
 
-def _backing(p: _Page, box: tuple[float, float, float, float]) -> None:
+def _backing(p: _Page, box: Rect) -> None:
     x, y, w, h = box
     p.shapes.append({"type": "rect", "xref": PAGE_X, "yref": PAGE_Y, "x0": x, "x1": x + w, "y0": y, "y1": y + h,
                      "fillcolor": "rgba(255,255,255,0.85)", "line": {"color": "#bdbdbd", "width": 0.5}, "layer": "above"})
 
 
-def _scale_bar(p: _Page, frame: _MapFrame, lang: str, avoid: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+def _scale_bar(p: _Page, frame: _MapFrame, lang: str, avoid: list[tuple[float, float]]) -> Rect:
     """A scale bar on a white backing in the emptier bottom corner of the map, its labels inside
     the backing: the length holds at the latitude it states (the map is Mercator).
     """
@@ -721,10 +745,10 @@ def _scale_bar(p: _Page, frame: _MapFrame, lang: str, avoid: list[tuple[float, f
     width = max(bar + text_width(end_label, size) / 2 + text_width("0", size) / 2, text_width(at, size)) + 2 * pad
     inset = page.mm(2)
     top = frame.y + frame.h - inset - height
-    box = _emptiest(frame, [(frame.x + inset, top, width, height), (frame.x + frame.w - inset - width, top, width, height)], avoid)
+    box = _emptiest(frame, [Rect(frame.x + inset, top, width, height), Rect(frame.x + frame.w - inset - width, top, width, height)], avoid)
     _backing(p, box)
-    x0 = box[0] + pad + text_width("0", size) / 2
-    line_y = box[1] + pad + size * LINE_EM + size * 0.3
+    x0 = box.x + pad + text_width("0", size) / 2
+    line_y = box.y + pad + size * LINE_EM + size * 0.3
     for x in (x0, x0 + bar / 2, x0 + bar):
         p.shapes.append({"type": "line", "xref": PAGE_X, "yref": PAGE_Y, "x0": x, "x1": x, "y0": line_y - size * 0.35,
                          "y1": line_y + size * 0.35, "line": {"color": INK, "width": 2}, "layer": "above"})
@@ -732,21 +756,21 @@ def _scale_bar(p: _Page, frame: _MapFrame, lang: str, avoid: list[tuple[float, f
                      "line": {"color": INK, "width": 3}, "layer": "above"})
     p.text(x0, line_y - size * 0.45, "0", size, anchor="center", valign="bottom")
     p.text(x0 + bar, line_y - size * 0.45, _esc(end_label), size, anchor="center", valign="bottom")
-    p.text(box[0] + box[2] / 2, line_y + size * 0.45, _esc(at), size, anchor="center", colour=GREY)
+    p.text(box.x + box.w / 2, line_y + size * 0.45, _esc(at), size, anchor="center", colour=GREY)
     return box
 
 
-def _north_arrow(p: _Page, frame: _MapFrame, avoid: list[tuple[float, float]]) -> tuple[float, float, float, float]:
+def _north_arrow(p: _Page, frame: _MapFrame, avoid: list[tuple[float, float]]) -> Rect:
     """A north arrow on a white backing in the emptier top corner (north is up everywhere here)."""
     page = p.page
     size = page.fs(13)
     arrow = page.fs(24)
     inset = page.mm(2)
     w, h = size * 2.2, arrow + size * LINE_EM + size * 0.8
-    box = _emptiest(frame, [(frame.x + inset, frame.y + inset, w, h), (frame.x + frame.w - inset - w, frame.y + inset, w, h)], avoid)
+    box = _emptiest(frame, [Rect(frame.x + inset, frame.y + inset, w, h), Rect(frame.x + frame.w - inset - w, frame.y + inset, w, h)], avoid)
     _backing(p, box)
     p.annotations.append({
-        "x": box[0] + w / 2, "y": box[1] + size * 0.4, "ax": 0, "ay": arrow, "xref": PAGE_X, "yref": PAGE_Y,
+        "x": box.x + w / 2, "y": box.y + size * 0.4, "ax": 0, "ay": arrow, "xref": PAGE_X, "yref": PAGE_Y,
         "axref": "pixel", "ayref": "pixel", "showarrow": True, "arrowhead": 2, "arrowsize": 1.2, "arrowwidth": 2.5,
         "arrowcolor": INK, "text": "<b>N</b>", "yanchor": "top", "font": {"size": size, "color": INK},
     })
@@ -767,7 +791,7 @@ def _layout_body(p: _Page, panels: list[MapPanel], legend: Legend, shown: list[F
                  box: tuple[float, float, float, float],
                  extent: tuple[tuple[float, float], tuple[float, float]],
                  bounds: tuple[tuple[float, float], tuple[float, float]] | None,
-                 ) -> tuple[list[tuple[float, float, float, float]], list[FigureText], tuple[float, float], tuple[float, float]]:
+                 ) -> tuple[list[Rect], list[FigureText], tuple[float, float], tuple[float, float]]:
     """The map(s), the legend and the key figures in the page's body ``box``: the figures are
     left out (and the caller cites without them) when they do not fit.
     """
@@ -780,10 +804,10 @@ def _layout_body(p: _Page, panels: list[MapPanel], legend: Legend, shown: list[F
         side = page.side_px
         map_w = width - side - gap
         legend_h = _legend_height(page, legend, map_w, 3)
-        box = (left, y, map_w, bottom - y - legend_h - gap)
+        box = Rect(left, y, map_w, bottom - y - legend_h - gap)
         lon_range, lat_range = fit_extent(lon_range, lat_range, _box_aspect(box, len(panels), gap), bounds)
         maps = _place_maps(panels, box, extent_aspect(lon_range, lat_range), gap)
-        _draw_legend(p, legend, x=left, y=maps[0][1] + maps[0][3] + gap, width=map_w, columns=3)
+        _draw_legend(p, legend, x=left, y=maps[0].y + maps[0].h + gap, width=map_w, columns=3)
         sx, sw = left + map_w + gap, side
         if _figures_height(page, shown, sw, page.figure_columns) > bottom - y:
             shown = []
@@ -791,10 +815,10 @@ def _layout_body(p: _Page, panels: list[MapPanel], legend: Legend, shown: list[F
             _draw_figures(p, shown, figures_heading, x=sx, y=y, width=sw, columns=page.figure_columns)
     elif page.side_px:
         side = page.side_px
-        box = (left, y, width - side - gap, bottom - y)
+        box = Rect(left, y, width - side - gap, bottom - y)
         lon_range, lat_range = fit_extent(lon_range, lat_range, _box_aspect(box, len(panels), gap), bounds)
         maps = _place_maps(panels, box, extent_aspect(lon_range, lat_range), gap)
-        sx = maps[-1][0] + maps[-1][2] + gap
+        sx = maps[-1].x + maps[-1].w + gap
         sw = p.w - left - sx
         legend_h = _legend_height(page, legend, sw, page.legend_columns)
         if legend_h + page.mm(4) + _figures_height(page, shown, sw, page.figure_columns) > bottom - y:
@@ -808,12 +832,12 @@ def _layout_body(p: _Page, panels: list[MapPanel], legend: Legend, shown: list[F
         legend_w = width * (0.5 if shown else 1.0)
         below = max(_legend_height(page, legend, legend_w, page.legend_columns),
                     _figures_height(page, shown, width - legend_w - gap, page.figure_columns))
-        box = (left, y, width, bottom - y - below - gap)
+        box = Rect(left, y, width, bottom - y - below - gap)
         lon_range, lat_range = fit_extent(lon_range, lat_range, _box_aspect(box, len(panels), gap), bounds)
         maps = _place_maps(panels, box, extent_aspect(lon_range, lat_range), gap)
-        offset = (width - (maps[-1][0] + maps[-1][2] - left)) / 2  # centre the map(s)
-        maps = [(mx + offset, my, mw, mh) for mx, my, mw, mh in maps]
-        ly = maps[0][1] + maps[0][3] + gap
+        offset = (width - (maps[-1].x + maps[-1].w - left)) / 2  # centre the map(s)
+        maps = [m._replace(x=m.x + offset) for m in maps]
+        ly = maps[0].y + maps[0].h + gap
         _draw_legend(p, legend, x=left, y=ly, width=legend_w, columns=page.legend_columns)
         if shown:
             _draw_figures(p, shown, figures_heading, x=left + legend_w + gap, y=ly, width=width - legend_w - gap,
@@ -848,7 +872,7 @@ def compose_page(page: PageSize, text: PageText, panels: list[MapPanel], *, lege
                                                      bounds=bounds)
     if not body_only:
         _footer(p, text, sources, measure_only=False, bottom=p.h - page.mm(5))
-    deg_per_px = (lon_range[1] - lon_range[0]) / maps[0][2]
+    deg_per_px = (lon_range[1] - lon_range[0]) / maps[0].w
     text_scale = min(max(label_deg_per_px / deg_per_px, 0.6), 1.25) if label_deg_per_px else 1.0
     figure = _with_maps(p, panels, maps, lon_range=lon_range, lat_range=lat_range, lang=lang, text_scale=text_scale)
     figure["layout"]["meta"] = {"figures_shown": len(shown), "lon_range": list(lon_range), "lat_range": list(lat_range),
@@ -856,7 +880,7 @@ def compose_page(page: PageSize, text: PageText, panels: list[MapPanel], *, lege
     return go.Figure(figure)
 
 
-def _with_maps(p: _Page, panels: list[MapPanel], maps: list[tuple[float, float, float, float]], *,
+def _with_maps(p: _Page, panels: list[MapPanel], maps: list[Rect], *,
                lon_range: tuple[float, float], lat_range: tuple[float, float], lang: str, text_scale: float) -> dict[str, Any]:
     """The page's figure with each map in its box: framed, labelled, a scale bar and a north arrow."""
     page = p.page

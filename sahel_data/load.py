@@ -11,7 +11,7 @@ listed) too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from functools import cache
 from pathlib import Path
@@ -21,11 +21,12 @@ import pandas as pd
 
 from sahel_data.boundaries import BoundaryVersion, base_version, load_versions
 from sahel_data.briefings import Briefing, load_briefings, load_markings
+from sahel_data.cache import cache_dir, data_key, read_entry, write_entry
 from sahel_data.files import read_json_file
 from sahel_data.geo import GEO_FILES, read_layer
 from sahel_data.plausible import plausibility_problems
 from sahel_data.problems import DataError, Problem
-from sahel_data.releases import Release, read_releases
+from sahel_data.releases import Release, content_index, read_releases
 from sahel_data.schema import GEO_TABLES, TABLES, TABLES_BY_NAME, TOWNS, Table
 from sahel_data.tables import (
     END_COLUMNS,
@@ -55,6 +56,8 @@ class Catalog:
     markings: dict[str, dict[str, str]] = field(default_factory=dict)  # marking and contact lines, en/fr
     releases: tuple[Release, ...] = ()  # data/releases.csv: the data's releases, oldest first (sahel_data.releases)
     boundaries: tuple[BoundaryVersion, ...] = ()  # the bundled layout, then imported ones, oldest first
+    content_hash: str = ""  # the release content hash (sahel_data.releases) when the load knows it
+    index_file: Path | None = None  # the content index as JSON in the on-disk cache (read on the first ?since=)
 
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -428,7 +431,10 @@ def load_catalog(
 
     Strict mode raises :class:`DataError` on any problem. Lenient mode loads the valid rows
     and records every rejected row's problems in ``Catalog.rejected``; a file that cannot be
-    read at all still raises, because a half-loaded app would mislead.
+    read at all still raises, because a half-loaded app would mislead. With ``use_cache``, a
+    catalog is loaded once per process, and a strict load of data validated before (the same
+    bytes) reads its tables from the on-disk cache (``sahel_data.cache``) instead of checking
+    them again.
     """
     path = Path(data_dir).resolve()
     if use_cache:
@@ -438,12 +444,89 @@ def load_catalog(
 
 @cache
 def _cached_catalog(path: Path, lenient: bool) -> Catalog:
-    return _load(path, lenient)
+    folder = cache_dir()
+    if lenient or folder is None:  # lenient answers depend on the day (plausibility): always checked
+        return _load(path, lenient)
+    try:
+        key = data_key(path)
+    except OSError:
+        return _load(path, lenient)  # a file that cannot be read: the loader names it
+    today = datetime.now(UTC).date()
+    hit = read_entry(folder, key, today)
+    if hit is not None and (catalog := _catalog_from_tables(path, hit.tables)) is not None:
+        return replace(catalog, content_hash=hit.content_hash, index_file=hit.index_file)
+    catalog = _load(path, lenient)  # raises DataError as ever: only valid data reaches the cache
+    index = content_index(path)
+    written = write_entry(folder, key, catalog.tables, validated_on=today, content_hash=index.content_hash(),
+                          index_json=index.to_json())
+    return replace(catalog, content_hash=index.content_hash(), index_file=written / "index.json" if written else None)
 
 
 # Tables without which nothing can be shown: each must keep at least one valid row, even in
 # lenient mode (an app with no engagements would show "0" where it means "nothing loaded").
 CORE_TABLES = ("sources", "regions", "engagements")
+
+
+@dataclass
+class _Parts:
+    """What is read besides the tables: layers and manifest, briefings, markings, releases."""
+
+    layers: dict[str, gpd.GeoDataFrame]
+    manifest: dict[str, dict[str, str]]
+    briefings: dict[str, Briefing]
+    markings: dict[str, dict[str, str]]
+    releases: list[Release]
+    problems: list[Problem]
+    fatal: list[Problem]
+
+
+def _read_parts(data_dir: Path) -> _Parts:
+    layers, geo_problems, manifest = _load_layers(data_dir / "geo")
+    briefings, briefing_problems = load_briefings(data_dir / "briefings")
+    markings, marking_problems = load_markings(data_dir / "markings.json")
+    releases, release_problems = read_releases(data_dir)
+    return _Parts(layers, manifest, briefings, markings, releases,
+                  [*geo_problems, *briefing_problems, *marking_problems, *release_problems], list(geo_problems))
+
+
+def _versions(data_dir: Path, layers: dict[str, gpd.GeoDataFrame],
+              regions: list[tuple[str, str]]) -> tuple[tuple[BoundaryVersion, ...], list[Problem]]:
+    """The boundary versions, from ``regions.csv``'s (region_code, drawn_as) pairs."""
+    base_drawn = {code: drawn for code, drawn in regions if code.startswith("ML-") and drawn}
+    versions, problems = load_versions(data_dir / "geo", base_version(layers["mali_regions"], base_drawn), set(base_drawn))
+    return tuple(versions), problems
+
+
+def _catalog_from_tables(data_dir: Path, tables: dict[str, pd.DataFrame]) -> Catalog | None:
+    """A catalog of tables validated before, with everything else read as usual (it is small);
+    ``None`` if any of that reports a problem (then the full load reports it).
+    """
+    parts = _read_parts(data_dir)
+    if parts.problems or "mali_regions" not in parts.layers:
+        return None
+    regions = tables["regions"]
+    versions, problems = _versions(data_dir, parts.layers, list(zip(regions["region_code"], regions["drawn_as"], strict=True)))
+    if problems:
+        return None
+    return Catalog(tables, parts.layers, parts.manifest, data_dir, (), parts.briefings, parts.markings,
+                   tuple(parts.releases), versions)
+
+
+def _row_problems(raws: dict[str, RawTable], today: date) -> dict[tuple[str, int], list[Problem]]:
+    """Every row's problems, by (table, line); file-level findings have a negative line."""
+    row_problems: dict[tuple[str, int], list[Problem]] = {}
+    for name, raw in raws.items():
+        for line, found in _check_rows(raw, today).items():
+            row_problems.setdefault((name, line), []).extend(found)
+    for line, found in _check_preferred_idps(raws["idp_counts"]).items():
+        row_problems.setdefault(("idp_counts", line), []).extend(found)
+    for line, found in _check_capitals(raws["towns"]).items():
+        row_problems.setdefault(("towns", line), []).extend(found)
+    for line, found in _check_pcodes(raws["regions"]).items():
+        row_problems.setdefault(("regions", line), []).extend(found)
+    for key, found in _check_references(raws).items():
+        row_problems.setdefault(key, []).extend(found)
+    return row_problems
 
 
 def _load(data_dir: Path, lenient: bool) -> Catalog:
@@ -453,30 +536,14 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
     raws |= {t.name: read_raw(data_dir / t.folder / t.file, t) for t in GEO_TABLES}  # towns, map labels
     problems: list[Problem] = [p for r in raws.values() for p in r.problems]
     fatal = [p for r in raws.values() if r.fatal for p in r.problems]
-
-    layers, geo_problems, manifest = _load_layers(data_dir / "geo")
-    problems += geo_problems
-    fatal += geo_problems
-    briefings, briefing_problems = load_briefings(data_dir / "briefings")
-    problems += briefing_problems
-    markings, marking_problems = load_markings(data_dir / "markings.json")
-    problems += marking_problems
-    releases, release_problems = read_releases(data_dir)
-    problems += release_problems
+    parts = _read_parts(data_dir)
+    problems += parts.problems
+    fatal += parts.fatal
+    layers = parts.layers
 
     row_problems: dict[tuple[str, int], list[Problem]] = {}
     if not fatal:
-        for name, raw in raws.items():
-            for line, found in _check_rows(raw, today).items():
-                row_problems.setdefault((name, line), []).extend(found)
-        for line, found in _check_preferred_idps(raws["idp_counts"]).items():
-            row_problems.setdefault(("idp_counts", line), []).extend(found)
-        for line, found in _check_capitals(raws["towns"]).items():
-            row_problems.setdefault(("towns", line), []).extend(found)
-        for line, found in _check_pcodes(raws["regions"]).items():
-            row_problems.setdefault(("regions", line), []).extend(found)
-        for key, found in _check_references(raws).items():
-            row_problems.setdefault(key, []).extend(found)
+        row_problems = _row_problems(raws, today)
         if "mali_regions" in layers:
             # A crosswalk that points nowhere would misplace figures: never load around it.
             drawn_problems = _check_drawn_regions(raws["regions"], layers["mali_regions"])
@@ -499,11 +566,8 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
 
     versions: tuple[BoundaryVersion, ...] = ()
     if "mali_regions" in layers and not fatal:
-        area_codes = {row["region_code"] for _, row in raws["regions"].rows if row["region_code"].startswith("ML-")}
-        base_drawn = {row["region_code"]: row["drawn_as"] for _, row in raws["regions"].rows
-                      if row["region_code"].startswith("ML-") and row["drawn_as"]}
-        versions, version_problems = load_versions(data_dir / "geo", base_version(layers["mali_regions"], base_drawn),
-                                                   {c for c in area_codes if c in base_drawn})
+        versions, version_problems = _versions(data_dir, layers, [(row["region_code"], row["drawn_as"])
+                                                                  for _, row in raws["regions"].rows])
         problems += version_problems
         fatal += version_problems  # a version that cannot place every area would misplace figures
 
@@ -514,7 +578,8 @@ def _load(data_dir: Path, lenient: bool) -> Catalog:
         name: _typed_frame(raw, [line for line, _ in raw.rows if (name, line) not in row_problems])
         for name, raw in raws.items()
     }
-    return Catalog(tables, layers, manifest, data_dir, tuple(sorted(problems)), briefings, markings, tuple(releases), versions)
+    return Catalog(tables, layers, parts.manifest, data_dir, tuple(sorted(problems)), parts.briefings, parts.markings,
+                   tuple(parts.releases), versions)
 
 
 def _load_layers(geo_dir: Path) -> tuple[dict[str, gpd.GeoDataFrame], list[Problem], dict[str, dict[str, str]]]:

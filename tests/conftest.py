@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,18 @@ def pytest_collection_modifyitems(items):
         limits = [s for mark, s in SLOW_MARK_TIMEOUTS.items() if item.get_closest_marker(mark)]
         if limits:
             item.add_marker(pytest.mark.timeout(max(limits)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _data_cache_dir(tmp_path_factory):
+    """The on-disk data cache (sahel_data.cache) in a scratch folder, never the user's."""
+    before = os.environ.get("SAHEL_CACHE_DIR")
+    os.environ["SAHEL_CACHE_DIR"] = str(tmp_path_factory.mktemp("data-cache"))
+    yield
+    if before is None:
+        os.environ.pop("SAHEL_CACHE_DIR", None)
+    else:
+        os.environ["SAHEL_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from layers.i18n import t
+
 pytestmark = pytest.mark.browser
 
 
@@ -26,9 +28,11 @@ def _start(dash_duo, app, path: str = "/"):
 
 
 def _wait_idle(dash_duo, timeout: float = 20) -> None:
-    """Until Dash has no callback in flight (the renderer marks loading state on <title>/DOM)."""
+    """Until the parts below the map are drawn (assets/desk.js) and Dash has no callback in
+    flight (the renderer marks loading state on the DOM)."""
     WebDriverWait(dash_duo.driver, timeout).until(
-        lambda d: d.execute_script("return !document.querySelector('[data-dash-is-loading=\"true\"]')")
+        lambda d: d.execute_script("return document.documentElement.dataset.desk === 'ready'"
+                                   " && !document.querySelector('[data-dash-is-loading=\"true\"]')")
     )
 
 
@@ -76,7 +80,8 @@ def test_region_filter_changes_map_timeline_and_table(dash_duo, dash_app):
     _start(dash_duo, dash_app, "/?year=2019&metric=engagements")
     caption_before = dash_duo.find_element("#engagement-caption").text
     bars_before = dash_duo.driver.execute_script("return document.querySelectorAll('#timeline-graph .bars path').length")
-    assert dash_duo.find_elements(".ag-center-cols-container .ag-row")  # the grid shows rows
+    WebDriverWait(dash_duo.driver, 10).until(  # the grid shows rows (given once the map is drawn)
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".ag-center-cols-container .ag-row"))
     dash_duo.driver.get(dash_duo.server_url + "/?year=2019&metric=engagements&region=ML-2")
     dash_duo.wait_for_element("#map-graph .choroplethlayer path", timeout=20)
     _wait_idle(dash_duo)
@@ -89,6 +94,19 @@ def test_region_filter_changes_map_timeline_and_table(dash_duo, dash_app):
     assert bars_after < bars_before
     caption = dash_duo.find_element("#engagement-caption").text
     assert "2019" in caption
+
+
+@pytest.mark.parametrize("path", ["/", "/?sel=EUTM-MALI", "/?year=2019&region=ML-5", "/?metric=idp&lang=fr"])
+def test_the_parts_below_the_map_are_drawn_after_it_for_every_link(dash_duo, dash_app, path):
+    """The timeline and the table's rows come once the map is drawn, from the layout or from the
+    link's answer, whichever is fresh (a selection redraws the timeline, not the table)."""
+    _start(dash_duo, dash_app, path)
+    WebDriverWait(dash_duo.driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#engagement-grid .ag-center-cols-container .ag-row"))
+    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#timeline-graph .bars path")
+    caption = dash_duo.find_element("#engagement-caption").text
+    rows = dash_duo.driver.execute_script("return dash_ag_grid.getApi('engagement-grid').getDisplayedRowCount()")
+    assert rows == min(_leading_int(caption), 200), (caption, rows)  # the rows are the caption's, for this view
 
 
 def test_controls_write_the_url_and_reload_restores_the_view(dash_duo, dash_app):
@@ -106,6 +124,7 @@ def test_controls_write_the_url_and_reload_restores_the_view(dash_duo, dash_app)
     chosen = dash_duo.driver.execute_script("return arguments[0].closest('.mantine-InputWrapper-root').innerText",
                                             dash_duo.find_element("#" + _css_id({"type": "view-control", "field": "regions"})))
     assert "Mopti" in chosen
+    caption = dash_duo.find_element("#engagement-caption").text
     # The share box and the export links follow the address (clientside callbacks, under the CSP).
     WebDriverWait(dash_duo.driver, 10).until(
         lambda d: d.find_element(By.ID, "share-link").get_attribute("value") == d.current_url)
@@ -113,6 +132,11 @@ def test_controls_write_the_url_and_reload_restores_the_view(dash_duo, dash_app)
     assert pdf.endswith("/export/pdf?" + url.split("?", 1)[1])
     dash_duo.driver.back()
     WebDriverWait(dash_duo.driver, 10).until(lambda d: "region=ML-5" not in d.current_url)
+    # Back restores the view too: the filter and the table follow the address.
+    regions = dash_duo.find_element("#" + _css_id({"type": "view-control", "field": "regions"}))
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: "Mopti" not in d.execute_script(
+        "return arguments[0].closest('.mantine-InputWrapper-root').innerText", regions))
+    WebDriverWait(dash_duo.driver, 10).until(lambda d: d.find_element(By.ID, "engagement-caption").text != caption)
 
 
 def test_french_switches_the_labels(dash_duo, dash_app):
@@ -181,7 +205,7 @@ def test_a_link_to_an_engagement_beyond_the_pickers_first_page_keeps_it(tmp_path
     link's selection must survive: the dropdown clears a value its options lack."""
     from benchmarks.browser import _driver, production_server, wait_for
     from benchmarks.synthetic import make_scaled_data
-    from dashboard.layout import MAX_ENGAGEMENT_OPTIONS
+    from dashboard.page_text import MAX_ENGAGEMENT_OPTIONS
     from sahel_data.load import DEFAULT_DATA_DIR, load_catalog
 
     data = make_scaled_data(DEFAULT_DATA_DIR, tmp_path / "data", 3)
@@ -205,3 +229,109 @@ def test_a_link_to_an_engagement_beyond_the_pickers_first_page_keeps_it(tmp_path
             assert last in shown or top.set_index("engagement_id").loc[last, "name_en"][:20] in shown
         finally:
             driver.quit()
+
+
+# Counts what one change costs in the browser: the callback requests it posts (and in how many
+# rounds: a request that starts after another of the same change has answered is a new round),
+# and how many times plotly redraws the map and the timeline.
+COUNTERS = """
+const m = window.__change = {posts: [], map: 0, timeline: 0};
+if (!window.__counting) {
+  window.__counting = true;
+  const fetch0 = window.fetch;
+  window.fetch = function (url, options) {
+    const c = window.__change;
+    if (!String(url).includes('_dash-update-component')) { return fetch0.apply(this, arguments); }
+    const post = {start: performance.now(), end: null, output: JSON.parse(options.body).output};
+    c.posts.push(post);
+    return fetch0.apply(this, arguments).then(r => { post.end = performance.now(); return r; });
+  };
+  document.querySelector('#map-graph .js-plotly-plot').on('plotly_afterplot', () => { window.__change.map += 1; });
+  document.querySelector('#timeline-graph .js-plotly-plot').on('plotly_afterplot', () => { window.__change.timeline += 1; });
+}
+"""
+SETTLED = """
+const c = window.__change, n = c.posts.length + c.map + c.timeline;
+const busy = !!document.querySelector('[data-dash-is-loading="true"]') || c.posts.some(p => p.end === null);
+if (busy || n !== window.__lastCount) { window.__lastCount = n; window.__quietSince = performance.now(); return false; }
+return performance.now() - window.__quietSince > 1000;
+"""
+RESULT = """
+const c = window.__change, posts = c.posts.slice().sort((a, b) => a.start - b.start);
+let rounds = 0, end = -1;
+for (const p of posts) { if (p.start > end) { rounds += 1; } end = Math.max(end, p.end); }
+return {requests: posts.length, rounds: rounds, map: c.map, timeline: c.timeline, outputs: posts.map(p => p.output.slice(0, 40))};
+"""
+SET_CONTROL = "window.dash_clientside.set_props({type: 'view-control', field: arguments[0]}, {value: arguments[1]});"
+
+
+def _one_change(driver, field: str, value) -> dict:
+    """Make one change as a control does (Dash's set_props) and count what it costs once settled."""
+    driver.execute_script(COUNTERS)
+    driver.execute_script("window.__lastCount = -1;")
+    WebDriverWait(driver, 30, poll_frequency=0.1).until(lambda d: d.execute_script(SETTLED))  # what came before
+    driver.execute_script(COUNTERS)
+    driver.execute_script("window.__lastCount = -1;")
+    driver.execute_script(SET_CONTROL, field, value)
+    WebDriverWait(driver, 30, poll_frequency=0.1).until(lambda d: d.execute_script(SETTLED))
+    return driver.execute_script(RESULT)
+
+
+def test_a_change_costs_one_request_and_one_redraw_of_each_figure(dash_duo, dash_app):
+    """Counting, not timing: each change posts exactly one callback request (one round) and redraws
+    the map exactly once; the timeline at most once, and not at all when it does not change."""
+    _start(dash_duo, dash_app)
+    driver = dash_duo.driver
+    steps = [("regions", ["ML-5"]), ("donors", ["European Union"]), ("years", [2019, 2019]), ("selected", "EUTM-MALI"),
+             ("metric", "idp"), ("lang", "fr"), ("regions", [])]
+    for field, value in steps:
+        cost = _one_change(driver, field, value)
+        assert cost["requests"] == 1 and cost["rounds"] == 1, (field, cost)
+        assert cost["map"] == 1, (field, cost)
+        assert cost["timeline"] == (0 if field == "metric" else 1), (field, cost)
+    assert "metric=idp" in driver.current_url and "lang=fr" in driver.current_url and "region=" not in driver.current_url
+    # The language switch translated the page in the browser (no request of its own).
+    assert driver.find_element(By.ID, "page-root").get_attribute("lang") == "fr"
+    assert "Données au" in driver.find_element(By.ID, "page-title").text
+
+
+def test_clicks_on_the_map_timeline_and_table_and_play_change_the_view(dash_duo, dash_app):
+    """The clicks and play are client-side: each writes a control, and the view answers."""
+    _start(dash_duo, dash_app, "/?year=2019")
+    driver = dash_duo.driver
+    click = "window.dash_clientside.set_props(arguments[0], {clickData: {points: [{customdata: arguments[1]}]}});"
+    driver.execute_script(click, "map-graph", "ML-5")  # a region toggles in the region filter
+    WebDriverWait(driver, 10).until(lambda d: "region=ML-5" in d.current_url)
+    driver.execute_script(click, "map-graph", ["SITE-1"])  # a site marker is not a region
+    driver.execute_script(click, "map-graph", "<img src=x>")
+    driver.execute_script(click, "map-graph", "ML-5")  # a second click removes it
+    WebDriverWait(driver, 10).until(lambda d: "region=" not in d.current_url)
+    _wait_idle(dash_duo)
+    bar = driver.find_element(By.CSS_SELECTOR, "#timeline-graph .bars path")  # a real click on a bar
+    ActionChains(driver).move_to_element(bar).click().perform()
+    WebDriverWait(driver, 10).until(lambda d: "sel=" in d.current_url)
+    chosen = driver.current_url.split("sel=")[1].split("&")[0]
+    picker = driver.find_element(By.CSS_SELECTOR, "#" + _css_id({"type": "view-control", "field": "selected"}))
+    WebDriverWait(driver, 10).until(lambda _d: picker.get_attribute("value") and picker.get_attribute("value") != chosen)
+    _wait_idle(dash_duo)
+    row = driver.find_element(By.CSS_SELECTOR, '#engagement-grid .ag-row[row-id="MINUSMA"] .ag-cell')  # a table row
+    row.click()
+    WebDriverWait(driver, 10).until(lambda d: "sel=MINUSMA" in d.current_url)
+    WebDriverWait(driver, 10).until(lambda d: "MINUSMA" in d.find_element(By.ID, "detail-panel").text)
+    last = dash_app.server.extensions["sahel_dashboard"].options.years[1]
+    step = "window.dash_clientside.set_props('play-interval', {n_intervals: arguments[0]});"
+    thumbs = "return [...document.querySelectorAll('[role=\"slider\"]')].slice(0, 2).map(t => +t.getAttribute('aria-valuenow'))"
+    for ticks, (years, expected) in enumerate([([2015, 2015], [2016, 2016]), ([2013, 2016], [2014, 2017]),
+                                                ([last - 1, last - 1], [last, last]), ([last, last], [2012, 2012])], start=1):
+        driver.execute_script(SET_CONTROL, "years", years)
+        WebDriverWait(driver, 10).until(lambda d, y=years: d.execute_script(thumbs) == y)
+        driver.execute_script(step, ticks)  # one step of play: the period a year later, or back to the start
+        WebDriverWait(driver, 10).until(lambda d, e=expected: d.execute_script(thumbs) == e, message=str(expected))
+    WebDriverWait(driver, 10).until(lambda d: "year=2012&" in d.current_url + "&")  # and the view followed
+    button = driver.find_element(By.ID, "play-button")  # play and pause: named in the page's language
+    button.click()
+    WebDriverWait(driver, 10).until(lambda _d: button.text == t("pause", "en"))
+    button.click()
+    WebDriverWait(driver, 10).until(lambda _d: button.text == t("play", "en"))
+    driver.execute_script(SET_CONTROL, "lang", "fr")
+    WebDriverWait(driver, 10).until(lambda _d: button.text == t("play", "fr"))

@@ -1,6 +1,6 @@
 """Tests for ``scripts/build_geo.py`` and the committed ``data/geo`` files.
 
-The decoder tests are pure (tiny inline topologies, no network). The data tests
+The reader tests use tiny inline topologies (GDAL's TopoJSON driver, no network). The data tests
 check the files committed in ``data/geo/`` without rebuilding them.
 """
 
@@ -76,100 +76,32 @@ QUANTIZED_TOPOLOGY: dict[str, Any] = {
 }
 
 
-def test_decode_arcs_without_transform_returns_absolute_floats() -> None:
-    """Without a transform, positions are copied as floats, not accumulated."""
-    arcs = build_geo.decode_arcs(PLAIN_TOPOLOGY)
-    assert arcs == [
-        [[1.0, 0.0], [1.0, 1.0]],
-        [[1.0, 1.0], [0.0, 1.0], [0.0, 0.0], [1.0, 0.0]],
-        [[1.0, 0.0], [2.0, 0.0], [2.0, 1.0], [1.0, 1.0]],
-    ]
-    assert all(isinstance(v, float) for arc in arcs for p in arc for v in p)
-
-
-def test_decode_arcs_with_transform_undoes_delta_and_quantization() -> None:
-    """With a transform, deltas are summed then scaled and translated."""
-    arcs = build_geo.decode_arcs(QUANTIZED_TOPOLOGY)
-    assert arcs[0] == [[11.0, 20.0], [11.0, 22.0]]
-    assert arcs[1] == [[11.0, 22.0], [10.0, 22.0], [10.0, 20.0], [11.0, 20.0]]
-    assert arcs[2] == [[11.0, 20.0], [12.0, 20.0], [12.0, 22.0], [11.0, 22.0]]
-
-
-def test_negative_arc_index_is_reversed_copy() -> None:
-    """``~i`` selects arc ``i`` reversed and never mutates the decoded arcs."""
-    arcs = build_geo.decode_arcs(PLAIN_TOPOLOGY)
-    snapshot = copy.deepcopy(arcs)
-    assert build_geo.arc_positions(arcs, -1) == [[1.0, 1.0], [1.0, 0.0]]
-    assert build_geo.arc_positions(arcs, ~2) == [
-        [1.0, 1.0],
-        [2.0, 1.0],
-        [2.0, 0.0],
-        [1.0, 0.0],
-    ]
-    assert arcs == snapshot
-
-
-def test_stitch_arcs_drops_duplicate_junctions() -> None:
-    """Consecutive arcs share an endpoint that must appear only once."""
-    arcs = build_geo.decode_arcs(PLAIN_TOPOLOGY)
-    ring = build_geo.stitch_arcs(arcs, [2, -1])
-    assert ring == [[1.0, 0.0], [2.0, 0.0], [2.0, 1.0], [1.0, 1.0], [1.0, 0.0]]
-
-
 @pytest.mark.parametrize(
-    ("topology", "left", "right", "shared_length"),
-    [
-        (
-            PLAIN_TOPOLOGY,
-            [[1, 0], [1, 1], [0, 1], [0, 0], [1, 0]],
-            [[1, 0], [2, 0], [2, 1], [1, 1], [1, 0]],
-            1.0,
-        ),
-        (
-            QUANTIZED_TOPOLOGY,
-            [[11, 20], [11, 22], [10, 22], [10, 20], [11, 20]],
-            [[11, 20], [12, 20], [12, 22], [11, 22], [11, 20]],
-            2.0,
-        ),
-    ],
+    ("topology", "left", "right"),
+    [(PLAIN_TOPOLOGY, (0, 0, 1, 1), (1, 0, 2, 1)), (QUANTIZED_TOPOLOGY, (10, 20, 11, 22), (11, 20, 12, 22))],
     ids=["plain", "quantized"],
 )
-def test_decode_topology_object_two_polygons_sharing_an_arc(
-    topology: dict[str, Any],
-    left: list[list[float]],
-    right: list[list[float]],
-    shared_length: float,
-) -> None:
-    """Both squares decode to closed rings that share exactly one edge."""
-    features = build_geo.decode_topology_object(topology, "squares")
-    assert [f["id"] for f in features] == ["L", "R"]
-    assert [f["properties"] for f in features] == [{"n": 1}, {"n": 2}]
-    assert features[0]["geometry"] == {"type": "Polygon", "coordinates": [left]}
-    assert features[1]["geometry"] == {"type": "Polygon", "coordinates": [right]}
-
-    polygons = [shape(f["geometry"]) for f in features]
-    assert all(p.is_valid for p in polygons)
-    assert polygons[0].intersection(polygons[1]).area == 0
-    shared = polygons[0].boundary.intersection(polygons[1].boundary)
-    assert shared.length == pytest.approx(shared_length)
+def test_gdal_reads_two_polygons_sharing_an_arc(topology: dict[str, Any], left: tuple, right: tuple) -> None:
+    """GDAL's TopoJSON driver stitches shared and reversed arcs, undoes the quantization and
+    delta encoding, and keeps each member's id and properties.
+    """
+    frame = build_geo.read_topology_object(topology, "squares")
+    assert list(frame["id"]) == ["L", "R"]
+    assert list(frame["n"]) == [1, 2]
+    assert frame.crs.to_epsg() == 4326
+    assert frame.geometry[0].symmetric_difference(shapely.box(*left)).area == 0
+    assert frame.geometry[1].symmetric_difference(shapely.box(*right)).area == 0
+    assert frame.geometry[0].intersection(frame.geometry[1]).area == 0
+    assert frame.geometry[0].boundary.intersection(frame.geometry[1]).length == pytest.approx(left[3] - left[1])
 
 
-def test_decode_geometry_other_types() -> None:
-    """MultiPolygon, LineString (reversed arc) and quantized Point decode."""
-    arcs = build_geo.decode_arcs(QUANTIZED_TOPOLOGY)
-    multi = build_geo.decode_geometry(
-        QUANTIZED_TOPOLOGY, {"type": "MultiPolygon", "arcs": [[[0, 1]], [[2, -1]]]}, arcs
-    )
-    assert multi is not None
-    assert multi["type"] == "MultiPolygon"
-    assert shape(multi).area == pytest.approx(4.0)
-    line = build_geo.decode_geometry(QUANTIZED_TOPOLOGY, {"type": "LineString", "arcs": [-1]})
-    assert line == {"type": "LineString", "coordinates": [[11.0, 22.0], [11.0, 20.0]]}
-    point = build_geo.decode_geometry(QUANTIZED_TOPOLOGY, {"type": "Point", "coordinates": [4, 1]})
-    assert point == {"type": "Point", "coordinates": [12.0, 22.0]}
-    assert build_geo.decode_geometry(QUANTIZED_TOPOLOGY, {"type": None}) is None
-    with pytest.raises(ValueError, match="Unsupported"):
-        build_geo.decode_geometry(QUANTIZED_TOPOLOGY, {"type": "Sphere"})
+def test_gdal_reads_a_multipolygon() -> None:
+    topology = copy.deepcopy(QUANTIZED_TOPOLOGY)
+    topology["objects"] = {"both": {"type": "GeometryCollection",
+                                    "geometries": [{"type": "MultiPolygon", "id": "B", "arcs": [[[0, 1]], [[2, -1]]]}]}}
+    frame = build_geo.read_topology_object(topology, "both")
+    assert list(frame["id"]) == ["B"]
+    assert frame.geometry[0].area == pytest.approx(4.0)
 
 
 def test_extract_js_topology() -> None:

@@ -10,13 +10,16 @@ from dash import no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
+from benchmarks.payloads import output_parts
 from dashboard import ids
-from dashboard.callbacks import map_view as map_cb
 from dashboard.callbacks import panels as panels_cb
 from dashboard.callbacks import view_state as state_cb
+from dashboard.outputs import scene_output, table_output
+from dashboard.response import FROM_CONTROLS, FROM_RESET, FROM_URL, ViewRequest, control_value, view_response
 from layers.period import Month, Period
-from layers.view_state import ViewState, parse_query, to_query
+from layers.view_state import ViewState, default_state, parse_query, to_query
 from tests.builders import make_tables
+from tests.view_posts import view_body, view_dependency
 
 FIELDS = ["lang", "years", "month_from", "month_to", "regions", "donors", "actors", "sectors", "geo", "search", "selected",
           "metric", "layers", "timeline"]
@@ -50,19 +53,35 @@ def _store(app, query: str) -> dict:
     return {**parse_query(query, data.options).as_dict(), "ignored": []}
 
 
-def _controls(fields=FIELDS):
-    return [{"id": ids.control(f), "property": "value"} for f in fields]
+def _default_values(app) -> dict:
+    data = app.server.extensions["sahel_dashboard"]
+    default = default_state(data.options).as_dict()
+    return {f: control_value(default, f) for f in FIELDS}
+
+
+def _respond(app, source, values: dict, store=None, search: str = "") -> dict:
+    """The view callback's answer (dashboard.response), in the app's context."""
+    data = app.server.extensions["sahel_dashboard"]
+    request = ViewRequest(source, search, tuple(FIELDS), tuple(values[f] for f in FIELDS), store)
+    with app.server.app_context():
+        return view_response(data, request)
+
+
+def _written(answer: dict) -> set[str]:
+    """The parts of an answer that are written (not no_update)."""
+    return {k for k, v in answer.items() if v is not no_update and not (isinstance(v, list) and k == "controls"
+                                                                      and all(x is no_update for x in v))}
 
 
 def test_url_drives_controls_and_store(app):
     query = "?year=2019&region=ML-5&lang=fr&sel=EUTM-MALI"
-    _search, values, store, _ = _run(app, state_cb.sync_view_state, query, [None] * len(FIELDS), None,
-                                 triggered=None, inputs_list=[{}, _controls()])
-    values = dict(zip(FIELDS, values, strict=True))
+    answer = _respond(app, FROM_URL, dict.fromkeys(FIELDS), search=query)
+    values = dict(zip(FIELDS, answer["controls"], strict=True))
     assert values["years"] == [2019, 2019] and (values["month_from"], values["month_to"]) == ("1", "12")  # selects hold text
     assert values["regions"] == ["ML-5"] and values["lang"] == "fr"
     assert values["selected"] == "EUTM-MALI"
-    assert store["regions"] == ["ML-5"] and store["ignored"] == []
+    assert answer["store"]["regions"] == ["ML-5"] and answer["store"]["ignored"] == []
+    assert answer["search"] is no_update  # the address already says it
 
 
 def test_controls_drive_url_and_state_url_state_is_identity(app):
@@ -70,54 +89,80 @@ def test_controls_drive_url_and_state_url_state_is_identity(app):
     values = {"lang": "fr", "years": [2016, 2017], "month_from": "3", "month_to": "12", "regions": ["ML-7", "ML-6"], "donors": [],
               "actors": ["eu_csdp"], "sectors": [], "geo": ["mali"], "search": "", "selected": None, "metric": "budget",
               "layers": ["regions", "sites"], "timeline": "date"}
-    search, _, store, _ = _run(app, state_cb.sync_view_state, "", [values[f] for f in FIELDS], None,
-                            triggered=json.dumps(ids.control("years"), separators=(",", ":"), sort_keys=True), inputs_list=[{}, _controls()])
+    answer = _respond(app, FROM_CONTROLS, values, _store(app, ""))
+    search, store = answer["search"], answer["store"]
     state = parse_query(search, data.options)
     assert to_query(state, data.options) == search
     assert state.regions == ("ML-7", "ML-6") and state.metric == "budget" and state.timeline == "date"
     assert state.period == Period(Month(2016, 3), Month(2017, 12))
     assert "from=2016-03&to=2017-12" in search
     assert store == {**state.as_dict(), "ignored": []}
+    assert all(c is no_update for c in answer["controls"])  # the controls already show it
 
 
 def test_map_patch_never_resends_geometry(app):
-    patch, _config, _caption, _table = _run(app, map_cb.map_figure, _store(app, "?year=2019&metric=idp"))
-    payload = json.dumps(patch.to_plotly_json(), default=str)
+    values = {**_default_values(app), "years": [2019, 2019], "metric": "idp"}
+    answer = _respond(app, FROM_CONTROLS, values, _store(app, ""))
+    payload = json.dumps(answer["map_figure"].to_plotly_json(), default=str)
     assert "geojson" not in payload and "coordinates" not in payload
     assert len(payload) < 60_000
+    assert "2019" in answer["map_caption"]
 
 
-def test_region_click_toggles_filter(app):
-    click = {"points": [{"customdata": "ML-5"}]}
-    assert _run(app, map_cb.region_filter_from_map, click, ["ML-1"]) == ["ML-1", "ML-5"]
-    assert _run(app, map_cb.region_filter_from_map, click, ["ML-1", "ML-5"]) == ["ML-1"]
-    site_click = {"points": [{"customdata": ["SITE-X"]}]}
-    assert _run(app, map_cb.region_filter_from_map, site_click, []).__class__.__name__ == "NoUpdate"
+def test_each_change_writes_what_it_changes_and_nothing_else(app):
+    """One request answers a change: every part it redraws, once; nothing it leaves as it was."""
+    base = {**_default_values(app), "years": [2019, 2019]}
+    store = _store(app, "?year=2019")
+    view = {"map_figure", "map_caption", "map_table", "store", "search", "scene"}
+    filtered = view | {"timeline_figure", "timeline_style", "deferred", "rows", "columns", "table_caption", "key_figures",
+                       "export_title"}
+    region = _written(_respond(app, FROM_CONTROLS, {**base, "regions": ["ML-5"]}, store))
+    assert region == filtered
+    metric = _written(_respond(app, FROM_CONTROLS, {**base, "metric": "idp"}, store))
+    assert metric == view | {"key_figures", "export_title"}  # the timeline and the table do not read the metric
+    select = _written(_respond(app, FROM_CONTROLS, {**base, "selected": "EUTM-MALI"}, store))
+    assert select == view | {"timeline_figure", "timeline_style", "deferred", "key_figures", "detail", "picker", "export_title"}
+    french = _respond(app, FROM_CONTROLS, {**base, "lang": "fr"}, store)
+    # The grid's options are not among them: AG Grid's own texts follow <html lang> (gridText).
+    assert _written(french) == filtered | {"map_config", "timeline_config", "warning", "detail", "picker"}
+    assert french["map_config"]["locale"] == "fr" and french["timeline_config"]["locale"] == "fr"
+    assert any("formation" in o["label"] for o in french["picker"])  # the picker's labels in French
 
 
-def test_timeline_click_selects_engagement_by_customdata(app):
-    click = {"points": [{"customdata": "MINUSMA"}]}
-    value, options = _run(app, panels_cb.select_engagement, click, None, "en", triggered=ids.TIMELINE_GRAPH)
-    assert value == "MINUSMA" and "MINUSMA" in {o["value"] for o in options}
-    bad = {"points": [{"customdata": "<img src=x onerror=alert(1)>"}]}
-    assert _run(app, panels_cb.select_engagement, bad, None, "en", triggered=ids.TIMELINE_GRAPH) == (no_update, no_update)
+def test_a_region_click_and_a_timeline_click_are_checked_by_the_view(app):
+    """The clicks are client-side (dashboard/callbacks/map_view.py, panels.py): they write the
+    control, and the view takes only what it can show (the address never carries the rest)."""
+    base = _default_values(app)
+    store = _store(app, "")
+    bogus = _respond(app, FROM_CONTROLS, {**base, "regions": ["<img src=x onerror=alert(1)>"], "selected": "NOPE"}, store)
+    assert bogus["store"]["regions"] == [] and bogus["store"]["selected"] == ""
+    assert bogus["search"] is no_update  # the address keeps the view shown
+    chosen = _respond(app, FROM_CONTROLS, {**base, "selected": "MINUSMA"}, store)
+    assert "sel=MINUSMA" in chosen["search"] and "MINUSMA" in {o["value"] for o in chosen["picker"]}
+
+
+def test_reset_sets_every_control_to_the_default_view_and_keeps_the_language(app):
+    values = {**_default_values(app), "lang": "fr", "years": [2015, 2016], "regions": ["ML-5"], "metric": "idp"}
+    answer = _respond(app, FROM_RESET, values, _store(app, "?year=2015-2016&region=ML-5&metric=idp&lang=fr"),
+                      search="?year=2015-2016&region=ML-5&metric=idp&lang=fr")
+    written = dict(zip(FIELDS, answer["controls"], strict=True))
+    assert written["lang"] is no_update and written["regions"] == [] and written["metric"] == "engagements"
+    assert answer["search"] == "?lang=fr" and answer["store"]["regions"] == []
+
+
+def test_the_view_outputs_are_the_responses_keys():
+    from dashboard.response import VIEW_KEYS
+
+    assert tuple(state_cb.VIEW_OUTPUTS) == VIEW_KEYS
 
 
 def test_mopti_2019_answers_the_briefing_question(app):
-    rows, _columns, caption = _run(app, panels_cb.engagement_table, _store(app, "?year=2019&region=ML-5"))
+    answer = _respond(app, FROM_CONTROLS, {**_default_values(app), "years": [2019, 2019], "regions": ["ML-5"]}, _store(app, ""))
+    rows, caption = answer["rows"], answer["table_caption"]
     acronyms = {r["acronym"] for r in rows}
     assert {"EUTM Mali", "MINUSMA"} <= acronyms
     assert "2019" in caption
     assert all(r["source_ids"] for r in rows)
-
-
-def test_play_advances_and_stops_at_last_year(app):
-    last = app.server.extensions["sahel_dashboard"].options.years[1]
-    assert _run(app, state_cb.advance_year, 1, [2015, 2015]) == ([2016, 2016], False)
-    assert _run(app, state_cb.advance_year, 1, [2013, 2016]) == ([2014, 2017], False)  # a range moves as a whole
-    assert _run(app, state_cb.advance_year, 1, [last - 1, last - 1]) == ([last, last], True)
-    assert _run(app, state_cb.advance_year, 1, [last, last]) == ([2012, 2012], False)  # from the end, restart
-    assert _run(app, state_cb.advance_year, 1, "garbage")[0] == [2012, 2012]
 
 
 def test_download_lists_every_row_with_its_sources(app):
@@ -128,9 +173,10 @@ def test_download_lists_every_row_with_its_sources(app):
     out = _run(app, panels_cb.download_table, 1, 0, _store(app, "?year=2019"), triggered=ids.DOWNLOAD_CSV_BUTTON)
     assert out["filename"] == "sahel-engagements-2019.csv"
     rows = list(csv.DictReader(io.StringIO(base64.b64decode(out["content"]).decode("utf-8-sig"))))
-    table, _, _ = _run(app, panels_cb.engagement_table, _store(app, "?year=2019"))
+    data = app.server.extensions["sahel_dashboard"]
+    table, _, _ = table_output(data, parse_query("?year=2019", data.options))
     assert [r["id"] for r in rows] == [r["id"] for r in table]
-    engagements = app.server.extensions["sahel_dashboard"].tables["engagements"]
+    engagements = data.tables["engagements"]
     for row in rows:  # each row cites at least the engagement's own sources
         assert set(engagements.loc[row["id"], "source_ids"]) <= set(row["Sources"].split("; ")), row["id"]
 
@@ -160,61 +206,43 @@ def test_download_neutralises_formula_cells():
     assert cells["Name"].value == "'" + hostile and cells["Name"].data_type == "s"
 
 
-def _dependency(client, output_fragment: str) -> dict:
-    deps = client.get("/_dash-dependencies").get_json()
-    return next(d for d in deps if output_fragment in d["output"])
+@pytest.fixture(scope="module")
+def page(client):
+    """The view callback's dependency and the page's layout (what a post is built from)."""
+    return view_dependency(client.get("/_dash-dependencies").get_json()), client.get("/_dash-layout").get_json()
 
 
-def test_http_post_to_update_component(client):
-    dep = _dependency(client, "map-graph.figure")
-    body = {
-        "output": dep["output"],
-        "outputs": [{"id": ids.MAP_GRAPH, "property": "figure"}, {"id": ids.MAP_GRAPH, "property": "config"},
-                    {"id": ids.MAP_CAPTION, "property": "children"}, {"id": ids.MAP_TABLE, "property": "children"}],
-        "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": {"from": "2019-01", "to": "2019-12", "metric": "engagements"}}],
-        "changedPropIds": [f"{ids.VIEW_STORE}.data"],
-        "state": [],
-    }
+def test_http_post_to_update_component(client, page):
+    dep, layout = page
+    values = {"lang": "en", "years": [2019, 2019], "month_from": "1", "month_to": "12", "geo": ["mali"], "metric": "engagements",
+              "timeline": "period", "mode": "explore", "layers": ["regions", "sites", "footprint", "context", "labels", "rivers",
+                                                                   "towns"]}
+    body = view_body(dep, layout, values, changed="years", store=None)
     response = client.post("/_dash-update-component", json=body)
-    assert response.status_code == 200
+    assert response.status_code == 200, response.data[:300]
     assert len(response.data) < 300_000
     assert b"geojson" not in response.data
+    answer = response.get_json()["response"]
+    assert answer["url"]["search"] == "?year=2019" and "map-graph" in answer and "timeline-graph" in answer
 
 
 @pytest.mark.parametrize("value", [None, 42, "x" * 10_000, ["a"] * 5_000, {"year": "<script>", "regions": [{"$ne": 1}]},
                                    {"year": 10**30, "lang": ["fr"], "layers": "all", "selected": {"a": 1}}])
-def test_hostile_store_payloads_are_handled(client, value):
-    dep = _dependency(client, "timeline-graph.figure")
-    body = {
-        "output": dep["output"],
-        "outputs": [{"id": ids.TIMELINE_GRAPH, "property": "figure"}, {"id": ids.TIMELINE_GRAPH, "property": "style"},
-                    {"id": ids.TIMELINE_GRAPH, "property": "config"}],
-        "inputs": [{"id": ids.VIEW_STORE, "property": "data", "value": value}],
-        "changedPropIds": [f"{ids.VIEW_STORE}.data"], "state": [],
-    }
+def test_hostile_store_payloads_are_handled(client, page, value):
+    dep, layout = page
+    body = view_body(dep, layout, {"lang": "en", "years": [2019, 2019], "month_from": "1", "month_to": "12"}, changed="years",
+                     store=value)
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200
     assert b"Traceback" not in response.data
 
 
-def test_http_control_change_updates_url_and_store(client):
-    dep = _dependency(client, "...view-store.data...")
-    fields = [*FIELDS, "mode", "briefing", "scene"]
+def test_http_control_change_updates_url_and_store(client, page):
+    dep, layout = page
     values = {"lang": "en", "years": [2019, 2019], "month_from": "1", "month_to": "12", "regions": ["ML-5"], "donors": [], "actors": [],
               "sectors": [], "geo": ["mali"], "search": "", "selected": None, "metric": "engagements",
               "layers": ["regions", "sites"], "timeline": "period", "mode": "explore", "briefing": "", "scene": 0}
-    controls = [{"id": ids.control(f), "property": "value", "value": values[f]} for f in fields]
-    body = {
-        "output": dep["output"],
-        "outputs": [{"id": ids.URL, "property": "search"},
-                    [{"id": ids.control(f), "property": "value"} for f in fields],
-                    {"id": ids.VIEW_STORE, "property": "data"},
-                    {"id": ids.control("selected"), "property": "data"}],
-        "inputs": [{"id": ids.URL, "property": "search", "value": ""}, controls],
-        "changedPropIds": [ids.dom_id(ids.control("regions")) + ".value"],
-        "state": [{"id": ids.VIEW_STORE, "property": "data", "value": None}],
-    }
-    response = client.post("/_dash-update-component", json=body)
+    response = client.post("/_dash-update-component", json=view_body(dep, layout, values, changed="regions"))
     assert response.status_code == 200, response.data[:300]
     result = response.get_json()["response"]
     assert result["url"]["search"] == "?year=2019&region=ML-5&layers=regions,sites"
@@ -222,11 +250,12 @@ def test_http_control_change_updates_url_and_store(client):
 
 
 def test_scene_text_is_the_view_without_presentation_keys(app):
-    from dashboard.callbacks import briefing as briefing_cb
-
-    text = _run(app, briefing_cb.scene_text, "?year=2019&region=ML-5&briefing=eu-mali-2013-2023&scene=2")
+    data = app.server.extensions["sahel_dashboard"]
+    text = scene_output(data, parse_query("?year=2019&region=ML-5&briefing=eu-mali-2013-2023&scene=2", data.options))
     scene = json.loads(text)
     assert scene["view"] == "?year=2019&region=ML-5" and set(scene) == {"title", "note", "view"}
+    answer = _respond(app, FROM_CONTROLS, {**_default_values(app), "years": [2019, 2019]}, _store(app, ""))
+    assert json.loads(answer["scene"])["view"] == "?year=2019"  # the scene follows the view
 
 
 def test_a_briefing_link_in_the_dashboard_opens_the_scene_view(app):
@@ -262,54 +291,55 @@ def test_detail_panel_cites_each_source_once_and_rows_link_to_it(app_data):
 
 
 def test_a_plain_first_visit_changes_nothing_and_a_link_writes_only_what_differs(app):
-    """The layout is drawn for the default view: loading "/" must not re-run every callback,
-    while a shared link still sets its controls and store."""
-    data = app.server.extensions["sahel_dashboard"]
-    from layers.view_state import default_state
+    """The layout is drawn for the default view: loading "/" must write nothing, while a shared
+    link still sets its controls and store, and redraws the view."""
+    values = _default_values(app)
+    store = _store(app, "")
+    plain = _respond(app, FROM_URL, values, store)
+    assert _written(plain) == set()
+    link = _respond(app, FROM_URL, values, store, search="?year=2019")
+    changed = {f: c for f, c in zip(FIELDS, link["controls"], strict=True) if c is not no_update}
+    assert changed == {"years": [2019, 2019]} and (link["store"]["from"], link["store"]["to"]) == ("2019-01", "2019-12")
+    assert link["search"] is no_update and link["map_figure"] is not no_update
+    assert _dropped(link["deferred"]) == {"timeline", "rows"}  # the first visit's parts are stale now
+    chosen = _respond(app, FROM_URL, values, store, search="?sel=EUTM-MALI")
+    assert _dropped(chosen["deferred"]) == {"timeline"}  # the table does not change: its rows are still to come
 
-    default = default_state(data.options).as_dict()
-    store = {**default, "ignored": []}
-    values = [state_cb.control_value(default, f) for f in FIELDS]
-    search, controls, new_store, _ = _run(app, state_cb.sync_view_state, "", values, store,
-                                       triggered=None, inputs_list=[{}, _controls()])
-    assert search is no_update and new_store is no_update
-    assert all(c is no_update for c in controls)
-    search, controls, new_store, _ = _run(app, state_cb.sync_view_state, "?year=2019", values, store,
-                                       triggered=None, inputs_list=[{}, _controls()])
-    changed = {f: c for f, c in zip(FIELDS, controls, strict=True) if c is not no_update}
-    assert changed == {"years": [2019, 2019]} and (new_store["from"], new_store["to"]) == ("2019-01", "2019-12")
+
+def _dropped(patch) -> set[str]:
+    """The parts a Patch of the deferred store deletes."""
+    operations = patch.to_plotly_json()["operations"]
+    assert all(o["operation"] == "Delete" for o in operations)
+    return {o["location"][0] for o in operations}
 
 
 def test_engagement_picker_lists_a_bounded_page_searches_and_keeps_the_selection(app_data, monkeypatch):
-    from dashboard import layout
+    from dashboard import page_text
 
-    monkeypatch.setattr(layout, "MAX_ENGAGEMENT_OPTIONS", 5)
-    everything = layout._all_engagement_options(app_data, "en")
-    first = layout.engagement_options(app_data, "en")
+    monkeypatch.setattr(page_text, "MAX_ENGAGEMENT_OPTIONS", 5)
+    everything = page_text._all_engagement_options(app_data, "en")
+    first = page_text.engagement_options(app_data, "en")
     assert [o["value"] for o in first] == [v for _, v, _ in everything[:5]]
     last_value = everything[-1][1]
-    kept = layout.engagement_options(app_data, "en", keep=last_value)
+    kept = page_text.engagement_options(app_data, "en", keep=last_value)
     assert len(kept) == 6 and kept[-1]["value"] == last_value  # the selection stays listed
-    found = layout.engagement_options(app_data, "fr", search="eutm")
+    found = page_text.engagement_options(app_data, "fr", search="eutm")
     assert found and all("eutm" in o["label"].casefold() for o in found)
     assert any("formation" in o["label"] for o in found)  # French labels
 
 
 def test_a_link_selecting_an_engagement_beyond_the_first_page_lists_it_with_the_value(app, app_data, monkeypatch):
     """The picker clears a value its options lack, so the options come with the value."""
-    from dashboard import layout
-    from layers.view_state import default_state
+    from dashboard import page_text
 
-    monkeypatch.setattr(layout, "MAX_ENGAGEMENT_OPTIONS", 2)
-    last = layout._all_engagement_options(app_data, "en")[-1][1]
-    default = default_state(app_data.options).as_dict()
-    values = [state_cb.control_value(default, f) for f in FIELDS]
-    _, controls, _, options = _run(app, state_cb.sync_view_state, f"?sel={last}", values, None,
-                                   triggered=None, inputs_list=[{}, _controls()])
-    assert dict(zip(FIELDS, controls, strict=True))["selected"] == last
+    monkeypatch.setattr(page_text, "MAX_ENGAGEMENT_OPTIONS", 2)
+    last = page_text._all_engagement_options(app_data, "en")[-1][1]
+    answer = _respond(app, FROM_URL, _default_values(app), None, search=f"?sel={last}")
+    options = answer["picker"]
+    assert dict(zip(FIELDS, answer["controls"], strict=True))["selected"] == last
     assert last in {o["value"] for o in options} and len(options) == 3
     child = app_data.tables["engagements"].query("parent_id != ''")["engagement_id"].iloc[0]
-    assert child in {o["value"] for o in layout.engagement_options(app_data, "fr", keep=child)}
+    assert child in {o["value"] for o in page_text.engagement_options(app_data, "fr", keep=child)}
 
 
 def test_opening_a_key_figure_lists_its_rows_and_quotes(app):
@@ -340,3 +370,47 @@ def test_every_engagement_is_reachable_from_some_view(app):
         assert eid in {r["id"] for r in table_rows(data.engine, facts, "en")}, eid
     belgian = data.engine.facts(parse_query("?year=2017&q=Belg", data.options))
     assert "BE-EUTM" in {r["id"] for r in table_rows(data.engine, belgian, "en")}
+
+
+def _same_component(pattern: str, concrete: str) -> bool:
+    """Whether a dependency's id (a wildcard pattern or a plain id) names the component ``concrete``."""
+    if not (pattern.startswith("{") and concrete.startswith("{")):
+        return pattern == concrete
+    a, b = json.loads(pattern), json.loads(concrete)
+    return a.keys() == b.keys() and all(x == y or isinstance(x, list) or isinstance(y, list) for x, y in
+                                        ((a[k], b[k]) for k in a))
+
+
+def _server_callbacks_fired(deps: list, changed: set) -> list[str]:
+    """Every server callback a change of ``changed`` (id, property) fires, directly or through
+    clientside callbacks and the answers of server callbacks (which never re-fire themselves)."""
+    fired: list[str] = []
+    queue = [(c, None) for c in changed]
+    seen: set = set()
+    while queue:
+        (component, prop), source = queue.pop()
+        for dep in deps:
+            if dep["output"] == source or (dep["output"], component, prop) in seen:
+                continue
+            if any(i["property"] == prop and _same_component(i["id"], component) for i in dep["inputs"]):
+                seen.add((dep["output"], component, prop))
+                if not dep.get("clientside_function"):
+                    fired.append(dep["output"])
+                queue += [((c, p), dep["output"]) for c, p in output_parts(dep["output"])]
+    return fired
+
+
+def test_a_change_fires_one_server_callback_and_nothing_after_it(client):
+    """Every change a user makes (a control, the address, a click on the map, the timeline or the
+    table, Reset, a step of play) fires the view callback and no other server callback, before or
+    after it: one round of requests (the browser test counts them)."""
+    deps = client.get("/_dash-dependencies").get_json()
+    view = view_dependency(deps)["output"]
+    changes = [(ids.dom_id(ids.control(f)), "value") for f in [*FIELDS, "mode", "briefing", "scene", "since"]]
+    changes += [(ids.URL, "search"), (ids.URL, "href"), (ids.MAP_GRAPH, "clickData"), (ids.TIMELINE_GRAPH, "clickData"),
+                (ids.TABLE_GRID, "selectedRows"), (ids.RESET_BUTTON, "n_clicks"), (ids.PLAY_INTERVAL, "n_intervals"),
+                (ids.PLAY_BUTTON, "n_clicks"), (ids.MAP_DRAWN, "data")]
+    for change in changes:
+        fired = _server_callbacks_fired(deps, {change})
+        expected = [] if change in ((ids.URL, "href"), (ids.PLAY_BUTTON, "n_clicks"), (ids.MAP_DRAWN, "data")) else [view]
+        assert fired == expected, (change, fired)

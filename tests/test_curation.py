@@ -315,6 +315,13 @@ def test_since_marks_the_engagements_regions_and_sites_changed_after_a_release(r
     plain = replace(state, since="")
     assert not compute_view(app, plain).changes and "changed" not in table_rows(app.engine, compute_view(app, plain), "en")[0]
     assert "changed" not in dict(columns("en"))
+    # The printed pack's table has the column too, filled as in the CSV.
+    from dashboard.export import pack_columns, pack_table
+
+    assert [c[0] for c in pack_columns(state)][-2:] == ["changed", "sources"]
+    assert "changed" not in [c[0] for c in pack_columns(plain)]
+    packed = {r["id"]: r for r in pack_table(app, state)[0]}
+    assert packed["EUCAP-SAHEL-MALI"]["changed"] == "engagement changed (personnel_note)"
 
 
 @pytest.mark.parametrize(("since", "reason"), [

@@ -91,11 +91,15 @@ def test_month_selects_send_text_and_the_view_reads_numbers():
 # ---- the grid -------------------------------------------------------------------------------
 
 def test_the_grid_uses_the_theming_api_one_tab_stop_and_its_french_locale():
-    en, fr = grid_options("en"), grid_options("fr")
-    assert en["theme"]["function"].startswith("themeQuartz.withParams(")  # the Theming API, no ag-theme-* class
-    assert en["tabToNextCell"] == en["tabToNextHeader"] == {"function": "false"}  # Tab leaves the grid
-    assert en["localeText"] == {} and fr["localeText"]["noRowsToShow"] == "Aucune ligne à afficher"
-    assert fr["localeText"]["filterOoo"] == "Filtrer..." and len(fr["localeText"]) > 300
+    options = grid_options()
+    assert options["theme"]["function"].startswith("themeQuartz.withParams(")  # the Theming API, no ag-theme-* class
+    assert options["tabToNextCell"] == options["tabToNextHeader"] == {"function": "false"}  # Tab leaves the grid
+    # One set of options for both languages (never changed after the grid starts): the grid's
+    # texts come from gridText, which reads <html lang>, with the French locale in its context.
+    assert options["getLocaleText"] == {"function": "gridText(params)"} and "localeText" not in options
+    fr = options["context"]["locales"]["fr"]
+    assert fr["noRowsToShow"] == "Aucune ligne à afficher" and fr["filterOoo"] == "Filtrer..." and len(fr) > 300
+    assert "dagfuncs.gridText = function" in (ROOT / "assets" / "dashAgGridFunctions.js").read_text(encoding="utf-8")
     assert grid_locale("fr") is not grid_locale("fr")  # a copy each time: a callback cannot change the cache
 
 

@@ -133,6 +133,17 @@ def test_a_month_with_no_count_says_so(app_data):
     assert totals(march.idps) == [(239_484.0, "people", "exact")]
 
 
+def test_a_past_year_with_no_regional_count_says_what_came_before_and_after(app_data):
+    from layers.faces import idp_face
+
+    f = facts(app_data, "?year=2019&region=ML-5")
+    # Mopti: 56,495 on 24 Dec 2018 (MALIWEB-IDP-2019), then 99,598 on 31 Mar 2020 (Shelter Cluster).
+    assert f.idps.status == "none" and f.idps.extra["latest_any"][1] == "2018-12-24"
+    assert f.idps.extra["next_any"][1] == "2020-03-31"
+    face = idp_face(app_data.catalog.tables, f, app_data.options, "Mopti", "en")
+    assert face.value == "no figure after 24 Dec 2018" and "next figure: 31 Mar 2020" in face.notes
+
+
 def test_2025_and_2026_are_current_and_honest(app_data):
     f = facts(app_data, "?year=2025")
     assert totals(f.idps) == [(414_524.0, "people", "exact")]  # DTM, Sep 2025

@@ -1,4 +1,4 @@
-from layers.labels import LabelRequest, _box, _overlaps, place_labels
+from layers.labels import Box, LabelRequest, _box, _overlaps, _shift, place_labels
 
 
 def test_isolated_labels_are_all_shown_to_the_right():
@@ -55,8 +55,8 @@ def test_no_label_overlaps_a_selection_ring():
     out = place_labels([region], [], deg_per_px=0.01, hard=[ring])[0]
     assert out.shown and (out.dlon, out.dlat) != (0.0, 0.0)  # moved off its point, clear of the ring
     box = _box(region, out.position, 0.58 * 14 * 0.01, 1.25 * 14 * 0.01, 9 * 0.01)
-    box = (box[0] + out.dlon, box[1] + out.dlat, box[2] + out.dlon, box[3] + out.dlat)
-    assert not _overlaps(box, (-0.14, -0.14, 0.14, 0.14))
+    box = _shift(box, out.dlon, out.dlat)
+    assert not _overlaps(box, Box(-0.14, -0.14, 0.14, 0.14))
 
 
 def test_crowded_must_labels_move_off_their_points_rather_than_overlap():
@@ -70,5 +70,5 @@ def test_crowded_must_labels_move_off_their_points_rather_than_overlap():
     boxes = []
     for r, p in zip(reqs, out, strict=True):
         b = _box(r, p.position, char, line, gap)
-        boxes.append((b[0] + p.dlon, b[1] + p.dlat, b[2] + p.dlon, b[3] + p.dlat))
+        boxes.append(_shift(b, p.dlon, p.dlat))
     assert not any(_overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])

@@ -286,6 +286,16 @@ def test_idps_show_the_latest_count_of_the_period_and_never_carry_forward():
     assert may.totals[0].value == 239_484
     later = e.facts(view(period=Period.year(2022))).idps
     assert later.status == "none" and later.totals == () and later.extra["latest_any"][1] == "2021-05"
+    assert "next_any" not in later.extra  # nothing after 2022
+
+
+def test_a_past_view_with_no_count_names_the_counts_before_and_after_it_never_a_later_one_as_latest():
+    counts = [("A", "2018-12-24", "ML", "120298"), ("B", "2020-03", "ML", "239484"), ("C", "2024-09", "ML", "330713")]
+    e = engine(idp_counts=[{"idp_id": i, "date": d, "area_code": a, "count": c, "preferred": "true"} for i, d, a, c in counts])
+    past = e.facts(view(period=Period.year(2019))).idps
+    # Known on 31 Dec 2019: the count of 24 Dec 2018; the 2024 count is not the "latest" of a 2019 view.
+    assert past.status == "none" and past.extra["latest_any"][1] == "2018-12-24"
+    assert past.extra["next_any"][1] == "2020-03"
 
 
 # -- fixes from the cold review (review.md, sections A and C) ------------------------------------

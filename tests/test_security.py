@@ -8,9 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.payloads import store_body
-from benchmarks.payloads import store_callbacks as view_store_callbacks
 from dashboard.serve import ServeError, check_secret, exposure_warning, secret_bits
+from tests.view_posts import view_body, view_dependency
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=True) | st.text(max_size=40),
@@ -31,12 +30,9 @@ def client(dash_app):
 
 
 @pytest.fixture(scope="module")
-def store_callbacks(client):
-    """Every callback driven by the view store, with its real output spec."""
-    deps = client.get("/_dash-dependencies").get_json()
-    found = view_store_callbacks(deps)
-    assert len(found) >= 5  # map, timeline, key figures, detail, table, warnings, frame
-    return found
+def view_post(client):
+    """The view callback (it reads the store: the view the page shows) and the page's layout."""
+    return view_dependency(client.get("/_dash-dependencies").get_json()), client.get("/_dash-layout").get_json()
 
 
 def test_security_headers_and_csp(client):
@@ -79,10 +75,12 @@ def test_serve_warns_when_exposed_without_the_proxy():
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(payload=store_like)
-def test_fuzzed_store_payloads_never_500(client, store_callbacks, payload):
-    for dep in store_callbacks:
-        response = client.post("/_dash-update-component", json=store_body(dep, payload))
+def test_fuzzed_store_payloads_never_500(client, view_post, payload):
+    dep, layout = view_post
+    controls = {"lang": "en", "years": [2019, 2019], "month_from": "1", "month_to": "12", "geo": ["mali"]}
+    for changed in ("years", "lang", "url"):
+        response = client.post("/_dash-update-component", json=view_body(dep, layout, controls, changed=changed, store=payload))
         # A no-update (204), an answer (200), or a refusal of what JSON cannot mean (NaN: 400); never a 500.
-        assert response.status_code in (200, 204, 400), (dep["output"], response.data[:200])
+        assert response.status_code in (200, 204, 400), (changed, response.data[:200])
         assert b"Traceback" not in response.data
         assert b"<script" not in response.data.lower()

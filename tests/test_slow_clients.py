@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.payloads import output_spec
+from tests.view_posts import view_body, view_dependency
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "deploy" / "nginx.conf"
@@ -226,12 +226,13 @@ class SlowClients:
 
 
 def _callback_body(port: int, *, tls: bool) -> bytes:
-    status, _, data = request(port, "GET", "/_dash-dependencies", tls=tls, timeout=30)
+    """A view change as the page posts it: the year control set to 2019 (map, timeline, table...)."""
+    status, _, deps = request(port, "GET", "/_dash-dependencies", tls=tls, timeout=30)
     assert status == 200
-    dep = next(d for d in json.loads(data) if "map-graph.figure" in d["output"])
-    return json.dumps({"output": dep["output"], "outputs": output_spec(dep),
-                       "inputs": [{"id": "view-store", "property": "data", "value": {"from": "2019-01", "to": "2019-12"}}],
-                       "changedPropIds": ["view-store.data"], "state": []}).encode()
+    status, _, layout = request(port, "GET", "/_dash-layout", tls=tls, timeout=30)
+    assert status == 200
+    values = {"lang": "en", "years": [2019, 2019], "month_from": "1", "month_to": "12", "geo": ["mali"], "metric": "engagements"}
+    return json.dumps(view_body(view_dependency(json.loads(deps)), json.loads(layout), values, changed="years")).encode()
 
 
 def _timed_under_attack(port: int, *, tls: bool, clients: SlowClients) -> list[tuple[str, int, float]]:

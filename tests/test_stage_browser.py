@@ -21,11 +21,13 @@ BRIEFING = "eu-mali-2013-2023"
 STAGE = f"/?mode=brief&briefing={BRIEFING}"
 
 
-def test_every_slide_fits_every_stage_size_with_text_of_at_least_24_px(dash_app):
-    """Seven windows from 1024x576 to 3840x2160: no scrolling, no part outside the window or
-    overlapping another, no box cutting its words, no text under 24 stage pixels."""
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_every_slide_fits_every_stage_size_with_text_of_at_least_24_px(dash_app, lang):
+    """Seven windows from 1024x576 to 3840x2160, in both languages (French legends are longer):
+    no scrolling, no part outside the window or overlapping another, no box cutting its words, no
+    figure drawn beyond its box (a timeline under the footer), no text under 24 stage pixels."""
     with serving(dash_app) as base:
-        reports, _ = asyncio.run(render_slides(base, STAGE.lstrip("/?"), STAGE_SIZES))
+        reports, _ = asyncio.run(render_slides(base, STAGE.lstrip("/?") + f"&lang={lang}", STAGE_SIZES))
     slides = {r.index for r in reports}
     assert len(slides) >= 10 and {r.size for r in reports} == set(STAGE_SIZES)
     problems = [f"{r.size} slide {r.index + 1}: {p}" for r in reports for p in r.problems]

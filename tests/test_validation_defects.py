@@ -288,7 +288,7 @@ CATALOGUE: list[Kind] = [
          Refused("events.csv", 0, "", "a symbolic link loop", "a regular file")),
     Kind("table is /dev/zero", lambda d: _replace_file(d / "tables" / "events.csv", lambda p: p.symlink_to("/dev/zero")),
          Refused("events.csv", 0, "", "a character device", "a regular file")),
-    Kind("table larger than the limit", _huge_sparse, Refused("events.csv", 0, "", ANY, "at most 67108864 bytes")),
+    Kind("table larger than the limit", _huge_sparse, Refused("events.csv", 0, "", ANY, f"at most {128 * 1024 * 1024} bytes")),
     Kind("table empty", lambda d: _write_text(d, "events", ""), Refused("events.csv", 0, "", "empty file", "a header row")),
     Kind("NUL byte (a spreadsheet saved as CSV)", lambda d: (d / "tables" / "events.csv").write_bytes(b"PK\x03\x04\x00\x00"),
          Refused("events.csv", 0, "", "NUL byte", "a text file")),

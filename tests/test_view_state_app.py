@@ -4,17 +4,12 @@ and the bounds follow the current month (review B3). The app's today is 22 Nov 2
 
 from __future__ import annotations
 
-import json
-from contextvars import copy_context
 from datetime import date
 
 import pytest
 from dash import no_update
-from dash._callback_context import context_value
-from dash._utils import AttributeDict
 
-from dashboard import ids
-from dashboard.callbacks import view_state as state_cb
+from dashboard.response import FROM_CONTROLS, ViewRequest, view_response
 from dashboard.view import build_options
 from layers.period import Month, Period
 from layers.view_state import LAYERS, QueryError, parse_query, parse_query_strict
@@ -23,17 +18,12 @@ FIELDS = ["lang", "years", "month_from", "month_to", "regions", "donors", "actor
           "metric", "layers", "timeline", "mode", "briefing", "scene"]
 
 
-def _sync(app, search, values, store, changed="month_to"):
-    """Call the sync callback as Dash does after the user changes one control."""
-    def call():
-        context_value.set(AttributeDict(
-            triggered_inputs=[{"prop_id": json.dumps(ids.control(changed), separators=(",", ":"), sort_keys=True) + ".value",
-                               "value": None}],
-            inputs_list=[{}, [{"id": ids.control(f), "property": "value"} for f in FIELDS]], states_list=[], outputs_list=[],
-        ))
-        with app.server.app_context():
-            return getattr(state_cb.sync_view_state, "__wrapped__", state_cb.sync_view_state)(search, [values[f] for f in FIELDS], store)
-    return copy_context().run(call)
+def _sync(app, search, values, store):
+    """The view callback's answer after the user changes one control (dashboard.response)."""
+    request = ViewRequest(FROM_CONTROLS, search, tuple(FIELDS), tuple(values[f] for f in FIELDS), store)
+    with app.server.app_context():
+        answer = view_response(app.server.extensions["sahel_dashboard"], request)
+    return answer["search"], answer["controls"], answer["store"], answer["warning"]
 
 
 def _controls(**changes):
@@ -54,12 +44,13 @@ def _store(app, query):
 ])
 def test_a_period_the_controls_cannot_give_keeps_the_view_and_says_so(dash_app, years, month_from, month_to, reason):
     store = _store(dash_app, "?year=2019&region=ML-5")
-    search, controls, new_store, _ = _sync(dash_app, "?year=2019&region=ML-5",
-                                           _controls(years=years, month_from=month_from, month_to=month_to), store)
+    search, controls, new_store, banner = _sync(dash_app, "?year=2019&region=ML-5",
+                                                _controls(years=years, month_from=month_from, month_to=month_to), store)
     assert search is no_update  # the address keeps the view shown
     assert controls == [no_update] * len(FIELDS)
     assert {k: v for k, v in new_store.items() if k != "ignored"} == {k: v for k, v in store.items() if k != "ignored"}
     assert len(new_store["ignored"]) == 1 and reason in new_store["ignored"][0]  # the banner says why
+    assert reason in str(banner)
     # Fixing the months applies the view and clears the banner.
     search, _, fixed, _ = _sync(dash_app, "?year=2019&region=ML-5", _controls(month_from=3, month_to=6), new_store)
     assert search == "?from=2019-03&to=2019-06&region=ML-5"

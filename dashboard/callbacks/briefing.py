@@ -1,26 +1,12 @@
-"""Briefing links and the scene text: the stage itself runs in the browser (assets/stage.js)."""
+"""Briefing links: the stage itself runs in the browser (assets/stage.js). The scene text (the
+view as a scene for a briefing file) comes with the view callback's answer (dashboard/response.py).
+"""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
-from dash import Input, Output, callback, clientside_callback
+from dash import Input, Output, clientside_callback
 
 from dashboard import ids
-from dashboard.briefing import exit_query
-from dashboard.view import app_data
-from layers.view_state import parse_query, to_query
-
-
-@callback(Output(ids.SCENE_TEXT, "value"), Input(ids.URL, "search"))
-def scene_text(search: Any) -> str:
-    """The current view as a scene to paste into a briefing file."""
-    app = app_data()
-    state = parse_query(search if isinstance(search, str) else "", app.options)
-    scene = {"title": {"en": "…", "fr": "…"}, "note": {"en": "…", "fr": "…"}, "view": exit_query(to_query(state, app.options))}
-    return json.dumps(scene, ensure_ascii=False, indent=2)
-
 
 # Where the two briefing links lead: string work in the browser (the CSP allows it by hash).
 clientside_callback(

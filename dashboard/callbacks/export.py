@@ -1,19 +1,15 @@
 """The export controls: the buttons' addresses (the view plus the export's title, subtitle and
-size), the title field's hint (the title the export will have), and the deck buttons.
+size) and the deck buttons, in the browser. The title field's hint (the title the export will
+have) and the sizes' names come with the view callback's answer (dashboard/response.py).
 """
 
 from __future__ import annotations
 
 import json
-from typing import Any
 
-from dash import Input, Output, callback, clientside_callback
+from dash import Input, Output, clientside_callback
 
 from dashboard import ids
-from dashboard.export import view_title
-from dashboard.export_controls import size_options
-from dashboard.inputs import lang_of
-from dashboard.view import app_data, state_from_store
 from layers.view_state import MAX_SUBTITLE, MAX_TITLE, SIZES
 
 # String work in the browser, no request per keystroke (the CSP allows these scripts by hash).
@@ -51,16 +47,3 @@ clientside_callback(
     Input(ids.BRIEF_PICK, "value"),
     Input(ids.control("lang"), "value"),
 )
-
-
-@callback(
-    Output(ids.EXPORT_TITLE, "placeholder"),
-    Output(ids.EXPORT_SIZE, "data"),
-    Input(ids.VIEW_STORE, "data"),
-    prevent_initial_call=True,  # the layout has the first visit's (dashboard.export_controls)
-)
-def export_hints(store: Any) -> tuple[str, list[dict[str, str]]]:
-    """The title an export of this view gets unless one is typed, and the sizes in its language."""
-    app = app_data()
-    state = state_from_store(store, app)
-    return view_title(app, state), size_options(lang_of(state.lang))

@@ -1,46 +1,26 @@
-"""Callbacks for the timeline, key figures, detail panel, table, downloads and language."""
+"""Callbacks below the map: clicks that select an engagement, the key figures' explanations, the
+engagement picker's search, the first visit's deferred parts, downloads and the page language.
+
+What a view change redraws (timeline, key figures, detail panel, table, texts) comes with the
+view callback's answer (dashboard/callbacks/view_state.py), not from callbacks of their own.
+"""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, no_update
 
 from dashboard import ids
 from dashboard.cards import card_body
 from dashboard.export_table import table_bytes
 from dashboard.inputs import clicks as clicks_of
-from dashboard.inputs import first_point, first_row, lang_of, text_of, wildcard_keys
-from dashboard.layout import (
-    briefing_options,
-    engagement_options,
-    grid_options,
-    timeline_config,
-    translated_options,
-)
-from dashboard.outputs import detail_output, key_figures_output, table_output, timeline_output, warning_output
+from dashboard.inputs import text_of
+from dashboard.layout import NAME_GRID_ARGS
+from dashboard.page_text import PLACEHOLDERS, SEARCHABLE, TRANSLATED, TRANSLATED_SELECTS, engagement_options
 from dashboard.view import app_data, compute_view, state_from_store
-from layers.i18n import t
-from layers.strings import STRINGS
 from layers.view_state import MAX_TEXT, state_from_values
-
-
-@callback(Output(ids.TIMELINE_GRAPH, "figure"), Output(ids.TIMELINE_GRAPH, "style"), Output(ids.TIMELINE_GRAPH, "config"),
-          Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
-def timeline_figure(store: Any) -> tuple[dict[str, Any], dict[str, str], dict[str, Any]]:
-    """Mandate timeline of the filtered engagements, cursor at the view's date (and its config
-    in the view's language: the graph applies a config only with a figure).
-    """
-    app = app_data()
-    state = state_from_store(store, app)
-    return (*timeline_output(app, state), timeline_config(state.lang))
-
-
-@callback(Output(ids.KEY_FIGURES, "children"), Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
-def key_figures(store: Any) -> list[html.Div]:
-    """The key-figure strip for the current view."""
-    app = app_data()
-    return key_figures_output(app, state_from_store(store, app))
 
 
 @callback(
@@ -62,88 +42,117 @@ def explain_card(n_clicks: Any, body: Any, store: Any) -> list[Any]:
     return card_body(app.tables, compute_view(app, state), key, state.lang)
 
 
-@callback(Output(ids.DETAIL_PANEL, "children"), Input(ids.control("selected"), "value"), Input(ids.control("lang"), "value"),
-          prevent_initial_call=True)
-def detail(selected: Any, lang: Any) -> list[html.Component]:
-    """Everything about the selected engagement, with sources.
-
-    It depends on the selection and the language only, so it listens to those two controls:
-    a year step or a filter change does not rebuild (and resend) the panel.
-    """
-    app = app_data()
-    return detail_output(app, state_from_values({"selected": selected, "lang": lang}, app.options))
-
-
-@callback(
-    Output(ids.TABLE_GRID, "rowData"),
-    Output(ids.TABLE_GRID, "columnDefs"),
-    Output(ids.TABLE_CAPTION, "children"),
-    Input(ids.VIEW_STORE, "data"),
-    prevent_initial_call=True,
-)
-def engagement_table(store: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]], str]:
-    """The filtered engagements as a sortable table (the map's text alternative)."""
-    app = app_data()
-    return table_output(app, state_from_store(store, app))
-
-
-@callback(
+# Clicking a timeline bar or a table row selects that engagement (by id, not text): string work
+# in the browser, which writes the picker (listing the engagement, so the picker keeps it); the
+# view callback then checks the id and answers with the detail panel and the picker's options.
+clientside_callback(
+    """function (click, rows, current, options) {
+        var C = window.dash_clientside, id = null, label = null;
+        var fired = (C.callback_context.triggered || []).map(function (x) { return x.prop_id; }).join(' ');
+        if (fired.indexOf('""" + ids.TIMELINE_GRAPH + """.clickData') >= 0) {
+            var p = click && Array.isArray(click.points) && click.points[0];
+            id = p ? p.customdata : null;
+        } else if (Array.isArray(rows) && rows[0] && typeof rows[0] === 'object') {
+            id = rows[0].id;
+            label = [rows[0].acronym, String(rows[0].name || '').replace(/^↳ /, '')].filter(Boolean).join(' — ');
+        }
+        if (typeof id !== 'string' || !id || id.length > 200 || id === current) { return [C.no_update, C.no_update]; }
+        var list = Array.isArray(options) ? options.slice() : [];
+        if (!list.some(function (o) { return o && o.value === id; })) { list.push({label: label || id, value: id}); }
+        return [id, list];
+    }""",
     Output(ids.control("selected"), "value", allow_duplicate=True),
     Output(ids.control("selected"), "data", allow_duplicate=True),
     Input(ids.TIMELINE_GRAPH, "clickData"),
     Input(ids.TABLE_GRID, "selectedRows"),
-    State(ids.control("lang"), "value"),
+    State(ids.control("selected"), "value"),
+    State(ids.control("selected"), "data"),
     prevent_initial_call=True,
 )
-def select_engagement(click: Any, selected_rows: Any, lang: Any) -> tuple[Any, Any]:
-    """Clicking a timeline bar or a table row selects that engagement (by id, not text), and
-    lists it in the picker in the same response (the picker clears values it does not list).
-    """
-    if ctx.triggered_id == ids.TIMELINE_GRAPH:
-        engagement_id = first_point(click, "customdata")
-    else:
-        engagement_id = first_row(selected_rows, "id")
-    app = app_data()
-    if not isinstance(engagement_id, str) or engagement_id not in app.options.engagements:
-        return no_update, no_update
-    return engagement_id, engagement_options(app, lang_of(lang), keep=engagement_id)
 
 
-TRANSLATED_SELECTS = ("regions", "donors", "actors", "sectors", "month_from", "month_to")
-SEARCHABLE = ("regions", "donors", "actors", "sectors", "selected")
+# What is typed in the picker, and only that: the picker also shows the chosen engagement's label
+# as its search text when a selection or the language changes (and "" when it is drawn), and the
+# view callback's answer already brings those options: one request per change, not two.
+clientside_callback(
+    """function (search, value, options, last) {
+        var C = window.dash_clientside;
+        if (typeof search !== 'string' || search === (typeof last === 'string' ? last : '')) { return C.no_update; }
+        var chosen = (Array.isArray(options) ? options : []).filter(function (o) { return o && o.value === value; })[0];
+        return (chosen && chosen.label === search) ? C.no_update : search;
+    }""",
+    Output(ids.PICKER_SEARCH, "data"),
+    Input(ids.control("selected"), "searchValue"),
+    State(ids.control("selected"), "value"),
+    State(ids.control("selected"), "data"),
+    State(ids.PICKER_SEARCH, "data"),
+    prevent_initial_call=True,
+)
 
 
 @callback(
+    Output(ids.control("selected"), "data", allow_duplicate=True),
+    Input(ids.PICKER_SEARCH, "data"),
+    State(ids.control("selected"), "value"),
+    State(ids.control("lang"), "value"),
+    prevent_initial_call=True,
+)
+def engagement_picker_options(search: Any, selected: Any, lang: Any) -> list[dict[str, str]]:
+    """The picker's options for what is typed: the engagements whose label contains it, in the
+    language shown, and always the current selection (a shared link may select one the first
+    page of options lacks). A new selection or language comes with the view callback's answer.
+    """
+    app = app_data()
+    state = state_from_values({"selected": selected, "lang": lang}, app.options)
+    return engagement_options(app, state.lang, text_of(search, MAX_TEXT), state.selected)
+
+
+# The language switch: every static text, option label and control name, from both languages'
+# texts in the layout (dashboard/page_text.py): no request. (The grid's own texts come with its
+# columns, in the view callback's answer.)
+clientside_callback(
+    """function (lang, all) {
+        var C = window.dash_clientside, keys = """ + json.dumps(TRANSLATED) + """;
+        var d = all && all[lang === 'fr' ? 'fr' : 'en'];
+        var texts = C.callback_context.outputs_list[0].map(function (o) {
+            return d && o.id && typeof d.texts[o.id.key] === 'string' ? d.texts[o.id.key] : C.no_update; });
+        return [texts].concat(keys.map(function (k) { return d && k in d ? d[k] : C.no_update; }));
+    }""",
     Output(ids.text(ALL), "children"),
     *[Output(ids.control(field), "data") for field in TRANSLATED_SELECTS],
     Output(ids.BRIEF_PICK, "data"),
     Output(ids.PAGE_TITLE, "children"),
-    Output(ids.control("regions"), "placeholder"),
-    Output(ids.control("donors"), "placeholder"),
-    Output(ids.control("actors"), "placeholder"),
-    Output(ids.control("sectors"), "placeholder"),
-    Output(ids.control("search"), "placeholder"),
+    Output(ids.EXPORT_SIZE, "data"),
+    *[Output(ids.control(field), "placeholder") for field in PLACEHOLDERS],
     Output(ids.EXPORT_SUBTITLE, "placeholder"),
     *[Output(ids.control(field), "nothingFoundMessage") for field in SEARCHABLE],
     Output(ids.control("years"), "thumbFromLabel"),
     Output(ids.control("years"), "thumbToLabel"),
-    Output(ids.TABLE_GRID, "dashGridOptions"),
     Input(ids.control("lang"), "value"),
+    State(ids.I18N, "data"),
     prevent_initial_call=True,  # the layout is drawn in English; a link in French sets the control
 )
-def translate(lang: Any) -> tuple[Any, ...]:
-    """Every static string, option label and control name in the chosen language, and the
-    grid's own texts (AG Grid's locale).
-    """
-    app = app_data()
-    lang = lang_of(lang)
-    keys = wildcard_keys(ctx.outputs_list[0], "key", STRINGS.keys())
-    if keys is None:  # texts this page does not have: a hand-made post
-        return no_update
-    options = [translated_options(f, app, lang) for f in TRANSLATED_SELECTS] + [briefing_options(app, lang)]
-    placeholders = (t("any", lang),) * 4 + (t("search_placeholder", lang), t("export_subtitle_placeholder", lang))
-    names = (t("nothing_found", lang),) * len(SEARCHABLE) + (t("first_year", lang), t("last_year", lang))
-    return ([t(k, lang) for k in keys], *options, app.as_of_line(lang), *placeholders, *names, grid_options(lang))
+
+
+# A first visit: the timeline and the table's rows come from the layout (no request) once the map
+# is drawn (assets/desk.js sets MAP_DRAWN), so the map is drawn first. The view callback drops
+# from DEFERRED each part it draws for another view, so a stale part never replaces a fresh one.
+clientside_callback(
+    """function (drawn, parts) {
+        var C = window.dash_clientside, f = window.dashAgGridFunctions;
+        // The grid is ready (assets/desk.js waits for it): name it now, as rows that came before
+        // it was ready (a link's view) were not seen by its listeners (dashboard/layout.py NAME_GRID).
+        if (f && typeof f.nameGrid === 'function') { f.nameGrid(null, """ + NAME_GRID_ARGS + """); }
+        if (!parts || typeof parts !== 'object') { return [C.no_update, C.no_update, C.no_update]; }
+        return ['timeline' in parts ? parts.timeline : C.no_update, 'rows' in parts ? parts.rows : C.no_update, {}];
+    }""",
+    Output(ids.TIMELINE_GRAPH, "figure", allow_duplicate=True),
+    Output(ids.TABLE_GRID, "rowData", allow_duplicate=True),
+    Output(ids.DEFERRED, "data", allow_duplicate=True),
+    Input(ids.MAP_DRAWN, "data"),
+    State(ids.DEFERRED, "data"),
+    prevent_initial_call=True,
+)
 
 
 # The page's language and title follow the language switch (the index page has them from its
@@ -159,30 +168,6 @@ clientside_callback(
     Input(ids.control("lang"), "value"),
     Input(ids.text("title"), "children"),
 )
-
-
-@callback(
-    Output(ids.control("selected"), "data", allow_duplicate=True),
-    Input(ids.control("selected"), "searchValue"),
-    Input(ids.control("selected"), "value"),
-    Input(ids.control("lang"), "value"),
-    prevent_initial_call=True,
-)
-def engagement_picker_options(search: Any, selected: Any, lang: Any) -> list[dict[str, str]]:
-    """The picker's options: what the typed text matches, in the language shown, and always
-    the current selection (a shared link may select one the first page of options lacks).
-    """
-    app = app_data()
-    state = state_from_values({"selected": selected, "lang": lang}, app.options)
-    return engagement_options(app, state.lang, text_of(search, MAX_TEXT), state.selected)
-
-
-@callback(Output(ids.DATA_WARNING, "children"), Input(ids.VIEW_STORE, "data"), prevent_initial_call=True)
-def data_warning(store: Any) -> list[html.Component]:
-    """Rejected rows (lenient mode) and ignored parts of a hand-edited link, never hidden."""
-    app = app_data()
-    ignored = store.get("ignored") if isinstance(store, dict) else None
-    return warning_output(app, state_from_store(store, app), ignored if isinstance(ignored, list) else [])
 
 
 @callback(

@@ -100,7 +100,8 @@ class Rules:
     def _engagements(self, eng: pd.DataFrame) -> Engagements:
         ids = eng["engagement_id"].to_numpy(object)
         parent = eng["parent_id"].to_numpy(object)
-        root = np.array([self._root(eid, eng) for eid in ids], dtype=np.int64)
+        parent_of = dict(zip(ids, parent, strict=True))  # a dict, not eng.at: thousands of lookups at start
+        root = np.array([self._root(eid, parent_of) for eid in ids], dtype=np.int64)
         geo = np.array([self._geo(scope, countries) for scope, countries in zip(eng["scope"], eng["countries"], strict=True)],
                        dtype=object)
         own_unknown = (eng["scope"] == "unknown").to_numpy(bool) & (eng["countries"].map(len) == 0).to_numpy(bool)
@@ -139,12 +140,12 @@ class Rules:
                 out[i] = when
         return out
 
-    def _root(self, eid: str, eng: pd.DataFrame) -> int:
+    def _root(self, eid: str, parent_of: dict[str, str]) -> int:
         seen = {eid}
-        parent = eng.at[eid, "parent_id"]
+        parent = parent_of[eid]
         while parent and parent in self.position and parent not in seen:  # cycles are refused by validation
             seen.add(parent)
-            eid, parent = parent, eng.at[parent, "parent_id"]
+            eid, parent = parent, parent_of[parent]
         return self.position[eid]
 
     @cached_property
@@ -179,7 +180,8 @@ class Rules:
         pairs += [(sites["engagement_ids"], end_of_precision(sites["active_from_text"], sites["active_from"])),
                   (sites["engagement_ids"], end_of_precision(sites["active_to_text"], sites["active_to"]))]
         out = np.full(len(eng), NAT)
-        roots_of = {eid: self._ancestors(eid, eng) for eid in eng["engagement_id"]}
+        parent_of = dict(zip(eng["engagement_id"], eng["parent_id"], strict=True))
+        roots_of = {eid: self._ancestors(eid, parent_of) for eid in eng["engagement_id"]}
         for eids, dates in pairs:
             frame = pd.DataFrame({"e": eids.to_numpy(object), "d": dates.to_numpy("datetime64[ns]")}).dropna()
             for eid, when in zip(frame["e"], frame["d"].to_numpy("datetime64[ns]"), strict=True):
@@ -188,12 +190,12 @@ class Rules:
                         out[i] = when
         return out
 
-    def _ancestors(self, eid: str, eng: pd.DataFrame) -> tuple[int, ...]:
+    def _ancestors(self, eid: str, parent_of: dict[str, str]) -> tuple[int, ...]:
         chain = [self.position[eid]]
-        parent = eng.at[eid, "parent_id"]
+        parent = parent_of[eid]
         while parent and parent in self.position and self.position[parent] not in chain:
             chain.append(self.position[parent])
-            parent = eng.at[parent, "parent_id"]
+            parent = parent_of[parent]
         return tuple(chain)
 
     @cached_property

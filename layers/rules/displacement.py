@@ -148,10 +148,27 @@ class Displacement:
     def _within(self, frame: pd.DataFrame, period: Period, as_at: pd.Timestamp) -> pd.DataFrame:
         return frame[(frame["date"] >= period.start) & (frame["date"] <= as_at)]
 
-    def latest_overall(self, areas: tuple[str, ...]) -> pd.Series | None:
-        """The latest preferred count for any of ``areas`` in the whole table."""
-        rows = self.preferred[self.preferred["area_code"].isin(areas)]
+    def latest_overall(self, areas: tuple[str, ...], as_at: pd.Timestamp) -> pd.Series | None:
+        """The latest preferred count for any of ``areas`` known on ``as_at`` (a view of 2019 is
+        never told of a figure from 2024 as its "latest").
+        """
+        rows = self.preferred[self.preferred["area_code"].isin(areas) & (self.preferred["date"] <= as_at)]
         return None if rows.empty else rows.iloc[-1]
+
+    def next_after(self, areas: tuple[str, ...], as_at: pd.Timestamp) -> pd.Series | None:
+        """The first preferred count for any of ``areas`` dated after ``as_at``, if any."""
+        rows = self.preferred[self.preferred["area_code"].isin(areas) & (self.preferred["date"] > as_at)]
+        return None if rows.empty else rows.iloc[0]
+
+    def _around(self, areas: tuple[str, ...], as_at: pd.Timestamp) -> dict[str, object]:
+        """``latest_any`` (the latest count on ``as_at``) and ``next_any`` (the first after it)."""
+        out: dict[str, object] = {}
+        last, following = self.latest_overall(areas, as_at), self.next_after(areas, as_at)
+        if last is not None:
+            out["latest_any"] = (last["date"], last["date_text"])
+        if following is not None:
+            out["next_any"] = (following["date"], following["date_text"])
+        return out
 
     def needed(self, polygon: str, when: pd.Timestamp) -> tuple[str, ...]:
         """The areas whose counts of one date cover ``polygon`` on ``when``: its own region, and
@@ -211,10 +228,7 @@ class Displacement:
         chosen = set(latest["idp_id"])
         rest = rows.iloc[::-1].head(MAX_LINES).to_dict("records")  # the rest of the series, newest first
         lines.extend(_line(r, "earlier" if r["preferred"] else "other_source") for r in rest if r["idp_id"] not in chosen)
-        extra: dict[str, object] = {"areas": areas}
-        last = self.latest_overall(areas)
-        if last is not None:
-            extra["latest_any"] = (last["date"], last["date_text"])
+        extra: dict[str, object] = {"areas": areas, **self._around(areas, as_at)}
         if latest.empty:
             return Headline("idps", "none", lines=tuple(lines), extra=extra)
         total = float(latest["count"].sum())
@@ -228,10 +242,7 @@ class Displacement:
         by_id = {r["idp_id"]: r for r in rows.to_dict("records")}
         found = self.regions_at(period, as_at)
         counts = tuple(found.get(p) or RegionCount(p, "unknown") for p in polygons)
-        extra: dict[str, object] = {"areas": areas, "regions": counts}
-        last = self.latest_overall(areas)
-        if last is not None:
-            extra["latest_any"] = (last["date"], last["date_text"])
+        extra: dict[str, object] = {"areas": areas, "regions": counts, **self._around(areas, as_at)}
         whole = all(c.status == "value" for c in counts) and len({c.date for c in counts}) == 1
         lines: list[Line] = []
         for c in counts:
