@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.payloads import STORE_INPUT, store_body, store_callbacks
-from benchmarks.run import INTERACTIONS, ROOT
+from benchmarks.run import INTERACTIONS, ROOT, write_section
 
 HOST = "127.0.0.1"  # loopback only, by design
 MAX_REQUESTS_PER_USER = 100_000
@@ -326,11 +326,4 @@ def write_report_section(result: dict[str, Any], report: Path) -> None:
                   f"| soak: RSS peak (MB) | {soak['rss_max_mb']:.0f} |",
                   (f"| soak: browser processes left after stop / tracebacks in the server's log | "
                    f"{soak['browsers_left_after_stop']} / {len(soak.get('logged_tracebacks', []))} |")]
-    text = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        head, _, rest = text.partition(SECTION)
-        tail = rest.split("\n## ", 1)
-        text = head + "\n".join(lines) + "\n" + ("\n## " + tail[1] if len(tail) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-    report.write_text(text, encoding="utf-8")
+    write_section(report, SECTION, "\n".join(lines) + "\n")

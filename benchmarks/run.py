@@ -296,6 +296,12 @@ def replace_section(old: str, heading: str, section: str) -> str:
     return "\n".join([preamble.rstrip("\n") + "\n", *bodies]).rstrip("\n") + "\n"
 
 
+def write_section(report: Path, heading: str, section: str) -> None:
+    """Replace (or add) one section of the report file, keeping every other section as it is."""
+    old = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
+    report.write_text(replace_section(old, heading, section), encoding="utf-8")
+
+
 def _write_report(text: str, report: Path = ROOT / "BENCHMARKS.md") -> None:
     """Write BENCHMARKS.md: the generated sections, then every other section it held."""
     old = report.read_text(encoding="utf-8") if report.exists() else ""

@@ -38,7 +38,7 @@ from benchmarks.load import (
     _tree,
 )
 from benchmarks.redis_local import LocalRedis, free_port
-from benchmarks.run import ROOT
+from benchmarks.run import ROOT, write_section
 
 EXPORT_FORMATS = ("png", "png", "pdf", "svg")  # mostly PNG, the heaviest single page
 MAX_EXPORT_S = 180.0  # one export followed at most this long
@@ -272,12 +272,5 @@ def write_report_section(result: dict[str, Any], report: Path) -> None:
                    f"(gunicorn master and worker each), export worker with its Chromium {result['worker_rss_mb']} MB. "
                    f"Tracebacks in the apps' logs: {len(result['logged_tracebacks'])}; in the worker's: "
                    f"{result['worker_tracebacks']}.")]
-    text = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
-    if SECTION in text:
-        head, _, rest = text.partition(SECTION)
-        tail = rest.split("\n## ", 1)
-        text = head + "\n".join(lines) + "\n" + ("\n## " + tail[1] if len(tail) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + "\n".join(lines) + "\n"
-    report.write_text(text, encoding="utf-8")
+    write_section(report, SECTION, "\n".join(lines) + "\n")
 

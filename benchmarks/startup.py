@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.load import _children, _get
-from benchmarks.run import ROOT
+from benchmarks.run import ROOT, write_section
 from benchmarks.synthetic import make_scaled_data
 from sahel_data.load import DEFAULT_DATA_DIR
 
@@ -154,18 +154,6 @@ def render(meta: dict[str, Any], results: list[dict[str, Any]]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(text: str, report: Path = ROOT / "BENCHMARKS.md") -> None:
-    """Replace (or append) the "Start and memory" section of BENCHMARKS.md, leaving the rest."""
-    old = report.read_text(encoding="utf-8") if report.exists() else ""
-    if SECTION in old:
-        head, rest = old.split(SECTION, 1)
-        tail = rest.split("\n## ", 1)
-        new = head + text + ("\n## " + tail[1] if len(tail) > 1 else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + text
-    report.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     """Measure every scale, write ``benchmarks/startup-results.json`` and the BENCHMARKS.md section."""
     parser = argparse.ArgumentParser(prog="python -m benchmarks startup", description=__doc__.split("\n", 1)[0])
@@ -191,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
                                                      "summary": {r["scale"]: summary(r) for r in results}}, indent=2),
                                          encoding="utf-8")
             if not args.no_report:
-                write_section(render(meta, results))
+                write_section(ROOT / "BENCHMARKS.md", SECTION, render(meta, results))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -6,6 +6,7 @@ import argparse
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from sahel_data.load import DEFAULT_DATA_DIR, validate
@@ -281,14 +282,18 @@ def _cmd_import_dtm(args: argparse.Namespace) -> int:
     print(plan.report(skip_unplaced=args.skip_unplaced, dry_run=args.dry_run), file=sys.stderr if blocked else sys.stdout)
     if blocked:
         return 1
-    if not args.dry_run:
-        try:
-            written = apply_plan(plan, skip_unplaced=args.skip_unplaced)
-        except RuntimeError as exc:  # a table changed on disk meanwhile
-            print(str(exc), file=sys.stderr)
-            return 1
-        for path in written:
-            print(f"written: {path}")
+    return 0 if args.dry_run else _write(lambda: apply_plan(plan, skip_unplaced=args.skip_unplaced))
+
+
+def _write(apply: Callable[[], list[Path]]) -> int:
+    """Write a checked import's files, naming each; 1 if a table changed on disk meanwhile."""
+    try:
+        written = apply()
+    except RuntimeError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"written: {path}")
     return 0
 
 
@@ -364,15 +369,7 @@ def _cmd_import_xlsx(args: argparse.Namespace) -> int:
     print(plan.report(dry_run=args.dry_run), file=sys.stderr if plan.blocked else sys.stdout)
     if plan.blocked:
         return 1
-    if not args.dry_run:
-        try:
-            written = apply_workbook_import(plan)
-        except RuntimeError as exc:  # a table changed on disk meanwhile
-            print(str(exc), file=sys.stderr)
-            return 1
-        for path in written:
-            print(f"written: {path}")
-    return 0
+    return 0 if args.dry_run else _write(lambda: apply_workbook_import(plan))
 
 
 def _cmd_release(args: argparse.Namespace) -> int:

@@ -40,8 +40,9 @@ import shapely
 from sahel_data.atomic import write_text_atomic
 from sahel_data.boundaries import FOLDER, MANIFEST, load_versions
 from sahel_data.codes import AreaCodes, UnplacedCode
-from sahel_data.dtm import _rebuild, _split_records  # the same exact-bytes CSV editing as the DTM import
+from sahel_data.dtm import _rebuild  # the same exact-bytes CSV editing as the DTM import
 from sahel_data.problems import Problem
+from sahel_data.tables import split_records
 
 FIELDS = {"pcode": ("admin1Pcode", "ADM1_PCODE"), "fr": ("admin1Name_fr", "ADM1_FR"), "en": ("admin1Name_en", "ADM1_EN")}
 GRID = 1e-4
@@ -168,7 +169,7 @@ def plan_boundary_import(path: Path | str, data_dir: Path | str, *, valid_from: 
     frame = read_boundary_file(path)
     tables = data_dir / "tables"
     regions_text = (tables / "regions.csv").read_text(encoding="utf-8")
-    _, _, records = _split_records(regions_text)
+    _, _, records = split_records(regions_text)
     placed, new_regions, problems = _place(frame, [r for r, _ in records if r], valid_from, source_id, path.name)
     if problems:
         raise BoundaryError("\n".join(str(p) for p in problems))
@@ -273,10 +274,10 @@ def _texts(data_dir: Path, plan: BoundaryPlan, records: list, regions_text: str,
     versions = [v for v in doc.get("versions", []) if v.get("id") != plan.version_id] + [entry]
     texts[f"geo/{MANIFEST}"] = json.dumps({"versions": versions}, ensure_ascii=False, indent=2) + "\n"
     if plan.new_regions:
-        head, header, _ = _split_records(regions_text)
+        head, header, _ = split_records(regions_text)
         texts["tables/regions.csv"] = _rebuild(head, header, records, "region_code", {r["region_code"]: r for r in plan.new_regions})
     sources_text = (data_dir / "tables" / "sources.csv").read_text(encoding="utf-8")
-    s_head, s_header, s_records = _split_records(sources_text)
+    s_head, s_header, s_records = split_records(sources_text)
     row = {"source_id": source_id, "title": f"Admin-1 boundaries of Mali: {path.name}", "publisher": source, "published": "",
            "location": source, "kind": "dataset",
            "notes": f"Imported with sahel-dashboard import boundaries ({path.stat().st_size} bytes, sha256 {sha}); licence: {licence}."}

@@ -51,7 +51,7 @@ from sahel_data.atomic import write_text_atomic
 from sahel_data.codes import AreaCodes
 from sahel_data.files import read_limited
 from sahel_data.problems import Problem
-from sahel_data.tables import parse_date
+from sahel_data.tables import parse_date, split_records
 
 MAX_DTM_BYTES = 64 * 1024 * 1024
 HXL_SCAN_ROWS = 25  # the hashtag row must be among the first rows (as libhxl looks for it)
@@ -488,21 +488,6 @@ def _group_figure(group: _Group, dtm: DtmFile) -> tuple[int | None, str, str]:
     return total, note + ".", locator
 
 
-def _split_records(text: str) -> tuple[str, list[str], list[tuple[dict[str, str] | None, str]]]:
-    """A CSV table's header text and columns, and each record with its exact text (kept as is)."""
-    lines = re.findall(r"[^\n]*\n|[^\n]+$", text)
-    reader = csv.reader(iter(lines))
-    header = next(reader)
-    consumed = reader.line_num
-    head = "".join(lines[:consumed])
-    records: list[tuple[dict[str, str] | None, str]] = []
-    for record in reader:
-        raw = "".join(lines[consumed : reader.line_num])
-        consumed = reader.line_num
-        records.append((dict(zip(header, record, strict=False)) if record else None, raw))
-    return head, header, records
-
-
 def _row_text(header: list[str], row: dict[str, str]) -> str:
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerow([row.get(c, "") for c in header])
@@ -613,15 +598,15 @@ def plan_dtm_import(path: Path | str, data_dir: Path | str, *, source_url: str |
     data_dir = Path(data_dir)
     dtm = _fill(read_dtm(path), round_, assessment)
     tables = data_dir / "tables"
-    _, _, region_records = _split_records((tables / "regions.csv").read_text(encoding="utf-8-sig"))  # a BOM (Excel) is not text
+    _, _, region_records = split_records((tables / "regions.csv").read_text(encoding="utf-8-sig"))  # a BOM (Excel) is not text
     plan = ImportPlan(dtm, data_dir)
     groups, plan.unplaced = _place(dtm, AreaCodes([r for r, _ in region_records if r]))
 
     raw = {name: (tables / name).read_bytes() for name in ("sources.csv", "idp_counts.csv")}
     texts = {name: data.decode("utf-8-sig") for name, data in raw.items()}  # a file saved by Excel starts with a BOM
     plan.read = {name: hashlib.sha256(data).hexdigest() for name, data in raw.items()}
-    src_head, src_header, src_records = _split_records(texts["sources.csv"])
-    idp_head, idp_header, idp_records = _split_records(texts["idp_counts.csv"])
+    src_head, src_header, src_records = split_records(texts["sources.csv"])
+    idp_head, idp_header, idp_records = split_records(texts["idp_counts.csv"])
     existing = {r["idp_id"]: r for r, _ in idp_records if r}
 
     ordered = sorted(groups.values(), key=lambda g: (g.date, g.area, g.rank()))  # stable: date, area, preferred first

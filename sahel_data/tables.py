@@ -252,3 +252,21 @@ def check_cell(column: Column, value: str) -> str | None:
         if column.name == "location" and scheme and scheme.group(0).lower() not in LOCATION_SCHEMES:
             return "an http(s) address, an npm: or pypi: package path or a seed file name (no javascript:, data: or other schemes)"
     return None
+
+
+def split_records(text: str) -> tuple[str, list[str], list[tuple[dict[str, str] | None, str]]]:
+    """A CSV table's header text and columns, and each record with its exact text (kept as is),
+    for tools that edit a table and must leave every other byte alone (imports, the workbook).
+    An empty record is ``None``.
+    """
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", text)
+    reader = csv.reader(iter(lines))
+    header = next(reader)
+    consumed = reader.line_num
+    head = "".join(lines[:consumed])
+    records: list[tuple[dict[str, str] | None, str]] = []
+    for record in reader:
+        raw = "".join(lines[consumed : reader.line_num])
+        consumed = reader.line_num
+        records.append((dict(zip(header, record, strict=False)) if record else None, raw))
+    return head, header, records

@@ -44,7 +44,7 @@ from sahel_data.atomic import write_bytes_atomic
 from sahel_data.files import read_limited
 from sahel_data.problems import Problem
 from sahel_data.schema import TABLES, Column, Table
-from sahel_data.tables import UTF8_BOM, split_list
+from sahel_data.tables import UTF8_BOM, split_list, split_records
 
 WORKBOOK_NAME = "sahel-security-assistance.xlsx"
 ABOUT_SHEET = "about"
@@ -76,17 +76,10 @@ class CsvFile:
         """Split a table's bytes (UTF-8, a BOM allowed) into header and records."""
         bom = data.startswith(UTF8_BOM)
         text = data.removeprefix(UTF8_BOM).decode("utf-8")
-        lines = re.findall(r"[^\n]*\n|[^\n]+$", text)
-        reader = csv.reader(iter(lines))
-        header = next(reader)
-        consumed = reader.line_num
-        head = "".join(lines[:consumed])
-        records: list[tuple[dict[str, str] | None, str]] = []
-        for record in reader:
-            raw = "".join(lines[consumed : reader.line_num])
-            consumed = reader.line_num
-            filled = record and any(cell.strip() for cell in record)
-            records.append((dict(zip(header, record, strict=False)) if filled else None, raw))
+        head, header, split = split_records(text)
+        # A record of blank cells (Excel's ",,,") is no row either; cells past the header count.
+        records = [(row if row and any(cell.strip() for cell in next(csv.reader(io.StringIO(raw, newline="")))) else None, raw)
+                   for row, raw in split]
         return cls(bom, head, header, records, "\r\n" if head.endswith("\r\n") else "\n")
 
     def row_text(self, row: dict[str, str]) -> str:
