@@ -5,11 +5,80 @@
  * callback (dashboard/callbacks/panels.py) hands them to the timeline and the grid. So the
  * browser's first work goes to the map. If the map is not drawn within 10 s (an error), the
  * rest is drawn anyway: the table is the map's text alternative.
+ *
+ * Then it tells the page which of its parts are in view, in the "parts-in-view" store (the cards
+ * below the map within a screen's margin of the window, the map's values table while open): a
+ * view change draws a part out of view only when it comes into view (the view callback keeps it
+ * aside), so a change costs the browser only what the user can see. Printing asks for every part (a print started before they are drawn leaves out those
+ * still waiting: assets/app.css; the exports are the way to print a view).
  */
 (function () {
   "use strict";
   var signalled = false;
+  // The parts drawn only in view, and the element of each (dashboard/ids.py IN_VIEW_PARTS, given
+  // by the page): a card is in view near the window, a disclosure (<details>) while it is open.
+  var PARTS = {};
+  var MARGIN_PX = 300;  // a card this close to the window is drawn before it shows
+  var inView = null;
+  function opens(el) { return el.tagName === "DETAILS"; }
+  function copy(state) {
+    var out = {};
+    Object.keys(PARTS).forEach(function (k) { out[k] = state[k]; });
+    return out;
+  }
+  function report(next) {
+    if (inView && Object.keys(PARTS).every(function (k) { return next[k] === inView[k]; })) { return; }
+    inView = copy(next);
+    window.dash_clientside.set_props("parts-in-view", {data: next});
+  }
+  function near(el) {
+    var r = el.getBoundingClientRect(), h = window.innerHeight || document.documentElement.clientHeight;
+    return r.bottom >= -MARGIN_PX && r.top <= h + MARGIN_PX && r.width > 0;
+  }
+  function watchParts() {
+    var els = {}, root = document.getElementById("page-root");
+    try { PARTS = JSON.parse((root && root.getAttribute("data-in-view-parts")) || "{}"); } catch (e) { PARTS = {}; }
+    if (!Object.keys(PARTS).length) { return; }  // unknown: every part is drawn
+    Object.keys(PARTS).forEach(function (k) { els[k] = document.getElementById(PARTS[k]); });
+    var missing = Object.keys(els).some(function (k) { return !els[k]; });
+    if (missing || typeof IntersectionObserver !== "function") { return; }  // unknown: all drawn
+    function measure() {
+      var now = {};
+      Object.keys(els).forEach(function (k) { now[k] = opens(els[k]) ? !!els[k].open : near(els[k]); });
+      return now;
+    }
+    report(measure());
+    var observer = new IntersectionObserver(function (entries) {
+      var next = copy(inView);
+      entries.forEach(function (e) {
+        Object.keys(els).forEach(function (k) { if (els[k] === e.target && !opens(els[k])) { next[k] = e.isIntersecting; } });
+      });
+      report(next);
+    }, {rootMargin: MARGIN_PX + "px 0px"});
+    Object.keys(els).forEach(function (k) {
+      if (opens(els[k])) {
+        els[k].addEventListener("toggle", function () {
+          var next = copy(inView);
+          next[k] = !!els[k].open;
+          report(next);
+        });
+        return;
+      }
+      observer.observe(els[k]);
+      // Focus entering a part (a keyboard, a screen reader's cursor) draws it, scrolled or not.
+      els[k].addEventListener("focusin", function () {
+        var next = copy(inView);
+        next[k] = true;
+        report(next);
+      });
+    });
+    var all = {};
+    Object.keys(PARTS).forEach(function (k) { all[k] = true; });
+    window.addEventListener("beforeprint", function () { report(all); });
+    window.addEventListener("afterprint", function () { report(measure()); });
+  }
   function send() {
+    watchParts();
     window.dash_clientside.set_props("map-drawn", {data: Date.now()});
     document.documentElement.setAttribute("data-desk", "ready");
   }

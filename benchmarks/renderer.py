@@ -20,6 +20,7 @@ from typing import Any
 from benchmarks.payloads import output_parts
 
 Key = tuple[str, str]  # (component id as Dash stringifies it, property)
+GATE: Key = ("controls-changed", "data")  # written in the browser when a control differs from the view shown
 
 
 def id_key(component_id: Any) -> str:
@@ -99,6 +100,26 @@ class Renderer:
                 return True
         return False
 
+    def _is_input(self, dep: dict[str, Any], key: str, prop: str) -> bool:
+        return any(item["property"] == prop and key in (self._matching(item["id"]) or [item["id"]]) for item in dep["inputs"])
+
+    def _gate(self, changed: dict[Key, set[str]]) -> dict[Key, set[str]]:
+        """The one clientside callback that decides whether a change posts (ours: a control
+        posts the view only when it differs from what the view store says it shows,
+        ``dashboard/callbacks/view_state.py``), played as the browser plays it, before the round.
+        """
+        out: dict[Key, set[str]] = {}
+        for dep in self.deps:
+            if dep.get("clientside_function") and dep["output"] == f"{GATE[0]}.{GATE[1]}" and self._reads(dep, changed):
+                controls = self._matching(dep["inputs"][0]["id"]) or []
+                now = {json.loads(k)["field"]: self.props.get((k, "value")) for k in controls}
+                store = self.props.get(("view-store", "data"))
+                shown = store.get("controls") if isinstance(store, dict) else None
+                if now != shown:
+                    self.props[GATE] = now
+                    out[GATE] = {"clientside"}
+        return out
+
     def body(self, dep: dict[str, Any], changed: dict[Key, set[str]]) -> dict[str, Any]:
         """The JSON the browser posts to ``/_dash-update-component`` for ``dep``."""
         outputs = [self._spec(c, p, value=False) for c, p in output_parts(dep["output"])]
@@ -107,7 +128,8 @@ class Renderer:
             "outputs": outputs if dep["output"].startswith("..") else outputs[0],
             "inputs": [self._spec(i["id"], i["property"], value=True) for i in dep["inputs"]],
             "state": [self._spec(s["id"], s["property"], value=True) for s in dep["state"]],
-            "changedPropIds": [f"{k}.{p}" for k, p in sorted(changed)],
+            # Like the browser: only the changed props this callback reads as inputs.
+            "changedPropIds": [f"{k}.{p}" for k, p in sorted(changed) if self._is_input(dep, k, p)],
         }
 
     def change(self, client: Any, component: Any, prop: str, value: Any, max_rounds: int = 6) -> list[Fired]:
@@ -117,6 +139,7 @@ class Renderer:
         changed: dict[Key, set[str]] = {(key, prop): {"user"}}
         fired: list[Fired] = []
         for _ in range(max_rounds):
+            changed = {**changed, **self._gate(changed)}
             next_changed: dict[Key, set[str]] = {}
             for dep in self.deps:
                 if dep.get("clientside_function") or not self._reads(dep, changed):
@@ -128,7 +151,9 @@ class Renderer:
                 fired.append(Fired(dep["output"], ms, len(response.data), len(gzip.compress(response.data, 6))))
                 if response.status_code == 204:  # PreventUpdate: nothing changed
                     continue
-                for cid, props in response.get_json().get("response", {}).items():
+                answer = response.get_json(silent=True) or {}
+                # Outputs, and what the callback wrote with set_props (Dash's "sideUpdate").
+                for cid, props in [*(answer.get("response") or {}).items(), *(answer.get("sideUpdate") or {}).items()]:
                     for p, v in props.items():
                         self.props[(cid, p)] = v
                         next_changed.setdefault((cid, p), set()).add(dep["output"])

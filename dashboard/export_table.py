@@ -10,14 +10,19 @@ a tab or carriage return) is prefixed with an apostrophe, so a hostile value can
 
 from __future__ import annotations
 
+import csv
 import io
+import math
+import os
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from layers.actor_names import actor_name
 from layers.i18n import fmt_date, fmt_span, fmt_value, label, t
-from layers.lookups import records_by_index
+from layers.lookups import per_frame
 from layers.rules.engine import Engine, ViewFacts
 from layers.rules.headlines import Line
 from layers.strings import STRINGS
@@ -109,38 +114,55 @@ def ordered_positions(engine: Engine, facts: ViewFacts) -> list[tuple[int, str]]
     return out
 
 
+# The engagement columns a table row reads.
+ROW_TEXT = ("acronym", "name_en", "name_fr", "actor_type", "lead_actor", "sectors", "start_date_text", "end_date_text",
+            "scope", "source_ids", "locators")
+
+
+@per_frame
+def row_columns(engagements: pd.DataFrame) -> dict[str, Any]:
+    """The columns a table row reads, by row position (the rules engine's positions).
+
+    Arrays, not a dict per row: those took seconds to build at x1000 (at start, for the first
+    page's rows), and every worker copied the pages of the ones it read (reference counts).
+    Text and tuples are the table's own objects; a date is a ``Timestamp`` made per read.
+    """
+    out: dict[str, Any] = {c: engagements[c].to_numpy(object) for c in ROW_TEXT}
+    return out | {c: engagements[c].array for c in ("start_date", "end_date")}
+
+
 def table_rows(engine: Engine, facts: ViewFacts, lang: str, limit: int | None = None) -> list[dict[str, object]]:
     """Grid rows (one per listed engagement), at most ``limit`` (the downloads take every row)."""
     e = engine.rules.eng
-    records = records_by_index(engine.tables["engagements"])
+    row = row_columns(engine.tables["engagements"])
     order = ordered_positions(engine, facts)[:limit]
     amounts = engine.amounts_in_force(np.array([i for i, _ in order], dtype=np.int64), facts.as_at)
     rows = []
     changed = facts.changes.engagements if facts.state.since else None
     for i, group in order:
         eid = str(e.ids[i])
-        row = records[eid]
         status, when = engine.status(i, facts.as_at)
         lines = amounts.get(eid, ())
-        sources = tuple(dict.fromkeys((*row["source_ids"], *(s for x in lines for s in x.source_ids))))
+        sources = tuple(dict.fromkeys((*row["source_ids"][i], *(s for x in lines for s in x.source_ids))))
         parent = e.ids[e.root[i]] if e.parent[i] else ""
-        name = row["name_fr"] if lang == "fr" else row["name_en"]
+        name = row["name_fr"][i] if lang == "fr" else row["name_en"][i]
+        start_text, end_text = row["start_date_text"][i], row["end_date_text"][i]
         rows.append({
             "id": eid,
-            "acronym": row["acronym"],
+            "acronym": row["acronym"][i],
             "name": ("↳ " if parent else "") + name,
             "group": t(f"group_{group}", lang),
             "status": t(f"status_{status}", lang, date=fmt_date(when, lang) if when is not None else ""),
-            "part_of": records[parent]["acronym"] or parent if parent else "",
-            "actor": label(row["actor_type"], lang),
-            "lead": actor_name(row["lead_actor"], lang),
-            "sectors": ", ".join(label(s, lang) for s in row["sectors"]),
-            "start": fmt_date(row["start_date"], lang, row["start_date_text"]) if row["start_date_text"] else t("unknown", lang),
-            "end": fmt_date(row["end_date"], lang, row["end_date_text"]) if row["end_date_text"] else t("unknown", lang),
-            "scope": label(row["scope"], lang),
+            "part_of": row["acronym"][e.root[i]] or parent if parent else "",
+            "actor": label(row["actor_type"][i], lang),
+            "lead": actor_name(row["lead_actor"][i], lang),
+            "sectors": ", ".join(label(s, lang) for s in row["sectors"][i]),
+            "start": fmt_date(row["start_date"][i], lang, start_text) if start_text else t("unknown", lang),
+            "end": fmt_date(row["end_date"][i], lang, end_text) if end_text else t("unknown", lang),
+            "scope": label(row["scope"][i], lang),
             "amounts": "; ".join(amount_text(x, lang) for x in lines) or t("unknown", lang),
             "source_ids": "; ".join(sources),
-            "locators": " | ".join(row["locators"]),
+            "locators": " | ".join(row["locators"][i]),
         })
         if changed is not None:  # ?since=: what changed about it since the release ("" if nothing)
             rows[-1]["changed"] = change_text(changed.get(eid, ()), lang)
@@ -149,13 +171,34 @@ def table_rows(engine: Engine, facts: ViewFacts, lang: str, limit: int | None = 
 
 def table_bytes(engine: Engine, facts: ViewFacts, lang: str, fmt: str) -> bytes:
     """The table as CSV (UTF-8 with BOM so Excel reads accents) or as an Excel workbook."""
-    cols = columns(lang, facts.state.since)
-    frame = pd.DataFrame(table_rows(engine, facts, lang), columns=["id", *[c for c, _ in cols]])
-    frame = frame.rename(columns=dict(cols)).map(neutralise)
-    if fmt == "xlsx":
-        buffer = io.BytesIO()
-        frame.to_excel(buffer, index=False, sheet_name="engagements")
-        return buffer.getvalue()
-    if fmt != "csv":
+    if fmt not in ("csv", "xlsx"):
         raise ValueError(f"unknown table format {fmt!r}; expected csv or xlsx")
-    return frame.to_csv(index=False).encode("utf-8-sig")
+    cols = columns(lang, facts.state.since)
+    fields = ["id", *[c for c, _ in cols]]
+    headers = [dict(cols).get(f, f) for f in fields]
+    rows = table_rows(engine, facts, lang)
+    if fmt == "csv":
+        return csv_text(headers, ([neutralise(row.get(f)) for f in fields] for row in rows)).encode("utf-8-sig")
+    frame = pd.DataFrame(rows, columns=fields).rename(columns=dict(cols)).map(neutralise)
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name="engagements")
+    return buffer.getvalue()
+
+
+def csv_text(headers: list[str], rows: Iterable[list[object]]) -> str:
+    """Rows as CSV text, written as ``DataFrame.to_csv(index=False)`` writes them (the same
+    ``csv`` dialect; a missing value empty), without building two frames of the whole table
+    first (at x1000 they were most of an export's time and of the memory a worker kept after it).
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator=os.linesep, quoting=csv.QUOTE_MINIMAL)  # to_csv's defaults
+    writer.writerow(headers)
+    writer.writerows([_csv_cell(v) for v in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _csv_cell(value: object) -> object:
+    """A value as ``to_csv`` writes it: a gap (None, NA, NaN) empty, the rest as it is."""
+    if isinstance(value, str):
+        return value
+    return "" if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)) else value

@@ -19,6 +19,17 @@ DEFERRED = "deferred-parts"
 I18N = "i18n-texts"  # both languages' texts, for the language switch (dashboard/page_text.py)
 PICKER_SEARCH = "picker-search"  # what is typed in the engagement picker (not its label)
 MAP_DRAWN = "map-drawn"  # set by assets/desk.js when the map's first draw is done
+# Which parts of the page are in view, {part: bool} over IN_VIEW_PARTS (below), set by
+# assets/desk.js; a part out of view waits in DEFERRED and is drawn when it comes into view.
+IN_VIEW = "parts-in-view"
+TIMELINE_SECTION = "timeline-section"  # the card around the timeline
+TABLE_SECTION = "table-section"  # the card around the table (the skip link's target)
+# The view controls' values, written in the browser when one differs from the value the view store
+# says it shows: the view callback's trigger for a change made on the page (not by the callback).
+CONTROLS_CHANGED = "controls-changed"
+# The language the view callback has just drawn the view in, written only when it changes: the
+# page's own texts follow it in the browser (so the switch posts first and translates after).
+VIEW_LANG = "view-lang"
 PLAY_INTERVAL = "play-interval"
 PLAY_BUTTON = "play-button"
 RESET_BUTTON = "reset-button"
@@ -28,9 +39,16 @@ MAP_GRAPH = "map-graph"
 MAP_NOTE = "map-note"
 MAP_CAPTION = "map-caption"  # the map's accessible name: what it shows, for which period
 MAP_TABLE = "map-table"  # the map's values as a table (its text alternative)
+MAP_TABLE_DETAILS = "map-table-details"  # the disclosure around it
 TIMELINE_GRAPH = "timeline-graph"
 KEY_FIGURES = "key-figures"
 DETAIL_PANEL = "detail-panel"
+DETAIL_SECTION = "detail-section"  # the card around the detail panel
+DETAIL_STATUS = "detail-status"  # announces a selection (the panel itself may be out of view)
+# The parts drawn only in view, and the element that says whether each is: a card near the window,
+# or a disclosure (<details>) while open. The page gives this to assets/desk.js (data-in-view-parts).
+IN_VIEW_PARTS = {"timeline": "timeline-section", "table": "table-section", "detail": "detail-section",
+                 "map_table": "map-table-details"}
 TABLE_GRID = "engagement-grid"
 TABLE_CAPTION = "engagement-caption"
 DOWNLOAD_CSV_BUTTON = "download-csv-button"

@@ -34,6 +34,7 @@ from dashboard.outputs import (
 )
 from dashboard.page_text import all_translations, briefing_options, grid_options, translated_options
 from dashboard.view import AppData, view_map_spec
+from dashboard.view_store import store_payload
 from layers.i18n import t
 from layers.view_state import GEOS, LAYERS, METRICS, TIMELINES, ViewState, default_state
 
@@ -204,7 +205,7 @@ def map_figure_section(state: ViewState, figure: dict[str, Any]) -> html.Figure:
         html.Details([
             html.Summary(t("map_table_summary", "en"), id=ids.text("map_table_summary")),
             html.Div(table, id=ids.MAP_TABLE),
-        ], className="map-table"),
+        ], className="map-table", id=ids.MAP_TABLE_DETAILS),
     ], className="map-figure", **{"aria-labelledby": ids.MAP_CAPTION})
 
 
@@ -255,7 +256,7 @@ def table_section(caption: str, column_defs: list[dict[str, Any]]) -> html.Secti
             columnSize="responsiveSizeToFit",
             style={"width": "100%", "height": "560px"},
         ),
-    ], className="card", id="table-section")
+    ], className="card", id=ids.TABLE_SECTION)
 
 
 def serve_layout(app: AppData) -> dmc.MantineProvider:
@@ -266,16 +267,19 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
     map_figure = view_map_spec(app, state)
     timeline, timeline_style = timeline_output(app, state)
     rows, column_defs, caption = table_output(app, state)
-    store = {**state.as_dict(), "ignored": []}
+    store = store_payload(state)
     page = html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.VIEW_STORE, data=store),
         # Below the fold: the timeline and the table's rows are drawn once the map is (assets/desk.js).
-        dcc.Store(id=ids.DEFERRED, data={"timeline": timeline, "rows": rows}),
+        dcc.Store(id=ids.DEFERRED, data={"timeline_figure": timeline, "rows": rows}),
         dcc.Store(id=ids.MAP_DRAWN),
+        dcc.Store(id=ids.IN_VIEW),  # unknown until assets/desk.js watches the parts below the map
+        dcc.Store(id=ids.CONTROLS_CHANGED),  # a control the user changed (the view callback's trigger)
+        dcc.Store(id=ids.VIEW_LANG),  # the texts' language, when the view callback changes it
         dcc.Store(id=ids.PICKER_SEARCH, data=""),
         dcc.Download(id=ids.DOWNLOAD),
-        html.A(t("skip_to_table", "en"), id=ids.text("skip_to_table"), href="#table-section", className="skip-link"),
+        html.A(t("skip_to_table", "en"), id=ids.text("skip_to_table"), href="#" + ids.TABLE_SECTION, className="skip-link"),
         html.Header([
             html.Div([
                 html.H1(t("title", "en"), id=ids.text("title")),
@@ -288,6 +292,9 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
             sidebar(app, state),
             html.Main([
                 html.Section(key_figures_output(app, state), id=ids.KEY_FIGURES, className="key-figures", **{"aria-live": "polite"}),
+                # A selection is announced in one sentence: the panel, long and perhaps out of view
+                # (then drawn as it comes into view), is not a live region.
+                html.P(id=ids.DETAIL_STATUS, role="status", className="visually-hidden"),
                 html.Section([
                     html.H2(t("map_heading", "en"), id=ids.text("map_heading"), className="visually-hidden"),
                     map_figure_section(state, map_figure),
@@ -302,15 +309,15 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
                     html.H2(t("timeline_heading", "en"), id=ids.text("timeline_heading")),
                     dcc.Graph(id=ids.TIMELINE_GRAPH, figure=blank_figure(timeline), style=timeline_style,
                               config=timeline_config(state.lang)),
-                ], className="card"),
+                ], className="card", id=ids.TIMELINE_SECTION),
                 html.Section([
                     html.H2(t("detail_heading", "en"), id=ids.text("detail_heading")),
-                    html.Div(detail_output(app, state), id=ids.DETAIL_PANEL, **{"aria-live": "polite"}),
-                ], className="card"),
+                    html.Div(detail_output(app, state), id=ids.DETAIL_PANEL),
+                ], className="card", id=ids.DETAIL_SECTION),
                 table_section(caption, column_defs),
             ], className="main"),
         ], className="body"),
-    ], id=ids.PAGE_ROOT, className="page")
+    ], id=ids.PAGE_ROOT, className="page", **{"data-in-view-parts": json.dumps(ids.IN_VIEW_PARTS)})
     # Both languages' texts, for the language switch in the browser (dashboard/page_text.py).
     page.children.append(dcc.Store(id=ids.I18N, data=all_translations(app, text_keys(page))))
     # Mantine's provider: the page's font, and the selects' and groups' styles and portals.

@@ -17,6 +17,7 @@ from dashboard.cards import headline_cards
 from dashboard.export_table import columns, table_rows
 from dashboard.panels import detail_panel
 from dashboard.view import AppData, compute_view, view_map_spec, view_timeline_spec
+from layers.faces import engagement_name
 from layers.i18n import fmt_int, t
 from layers.map_table import map_table
 from layers.view_state import ViewState, to_query
@@ -118,6 +119,18 @@ def map_table_output(figure: dict[str, Any], state: ViewState) -> tuple[str, htm
 def detail_output(app: AppData, state: ViewState) -> list[html.Component]:
     """Everything about the selected engagement, with sources."""
     return detail_panel(app, state.selected, state.lang)
+
+
+def detail_waiting(lang: str) -> list[html.Component]:
+    """What the detail panel shows while its new content waits for it to come into view."""
+    return [html.P(t("detail_waiting", lang), className="muted")]
+
+
+def detail_status(app: AppData, state: ViewState) -> str:
+    """The sentence that announces a selection ("" when nothing is selected: nothing to say)."""
+    if not state.selected or state.selected not in app.tables["engagements"].index:
+        return ""
+    return t("detail_status", state.lang, name=engagement_name(app.tables, state.selected, state.lang))
 
 
 # Geometry goes to the browser once, in the layout; a view change patches everything else.

@@ -58,9 +58,9 @@ def _all_engagement_options(app: AppData, lang: str) -> tuple[tuple[str, str, st
     """(label, value, casefolded label) of every top-level engagement, sorted by label."""
     eng = app.tables["engagements"]
     eng = eng[eng["parent_id"] == ""]
-    names = eng["name_fr" if lang == "fr" else "name_en"]
-    labels = [f"{a} — {n}" if a else n for a, n in zip(eng["acronym"], names, strict=True)]
-    rows = sorted(zip(labels, eng["engagement_id"], strict=True), key=lambda r: r[0].casefold())
+    names = eng["name_fr" if lang == "fr" else "name_en"].to_numpy(object)  # arrays: a Series steps per item
+    labels = [f"{a} — {n}" if a else n for a, n in zip(eng["acronym"].to_numpy(object), names, strict=True)]
+    rows = sorted(zip(labels, eng["engagement_id"].to_numpy(object), strict=True), key=lambda r: r[0].casefold())
     return tuple((label_, value, label_.casefold()) for label_, value in rows)
 
 

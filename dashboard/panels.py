@@ -20,6 +20,21 @@ from layers.lookups import children_of, records_by_engagement, records_by_index,
 from layers.map_base import Town
 from layers.place_names import placed_at_text
 
+# The tables whose rows the detail panel lists per engagement.
+BY_ENGAGEMENT = ("mandates", "funding", "indicators", "events")
+
+
+def warm_detail_indexes(tables: dict[str, pd.DataFrame]) -> None:
+    """Index now the rows the detail panel looks up (at start: in ``serve``'s master, shared by
+    every worker, instead of each worker building them on its first click).
+    """
+    for name in BY_ENGAGEMENT:
+        records_by_engagement(tables[name])
+    sites_by_engagement(tables["sites"])
+    children_of(tables["engagements"])
+    records_by_index(tables["sources"])
+    records_by_index(tables["disputes"])
+
 
 def source_anchor(source_id: str) -> str:
     """The element id of a source in the detail panel's source list."""

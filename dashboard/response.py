@@ -24,6 +24,8 @@ from dashboard.inputs import lang_of
 from dashboard.layout import map_config, timeline_config
 from dashboard.outputs import (
     detail_output,
+    detail_status,
+    detail_waiting,
     key_figures_output,
     map_output,
     scene_output,
@@ -33,6 +35,7 @@ from dashboard.outputs import (
 )
 from dashboard.page_text import engagement_options
 from dashboard.view import AppData
+from dashboard.view_store import CONTROL_FIELDS, control_value, store_payload
 from layers.view_state import (
     ViewState,
     default_state,
@@ -45,11 +48,6 @@ from layers.view_state import (
 # What fired the change: the address (a first visit, a link, back/forward), a control, Reset.
 FROM_URL, FROM_CONTROLS, FROM_RESET = "url", "controls", "reset"
 
-# The fields a view control may stand for: every view-state field but the period, which is
-# three controls (a range of years and the first and last month).
-CONTROL_FIELDS = frozenset({*(f.name for f in dataclass_fields(ViewState) if f.name not in ("period", "ignored")),
-                            "years", "month_from", "month_to"})
-
 # For each part of the page, the view fields it does not read: a change of only these leaves it
 # as it is (tests/test_view_response.py checks each claim against the real outputs).
 EXPORT_ONLY = frozenset({"briefing", "scene", "title", "subtitle", "size"})
@@ -61,11 +59,13 @@ IGNORES: dict[str, frozenset[str]] = {
     "export_title": EXPORT_ONLY - {"title"} | {"layers", "timeline", "mode"},
 }
 PARTS = tuple(IGNORES)
+# The table's columns (their names, and the "Changed since" column) depend on these fields only.
+COLUMN_FIELDS = frozenset({"lang", "since"})
 STATE_FIELDS = tuple(f.name for f in dataclass_fields(ViewState) if f.name != "ignored")
 
 VIEW_KEYS = ("search", "controls", "store", "picker", "map_figure", "map_config", "map_caption", "map_table",
              "timeline_figure", "timeline_style", "timeline_config", "key_figures", "rows", "columns",
-             "table_caption", "deferred", "warning", "export_title", "detail", "scene")
+             "table_caption", "deferred", "warning", "export_title", "detail", "detail_status", "scene", "view_lang")
 
 
 @dataclass(frozen=True)
@@ -77,6 +77,14 @@ class ViewRequest:
     fields: tuple[str, ...]  # the view controls the page has, in the order of ``values``
     values: tuple[Any, ...]  # their values
     store: Any  # the view the page shows (the store's payload)
+    in_view: Any = None  # which deferrable parts are in the window ({"timeline": bool, ...}); None: all
+    posted: Any = None  # the controls' values the page posted last (echoed in the store)
+
+    def shows(self, part: str) -> bool:
+        """Whether ``part`` ("timeline", "table", "detail", "map_table") is in view: drawn now, or kept aside
+        (DEFERRED) until it scrolls into view. Anything but an explicit ``False`` draws it.
+        """
+        return not (isinstance(self.in_view, dict) and self.in_view.get(part) is False)
 
 
 @dataclass(frozen=True)
@@ -87,19 +95,6 @@ class NextView:
     search: Any = no_update  # the new address, or no_update
     controls: tuple[Any, ...] = ()  # one value (or no_update) per control
     usable: bool = True  # False: the controls asked for a period that cannot be shown
-
-
-def control_value(state_dict: dict[str, Any], field: str) -> Any:
-    """The value a control shows for a state field (dropdown ``None`` for no selection).
-
-    The period is three controls: a range of years and the first and last month.
-    """
-    if field == "years":
-        return [int(state_dict["from"][:4]), int(state_dict["to"][:4])]
-    if field in ("month_from", "month_to"):  # a select's value is text: "1" to "12"
-        return str(int(state_dict["from" if field == "month_from" else "to"][5:7]))
-    value = state_dict[field]
-    return value or None if field == "selected" else value
 
 
 MONTH_TEXT = re.compile(r"[1-9]|1[0-2]")
@@ -149,11 +144,6 @@ def next_view(app: AppData, request: ViewRequest) -> NextView:
     return NextView(state, query if usable and query != search else no_update, (no_update,) * len(request.fields), usable)
 
 
-def store_payload(state: ViewState) -> dict[str, Any]:
-    """What the store holds for a view: its fields and the parts of a link it ignored."""
-    return {**state.as_dict(), "ignored": list(state.ignored)}
-
-
 def previous_view(app: AppData, store: Any) -> tuple[ViewState | None, list[Any]]:
     """The view the page shows (``None`` if the store holds none) and its ignored list."""
     if not isinstance(store, dict):
@@ -184,12 +174,16 @@ def view_response(app: AppData, request: ViewRequest) -> dict[str, Any]:
     out: dict[str, Any] = dict.fromkeys(VIEW_KEYS, no_update)
     out["controls"] = list(step.controls)
     out["search"] = step.search
-    store = store_payload(state)
+    # A period the controls ask for but the view cannot take: the store says what they show, so
+    # putting them back posts again (and clears the banner).
+    shown = None if step.usable else dict(zip(request.fields, request.values, strict=True))
+    store = store_payload(state, shown=shown, posted=request.posted if isinstance(request.posted, dict) else None)
     if store == request.store:
         return out  # the page already shows this view (a first visit to a plain address)
     out["store"] = store
     changed = changed_fields(old, state)
     out.update(_view_parts(app, state, changed, list(state.ignored) != old_ignored))
+    out.update(_defer_hidden(out, request, state.lang))
     if changed & {"lang", "selected"}:
         # The picker clears a value its options lack, and it lists only a page of engagements;
         # its labels are in the view's language (typed searches: panels.engagement_picker_options).
@@ -197,16 +191,34 @@ def view_response(app: AppData, request: ViewRequest) -> dict[str, Any]:
     return out
 
 
-def stale_deferred(timeline: bool, rows: bool) -> Patch:
-    """Drop from the first visit's deferred parts (drawn once the map is: dashboard/layout.py) those
-    this answer draws anew, so a late first draw never puts a stale timeline or rows back.
+# What may wait while its part is out of view (ids.IN_VIEW_PARTS): the output, kept in DEFERRED
+# under its own key (drawn by dashboard/callbacks/panels.py). The table's columns and caption wait
+# with its rows (never new headers over old rows); the detail panel shows a line meanwhile.
+WAITS = {"timeline_figure": "timeline", "rows": "table", "columns": "table", "table_caption": "table",
+         "detail": "detail", "map_table": "map_table"}
+
+
+def _defer_hidden(out: dict[str, Any], request: ViewRequest, lang: str) -> dict[str, Any]:
+    """The parts out of view (the timeline, the table, the detail panel below the window; the
+    map's values as a table while its disclosure is closed) wait in DEFERRED, drawn when they come
+    into view (assets/desk.js): a change then draws only what the user can see.
+
+    Each deferred part replaces any older one kept aside; each part drawn now drops it.
     """
+    drawn = [key for key in WAITS if out.get(key, no_update) is not no_update]
+    if not drawn:
+        return {}
     patch = Patch()
-    if timeline:
-        del patch["timeline"]
-    if rows:
-        del patch["rows"]
-    return patch
+    moved: dict[str, Any] = {}
+    for key in drawn:
+        if request.shows(WAITS[key]):
+            del patch[key]
+        else:
+            patch[key] = out[key]
+            moved[key] = no_update
+    if "detail" in moved:  # never the previous engagement's details under a new selection
+        moved["detail"] = detail_waiting(lang)
+    return {**moved, "deferred": patch}
 
 
 def _view_parts(app: AppData, state: ViewState, changed: frozenset[str], ignored_changed: bool) -> dict[str, Any]:
@@ -223,17 +235,21 @@ def _view_parts(app: AppData, state: ViewState, changed: frozenset[str], ignored
         if lang_changed:
             out["timeline_config"] = timeline_config(state.lang)
     if "table" in draw:
-        out["rows"], out["columns"], out["table_caption"] = table_output(app, state)
-    if {"timeline", "table"} & draw:
-        out["deferred"] = stale_deferred("timeline" in draw, "table" in draw)
+        rows, columns, out["table_caption"] = table_output(app, state)
+        out["rows"] = rows
+        if changed & COLUMN_FIELDS:  # new column definitions make AG Grid rebuild its header and size every column
+            out["columns"] = columns
     if "key_figures" in draw:
         out["key_figures"] = key_figures_output(app, state)
     if "export_title" in draw:
         out["export_title"] = view_title(app, state)
+    if lang_changed:  # the page's own texts follow (dashboard/callbacks/panels.py), after this answer
+        out["view_lang"] = state.lang
     if ignored_changed or lang_changed:
         out["warning"] = warning_output(app, state, list(state.ignored))
     if changed & {"selected", "lang"}:
         out["detail"] = detail_output(app, state)
+        out["detail_status"] = detail_status(app, state)
     if changed:
         out["scene"] = scene_output(app, state)
     return out

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import flask
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -81,14 +82,19 @@ def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[
     regions = tables["regions"]
     drawn = regions.loc[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne(""), "drawn_as"]
     funding, eng = tables["funding"], tables["engagements"]
-    donors = set(funding["donor"]) | set(eng.loc[~eng["engagement_id"].isin(set(funding["engagement_id"])), "lead_actor"])
+
+    def values(column: pd.Series) -> np.ndarray:  # an array: iterating a Series costs a step per item
+        return column.to_numpy(object)
+
+    unfunded = ~eng["engagement_id"].isin(set(values(funding["engagement_id"])))
+    donors = set(values(funding["donor"])) | set(values(eng.loc[unfunded, "lead_actor"]))
     return Options(
         months=(Month(FIRST_YEAR, 1), Month.of(today)),
         regions=frozenset(drawn) | polygons,  # every polygon of every boundary version
         donors=frozenset(d for d in donors if d),
-        actors=frozenset(eng["actor_type"]),
-        sectors=frozenset(s for row in eng["sectors"] for s in row),
-        engagements=frozenset(eng["engagement_id"]),
+        actors=frozenset(values(eng["actor_type"])),
+        sectors=frozenset(s for row in values(eng["sectors"]) for s in row),
+        engagements=frozenset(values(eng["engagement_id"])),
         briefings=tuple(sorted(briefings.items())),
         releases=releases,
     )

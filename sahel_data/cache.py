@@ -12,8 +12,9 @@ The release content hash is kept in the entry instead, with the content index, s
 version needs no second pass over the tables either.
 
 Entries hold no pickle (a writable cache folder must not let anyone run code): typed columns
-go to one ``.npz`` read with ``allow_pickle=False``, text and lists of text to JSON. A missing
-or unwritable folder, or an unreadable entry, only costs the time to rebuild (with a log line).
+go to one ``.npz`` read with ``allow_pickle=False``, each distinct text once to JSON (the columns
+as codes into that pool, in the ``.npz``). A missing or unwritable folder, or an unreadable
+entry, only costs the time to rebuild (with a log line).
 
 The folder is ``$SAHEL_CACHE_DIR`` if set (``off`` or empty: no cache), else
 ``$XDG_CACHE_HOME/sahel-dashboard`` (``~/.cache/sahel-dashboard``); never inside the package.
@@ -30,7 +31,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -40,7 +41,7 @@ import pandas as pd
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 2  # 2: one pool of texts per entry, columns as codes into it
 KEEP_ENTRIES = 3  # entries of other data versions kept beside the newest (each is about the data's size)
 _CHUNK = 1 << 20
 _LOADER_CODE = Path(__file__).resolve().parent  # sahel_data/*.py: how the tables are read and typed
@@ -88,76 +89,126 @@ def data_key(data_dir: Path) -> str:
 
 
 # ---- columns to files and back ---------------------------------------------------------------
+#
+# Text is stored once per entry: every distinct text (a cell, or an item of a tuple) goes into
+# one pool, and a column holds int32 codes into it (-1: missing). Read back, each distinct text
+# is one Python object shared by every cell that holds it (and a tuple column's equal tuples
+# are one object). At x1000 that is 0.6 million objects instead of 8.5 million (texts, tuples
+# and their items): the master's memory from 1.2 GB to under 0.5 GB, a read several times
+# faster, and far fewer pages for a forked worker to copy when its reference counts touch them
+# (tests/test_data_cache.py; BENCHMARKS.md, "Start and memory").
 
-def _encode_column(name: str, series: pd.Series, arrays: dict[str, np.ndarray], texts: dict[str, list]) -> list[str]:
+
+@dataclass
+class _Encoded:
+    """Tables as files: the layout (meta.json), arrays (npz), the text pool and tuples (JSON)."""
+
+    layout: dict[str, dict] = field(default_factory=dict)
+    arrays: dict[str, np.ndarray] = field(default_factory=dict)
+    pool: dict[str, int] = field(default_factory=dict)  # text -> its code
+    # "table/column" -> the pool codes of each distinct tuple of the column
+    tuples: dict[str, list[list[int]]] = field(default_factory=dict)
+
+    def codes(self, values: pd.Series | np.ndarray) -> np.ndarray:
+        """int32 codes of ``values`` in the pool (-1 where missing), each distinct value coded once."""
+        local, uniques = pd.factorize(values, use_na_sentinel=True)
+        remap = np.array([self.pool.setdefault(u, len(self.pool)) for u in uniques], dtype=np.int32)
+        if not len(remap):  # nothing but gaps
+            return np.full(len(local), -1, dtype=np.int32)
+        return np.where(local < 0, -1, remap[local]).astype(np.int32)
+
+    def texts(self) -> dict:
+        """What texts.json holds."""
+        return {"pool": list(self.pool), "tuples": self.tuples}
+
+
+def _encode_column(name: str, series: pd.Series, out: _Encoded, prefix: str) -> list[str]:
     """Store one column; returns its [name, codec, dtype]. Raises ``CacheError`` for a kind
     this cache does not know (nothing is written then).
     """
-    dtype = series.dtype
+    dtype, key = series.dtype, f"{prefix}/{name}"
     if isinstance(dtype, pd.StringDtype):
-        texts[name] = [None if pd.isna(v) else v for v in series.to_numpy(object)]
+        out.arrays[key] = out.codes(series)
         return [name, "text", str(dtype)]
     if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.name in ("Int64", "Float64"):
         masked = series.array
-        arrays[f"{name}/values"] = masked.to_numpy(dtype=dtype.numpy_dtype, na_value=0)
-        arrays[f"{name}/mask"] = masked.isna()
+        out.arrays[f"{key}/values"] = masked.to_numpy(dtype=dtype.numpy_dtype, na_value=0)
+        out.arrays[f"{key}/mask"] = masked.isna()
         return [name, "masked", dtype.name]
     if dtype == np.dtype(object):
         values = series.to_numpy(object)
-        if all(isinstance(v, tuple) and all(isinstance(x, str) for x in v) for v in values):
-            texts[name] = [list(v) for v in values]
-            return [name, "tuples", "object"]
-        raise CacheError(f"column {name}: values other than tuples of text")
+        if not all(isinstance(v, tuple) and all(isinstance(x, str) for x in v) for v in values):
+            raise CacheError(f"column {name}: values other than tuples of text")
+        local, uniques = pd.factorize(values)
+        out.arrays[key] = local.astype(np.int32)
+        out.tuples[key] = [[out.pool.setdefault(x, len(out.pool)) for x in v] for v in uniques]
+        return [name, "tuples", "object"]
     if isinstance(dtype, np.dtype) and dtype.kind in "biufM":
-        arrays[name] = series.to_numpy()
+        out.arrays[key] = series.to_numpy()
         return [name, "array", str(dtype)]
     raise CacheError(f"column {name}: dtype {dtype}")
 
 
-def _decode_column(spec: list[str], arrays: dict[str, np.ndarray], texts: dict[str, list]) -> pd.Series:
+def _decode_column(spec: list[str], key: str, arrays: dict[str, np.ndarray], texts: dict,
+                   pool: np.ndarray) -> pd.Series:
+    """One column back from what ``_encode_column`` stored (``pool``: every text, as objects)."""
     name, codec, dtype = spec
     if codec == "text":
-        return pd.Series(texts[name], dtype=dtype, name=name)
+        codes = arrays[key]
+        values = pool[codes] if len(pool) else np.full(len(codes), None, dtype=object)
+        values[codes < 0] = None
+        return pd.Series(values, dtype=dtype, name=name)
     if codec == "masked":
-        values, mask = arrays[f"{name}/values"], arrays[f"{name}/mask"]
+        values, mask = arrays[f"{key}/values"], arrays[f"{key}/mask"]
         array = pd.arrays.IntegerArray(values, mask) if dtype == "Int64" else pd.arrays.FloatingArray(values, mask)
         return pd.Series(array, name=name)
     if codec == "tuples":
-        return pd.Series([tuple(v) for v in texts[name]], dtype=object, name=name)
+        distinct = np.empty(len(texts["tuples"][key]), dtype=object)
+        for i, items in enumerate(texts["tuples"][key]):  # one at a time: numpy reads a list of tuples as 2-D
+            distinct[i] = tuple(pool[items].tolist()) if items else ()
+        return pd.Series(distinct[arrays[key]], dtype=object, name=name)
     if codec == "array":
-        array = arrays[name]
+        array = arrays[key]
         if str(array.dtype) != dtype:
             raise CacheError(f"column {name}: dtype {array.dtype}, expected {dtype}")
         return pd.Series(array, name=name)
     raise CacheError(f"column {name}: unknown codec {codec!r}")
 
 
-def _encode_tables(tables: dict[str, pd.DataFrame]) -> tuple[dict, dict[str, np.ndarray], dict[str, dict[str, list]]]:
-    layout: dict[str, dict] = {}
-    arrays: dict[str, np.ndarray] = {}
-    texts: dict[str, dict[str, list]] = {}
+def _encode_tables(tables: dict[str, pd.DataFrame]) -> _Encoded:
+    out = _Encoded()
     for table, frame in tables.items():
         key = frame.index.name
         if key not in frame.columns or not frame.index.equals(pd.Index(frame[key])):
             raise CacheError(f"table {table}: an index that is not one of its columns")
-        own_arrays: dict[str, np.ndarray] = {}
-        texts[table] = {}
-        columns = [_encode_column(str(c), frame[c], own_arrays, texts[table]) for c in frame.columns]
-        arrays |= {f"{table}/{k}": v for k, v in own_arrays.items()}
-        layout[table] = {"index": key, "columns": columns, "rows": len(frame)}
-    return layout, arrays, texts
+        columns = [_encode_column(str(c), frame[c], out, table) for c in frame.columns]
+        out.layout[table] = {"index": key, "columns": columns, "rows": len(frame)}
+    return out
 
 
-def _decode_tables(layout: dict, arrays: dict[str, np.ndarray], texts: dict[str, dict[str, list]]) -> dict[str, pd.DataFrame]:
+def _decode_tables(layout: dict, arrays: dict[str, np.ndarray], texts: dict) -> dict[str, pd.DataFrame]:
+    pool = np.empty(len(texts["pool"]), dtype=object)
+    pool[:] = texts["pool"]
     tables = {}
     for table, spec in layout.items():
-        own = {k.removeprefix(f"{table}/"): v for k, v in arrays.items() if k.startswith(f"{table}/")}
-        columns = [_decode_column(c, own, texts[table]) for c in spec["columns"]]
-        frame = pd.concat(columns, axis=1) if columns else pd.DataFrame()
-        if len(frame) != spec["rows"]:
+        columns = {c[0]: _decode_column(c, f"{table}/{c[0]}", arrays, texts, pool) for c in spec["columns"]}
+        frame = pd.DataFrame(columns) if columns else pd.DataFrame()
+        if len(frame) != spec["rows"] or any(len(c) != spec["rows"] for c in columns.values()):
             raise CacheError(f"table {table}: {len(frame)} rows, expected {spec['rows']}")
         tables[table] = frame.set_index(spec["index"], drop=False)
     return tables
+
+
+def shared_tables(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The same tables with one object per distinct text (what a cache hit returns), so that a
+    first start after a data change serves from the same memory layout as a restart (the
+    tables as they are if a column is of a kind the cache does not store).
+    """
+    try:
+        encoded = _encode_tables(tables)
+    except CacheError:
+        return tables
+    return _decode_tables(encoded.layout, encoded.arrays, encoded.texts())
 
 
 # ---- entries ---------------------------------------------------------------------------------
@@ -180,7 +231,7 @@ def read_entry(folder: Path | None, key: str, today: date) -> CachedTables | Non
             arrays = {name: npz[name] for name in npz.files}
         texts = orjson.loads((entry / "texts.json").read_bytes())
         tables = _decode_tables(meta["tables"], arrays, texts)
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, orjson.JSONDecodeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, zipfile.BadZipFile, orjson.JSONDecodeError) as exc:
         log.warning("sahel_data cache: entry %s is unreadable (%s); rebuilding it", entry, exc)
         with contextlib.suppress(OSError):
             shutil.rmtree(entry)
@@ -196,15 +247,15 @@ def write_entry(folder: Path | None, key: str, tables: dict[str, pd.DataFrame], 
     if folder is None:
         return None
     try:
-        layout, arrays, texts = _encode_tables(tables)
+        encoded = _encode_tables(tables)
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder))
         try:
             meta = {"format": FORMAT, "key": key, "validated_on": validated_on.isoformat(),
-                    "content_hash": content_hash, "tables": layout}
+                    "content_hash": content_hash, "tables": encoded.layout}
             with (tmp / "arrays.npz").open("wb") as handle:
-                np.savez(handle, **arrays)
-            (tmp / "texts.json").write_bytes(orjson.dumps(texts))
+                np.savez(handle, **encoded.arrays)
+            (tmp / "texts.json").write_bytes(orjson.dumps(encoded.texts()))
             (tmp / "index.json").write_text(index_json, encoding="utf-8")
             (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")  # last: an entry without it is ignored
             try:

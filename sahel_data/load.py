@@ -21,7 +21,7 @@ import pandas as pd
 
 from sahel_data.boundaries import BoundaryVersion, base_version, load_versions
 from sahel_data.briefings import Briefing, load_briefings, load_markings
-from sahel_data.cache import cache_dir, data_key, read_entry, write_entry
+from sahel_data.cache import cache_dir, data_key, read_entry, shared_tables, write_entry
 from sahel_data.files import read_json_file
 from sahel_data.geo import GEO_FILES, read_layer
 from sahel_data.plausible import plausibility_problems
@@ -446,20 +446,27 @@ def load_catalog(
 def _cached_catalog(path: Path, lenient: bool) -> Catalog:
     folder = cache_dir()
     if lenient or folder is None:  # lenient answers depend on the day (plausibility): always checked
-        return _load(path, lenient)
+        return _shared(_load(path, lenient))
     try:
         key = data_key(path)
     except OSError:
-        return _load(path, lenient)  # a file that cannot be read: the loader names it
+        return _shared(_load(path, lenient))  # a file that cannot be read: the loader names it
     today = datetime.now(UTC).date()
     hit = read_entry(folder, key, today)
     if hit is not None and (catalog := _catalog_from_tables(path, hit.tables)) is not None:
         return replace(catalog, content_hash=hit.content_hash, index_file=hit.index_file)
-    catalog = _load(path, lenient)  # raises DataError as ever: only valid data reaches the cache
+    catalog = _shared(_load(path, lenient))  # raises DataError as ever: only valid data reaches the cache
     index = content_index(path)
     written = write_entry(folder, key, catalog.tables, validated_on=today, content_hash=index.content_hash(),
                           index_json=index.to_json())
     return replace(catalog, content_hash=index.content_hash(), index_file=written / "index.json" if written else None)
+
+
+def _shared(catalog: Catalog) -> Catalog:
+    """The catalog with one object per distinct text, as a cache hit has it (``shared_tables``):
+    the app serves from the same memory whether its data was validated now or read back.
+    """
+    return replace(catalog, tables=shared_tables(catalog.tables))
 
 
 # Tables without which nothing can be shown: each must keep at least one valid row, even in

@@ -26,12 +26,24 @@ WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 AXE_EXCLUDE: list[list[str]] = [['[role="listbox"] .mantine-ScrollArea-viewport']]
 
 
-def wait_for_desk(driver: Any, timeout: float = 30) -> None:
-    """Until the dashboard has drawn its map and what is below it, and no callback is in flight."""
+# The parts below the map are drawn when they come into view (assets/desk.js); printing asks for
+# all of them, as a test that reads the whole page does.
+SHOW_EVERY_PART = "window.dispatchEvent(new Event('beforeprint'));"
+EVERY_PART_DRAWN = ("return [...document.querySelectorAll('#timeline-section, #table-section, #detail-section, #map-table-details')]"
+                    ".every(e => e.getAttribute('aria-busy') !== 'true')"
+                    " && !document.querySelector('[data-dash-is-loading=\"true\"]')")
+
+
+def wait_for_desk(driver: Any, timeout: float = 30, every_part: bool = True) -> None:
+    """Until the dashboard has drawn its map (and, with ``every_part``, the parts below it, out of
+    view or not), and no callback is in flight."""
     WebDriverWait(driver, timeout).until(lambda d: d.find_elements("css selector", "#map-graph .choroplethlayer path"))
-    WebDriverWait(driver, timeout).until(  # and the parts below the map are drawn (assets/desk.js)
+    WebDriverWait(driver, timeout).until(  # the map's first draw is done (assets/desk.js)
         lambda d: d.execute_script("return document.documentElement.dataset.desk === 'ready'"
                                    " && !document.querySelector('[data-dash-is-loading=\"true\"]')"))
+    if every_part:
+        driver.execute_script(SHOW_EVERY_PART)
+        WebDriverWait(driver, timeout).until(lambda d: d.execute_script(EVERY_PART_DRAWN))
 
 
 def wait_for_stage(driver: Any, timeout: float = 30) -> None:

@@ -14,26 +14,32 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
 from layers.i18n import t
+from layers.view_state import default_state
+from tests.a11y_browser import EVERY_PART_DRAWN, SHOW_EVERY_PART
 
 pytestmark = pytest.mark.browser
 
 
-def _start(dash_duo, app, path: str = "/"):
+def _start(dash_duo, app, path: str = "/", every_part: bool = True):
     dash_duo.start_server(app)
     if path != "/":
         dash_duo.driver.get(dash_duo.server_url + path)
     dash_duo.wait_for_element("#map-graph .choroplethlayer path", timeout=20)
-    _wait_idle(dash_duo)
+    _wait_idle(dash_duo, every_part=every_part)
     return app
 
 
-def _wait_idle(dash_duo, timeout: float = 20) -> None:
-    """Until the parts below the map are drawn (assets/desk.js) and Dash has no callback in
-    flight (the renderer marks loading state on the DOM)."""
+def _wait_idle(dash_duo, timeout: float = 20, every_part: bool = True) -> None:
+    """Until the map's first draw is done (assets/desk.js) and Dash has no callback in flight
+    (the renderer marks loading state on the DOM). With ``every_part``, the parts below the map
+    are drawn too, in view or not (as for printing: they are then drawn with every change)."""
     WebDriverWait(dash_duo.driver, timeout).until(
         lambda d: d.execute_script("return document.documentElement.dataset.desk === 'ready'"
                                    " && !document.querySelector('[data-dash-is-loading=\"true\"]')")
     )
+    if every_part:
+        dash_duo.driver.execute_script(SHOW_EVERY_PART)
+        WebDriverWait(dash_duo.driver, timeout).until(lambda d: d.execute_script(EVERY_PART_DRAWN))
 
 
 def _region_paths(dash_duo) -> list[str]:
@@ -97,15 +103,20 @@ def test_region_filter_changes_map_timeline_and_table(dash_duo, dash_app):
 
 
 @pytest.mark.parametrize("path", ["/", "/?sel=EUTM-MALI", "/?year=2019&region=ML-5", "/?metric=idp&lang=fr"])
-def test_the_parts_below_the_map_are_drawn_after_it_for_every_link(dash_duo, dash_app, path):
-    """The timeline and the table's rows come once the map is drawn, from the layout or from the
-    link's answer, whichever is fresh (a selection redraws the timeline, not the table)."""
-    _start(dash_duo, dash_app, path)
-    WebDriverWait(dash_duo.driver, 10).until(
+def test_the_parts_below_the_map_are_drawn_when_they_come_into_view(dash_duo, dash_app, path):
+    """The timeline and the table's rows come once the map is drawn and they are in view, from the
+    layout or from the link's answer, whichever is fresh (a selection redraws the timeline, not
+    the table); until then the part says it is busy."""
+    _start(dash_duo, dash_app, path, every_part=False)
+    driver = dash_duo.driver
+    driver.execute_script("document.getElementById('table-section').scrollIntoView()")
+    WebDriverWait(driver, 10).until(
         lambda d: d.find_elements(By.CSS_SELECTOR, "#engagement-grid .ag-center-cols-container .ag-row"))
-    assert dash_duo.driver.find_elements(By.CSS_SELECTOR, "#timeline-graph .bars path")
+    driver.execute_script("document.getElementById('timeline-section').scrollIntoView()")
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline-graph .bars path"))
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(EVERY_PART_DRAWN))
     caption = dash_duo.find_element("#engagement-caption").text
-    rows = dash_duo.driver.execute_script("return dash_ag_grid.getApi('engagement-grid').getDisplayedRowCount()")
+    rows = driver.execute_script("return dash_ag_grid.getApi('engagement-grid').getDisplayedRowCount()")
     assert rows == min(_leading_int(caption), 200), (caption, rows)  # the rows are the caption's, for this view
 
 
@@ -335,3 +346,82 @@ def test_clicks_on_the_map_timeline_and_table_and_play_change_the_view(dash_duo,
     WebDriverWait(driver, 10).until(lambda _d: button.text == t("play", "en"))
     driver.execute_script(SET_CONTROL, "lang", "fr")
     WebDriverWait(driver, 10).until(lambda _d: button.text == t("play", "fr"))
+
+
+def test_the_table_out_of_view_is_drawn_once_when_it_comes_into_view(dash_duo, dash_app):
+    """Counting, not timing: changes made while the table is below the window post one request
+    each and leave the grid alone (it says it is busy); scrolled into view, it takes the latest
+    view's rows in one update."""
+    _start(dash_duo, dash_app, "/?year=2019", every_part=False)
+    driver = dash_duo.driver
+    assert driver.execute_script("return document.getElementById('table-section').getBoundingClientRect().top") > 1400
+    driver.execute_script("window.__rowUpdates = 0; dash_ag_grid.getApi('engagement-grid')"
+                          ".addEventListener('rowDataUpdated', () => { window.__rowUpdates += 1; });")
+    for field, value in (("regions", ["ML-5"]), ("years", [2016, 2016])):
+        cost = _one_change(driver, field, value)
+        assert cost["requests"] == 1 and cost["rounds"] == 1 and cost["map"] == 1, (field, cost)
+    assert driver.execute_script("return window.__rowUpdates") == 0
+    assert driver.find_element(By.ID, "table-section").get_attribute("aria-busy") == "true"
+    assert "2016" not in dash_duo.find_element("#engagement-caption").text  # the caption waits with the rows it counts
+    driver.execute_script("document.getElementById('table-section').scrollIntoView()")
+    WebDriverWait(driver, 10).until(lambda d: d.find_element(By.ID, "table-section").get_attribute("aria-busy") == "false")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.__rowUpdates") >= 1)
+    caption = dash_duo.find_element("#engagement-caption").text
+    assert "2016" in caption
+    rows = driver.execute_script("return dash_ag_grid.getApi('engagement-grid').getDisplayedRowCount()")
+    assert rows == min(_leading_int(caption), 200), (caption, rows)
+    assert driver.execute_script("return window.__rowUpdates") == 1
+    # In view, a change updates the table with the rest of the page.
+    cost = _one_change(driver, "years", [2019, 2019])
+    assert cost["requests"] == 1 and driver.execute_script("return window.__rowUpdates") == 2
+    assert driver.find_element(By.ID, "table-section").get_attribute("aria-busy") == "false"
+    # A selection made with the detail panel out of view is announced, and drawn when scrolled to.
+    driver.execute_script("window.scrollTo(0, 0)")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(
+        "return document.getElementById('detail-section').getBoundingClientRect().top") > 1400)
+    _one_change(driver, "selected", "EUTM-MALI")
+    assert "EUTM Mali" in driver.find_element(By.ID, "detail-status").get_attribute("textContent")
+    assert driver.find_element(By.ID, "detail-section").get_attribute("aria-busy") == "true"
+    driver.execute_script("document.getElementById('detail-section').scrollIntoView()")
+    WebDriverWait(driver, 10).until(lambda d: "EUTM" in d.find_element(By.ID, "detail-panel").text)
+    assert driver.find_element(By.ID, "detail-section").get_attribute("aria-busy") == "false"
+
+
+HOLD_POSTS = """
+if (!window.__held) {
+  window.__held = [];
+  const fetch0 = window.fetch;
+  window.fetch = function (url, options) {
+    if (!window.__holding || !String(url).includes('_dash-update-component')) { return fetch0.apply(this, arguments); }
+    const args = arguments, self = this;
+    return new Promise(resolve => window.__held.push(() => resolve(fetch0.apply(self, args))));
+  };
+}
+window.__holding = true;
+"""
+
+
+def test_links_reset_and_history_post_once_and_an_undone_change_still_posts(dash_duo, dash_app):
+    """The controls the view callback writes (a link, Reset, back/forward) post nothing more; a
+    change undone while its answer is on its way posts again, so the page ends on what the
+    controls say."""
+    _start(dash_duo, dash_app, "/?year=2019&region=ML-5")
+    driver = dash_duo.driver
+    for action in ("document.getElementById('reset-button').click()", "history.back()", "history.forward()"):
+        driver.execute_script(COUNTERS)
+        driver.execute_script("window.__lastCount = -1;")
+        driver.execute_script(action)
+        WebDriverWait(driver, 30, poll_frequency=0.1).until(lambda d: d.execute_script(SETTLED))
+        assert driver.execute_script(RESULT)["requests"] == 1, action
+    assert "year=2019" not in driver.current_url  # forward: back on Reset's default view
+    default = default_state(dash_app.server.extensions["sahel_dashboard"].options)
+    shown = [default.period.first.year, default.period.last.year]
+    caption = dash_duo.find_element("#engagement-caption").text
+    driver.execute_script(HOLD_POSTS)
+    driver.execute_script(SET_CONTROL, "years", [2016, 2016])
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.__held.length") == 1)
+    driver.execute_script(SET_CONTROL, "years", shown)  # back to what the page shows, before the answer
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.__held.length") == 2)
+    driver.execute_script("window.__holding = false; window.__held.forEach(go => go());")
+    _wait_idle(dash_duo)
+    assert "2016" not in driver.current_url and dash_duo.find_element("#engagement-caption").text == caption

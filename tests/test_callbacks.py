@@ -16,6 +16,7 @@ from dashboard.callbacks import panels as panels_cb
 from dashboard.callbacks import view_state as state_cb
 from dashboard.outputs import scene_output, table_output
 from dashboard.response import FROM_CONTROLS, FROM_RESET, FROM_URL, ViewRequest, control_value, view_response
+from dashboard.view_store import store_payload
 from layers.period import Month, Period
 from layers.view_state import ViewState, default_state, parse_query, to_query
 from tests.builders import make_tables
@@ -50,7 +51,7 @@ def _run(app, func, *args, triggered=None, inputs_list=None, states_list=None, o
 def _store(app, query: str) -> dict:
     """The store payload the browser holds for a view (what the callbacks receive)."""
     data = app.server.extensions["sahel_dashboard"]
-    return {**parse_query(query, data.options).as_dict(), "ignored": []}
+    return store_payload(parse_query(query, data.options))
 
 
 def _default_values(app) -> dict:
@@ -59,10 +60,10 @@ def _default_values(app) -> dict:
     return {f: control_value(default, f) for f in FIELDS}
 
 
-def _respond(app, source, values: dict, store=None, search: str = "") -> dict:
+def _respond(app, source, values: dict, store=None, search: str = "", *, in_view=None) -> dict:
     """The view callback's answer (dashboard.response), in the app's context."""
     data = app.server.extensions["sahel_dashboard"]
-    request = ViewRequest(source, search, tuple(FIELDS), tuple(values[f] for f in FIELDS), store)
+    request = ViewRequest(source, search, tuple(FIELDS), tuple(values[f] for f in FIELDS), store, in_view)
     with app.server.app_context():
         return view_response(data, request)
 
@@ -96,7 +97,10 @@ def test_controls_drive_url_and_state_url_state_is_identity(app):
     assert state.regions == ("ML-7", "ML-6") and state.metric == "budget" and state.timeline == "date"
     assert state.period == Period(Month(2016, 3), Month(2017, 12))
     assert "from=2016-03&to=2017-12" in search
-    assert store == {**state.as_dict(), "ignored": []}
+    assert store == store_payload(state)
+    # The store says what each control shows: the browser posts only a control that differs.
+    assert store["controls"]["regions"] == ["ML-7", "ML-6"] and store["controls"]["month_from"] == "3"
+    assert {f: store["controls"][f] for f in values} == values
     assert all(c is no_update for c in answer["controls"])  # the controls already show it
 
 
@@ -113,18 +117,23 @@ def test_each_change_writes_what_it_changes_and_nothing_else(app):
     """One request answers a change: every part it redraws, once; nothing it leaves as it was."""
     base = {**_default_values(app), "years": [2019, 2019]}
     store = _store(app, "?year=2019")
-    view = {"map_figure", "map_caption", "map_table", "store", "search", "scene"}
-    filtered = view | {"timeline_figure", "timeline_style", "deferred", "rows", "columns", "table_caption", "key_figures",
+    # "deferred": the map's values as a table are drawn now, so none kept aside is left (see below).
+    view = {"map_figure", "map_caption", "map_table", "store", "search", "scene", "deferred"}
+    # The table's columns only on a language switch (or ?since=): new definitions rebuild AG Grid's header.
+    filtered = view | {"timeline_figure", "timeline_style", "deferred", "rows", "table_caption", "key_figures",
                        "export_title"}
     region = _written(_respond(app, FROM_CONTROLS, {**base, "regions": ["ML-5"]}, store))
     assert region == filtered
     metric = _written(_respond(app, FROM_CONTROLS, {**base, "metric": "idp"}, store))
     assert metric == view | {"key_figures", "export_title"}  # the timeline and the table do not read the metric
     select = _written(_respond(app, FROM_CONTROLS, {**base, "selected": "EUTM-MALI"}, store))
-    assert select == view | {"timeline_figure", "timeline_style", "deferred", "key_figures", "detail", "picker", "export_title"}
+    assert select == view | {"timeline_figure", "timeline_style", "deferred", "key_figures", "detail", "detail_status", "picker",
+                             "export_title"}
     french = _respond(app, FROM_CONTROLS, {**base, "lang": "fr"}, store)
     # The grid's options are not among them: AG Grid's own texts follow <html lang> (gridText).
-    assert _written(french) == filtered | {"map_config", "timeline_config", "warning", "detail", "picker"}
+    assert _written(french) == filtered | {"columns", "map_config", "timeline_config", "warning", "detail", "detail_status", "picker",
+                                           "view_lang"}
+    assert french["view_lang"] == "fr"  # the page's own texts follow, in the browser
     assert french["map_config"]["locale"] == "fr" and french["timeline_config"]["locale"] == "fr"
     assert any("formation" in o["label"] for o in french["picker"])  # the picker's labels in French
 
@@ -153,7 +162,7 @@ def test_reset_sets_every_control_to_the_default_view_and_keeps_the_language(app
 def test_the_view_outputs_are_the_responses_keys():
     from dashboard.response import VIEW_KEYS
 
-    assert tuple(state_cb.VIEW_OUTPUTS) == VIEW_KEYS
+    assert tuple(state_cb.VIEW_OUTPUTS) == tuple(k for k in VIEW_KEYS if k not in state_cb.SIDE_KEYS)
 
 
 def test_mopti_2019_answers_the_briefing_question(app):
@@ -301,9 +310,9 @@ def test_a_plain_first_visit_changes_nothing_and_a_link_writes_only_what_differs
     changed = {f: c for f, c in zip(FIELDS, link["controls"], strict=True) if c is not no_update}
     assert changed == {"years": [2019, 2019]} and (link["store"]["from"], link["store"]["to"]) == ("2019-01", "2019-12")
     assert link["search"] is no_update and link["map_figure"] is not no_update
-    assert _dropped(link["deferred"]) == {"timeline", "rows"}  # the first visit's parts are stale now
+    assert _dropped(link["deferred"]) == {"timeline_figure", "rows", "table_caption", "map_table"}  # the first visit's are stale now
     chosen = _respond(app, FROM_URL, values, store, search="?sel=EUTM-MALI")
-    assert _dropped(chosen["deferred"]) == {"timeline"}  # the table does not change: its rows are still to come
+    assert _dropped(chosen["deferred"]) == {"timeline_figure", "detail", "map_table"}  # the table does not change: its rows are still to come
 
 
 def _dropped(patch) -> set[str]:
@@ -414,3 +423,64 @@ def test_a_change_fires_one_server_callback_and_nothing_after_it(client):
         fired = _server_callbacks_fired(deps, {change})
         expected = [] if change in ((ids.URL, "href"), (ids.PLAY_BUTTON, "n_clicks"), (ids.MAP_DRAWN, "data")) else [view]
         assert fired == expected, (change, fired)
+
+
+def _deferred_ops(answer: dict) -> dict[str, str]:
+    """What an answer does to the parts kept aside (DEFERRED): {part: "Assign" or "Delete"}."""
+    return {op["location"][0]: op["operation"] for op in answer["deferred"].to_plotly_json()["operations"]}
+
+
+def test_parts_out_of_view_wait_and_parts_in_view_are_drawn(app):
+    """A change draws the timeline and the table's rows only when they are in the window; out of
+    it they wait in DEFERRED (drawn as they scroll in), each replacing any older one kept aside."""
+    values = {**_default_values(app), "years": [2019, 2019], "regions": ["ML-5"]}
+    store = _store(app, "?year=2019")
+    shown = _respond(app, FROM_CONTROLS, values, store)  # visibility unknown: both drawn now
+    assert shown["timeline_figure"] is not no_update and shown["rows"] is not no_update
+    drawn_now = {"timeline_figure": "Delete", "rows": "Delete", "table_caption": "Delete", "map_table": "Delete"}
+    assert _deferred_ops(shown) == drawn_now  # a stale part never comes back
+    hidden = _respond(app, FROM_CONTROLS, values, store, in_view={"timeline": False, "table": False})
+    assert hidden["timeline_figure"] is no_update and hidden["rows"] is no_update
+    assert _deferred_ops(hidden) == {**drawn_now, "timeline_figure": "Assign", "rows": "Assign", "table_caption": "Assign"}
+    kept = {op["location"][0]: op["params"]["value"] for op in hidden["deferred"].to_plotly_json()["operations"]
+            if op["operation"] == "Assign"}
+    assert kept["rows"] == shown["rows"] and json.dumps(kept["timeline_figure"], default=str) == json.dumps(shown["timeline_figure"], default=str)
+    # The table's caption waits with its rows (it counts them); the key figures are drawn now.
+    assert hidden["table_caption"] is no_update and kept["table_caption"] == shown["table_caption"]
+    assert hidden["key_figures"] is not no_update
+    half = _respond(app, FROM_CONTROLS, values, store, in_view={"timeline": True, "table": False})
+    assert half["timeline_figure"] is not no_update and half["rows"] is no_update
+    assert _deferred_ops(half) == {**drawn_now, "rows": "Assign", "table_caption": "Assign"}
+    metric = _respond(app, FROM_CONTROLS, {**values, "metric": "idp"}, _store(app, "?year=2019&region=ML-5"),
+                      in_view={"timeline": False, "table": False})
+    assert _deferred_ops(metric) == {"map_table": "Delete"}  # the metric redraws neither the timeline nor the table
+    # The map's values as a table wait while their disclosure is closed.
+    closed = _respond(app, FROM_CONTROLS, values, store, in_view={"map_table": False})
+    assert closed["map_table"] is no_update and closed["map_caption"] == shown["map_caption"]  # the map's name: always
+    assert _deferred_ops(closed) == {**drawn_now, "map_table": "Assign"}
+    # A language switch with the table out of view: its new headers wait with its rows.
+    french = _respond(app, FROM_CONTROLS, {**values, "lang": "fr"}, store, in_view={"table": False})
+    assert french["columns"] is no_update and _deferred_ops(french)["columns"] == "Assign"
+
+
+@pytest.mark.parametrize("in_view", ["timeline", 5, ["table"], {"timeline": "no", "table": 0}, {"other": False}])
+def test_a_malformed_in_view_draws_every_part(app, in_view):
+    """Only an explicit False keeps a part aside: anything else a browser posts draws it."""
+    values = {**_default_values(app), "years": [2019, 2019], "regions": ["ML-5"]}
+    answer = _respond(app, FROM_CONTROLS, values, _store(app, "?year=2019"), in_view=in_view)
+    assert answer["timeline_figure"] is not no_update and answer["rows"] is not no_update
+
+
+def test_a_selection_is_announced_in_one_sentence(app):
+    """The detail panel is long and may wait out of view: a short status names the selection."""
+    values = {**_default_values(app), "years": [2019, 2019]}
+    store = _store(app, "?year=2019")
+    chosen = _respond(app, FROM_CONTROLS, {**values, "selected": "EUTM-MALI"}, store, in_view={"detail": False})
+    assert "EUTM Mali" in chosen["detail_status"]
+    # Out of view, the panel says its details come when shown: never the previous engagement's.
+    assert json.dumps(chosen["detail"], default=lambda c: c.to_plotly_json()).count("shown when this part") == 1
+    assert _deferred_ops(chosen)["detail"] == "Assign"
+    french = _respond(app, FROM_CONTROLS, {**values, "selected": "EUTM-MALI", "lang": "fr"}, _store(app, "?year=2019&sel=EUTM-MALI"))
+    assert french["detail_status"].startswith("Détails de")
+    cleared = _respond(app, FROM_CONTROLS, values, _store(app, "?year=2019&sel=EUTM-MALI"))
+    assert cleared["detail_status"] == ""  # nothing to announce

@@ -158,3 +158,51 @@ def test_cache_off(data_copy, monkeypatch, checks):
     checks.clear()
     load_uncached(data_copy)
     assert checks  # validated every time
+
+
+@pytest.mark.usefixtures("cache_dir")
+def test_a_loaded_catalog_holds_each_distinct_text_once(data_copy):
+    """Validated now or read back, equal texts are one object (across tables too) and equal
+    tuples of text one tuple: forked workers then touch far fewer pages (BENCHMARKS.md).
+    """
+    for catalog in (load_uncached(data_copy), load_uncached(data_copy)):  # a rebuild, then a hit
+        eng, mandates = catalog.tables["engagements"], catalog.tables["mandates"]
+        for column in ("scope", "actor_type", "source_ids", "sectors"):
+            values = eng[column].to_numpy(object)
+            assert len({id(v) for v in values}) == len(set(values)), column
+        ids = {v: v for v in eng["engagement_id"].to_numpy(object)}
+        assert all(ids[v] is v for v in mandates["engagement_id"].to_numpy(object))
+
+
+def _typed_frame() -> pd.DataFrame:
+    """One column of each kind the cache stores, with gaps, repeats and an empty tuple."""
+    frame = pd.DataFrame({
+        "key": pd.Series(["a", "b", "c", "d"], dtype="str"),
+        "text": pd.Series(["x", None, "x", "a"], dtype="str"),
+        "none": pd.Series([None] * 4, dtype="str"),
+        "refs": pd.Series([("p", "x"), (), ("p", "x"), ("a",)], dtype=object),
+        "n": pd.array([1, None, 3, 4], dtype="Int64"),
+        "share": pd.array([0.5, None, 1.0, 2.0], dtype="Float64"),
+        "when": pd.to_datetime(["2020-01-01", None, "2021-05-02", "2022-12-31"]),
+        "flag": [True, False, True, False],
+    })
+    return frame.set_index("key", drop=False)
+
+
+def test_shared_tables_keeps_every_value_and_shares_equal_ones():
+    from sahel_data.cache import shared_tables
+
+    tables = {"t": _typed_frame(), "empty": _typed_frame().iloc[:0]}
+    shared = shared_tables(tables)
+    for name, frame in tables.items():
+        pd.testing.assert_frame_equal(shared[name], frame, check_exact=True)
+    text, refs, key = shared["t"]["text"].to_numpy(object), shared["t"]["refs"].to_numpy(object), shared["t"]["key"]
+    assert text[0] is text[2] and refs[0] is refs[2]
+    assert refs[0][1] is text[0] and refs[3][0] is key.iloc[0]  # one pool for every column and tuple
+
+
+def test_shared_tables_leaves_a_kind_it_does_not_store():
+    from sahel_data.cache import shared_tables
+
+    tables = {"t": _typed_frame().assign(lists=[["x"], [], ["y"], []])}
+    assert shared_tables(tables) is tables

@@ -42,6 +42,7 @@ def test_default_view_and_a_briefing_step_in_firefox_esr(dash_duo, dash_app):
         ff.get(base + "/")
         ff.wait(DRAWN)
         assert ff.js("document.documentElement.lang") == "en"
+        ff.js("document.getElementById('table-section').scrollIntoView() || true")  # drawn as it comes into view
         assert ff.wait("document.querySelectorAll('#engagement-grid .ag-center-cols-container .ag-row').length") > 0
         assert ff.js("document.querySelectorAll('.kf-summary').length") == 4
         assert _axe(ff) == []

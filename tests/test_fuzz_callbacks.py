@@ -263,7 +263,8 @@ def test_the_pages_own_posts_are_still_answered(client, deps):
     response = client.post(UPDATE, json=view_body(view, layout, {**values, "regions": ["ML-5"]}, changed="reset", reset=1,
                                                   search="?year=2019&region=ML-5&lang=fr"))
     assert response.status_code == 200, response.data[:300]
-    written = {json.loads(k)["field"]: v["value"] for k, v in response.get_json()["response"].items()
+    # The controls are written with set_props (Dash's "sideUpdate"), not as outputs of the callback.
+    written = {json.loads(k)["field"]: v["value"] for k, v in response.get_json()["sideUpdate"].items()
                if k.startswith('{"field"') and "value" in v}
     assert written["regions"] == [] and "lang" not in written  # every control back to the default view, the language kept
     assert response.get_json()["response"]["url"]["search"] == "?lang=fr"

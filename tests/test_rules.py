@@ -399,3 +399,19 @@ def test_cached_answers_cannot_be_changed_by_a_caller():
         f.money.extra["n_left_out"] = 99  # type: ignore[index]
     with pytest.raises(ValueError, match="read-only"):
         f.bits[0] = 0
+
+
+def test_warm_keeps_each_period_s_masks_and_answers_as_cold():
+    """``Engine.warm`` (run before gunicorn forks) computes each period's masks once; a view
+    then reads them, and answers as an engine that computed them on the view's own request.
+    """
+    rows = {"engagements": [eng("E1", start_date="2018-03-01", end_date="2020-06-30"), eng("E2", start_date="2021-01-01")],
+            "funding": [fund("F1", "E1", "100", period_start="2019", period_end="2019")]}
+    periods = [Period.year(y) for y in (2019, 2021)]
+    warm, cold = engine(**rows).warm(periods), engine(**rows)
+    for cached in (warm.rules.overlaps, warm.rules.active_in, warm.rules.listable_in, warm.rules.active_at, warm.rules.last_cut):
+        assert cached.cache_info().currsize == len(periods)
+    assert not warm.rules.active_in(periods[0]).flags.writeable  # shared by every view: read-only
+    for period in periods:
+        a, b = warm.facts(view(period=period)), cold.facts(view(period=period))
+        assert (a.engagements, a.money) == (b.engagements, b.money)

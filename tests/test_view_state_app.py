@@ -11,6 +11,7 @@ from dash import no_update
 
 from dashboard.response import FROM_CONTROLS, ViewRequest, view_response
 from dashboard.view import build_options
+from dashboard.view_store import store_payload
 from layers.period import Month, Period
 from layers.view_state import LAYERS, QueryError, parse_query, parse_query_strict
 
@@ -35,7 +36,7 @@ def _controls(**changes):
 
 
 def _store(app, query):
-    return {**parse_query(query, app.server.extensions["sahel_dashboard"].options).as_dict(), "ignored": []}
+    return store_payload(parse_query(query, app.server.extensions["sahel_dashboard"].options))
 
 
 @pytest.mark.parametrize(("years", "month_from", "month_to", "reason"), [
@@ -48,8 +49,13 @@ def test_a_period_the_controls_cannot_give_keeps_the_view_and_says_so(dash_app, 
                                                 _controls(years=years, month_from=month_from, month_to=month_to), store)
     assert search is no_update  # the address keeps the view shown
     assert controls == [no_update] * len(FIELDS)
-    assert {k: v for k, v in new_store.items() if k != "ignored"} == {k: v for k, v in store.items() if k != "ignored"}
+    kept = ("ignored", "controls")
+    assert {k: v for k, v in new_store.items() if k not in kept} == {k: v for k, v in store.items() if k not in kept}
     assert len(new_store["ignored"]) == 1 and reason in new_store["ignored"][0]  # the banner says why
+    # The store says what the controls show (not the view kept): putting them back posts again.
+    assert new_store["controls"]["years"] == years and new_store["controls"]["month_to"] == month_to
+    back = _sync(dash_app, "?year=2019&region=ML-5", _controls(), new_store)
+    assert back[2]["ignored"] == [] and back[2]["controls"]["month_to"] == "12"  # the banner goes: the view is whole
     assert reason in str(banner)
     # Fixing the months applies the view and clears the banner.
     search, _, fixed, _ = _sync(dash_app, "?year=2019&region=ML-5", _controls(month_from=3, month_to=6), new_store)

@@ -67,12 +67,15 @@ def view_body(dep: dict[str, Any], layout: Any, values: dict[str, Any], *, chang
         fired = [_prop_id(ids.URL, "search")]
     elif changed == "reset":
         fired = [_prop_id(ids.RESET_BUTTON, "n_clicks")]
-    else:
-        fired = [_prop_id(ids.control(changed), "value")]
+    else:  # a control: the browser writes every control's value to CONTROLS_CHANGED, which posts
+        fired = [_prop_id(ids.CONTROLS_CHANGED, "data")]
+    written = {f: values.get(f) for f in fields} if changed not in (None, "url", "reset") else None
     return {
         "output": dep["output"], "outputs": outputs,
-        "inputs": [{"id": ids.URL, "property": "search", "value": search}, controls,
+        "inputs": [{"id": ids.URL, "property": "search", "value": search},
+                   {"id": ids.CONTROLS_CHANGED, "property": "data", "value": written},
                    {"id": ids.RESET_BUTTON, "property": "n_clicks", "value": reset}],
-        "state": [{"id": ids.VIEW_STORE, "property": "data", "value": store}],
+        "state": [controls, {"id": ids.VIEW_STORE, "property": "data", "value": store},
+                  {"id": ids.IN_VIEW, "property": "data", "value": None}],
         "changedPropIds": fired,
     }

@@ -13,12 +13,14 @@ from typing import Any
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, no_update
 
 from dashboard import ids
+from dashboard.callbacks.view_state import VIEW_OUTPUTS
 from dashboard.cards import card_body
 from dashboard.export_table import table_bytes
 from dashboard.inputs import clicks as clicks_of
 from dashboard.inputs import text_of
 from dashboard.layout import NAME_GRID_ARGS
 from dashboard.page_text import PLACEHOLDERS, SEARCHABLE, TRANSLATED, TRANSLATED_SELECTS, engagement_options
+from dashboard.response import WAITS
 from dashboard.view import app_data, compute_view, state_from_store
 from layers.view_state import MAX_TEXT, state_from_values
 
@@ -108,8 +110,9 @@ def engagement_picker_options(search: Any, selected: Any, lang: Any) -> list[dic
 
 
 # The language switch: every static text, option label and control name, from both languages'
-# texts in the layout (dashboard/page_text.py): no request. (The grid's own texts come with its
-# columns, in the view callback's answer.)
+# texts in the layout (dashboard/page_text.py): no request of its own. It follows the language the
+# view callback answered in (VIEW_LANG), so a switch posts the view first and translates while the
+# answer comes (the grid's own texts come with its columns, in that answer).
 clientside_callback(
     """function (lang, all) {
         var C = window.dash_clientside, keys = """ + json.dumps(TRANSLATED) + """;
@@ -128,29 +131,49 @@ clientside_callback(
     *[Output(ids.control(field), "nothingFoundMessage") for field in SEARCHABLE],
     Output(ids.control("years"), "thumbFromLabel"),
     Output(ids.control("years"), "thumbToLabel"),
-    Input(ids.control("lang"), "value"),
+    Input(ids.VIEW_LANG, "data"),
     State(ids.I18N, "data"),
-    prevent_initial_call=True,  # the layout is drawn in English; a link in French sets the control
+    prevent_initial_call=True,  # the layout is drawn in English; a link in French sets VIEW_LANG
 )
 
 
-# A first visit: the timeline and the table's rows come from the layout (no request) once the map
-# is drawn (assets/desk.js sets MAP_DRAWN), so the map is drawn first. The view callback drops
-# from DEFERRED each part it draws for another view, so a stale part never replaces a fresh one.
+# What waits in DEFERRED (dashboard/response.py WAITS) is drawn when the map is drawn (a first
+# visit: from the layout, with no request; assets/desk.js sets MAP_DRAWN) and its part is in view
+# (assets/desk.js sets IN_VIEW as parts scroll in, take focus or open, and before printing). So the
+# browser's work goes first to the map, and a change draws only what the user can see. The view
+# callback drops from DEFERRED each output it draws anew, so a stale one never replaces a fresh one.
+# A part that waits is aria-busy; the print style sheet leaves it out (assets/app.css).
+WAITING = [(key, part, ids.IN_VIEW_PARTS[part]) for key, part in WAITS.items()]
 clientside_callback(
-    """function (drawn, parts) {
-        var C = window.dash_clientside, f = window.dashAgGridFunctions;
-        // The grid is ready (assets/desk.js waits for it): name it now, as rows that came before
-        // it was ready (a link's view) were not seen by its listeners (dashboard/layout.py NAME_GRID).
-        if (f && typeof f.nameGrid === 'function') { f.nameGrid(null, """ + NAME_GRID_ARGS + """); }
-        if (!parts || typeof parts !== 'object') { return [C.no_update, C.no_update, C.no_update]; }
-        return ['timeline' in parts ? parts.timeline : C.no_update, 'rows' in parts ? parts.rows : C.no_update, {}];
+    """function (drawn, inView, parts) {
+        var C = window.dash_clientside, f = window.dashAgGridFunctions, keep = C.no_update;
+        var WAITING = """ + json.dumps(WAITING) + """;
+        var pending = (parts && typeof parts === 'object') ? parts : {};
+        var seen = (inView && typeof inView === 'object') ? inView : {};
+        var show = {}, busy = {};
+        WAITING.forEach(function (w) {
+            show[w[0]] = !!drawn && seen[w[1]] !== false && w[0] in pending;
+            busy[w[2]] = busy[w[2]] || (w[0] in pending && !show[w[0]]);
+        });
+        Object.keys(busy).forEach(function (id) {
+            var el = document.getElementById(id);
+            if (el) { el.setAttribute('aria-busy', busy[id] ? 'true' : 'false'); }
+        });
+        // The grid is ready once the map is drawn (assets/desk.js waits for it): name it then, as
+        // rows that came before it was ready (a link's view) were not seen by its listeners
+        // (dashboard/layout.py NAME_GRID); and again with the rows it takes here.
+        var first = (C.callback_context.triggered || []).some(function (x) { return x.prop_id === '""" + ids.MAP_DRAWN + """.data'; });
+        if ((first || show.rows) && drawn && f && typeof f.nameGrid === 'function') { f.nameGrid(null, """ + NAME_GRID_ARGS + """); }
+        if (!WAITING.some(function (w) { return show[w[0]]; })) { return WAITING.map(function () { return keep; }).concat([keep]); }
+        var rest = {};
+        Object.keys(pending).forEach(function (k) { if (!show[k]) { rest[k] = pending[k]; } });
+        return WAITING.map(function (w) { return show[w[0]] ? pending[w[0]] : keep; }).concat([rest]);
     }""",
-    Output(ids.TIMELINE_GRAPH, "figure", allow_duplicate=True),
-    Output(ids.TABLE_GRID, "rowData", allow_duplicate=True),
+    *[Output(VIEW_OUTPUTS[key].component_id, VIEW_OUTPUTS[key].component_property, allow_duplicate=True) for key in WAITS],
     Output(ids.DEFERRED, "data", allow_duplicate=True),
     Input(ids.MAP_DRAWN, "data"),
-    State(ids.DEFERRED, "data"),
+    Input(ids.IN_VIEW, "data"),
+    Input(ids.DEFERRED, "data"),
     prevent_initial_call=True,
 )
 

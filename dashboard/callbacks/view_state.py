@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dash import ALL, Input, Output, State, callback, clientside_callback, ctx
+from dash import ALL, Input, Output, State, callback, clientside_callback, ctx, no_update, set_props
 from dash.exceptions import PreventUpdate
 
 from dashboard import ids
@@ -32,11 +32,14 @@ from dashboard.response import (
 from dashboard.view import app_data
 from layers.i18n import t
 
+# The controls (and the engagement picker's options) are written with set_props, not as outputs:
+# Dash marks every output of a running callback as loading, so each of the fifteen controls was
+# drawn twice per change (at the request and at its answer), though the controls change only on a
+# link, back/forward or Reset.
+SIDE_KEYS = ("controls", "picker")
 VIEW_OUTPUTS: dict[str, Output] = {
     "search": Output(ids.URL, "search"),
-    "controls": Output(ids.control(ALL), "value"),
     "store": Output(ids.VIEW_STORE, "data"),
-    "picker": Output(ids.control("selected"), "data"),
     "map_figure": Output(ids.MAP_GRAPH, "figure"),
     "map_config": Output(ids.MAP_GRAPH, "config"),
     "map_caption": Output(ids.MAP_CAPTION, "children"),
@@ -52,17 +55,45 @@ VIEW_OUTPUTS: dict[str, Output] = {
     "warning": Output(ids.DATA_WARNING, "children"),
     "export_title": Output(ids.EXPORT_TITLE, "placeholder"),
     "detail": Output(ids.DETAIL_PANEL, "children"),
+    "detail_status": Output(ids.DETAIL_STATUS, "children"),
     "scene": Output(ids.SCENE_TEXT, "value"),
+    "view_lang": Output(ids.VIEW_LANG, "data"),
 }
+
+
+# A control the user changes posts the view; a control the view callback writes (a link,
+# back/forward, Reset) already shows the store's value, so it posts nothing more. String work in
+# the browser, allowed by the CSP by hash.
+clientside_callback(
+    """function (values, store, last) {
+        var C = window.dash_clientside, inputs = C.callback_context.inputs_list[0] || [], now = {};
+        inputs.forEach(function (x, i) { now[x.id.field] = values[i] === undefined ? null : values[i]; });
+        function same(a, b) {
+            return !!a && !!b && typeof a === 'object' && typeof b === 'object' && Object.keys(now).every(function (f) {
+                return JSON.stringify(a[f] === undefined ? null : a[f]) === JSON.stringify(b[f] === undefined ? null : b[f]); });
+        }
+        var shown = store && typeof store === 'object' ? store : {};
+        // A post on its way (its values not yet echoed in the store): a change undone before the
+        // answer must post too, or that answer would show what the controls no longer say.
+        var pending = !!last && JSON.stringify(last) !== JSON.stringify(shown.posted === undefined ? null : shown.posted);
+        return (same(now, shown.controls) && !(pending && !same(now, last))) ? C.no_update : now;
+    }""",
+    Output(ids.CONTROLS_CHANGED, "data"),
+    Input(ids.control(ALL), "value"),
+    State(ids.VIEW_STORE, "data"),
+    State(ids.CONTROLS_CHANGED, "data"),
+    prevent_initial_call=True,
+)
 
 
 @callback(
     output=VIEW_OUTPUTS,
-    inputs={"search": Input(ids.URL, "search"), "values": Input(ids.control(ALL), "value"),
+    inputs={"search": Input(ids.URL, "search"), "changed": Input(ids.CONTROLS_CHANGED, "data"),
             "reset": Input(ids.RESET_BUTTON, "n_clicks")},
-    state={"store": State(ids.VIEW_STORE, "data")},
+    state={"values": State(ids.control(ALL), "value"), "store": State(ids.VIEW_STORE, "data"),
+           "in_view": State(ids.IN_VIEW, "data")},
 )
-def update_view(search: Any, values: Any, reset: Any, store: Any) -> dict[str, Any]:
+def update_view(*, search: Any, changed: Any, reset: Any, values: Any, store: Any, in_view: Any) -> dict[str, Any]:
     """The address, the controls, the store and every part of the page that shows the view."""
     fields = wildcard_keys(ctx.args_grouping.get("values"), "field", CONTROL_FIELDS)
     if fields is None or not isinstance(values, list):
@@ -74,8 +105,21 @@ def update_view(search: Any, values: Any, reset: Any, store: Any) -> dict[str, A
             raise PreventUpdate
         source = FROM_RESET
     else:
+        if not isinstance(changed, dict):
+            raise PreventUpdate  # the browser writes the controls' values there: a hand-made post
         source = FROM_CONTROLS
-    return view_response(app_data(), ViewRequest(source, search, tuple(fields), tuple(values), store))
+    answer = view_response(app_data(), ViewRequest(source, search, tuple(fields), tuple(values), store, in_view, changed))
+    write_controls(fields, *(answer.pop(key) for key in SIDE_KEYS))
+    return answer
+
+
+def write_controls(fields: list[str], values: list[Any], picker: Any) -> None:
+    """Write the controls that must show a new value (and the picker's options) in the answer."""
+    for field, value in zip(fields, values, strict=True):
+        if value is not no_update:
+            set_props(ids.control(field), {"value": value})
+    if picker is not no_update:
+        set_props(ids.control("selected"), {"data": picker})
 
 
 # Play: start or pause stepping through the years, and one step (the period one year later; stop
@@ -125,4 +169,4 @@ clientside_callback(
 )
 # The export buttons' addresses (the view plus the export's title, subtitle and size): dashboard/callbacks/export.py.
 
-__all__ = ["CONTROL_FIELDS", "VIEW_OUTPUTS", "control_value", "month_numbers", "update_view"]
+__all__ = ["CONTROL_FIELDS", "SIDE_KEYS", "VIEW_OUTPUTS", "control_value", "month_numbers", "update_view"]

@@ -137,11 +137,18 @@ class Areas:
         self.rules = rules
         self.regions = region_bits(layouts or (base_layout(rules.tables["regions"]),))
         eng = rules.tables["engagements"]
-        self.own = np.array([self._own(r.scope, r.regions, r.countries) for r in eng.itertuples()], dtype=np.int64)
+        columns = (eng[c].to_numpy(object) for c in ("scope", "regions", "countries"))  # not itertuples: a tuple per row
+        self.own = np.array([self._own(*row) for row in zip(*columns, strict=True)], dtype=np.int64)
         m = rules.tables["mandates"]
         m = m.assign(pos=np.arange(len(m)), effective_end=effective_ends(m),
                      eng_pos=m["engagement_id"].map(rules.position).to_numpy())
         self.mandates = m[m["area_regions"].map(bool)]
+        # What a date's bits read, taken out once: _build runs per year at start and per new date after.
+        live = self.mandates if not self.mandates.empty else m.iloc[:0]  # (no rows: the filter above kept no columns)
+        self._slim = live[["engagement_id", "start_date", "pos", "eng_pos", "area_regions"]]
+        self._eng_pos = live["eng_pos"].to_numpy(np.int64)
+        self._starts = live["start_date"].to_numpy("datetime64[ns]")
+        self._ends = live["effective_end"].to_numpy("datetime64[ns]")
         self._cache: dict[pd.Timestamp, np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -169,11 +176,8 @@ class Areas:
         e = self.rules.eng
         day = np.datetime64(when, "ns")
         capped = np.where(~np.isnat(e.active_to) & (e.active_to < day), e.active_to, day)
-        m = self.mandates
-        at = capped[m["eng_pos"].to_numpy(np.int64)]
-        starts = m["start_date"].to_numpy("datetime64[ns]")
-        ends = m["effective_end"].to_numpy("datetime64[ns]")
-        live = m[(starts <= at) & (np.isnat(ends) | (ends >= at))]
+        at = capped[self._eng_pos]
+        live = self._slim[(self._starts <= at) & (np.isnat(self._ends) | (self._ends >= at))]
         live = live.sort_values(["start_date", "pos"], ascending=[False, True], kind="stable").drop_duplicates("engagement_id")
         for pos, codes in zip(live["eng_pos"], live["area_regions"], strict=True):
             bits[int(pos)] = self.regions.of(codes)

@@ -88,7 +88,7 @@ class Rules:
         self.tables = tables
         self.today = today
         eng = tables["engagements"]
-        self.position = {eid: i for i, eid in enumerate(eng["engagement_id"])}
+        self.position = {eid: i for i, eid in enumerate(eng["engagement_id"].to_numpy(object))}
         self.eng = self._engagements(eng)
         # The masks of a period or a day are asked for by several figures of one view: kept
         # (read-only arrays, so a caller cannot change another's answer).
@@ -102,8 +102,8 @@ class Rules:
         parent = eng["parent_id"].to_numpy(object)
         parent_of = dict(zip(ids, parent, strict=True))  # a dict, not eng.at: thousands of lookups at start
         root = np.array([self._root(eid, parent_of) for eid in ids], dtype=np.int64)
-        geo = np.array([self._geo(scope, countries) for scope, countries in zip(eng["scope"], eng["countries"], strict=True)],
-                       dtype=object)
+        geo = np.array([self._geo(scope, countries) for scope, countries
+                        in zip(eng["scope"].to_numpy(object), eng["countries"].to_numpy(object), strict=True)], dtype=object)
         own_unknown = (eng["scope"] == "unknown").to_numpy(bool) & (eng["countries"].map(len) == 0).to_numpy(bool)
         geo = np.where(own_unknown, geo[root], geo)  # a contingent works where its parent works
         start, end = _dt(eng["start_date"]), _dt(eng["end_date"])
@@ -179,15 +179,20 @@ class Rules:
         sites = t["sites"][["engagement_ids", "active_from", "active_to", "active_from_text", "active_to_text"]].explode("engagement_ids")
         pairs += [(sites["engagement_ids"], end_of_precision(sites["active_from_text"], sites["active_from"])),
                   (sites["engagement_ids"], end_of_precision(sites["active_to_text"], sites["active_to"]))]
+        # The latest date per id first (one grouped max, not a Python step per row), then each
+        # id's latest goes to the engagement and its ancestors.
+        found = pd.concat([pd.DataFrame({"e": eids.to_numpy(object), "d": dates.to_numpy("datetime64[ns]")})
+                           for eids, dates in pairs], ignore_index=True).dropna()
+        latest = found.groupby("e", sort=False)["d"].max()
+        ids = eng["engagement_id"].to_numpy(object)
+        parent_of = dict(zip(ids, eng["parent_id"].to_numpy(object), strict=True))
         out = np.full(len(eng), NAT)
-        parent_of = dict(zip(eng["engagement_id"], eng["parent_id"], strict=True))
-        roots_of = {eid: self._ancestors(eid, parent_of) for eid in eng["engagement_id"]}
-        for eids, dates in pairs:
-            frame = pd.DataFrame({"e": eids.to_numpy(object), "d": dates.to_numpy("datetime64[ns]")}).dropna()
-            for eid, when in zip(frame["e"], frame["d"].to_numpy("datetime64[ns]"), strict=True):
-                for i in roots_of.get(eid, ()):
-                    if np.isnat(out[i]) or when > out[i]:
-                        out[i] = when
+        for eid, when in zip(latest.index.to_numpy(object), latest.to_numpy("datetime64[ns]"), strict=True):
+            if eid not in self.position:
+                continue
+            for i in self._ancestors(eid, parent_of):
+                if np.isnat(out[i]) or when > out[i]:
+                    out[i] = when
         return out
 
     def _ancestors(self, eid: str, parent_of: dict[str, str]) -> tuple[int, ...]:

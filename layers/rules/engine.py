@@ -101,10 +101,19 @@ class Engine:
         return sorted({p for layout in self.areas.regions.layouts for p in layout.polygons})
 
     def warm(self, periods: list) -> Engine:
-        """Compute the per-date arrays and filter masks now (at start, not on a click)."""
+        """Compute the per-date arrays and filter masks of ``periods`` now (at start, not on a
+        click). ``serve`` does it in the gunicorn master, so every worker shares one copy
+        instead of building its own after the fork.
+        """
+        rules = self.rules
         _ = (self.selector.sector_masks, self.selector.donor_masks, self.selector.haystack, self._site_links)
         for period in periods:
-            self.areas.at(period.as_at(self.today.date()))
+            as_at = period.as_at(self.today.date())
+            self.areas.at(as_at)
+            for mask in (rules.overlaps, rules.active_in, rules.listable_in):
+                mask(period)
+            rules.active_at(as_at)
+            rules.last_cut(as_at)
         return self
 
     def _facts(self, state: ViewState) -> ViewFacts:

@@ -1,0 +1,50 @@
+"""What the view store (``ids.VIEW_STORE``) holds for a view, and the value each control shows.
+
+The store is the view the page shows: its fields, the parts of a link it ignored, and the value
+each view control shows for it. The browser compares the controls with those values
+(``dashboard/callbacks/view_state.py``) and posts a change only when a control differs, or when
+a post is still on its way and the controls moved again: so the controls the view callback writes
+itself (a link, back/forward, Reset) post nothing more, and a change undone before its answer
+still posts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields as dataclass_fields
+from typing import Any
+
+from layers.view_state import ViewState
+
+# The fields a view control may stand for: every view-state field but the period, which is
+# three controls (a range of years and the first and last month).
+CONTROL_FIELDS = frozenset({*(f.name for f in dataclass_fields(ViewState) if f.name not in ("period", "ignored")),
+                            "years", "month_from", "month_to"})
+
+
+def control_value(state_dict: dict[str, Any], field: str) -> Any:
+    """The value a control shows for a state field (dropdown ``None`` for no selection).
+
+    The period is three controls: a range of years and the first and last month.
+    """
+    if field == "years":
+        return [int(state_dict["from"][:4]), int(state_dict["to"][:4])]
+    if field in ("month_from", "month_to"):  # a select's value is text: "1" to "12"
+        return str(int(state_dict["from" if field == "month_from" else "to"][5:7]))
+    value = state_dict[field]
+    return value or None if field == "selected" else value
+
+
+def store_payload(state: ViewState, *, shown: dict[str, Any] | None = None, posted: Any = None) -> dict[str, Any]:
+    """What the store holds for a view: its fields, the parts of a link it ignored, the value
+    every control shows (``shown``, when the controls show something else than the view: a
+    period the view could not take), and the controls' values the page last posted (``posted``,
+    echoed: until it comes back, a post is still on its way).
+    """
+    data = state.as_dict()
+    controls = {f: control_value(data, f) for f in sorted(CONTROL_FIELDS)}
+    if shown:
+        controls.update({f: v for f, v in shown.items() if f in CONTROL_FIELDS})
+    return {**data, "ignored": list(state.ignored), "controls": controls, "posted": posted}
+
+
+__all__ = ["CONTROL_FIELDS", "control_value", "store_payload"]
