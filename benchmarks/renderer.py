@@ -18,9 +18,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from benchmarks.payloads import output_parts
+from dashboard import ids
 
 Key = tuple[str, str]  # (component id as Dash stringifies it, property)
-GATE: Key = ("controls-changed", "data")  # written in the browser when a control differs from the view shown
+GATE: Key = (ids.CONTROLS_CHANGED, "data")  # written in the browser when a control differs from the view shown
 
 
 def id_key(component_id: Any) -> str:
@@ -113,7 +114,7 @@ class Renderer:
             if dep.get("clientside_function") and dep["output"] == f"{GATE[0]}.{GATE[1]}" and self._reads(dep, changed):
                 controls = self._matching(dep["inputs"][0]["id"]) or []
                 now = {json.loads(k)["field"]: self.props.get((k, "value")) for k in controls}
-                store = self.props.get(("view-store", "data"))
+                store = self.props.get((ids.VIEW_STORE, "data"))
                 shown = store.get("controls") if isinstance(store, dict) else None
                 if now != shown:
                     self.props[GATE] = now

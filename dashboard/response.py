@@ -255,5 +255,5 @@ def _view_parts(app: AppData, state: ViewState, changed: frozenset[str], ignored
     return out
 
 
-__all__ = ["FROM_CONTROLS", "FROM_RESET", "FROM_URL", "VIEW_KEYS", "ViewRequest", "control_value", "month_numbers",
-           "next_view", "view_response"]
+__all__ = ["FROM_CONTROLS", "FROM_RESET", "FROM_URL", "VIEW_KEYS", "WAITS", "ViewRequest", "month_numbers", "next_view",
+           "view_response"]

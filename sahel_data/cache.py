@@ -239,15 +239,20 @@ def read_entry(folder: Path | None, key: str, today: date) -> CachedTables | Non
     return CachedTables(tables, validated_on, str(meta["content_hash"]), entry / "index.json")
 
 
-def write_entry(folder: Path | None, key: str, tables: dict[str, pd.DataFrame], *, validated_on: date,
-                content_hash: str, index_json: str) -> Path | None:
-    """Write an entry atomically (a folder renamed into place); ``None`` if it was not written
-    (caching off, the folder not writable, a column kind the cache does not know: logged).
+def write_entry(folder: Path, key: str, tables: dict[str, pd.DataFrame], *, validated_on: date,
+                content_hash: str, index_json: str) -> tuple[dict[str, pd.DataFrame], Path | None]:
+    """Write an entry atomically (a folder renamed into place) and return the tables as a hit
+    reads them back (``shared_tables``), encoded once for both; the path is ``None`` if the entry
+    was not written (the folder not writable, a column kind the cache does not know: logged).
     """
-    if folder is None:
-        return None
     try:
         encoded = _encode_tables(tables)
+    except CacheError as exc:
+        log.warning("sahel_data cache: not written to %s (%s); the next start validates again", folder, exc)
+        return tables, None
+    texts = encoded.texts()
+    shared = _decode_tables(encoded.layout, encoded.arrays, texts)
+    try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         tmp = Path(tempfile.mkdtemp(prefix=f".{key}.", dir=folder))
         try:
@@ -255,7 +260,7 @@ def write_entry(folder: Path | None, key: str, tables: dict[str, pd.DataFrame], 
                     "content_hash": content_hash, "tables": encoded.layout}
             with (tmp / "arrays.npz").open("wb") as handle:
                 np.savez(handle, **encoded.arrays)
-            (tmp / "texts.json").write_bytes(orjson.dumps(encoded.texts()))
+            (tmp / "texts.json").write_bytes(orjson.dumps(texts))
             (tmp / "index.json").write_text(index_json, encoding="utf-8")
             (tmp / "meta.json").write_text(json.dumps(meta), encoding="utf-8")  # last: an entry without it is ignored
             try:
@@ -267,10 +272,10 @@ def write_entry(folder: Path | None, key: str, tables: dict[str, pd.DataFrame], 
         finally:
             shutil.rmtree(tmp, ignore_errors=True)  # left only if the rename failed (another process was first)
         _prune(folder, keep=key)
-    except (OSError, CacheError) as exc:
+    except OSError as exc:
         log.warning("sahel_data cache: not written to %s (%s); the next start validates again", folder, exc)
-        return None
-    return folder / key
+        return shared, None
+    return shared, folder / key
 
 
 def _prune(folder: Path, keep: str) -> None:

@@ -455,11 +455,13 @@ def _cached_catalog(path: Path, lenient: bool) -> Catalog:
     hit = read_entry(folder, key, today)
     if hit is not None and (catalog := _catalog_from_tables(path, hit.tables)) is not None:
         return replace(catalog, content_hash=hit.content_hash, index_file=hit.index_file)
-    catalog = _shared(_load(path, lenient))  # raises DataError as ever: only valid data reaches the cache
+    catalog = _load(path, lenient)  # raises DataError as ever: only valid data reaches the cache
     index = content_index(path)
-    written = write_entry(folder, key, catalog.tables, validated_on=today, content_hash=index.content_hash(),
-                          index_json=index.to_json())
-    return replace(catalog, content_hash=index.content_hash(), index_file=written / "index.json" if written else None)
+    # Encoded once: written to the cache, and read back shared, as a restart will have them.
+    tables, written = write_entry(folder, key, catalog.tables, validated_on=today, content_hash=index.content_hash(),
+                                  index_json=index.to_json())
+    return replace(catalog, tables=tables, content_hash=index.content_hash(),
+                   index_file=written / "index.json" if written else None)
 
 
 def _shared(catalog: Catalog) -> Catalog:

@@ -15,6 +15,8 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard import ids
+
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 WCAG22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 # Left out of every axe run, each with the keyboard test that shows it never takes focus
@@ -29,7 +31,7 @@ AXE_EXCLUDE: list[list[str]] = [['[role="listbox"] .mantine-ScrollArea-viewport'
 # The parts below the map are drawn when they come into view (assets/desk.js); printing asks for
 # all of them, as a test that reads the whole page does.
 SHOW_EVERY_PART = "window.dispatchEvent(new Event('beforeprint'));"
-EVERY_PART_DRAWN = ("return [...document.querySelectorAll('#timeline-section, #table-section, #detail-section, #map-table-details')]"
+EVERY_PART_DRAWN = (f"return [...document.querySelectorAll({', '.join('#' + i for i in ids.IN_VIEW_PARTS.values())!r})]"
                     ".every(e => e.getAttribute('aria-busy') !== 'true')"
                     " && !document.querySelector('[data-dash-is-loading=\"true\"]')")
 

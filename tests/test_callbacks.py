@@ -15,8 +15,8 @@ from dashboard import ids
 from dashboard.callbacks import panels as panels_cb
 from dashboard.callbacks import view_state as state_cb
 from dashboard.outputs import scene_output, table_output
-from dashboard.response import FROM_CONTROLS, FROM_RESET, FROM_URL, ViewRequest, control_value, view_response
-from dashboard.view_store import store_payload
+from dashboard.response import FROM_CONTROLS, FROM_RESET, FROM_URL, ViewRequest, view_response
+from dashboard.view_store import control_value, store_payload
 from layers.period import Month, Period
 from layers.view_state import ViewState, default_state, parse_query, to_query
 from tests.builders import make_tables

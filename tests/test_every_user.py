@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.callbacks.view_state import month_numbers
 from dashboard.grid_locale import grid_locale
 from dashboard.layout import grid_options, translated_options
 from dashboard.outputs import map_table_output
+from dashboard.response import month_numbers
 from dashboard.view import view_map_spec
 from layers.actor_names import FRENCH, actor_name, has_french
 from layers.classes import SCHEMES, STAGE_SCHEMES, blend, contrast

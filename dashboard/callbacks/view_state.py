@@ -19,17 +19,9 @@ from dash.exceptions import PreventUpdate
 
 from dashboard import ids
 from dashboard.inputs import clicks, wildcard_keys
-from dashboard.response import (
-    CONTROL_FIELDS,
-    FROM_CONTROLS,
-    FROM_RESET,
-    FROM_URL,
-    ViewRequest,
-    control_value,
-    month_numbers,
-    view_response,
-)
+from dashboard.response import FROM_CONTROLS, FROM_RESET, FROM_URL, ViewRequest, view_response
 from dashboard.view import app_data
+from dashboard.view_store import CONTROL_FIELDS
 from layers.i18n import t
 
 # The controls (and the engagement picker's options) are written with set_props, not as outputs:
@@ -169,4 +161,4 @@ clientside_callback(
 )
 # The export buttons' addresses (the view plus the export's title, subtitle and size): dashboard/callbacks/export.py.
 
-__all__ = ["CONTROL_FIELDS", "SIDE_KEYS", "VIEW_OUTPUTS", "control_value", "month_numbers", "update_view"]
+__all__ = ["SIDE_KEYS", "VIEW_OUTPUTS", "update_view"]
