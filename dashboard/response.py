@@ -196,22 +196,31 @@ def view_response(app: AppData, request: ViewRequest) -> dict[str, Any]:
 # with its rows (never new headers over old rows); the detail panel shows a line meanwhile.
 WAITS = {"timeline_figure": "timeline", "rows": "table", "columns": "table", "table_caption": "table",
          "detail": "detail", "map_table": "map_table"}
+# What an answer that redraws the map draws after it, even in view: the map is what the user looks
+# at, and plotly draws each figure of one answer before any of them is on screen (the timeline's
+# redraw alone held the map back by 25-80 ms). Kept in DEFERRED, they are drawn by the clientside
+# callback that DEFERRED fires, which Dash runs after the answer's figures are drawn (measured at
+# 1x and 4x CPU; tests/test_browser.py checks the order). The detail panel is not among them: it
+# would show its "waiting" line for a moment.
+AFTER_MAP = frozenset({"timeline_figure", "rows", "columns", "table_caption", "map_table"})
 
 
 def _defer_hidden(out: dict[str, Any], request: ViewRequest, lang: str) -> dict[str, Any]:
     """The parts out of view (the timeline, the table, the detail panel below the window; the
     map's values as a table while its disclosure is closed) wait in DEFERRED, drawn when they come
-    into view (assets/desk.js): a change then draws only what the user can see.
+    into view (assets/desk.js): a change then draws only what the user can see. When the map is
+    redrawn, the parts in AFTER_MAP wait too, and those in view are drawn right after it.
 
     Each deferred part replaces any older one kept aside; each part drawn now drops it.
     """
     drawn = [key for key in WAITS if out.get(key, no_update) is not no_update]
     if not drawn:
         return {}
+    map_first = out.get("map_figure", no_update) is not no_update
     patch = Patch()
     moved: dict[str, Any] = {}
     for key in drawn:
-        if request.shows(WAITS[key]):
+        if request.shows(WAITS[key]) and not (map_first and key in AFTER_MAP):
             del patch[key]
         else:
             patch[key] = out[key]
@@ -255,5 +264,5 @@ def _view_parts(app: AppData, state: ViewState, changed: frozenset[str], ignored
     return out
 
 
-__all__ = ["FROM_CONTROLS", "FROM_RESET", "FROM_URL", "VIEW_KEYS", "WAITS", "ViewRequest", "month_numbers", "next_view",
+__all__ = ["AFTER_MAP", "FROM_CONTROLS", "FROM_RESET", "FROM_URL", "VIEW_KEYS", "WAITS", "ViewRequest", "month_numbers", "next_view",
            "view_response"]

@@ -102,6 +102,14 @@ def test_region_filter_changes_map_timeline_and_table(dash_duo, dash_app):
     assert "2019" in caption
 
 
+# The timeline's lane names and legend entries that reach past the graph's edges (cut off).
+TIMELINE_OVERFLOW = """
+const gd = document.querySelector('#timeline-graph .js-plotly-plot'), box = gd.getBoundingClientRect();
+return [...gd.querySelectorAll('.ytick text, .legend text')].map(e => [e.textContent, e.getBoundingClientRect()])
+  .filter(([, r]) => r.left < box.left || r.right > box.right).map(([text]) => text);
+"""
+
+
 @pytest.mark.parametrize("path", ["/", "/?sel=EUTM-MALI", "/?year=2019&region=ML-5", "/?metric=idp&lang=fr"])
 def test_the_parts_below_the_map_are_drawn_when_they_come_into_view(dash_duo, dash_app, path):
     """The timeline and the table's rows come once the map is drawn and they are in view, from the
@@ -114,7 +122,16 @@ def test_the_parts_below_the_map_are_drawn_when_they_come_into_view(dash_duo, da
         lambda d: d.find_elements(By.CSS_SELECTOR, "#engagement-grid .ag-center-cols-container .ag-row"))
     driver.execute_script("document.getElementById('timeline-section').scrollIntoView()")
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline-graph .bars path"))
+    # The map's values as a table wait while their disclosure is closed: opening it draws them.
+    busy = "return document.getElementById('map-table-details').getAttribute('aria-busy')"
+    if path != "/":  # a link's answer redraws the map and its values table, kept aside while closed
+        WebDriverWait(driver, 10).until(lambda d: d.execute_script(busy) == "true")
+    driver.execute_script("document.getElementById('map-table-details').open = true")
     WebDriverWait(driver, 10).until(lambda d: d.execute_script(EVERY_PART_DRAWN))
+    assert driver.find_elements(By.CSS_SELECTOR, "#map-table-details table tbody tr")
+    # The timeline's margins are set from its texts (layers/timeline.py _margins): nothing is cut.
+    overflow = driver.execute_script(TIMELINE_OVERFLOW)
+    assert overflow == [], overflow
     caption = dash_duo.find_element("#engagement-caption").text
     rows = driver.execute_script("return dash_ag_grid.getApi('engagement-grid').getDisplayedRowCount()")
     assert rows == min(_leading_int(caption), 200), (caption, rows)  # the rows are the caption's, for this view
@@ -246,7 +263,7 @@ def test_a_link_to_an_engagement_beyond_the_pickers_first_page_keeps_it(tmp_path
 # rounds: a request that starts after another of the same change has answered is a new round),
 # and how many times plotly redraws the map and the timeline.
 COUNTERS = """
-const m = window.__change = {posts: [], map: 0, timeline: 0};
+const m = window.__change = {posts: [], map: 0, timeline: 0, mapDrawn: [], timelineStarts: []};
 if (!window.__counting) {
   window.__counting = true;
   const fetch0 = window.fetch;
@@ -257,8 +274,17 @@ if (!window.__counting) {
     c.posts.push(post);
     return fetch0.apply(this, arguments).then(r => { post.end = performance.now(); return r; });
   };
-  document.querySelector('#map-graph .js-plotly-plot').on('plotly_afterplot', () => { window.__change.map += 1; });
-  document.querySelector('#timeline-graph .js-plotly-plot').on('plotly_afterplot', () => { window.__change.timeline += 1; });
+  document.querySelector('#map-graph .js-plotly-plot').on('plotly_afterplot', () => {
+    window.__change.map += 1; window.__change.mapDrawn.push(performance.now()); });
+  const timeline = document.querySelector('#timeline-graph .js-plotly-plot');
+  timeline.on('plotly_afterplot', () => { window.__change.timeline += 1; });
+  // dcc.Graph marks a graph it starts to plot "dash-graph--pending": when the timeline's redraw begins.
+  let plotting = false;
+  new MutationObserver(() => {
+    const now = timeline.classList.contains('dash-graph--pending');
+    if (now && !plotting) { window.__change.timelineStarts.push(performance.now()); }
+    plotting = now;
+  }).observe(timeline, {attributes: true, attributeFilter: ['class']});
 }
 """
 SETTLED = """
@@ -271,7 +297,8 @@ RESULT = """
 const c = window.__change, posts = c.posts.slice().sort((a, b) => a.start - b.start);
 let rounds = 0, end = -1;
 for (const p of posts) { if (p.start > end) { rounds += 1; } end = Math.max(end, p.end); }
-return {requests: posts.length, rounds: rounds, map: c.map, timeline: c.timeline, outputs: posts.map(p => p.output.slice(0, 40))};
+return {requests: posts.length, rounds: rounds, map: c.map, timeline: c.timeline, outputs: posts.map(p => p.output.slice(0, 40)),
+        mapDrawn: c.mapDrawn, timelineStarts: c.timelineStarts};
 """
 SET_CONTROL = "window.dash_clientside.set_props({type: 'view-control', field: arguments[0]}, {value: arguments[1]});"
 
@@ -290,7 +317,8 @@ def _one_change(driver, field: str, value) -> dict:
 
 def test_a_change_costs_one_request_and_one_redraw_of_each_figure(dash_duo, dash_app):
     """Counting, not timing: each change posts exactly one callback request (one round) and redraws
-    the map exactly once; the timeline at most once, and not at all when it does not change."""
+    the map exactly once; the timeline at most once, and not at all when it does not change, and
+    only once the map's redraw is done (the map is what the user looks at)."""
     _start(dash_duo, dash_app)
     driver = dash_duo.driver
     steps = [("regions", ["ML-5"]), ("donors", ["European Union"]), ("years", [2019, 2019]), ("selected", "EUTM-MALI"),
@@ -300,6 +328,8 @@ def test_a_change_costs_one_request_and_one_redraw_of_each_figure(dash_duo, dash
         assert cost["requests"] == 1 and cost["rounds"] == 1, (field, cost)
         assert cost["map"] == 1, (field, cost)
         assert cost["timeline"] == (0 if field == "metric" else 1), (field, cost)
+        if cost["timeline"]:  # an order of events, not a time
+            assert len(cost["timelineStarts"]) == 1 and cost["timelineStarts"][0] >= cost["mapDrawn"][0], (field, cost)
     assert "metric=idp" in driver.current_url and "lang=fr" in driver.current_url and "region=" not in driver.current_url
     # The language switch translated the page in the browser (no request of its own).
     assert driver.find_element(By.ID, "page-root").get_attribute("lang") == "fr"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from contextvars import copy_context
+from typing import Any
 
 import pytest
 from dash import no_update
@@ -74,6 +75,21 @@ def _written(answer: dict) -> set[str]:
                                                                       and all(x is no_update for x in v))}
 
 
+def _part(answer: dict, key: str) -> Any:
+    """What an answer draws in one part: written now, or kept in DEFERRED to be drawn soon after."""
+    if answer[key] is not no_update:
+        return answer[key]
+    kept = {op["location"][0]: op["params"]["value"] for op in answer["deferred"].to_plotly_json()["operations"]
+            if op["operation"] == "Assign"}
+    return kept[key]
+
+
+def _redrawn(answer: dict) -> set[str]:
+    """The parts an answer draws: written now, or handed to DEFERRED (drawn after the map, or in view)."""
+    later = {k for k, op in _deferred_ops(answer).items() if op == "Assign"} if "deferred" in _written(answer) else set()
+    return _written(answer) | later
+
+
 def test_url_drives_controls_and_store(app):
     query = "?year=2019&region=ML-5&lang=fr&sel=EUTM-MALI"
     answer = _respond(app, FROM_URL, dict.fromkeys(FIELDS), search=query)
@@ -117,21 +133,21 @@ def test_each_change_writes_what_it_changes_and_nothing_else(app):
     """One request answers a change: every part it redraws, once; nothing it leaves as it was."""
     base = {**_default_values(app), "years": [2019, 2019]}
     store = _store(app, "?year=2019")
-    # "deferred": the map's values as a table are drawn now, so none kept aside is left (see below).
+    # "deferred": what is drawn after the map's redraw (the map's values as a table...; see below).
     view = {"map_figure", "map_caption", "map_table", "store", "search", "scene", "deferred"}
     # The table's columns only on a language switch (or ?since=): new definitions rebuild AG Grid's header.
     filtered = view | {"timeline_figure", "timeline_style", "deferred", "rows", "table_caption", "key_figures",
                        "export_title"}
-    region = _written(_respond(app, FROM_CONTROLS, {**base, "regions": ["ML-5"]}, store))
+    region = _redrawn(_respond(app, FROM_CONTROLS, {**base, "regions": ["ML-5"]}, store))
     assert region == filtered
-    metric = _written(_respond(app, FROM_CONTROLS, {**base, "metric": "idp"}, store))
+    metric = _redrawn(_respond(app, FROM_CONTROLS, {**base, "metric": "idp"}, store))
     assert metric == view | {"key_figures", "export_title"}  # the timeline and the table do not read the metric
-    select = _written(_respond(app, FROM_CONTROLS, {**base, "selected": "EUTM-MALI"}, store))
+    select = _redrawn(_respond(app, FROM_CONTROLS, {**base, "selected": "EUTM-MALI"}, store))
     assert select == view | {"timeline_figure", "timeline_style", "deferred", "key_figures", "detail", "detail_status", "picker",
                              "export_title"}
     french = _respond(app, FROM_CONTROLS, {**base, "lang": "fr"}, store)
     # The grid's options are not among them: AG Grid's own texts follow <html lang> (gridText).
-    assert _written(french) == filtered | {"columns", "map_config", "timeline_config", "warning", "detail", "detail_status", "picker",
+    assert _redrawn(french) == filtered | {"columns", "map_config", "timeline_config", "warning", "detail", "detail_status", "picker",
                                            "view_lang"}
     assert french["view_lang"] == "fr"  # the page's own texts follow, in the browser
     assert french["map_config"]["locale"] == "fr" and french["timeline_config"]["locale"] == "fr"
@@ -167,7 +183,7 @@ def test_the_view_outputs_are_the_responses_keys():
 
 def test_mopti_2019_answers_the_briefing_question(app):
     answer = _respond(app, FROM_CONTROLS, {**_default_values(app), "years": [2019, 2019], "regions": ["ML-5"]}, _store(app, ""))
-    rows, caption = answer["rows"], answer["table_caption"]
+    rows, caption = _part(answer, "rows"), _part(answer, "table_caption")
     acronyms = {r["acronym"] for r in rows}
     assert {"EUTM Mali", "MINUSMA"} <= acronyms
     assert "2019" in caption
@@ -310,16 +326,12 @@ def test_a_plain_first_visit_changes_nothing_and_a_link_writes_only_what_differs
     changed = {f: c for f, c in zip(FIELDS, link["controls"], strict=True) if c is not no_update}
     assert changed == {"years": [2019, 2019]} and (link["store"]["from"], link["store"]["to"]) == ("2019-01", "2019-12")
     assert link["search"] is no_update and link["map_figure"] is not no_update
-    assert _dropped(link["deferred"]) == {"timeline_figure", "rows", "table_caption", "map_table"}  # the first visit's are stale now
+    # The first visit's parts kept aside are replaced: drawn after the map.
+    after_map = {"timeline_figure": "Assign", "rows": "Assign", "table_caption": "Assign", "map_table": "Assign"}
+    assert _deferred_ops(link) == after_map
     chosen = _respond(app, FROM_URL, values, store, search="?sel=EUTM-MALI")
-    assert _dropped(chosen["deferred"]) == {"timeline_figure", "detail", "map_table"}  # the table does not change: its rows are still to come
-
-
-def _dropped(patch) -> set[str]:
-    """The parts a Patch of the deferred store deletes."""
-    operations = patch.to_plotly_json()["operations"]
-    assert all(o["operation"] == "Delete" for o in operations)
-    return {o["location"][0] for o in operations}
+    # The table does not change (its first rows are still to come); the detail panel is drawn now.
+    assert _deferred_ops(chosen) == {"timeline_figure": "Assign", "detail": "Delete", "map_table": "Assign"}
 
 
 def test_engagement_picker_lists_a_bounded_page_searches_and_keeps_the_selection(app_data, monkeypatch):
@@ -430,34 +442,39 @@ def _deferred_ops(answer: dict) -> dict[str, str]:
     return {op["location"][0]: op["operation"] for op in answer["deferred"].to_plotly_json()["operations"]}
 
 
-def test_parts_out_of_view_wait_and_parts_in_view_are_drawn(app):
-    """A change draws the timeline and the table's rows only when they are in the window; out of
-    it they wait in DEFERRED (drawn as they scroll in), each replacing any older one kept aside."""
+def test_parts_out_of_view_wait_and_parts_in_view_are_drawn_after_the_map(app):
+    """A change that redraws the map hands the timeline, the table and the map's values table to
+    DEFERRED: drawn right after the map's redraw when in view (the browser's order:
+    tests/test_browser.py), when they scroll in otherwise; each replaces any older one kept aside."""
     values = {**_default_values(app), "years": [2019, 2019], "regions": ["ML-5"]}
     store = _store(app, "?year=2019")
-    shown = _respond(app, FROM_CONTROLS, values, store)  # visibility unknown: both drawn now
-    assert shown["timeline_figure"] is not no_update and shown["rows"] is not no_update
-    drawn_now = {"timeline_figure": "Delete", "rows": "Delete", "table_caption": "Delete", "map_table": "Delete"}
-    assert _deferred_ops(shown) == drawn_now  # a stale part never comes back
+    shown = _respond(app, FROM_CONTROLS, values, store)  # visibility unknown: every part in view
+    assert shown["map_figure"] is not no_update and shown["timeline_figure"] is no_update and shown["rows"] is no_update
+    after_map = {"timeline_figure": "Assign", "rows": "Assign", "table_caption": "Assign", "map_table": "Assign"}
+    assert _deferred_ops(shown) == after_map
     hidden = _respond(app, FROM_CONTROLS, values, store, in_view={"timeline": False, "table": False})
     assert hidden["timeline_figure"] is no_update and hidden["rows"] is no_update
-    assert _deferred_ops(hidden) == {**drawn_now, "timeline_figure": "Assign", "rows": "Assign", "table_caption": "Assign"}
+    assert _deferred_ops(hidden) == after_map  # the same parts, each drawn as it comes into view
     kept = {op["location"][0]: op["params"]["value"] for op in hidden["deferred"].to_plotly_json()["operations"]
             if op["operation"] == "Assign"}
-    assert kept["rows"] == shown["rows"] and json.dumps(kept["timeline_figure"], default=str) == json.dumps(shown["timeline_figure"], default=str)
+    shown_kept = {op["location"][0]: op["params"]["value"] for op in shown["deferred"].to_plotly_json()["operations"]}
+    assert kept["rows"] == shown_kept["rows"]
+    assert json.dumps(kept["timeline_figure"], default=str) == json.dumps(shown_kept["timeline_figure"], default=str)
     # The table's caption waits with its rows (it counts them); the key figures are drawn now.
-    assert hidden["table_caption"] is no_update and kept["table_caption"] == shown["table_caption"]
+    assert hidden["table_caption"] is no_update and kept["table_caption"] == shown_kept["table_caption"]
     assert hidden["key_figures"] is not no_update
-    half = _respond(app, FROM_CONTROLS, values, store, in_view={"timeline": True, "table": False})
-    assert half["timeline_figure"] is not no_update and half["rows"] is no_update
-    assert _deferred_ops(half) == {**drawn_now, "rows": "Assign", "table_caption": "Assign"}
     metric = _respond(app, FROM_CONTROLS, {**values, "metric": "idp"}, _store(app, "?year=2019&region=ML-5"),
                       in_view={"timeline": False, "table": False})
-    assert _deferred_ops(metric) == {"map_table": "Delete"}  # the metric redraws neither the timeline nor the table
+    # The metric redraws neither the timeline nor the table; the map's values table follows the map.
+    assert _deferred_ops(metric) == {"map_table": "Assign"}
+    # A change that leaves the map as it is draws the parts in view now.
+    by_date = _respond(app, FROM_CONTROLS, {**values, "timeline": "date"}, _store(app, "?year=2019&region=ML-5"))
+    assert by_date["map_figure"] is no_update and by_date["timeline_figure"] is not no_update
+    assert _deferred_ops(by_date) == {"timeline_figure": "Delete"}
     # The map's values as a table wait while their disclosure is closed.
     closed = _respond(app, FROM_CONTROLS, values, store, in_view={"map_table": False})
     assert closed["map_table"] is no_update and closed["map_caption"] == shown["map_caption"]  # the map's name: always
-    assert _deferred_ops(closed) == {**drawn_now, "map_table": "Assign"}
+    assert _deferred_ops(closed) == after_map
     # A language switch with the table out of view: its new headers wait with its rows.
     french = _respond(app, FROM_CONTROLS, {**values, "lang": "fr"}, store, in_view={"table": False})
     assert french["columns"] is no_update and _deferred_ops(french)["columns"] == "Assign"
@@ -468,7 +485,8 @@ def test_a_malformed_in_view_draws_every_part(app, in_view):
     """Only an explicit False keeps a part aside: anything else a browser posts draws it."""
     values = {**_default_values(app), "years": [2019, 2019], "regions": ["ML-5"]}
     answer = _respond(app, FROM_CONTROLS, values, _store(app, "?year=2019"), in_view=in_view)
-    assert answer["timeline_figure"] is not no_update and answer["rows"] is not no_update
+    assert _deferred_ops(answer) == {"timeline_figure": "Assign", "rows": "Assign", "table_caption": "Assign",
+                                     "map_table": "Assign"}  # all in view: after the map
 
 
 def test_a_selection_is_announced_in_one_sentence(app):

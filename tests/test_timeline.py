@@ -107,3 +107,19 @@ def test_rows_follow_the_period_and_the_status_rule():
     assert [r.engagement_id for r in timeline_rows(engine, in_2020, DATA_DATE)[0]] == ["NOW", "ONLY-START"]
     on_date = engine.facts(ViewState(period=Period.year(2020), timeline="date"))  # NOW ended in June 2020
     assert [r.engagement_id for r in timeline_rows(engine, on_date, DATA_DATE)[0]] == ["ONLY-START"]
+
+
+def test_the_timeline_margins_are_fixed_and_fit_its_texts():
+    """No automargin and no legend that widens the margin (each makes plotly draw twice): the
+    margins fit the longest lane name and legend line at a generous 0.6 em per character."""
+    from layers.timeline import LABEL_EM, LEGEND_SYMBOL_PX, _margins
+
+    ticks = ["◆ Key events", "EU development aid to…", "WAPIS"]
+    legend = ["Hatched: end unknown", "EU member state / European partner"]
+    margin = _margins(ticks, legend, lambda size: size, hidden=False)
+    assert margin["autoexpand"] is False
+    assert margin["l"] >= len("EU development aid to…") * 13 * LABEL_EM
+    assert margin["r"] >= len("EU member state / European partner") * 12 * LABEL_EM + LEGEND_SYMBOL_PX
+    assert _margins(ticks, [], lambda size: size, hidden=False)["r"] == 10  # the stage: no legend
+    big = _margins(ticks, [], lambda size: round(size * 1.9), hidden=True)
+    assert big["l"] > margin["l"] and big["b"] > margin["b"]
