@@ -193,16 +193,17 @@ def view_response(app: AppData, request: ViewRequest) -> dict[str, Any]:
 
 # What may wait while its part is out of view (ids.IN_VIEW_PARTS): the output, kept in DEFERRED
 # under its own key (drawn by dashboard/callbacks/panels.py). The table's columns and caption wait
-# with its rows (never new headers over old rows); the detail panel shows a line meanwhile.
-WAITS = {"timeline_figure": "timeline", "rows": "table", "columns": "table", "table_caption": "table",
-         "detail": "detail", "map_table": "map_table"}
+# with its rows (never new headers over old rows), the timeline's height with its figure (never
+# the old figure resized); the detail panel shows a line meanwhile.
+WAITS = {"timeline_figure": "timeline", "timeline_style": "timeline", "rows": "table", "columns": "table",
+         "table_caption": "table", "detail": "detail", "map_table": "map_table"}
 # What an answer that redraws the map draws after it, even in view: the map is what the user looks
 # at, and plotly draws each figure of one answer before any of them is on screen (the timeline's
 # redraw alone held the map back by 25-80 ms). Kept in DEFERRED, they are drawn by the clientside
-# callback that DEFERRED fires, which Dash runs after the answer's figures are drawn (measured at
-# 1x and 4x CPU; tests/test_browser.py checks the order). The detail panel is not among them: it
-# would show its "waiting" line for a moment.
-AFTER_MAP = frozenset({"timeline_figure", "rows", "columns", "table_caption", "map_table"})
+# callback that DEFERRED fires, which Dash runs in a later pass, after the answer's map is drawn:
+# observed at 1x and 4x CPU, not promised by Dash, so tests/test_browser.py checks the order.
+# The detail panel is not among them: it would show its "waiting" line for a moment.
+AFTER_MAP = frozenset({"timeline_figure", "timeline_style", "rows", "columns", "table_caption", "map_table"})
 
 
 def _defer_hidden(out: dict[str, Any], request: ViewRequest, lang: str) -> dict[str, Any]:

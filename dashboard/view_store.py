@@ -10,6 +10,7 @@ still posts.
 
 from __future__ import annotations
 
+import math
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
@@ -34,6 +35,32 @@ def control_value(state_dict: dict[str, Any], field: str) -> Any:
     return value or None if field == "selected" else value
 
 
+# What the store may echo from the browser (the values posted, the values the controls show):
+# JSON that survives the trip back (plotly's encoder refuses integers past 64 bits, JavaScript
+# rounds them past 2**53) and stays small. A hand-made post with anything else is not echoed.
+ECHO_MAX_DEPTH, ECHO_MAX_ITEMS, ECHO_MAX_TEXT = 3, 500, 10_000
+
+
+def echoable(value: Any, depth: int = 0) -> bool:
+    """Whether ``value`` is small, plain JSON the store can send back as it came."""
+    if value is None or isinstance(value, bool):
+        return True
+    if isinstance(value, int):
+        return abs(value) <= 2**53
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        return len(value) <= ECHO_MAX_TEXT
+    if depth >= ECHO_MAX_DEPTH:
+        return False
+    if isinstance(value, list):
+        return len(value) <= ECHO_MAX_ITEMS and all(echoable(v, depth + 1) for v in value)
+    if isinstance(value, dict):
+        return len(value) <= ECHO_MAX_ITEMS and all(isinstance(k, str) and len(k) <= ECHO_MAX_TEXT and echoable(v, depth + 1)
+                                                    for k, v in value.items())
+    return False
+
+
 def store_payload(state: ViewState, *, shown: dict[str, Any] | None = None, posted: Any = None) -> dict[str, Any]:
     """What the store holds for a view: its fields, the parts of a link it ignored, the value
     every control shows (``shown``, when the controls show something else than the view: a
@@ -43,8 +70,10 @@ def store_payload(state: ViewState, *, shown: dict[str, Any] | None = None, post
     data = state.as_dict()
     controls = {f: control_value(data, f) for f in sorted(CONTROL_FIELDS)}
     if shown:
-        controls.update({f: v for f, v in shown.items() if f in CONTROL_FIELDS})
+        controls.update({f: v for f, v in shown.items() if f in CONTROL_FIELDS and echoable(v)})
+    if not (isinstance(posted, dict) and set(posted) <= CONTROL_FIELDS and echoable(posted)):
+        posted = None  # not what the page posts: not echoed
     return {**data, "ignored": list(state.ignored), "controls": controls, "posted": posted}
 
 
-__all__ = ["CONTROL_FIELDS", "control_value", "store_payload"]
+__all__ = ["CONTROL_FIELDS", "control_value", "echoable", "store_payload"]

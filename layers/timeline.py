@@ -10,6 +10,7 @@ where its status became unknown (see ``layers.rules.base``).
 from __future__ import annotations
 
 import copy
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from layers.lookups import per_frame
 from layers.period import MONTHS
 from layers.rules.engine import Engine, ViewFacts
 from layers.text import plain
+from layers.text_metrics import text_px
 
 ACTOR_COLOURS = {
     "eu_csdp": "#0072B2",
@@ -178,13 +180,13 @@ def _earliest(rows: list[Row], n: int, selected: str) -> tuple[list[Row], int]:
     return keep, len(ordered) - len(keep)
 
 
-# The margins hold the lane names and the legend at widths estimated from their text, not
-# measured by plotly (automargin, a legend that widens the margin): each of those makes plotly draw
-# the figure twice, which was half of the timeline's redraw (80 ms of browser time against 35).
-# LABEL_EM is a generous average advance in em (Source Sans 3, with room for capitals), so a name
-# is never cut; a few pixels of white are the price.
-LABEL_EM = 0.6
+# The margins hold the lane names and the legend at their widths in the page's font
+# (layers/text_metrics.py), not measured by plotly (automargin, a legend that widens the margin):
+# each of those makes plotly draw the figure twice, which was half of the timeline's redraw (80 ms
+# of browser time against 35). tests/test_browser.py checks that no name is cut.
 LEGEND_SYMBOL_PX = 50  # a legend entry's symbol, its gap and the legend's padding
+LEGEND_TITLE_SCALE = 1.2  # plotly sets a legend's title a fifth larger than its entries
+TICK_GAP_PX = 14  # between a lane's name and the plot, and to the graph's edge
 
 
 def _legend_names(data: list[dict[str, Any]]) -> list[str]:
@@ -192,16 +194,19 @@ def _legend_names(data: list[dict[str, Any]]) -> list[str]:
     return [str(d["name"]) for d in data if d.get("showlegend", True) and d.get("name")]
 
 
-def _margins(ticks: list[str], legend: list[str], fs: Any, *, hidden: bool) -> dict[str, Any]:
-    """Fixed margins (``autoexpand`` off): the left one fits the longest lane name, the right one
-    the legend's longest line (none when there is no legend).
+def _margins(ticks: list[str], legend: tuple[str, list[str]] | None, fs: Any, *, hidden: bool) -> dict[str, Any]:
+    """Fixed margins (``autoexpand`` off): the left one fits the widest lane name, the right one
+    the legend (its title and names; none without a legend).
     """
-    def width(texts: list[str], size: int) -> int:
-        return round(max((len(x) for x in texts), default=0) * size * LABEL_EM)
-
-    right = width(legend, fs(12)) + LEGEND_SYMBOL_PX if legend else 10
-    return {"l": width(ticks, fs(13)) + 14, "r": right, "t": fs(14) + 12, "b": 2 * fs(13) + 20 if hidden else 30,
-            "autoexpand": False}
+    left = max((text_px(x, fs(13)) for x in ticks), default=0)
+    if legend is None:
+        right = 10
+    else:
+        title, names = legend
+        widest = max([text_px(title, fs(12) * LEGEND_TITLE_SCALE), *(text_px(n, fs(12)) + LEGEND_SYMBOL_PX for n in names)])
+        right = widest + 10
+    return {"l": math.ceil(left) + TICK_GAP_PX, "r": math.ceil(right), "t": fs(14) + 12,
+            "b": 2 * fs(13) + 20 if hidden else 30, "autoexpand": False}
 
 
 def timeline_spec(engine: Engine, facts: ViewFacts, *, lang: str, data_date: pd.Timestamp, big: bool = False,
@@ -350,7 +355,7 @@ def build_timeline_spec(
     layout = {
         "barmode": "overlay",
         "height": max(240, 90 + round(ROW_PX * k) * len(categories)),
-        "margin": _margins(ticks, [legend_title, *_legend_names(data)] if not big else [], fs, hidden=bool(hidden)),
+        "margin": _margins(ticks, None if big else (legend_title, _legend_names(data)), fs, hidden=bool(hidden)),
         "xaxis": {"type": "date", "range": [x0.isoformat(), x1.isoformat()], "gridcolor": "#e6e6e6", "tickfont": {"size": fs(13)}},
         "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(categories)), "tickfont": {"size": fs(13)},
                   "automargin": False, "tickmode": "array", "tickvals": categories, "ticktext": ticks},

@@ -137,6 +137,17 @@ def test_the_parts_below_the_map_are_drawn_when_they_come_into_view(dash_duo, da
     assert rows == min(_leading_int(caption), 200), (caption, rows)  # the rows are the caption's, for this view
 
 
+def test_on_a_phone_the_timeline_keeps_its_room_and_scrolls_sideways(dash_duo, dash_app):
+    """Its margins are set for its texts: on a narrow screen the card scrolls rather than the plot
+    shrinking to nothing under the names and the legend (assets/app.css)."""
+    dash_duo.driver.set_window_size(420, 900)
+    _start(dash_duo, dash_app, "/?lang=fr")
+    driver = dash_duo.driver
+    assert driver.execute_script(TIMELINE_OVERFLOW) == []
+    assert driver.execute_script("return document.querySelector('#timeline-graph .js-plotly-plot')._fullLayout._size.w") > 200
+    assert driver.execute_script("const s = document.getElementById('timeline-section'); return s.scrollWidth > s.clientWidth")
+
+
 def test_controls_write_the_url_and_reload_restores_the_view(dash_duo, dash_app):
     _start(dash_duo, dash_app)
     dash_duo.find_element("#" + _css_id({"type": "view-control", "field": "regions"})).click()

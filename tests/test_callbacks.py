@@ -327,11 +327,13 @@ def test_a_plain_first_visit_changes_nothing_and_a_link_writes_only_what_differs
     assert changed == {"years": [2019, 2019]} and (link["store"]["from"], link["store"]["to"]) == ("2019-01", "2019-12")
     assert link["search"] is no_update and link["map_figure"] is not no_update
     # The first visit's parts kept aside are replaced: drawn after the map.
-    after_map = {"timeline_figure": "Assign", "rows": "Assign", "table_caption": "Assign", "map_table": "Assign"}
+    after_map = {"timeline_figure": "Assign", "timeline_style": "Assign", "rows": "Assign", "table_caption": "Assign",
+                 "map_table": "Assign"}
     assert _deferred_ops(link) == after_map
     chosen = _respond(app, FROM_URL, values, store, search="?sel=EUTM-MALI")
     # The table does not change (its first rows are still to come); the detail panel is drawn now.
-    assert _deferred_ops(chosen) == {"timeline_figure": "Assign", "detail": "Delete", "map_table": "Assign"}
+    assert _deferred_ops(chosen) == {"timeline_figure": "Assign", "timeline_style": "Assign", "detail": "Delete",
+                                     "map_table": "Assign"}
 
 
 def test_engagement_picker_lists_a_bounded_page_searches_and_keeps_the_selection(app_data, monkeypatch):
@@ -450,7 +452,8 @@ def test_parts_out_of_view_wait_and_parts_in_view_are_drawn_after_the_map(app):
     store = _store(app, "?year=2019")
     shown = _respond(app, FROM_CONTROLS, values, store)  # visibility unknown: every part in view
     assert shown["map_figure"] is not no_update and shown["timeline_figure"] is no_update and shown["rows"] is no_update
-    after_map = {"timeline_figure": "Assign", "rows": "Assign", "table_caption": "Assign", "map_table": "Assign"}
+    after_map = {"timeline_figure": "Assign", "timeline_style": "Assign", "rows": "Assign", "table_caption": "Assign",
+                 "map_table": "Assign"}
     assert _deferred_ops(shown) == after_map
     hidden = _respond(app, FROM_CONTROLS, values, store, in_view={"timeline": False, "table": False})
     assert hidden["timeline_figure"] is no_update and hidden["rows"] is no_update
@@ -470,7 +473,12 @@ def test_parts_out_of_view_wait_and_parts_in_view_are_drawn_after_the_map(app):
     # A change that leaves the map as it is draws the parts in view now.
     by_date = _respond(app, FROM_CONTROLS, {**values, "timeline": "date"}, _store(app, "?year=2019&region=ML-5"))
     assert by_date["map_figure"] is no_update and by_date["timeline_figure"] is not no_update
-    assert _deferred_ops(by_date) == {"timeline_figure": "Delete"}
+    assert _deferred_ops(by_date) == {"timeline_figure": "Delete", "timeline_style": "Delete"}
+    # ... and keeps them aside while out of view.
+    by_date_hidden = _respond(app, FROM_CONTROLS, {**values, "timeline": "date"}, _store(app, "?year=2019&region=ML-5"),
+                              in_view={"timeline": False})
+    assert by_date_hidden["timeline_figure"] is no_update and by_date_hidden["timeline_style"] is no_update
+    assert _deferred_ops(by_date_hidden) == {"timeline_figure": "Assign", "timeline_style": "Assign"}
     # The map's values as a table wait while their disclosure is closed.
     closed = _respond(app, FROM_CONTROLS, values, store, in_view={"map_table": False})
     assert closed["map_table"] is no_update and closed["map_caption"] == shown["map_caption"]  # the map's name: always
@@ -485,8 +493,11 @@ def test_a_malformed_in_view_draws_every_part(app, in_view):
     """Only an explicit False keeps a part aside: anything else a browser posts draws it."""
     values = {**_default_values(app), "years": [2019, 2019], "regions": ["ML-5"]}
     answer = _respond(app, FROM_CONTROLS, values, _store(app, "?year=2019"), in_view=in_view)
-    assert _deferred_ops(answer) == {"timeline_figure": "Assign", "rows": "Assign", "table_caption": "Assign",
-                                     "map_table": "Assign"}  # all in view: after the map
+    assert _deferred_ops(answer) == {"timeline_figure": "Assign", "timeline_style": "Assign", "rows": "Assign",
+                                     "table_caption": "Assign", "map_table": "Assign"}  # all in view: after the map
+    # A change that leaves the map alone: the parts in view are drawn now (only a False keeps one aside).
+    by_date = _respond(app, FROM_CONTROLS, {**values, "timeline": "date"}, _store(app, "?year=2019&region=ML-5"), in_view=in_view)
+    assert by_date["timeline_figure"] is not no_update and _deferred_ops(by_date)["timeline_figure"] == "Delete"
 
 
 def test_a_selection_is_announced_in_one_sentence(app):

@@ -84,3 +84,33 @@ def test_fuzzed_store_payloads_never_500(client, view_post, payload):
         assert response.status_code in (200, 204, 400), (changed, response.data[:200])
         assert b"Traceback" not in response.data
         assert b"<script" not in response.data.lower()
+
+
+def test_the_store_echoes_only_plain_small_json_from_the_browser():
+    """The store sends back what the page posted (the gate's "posted"): never a value the encoder
+    or JavaScript cannot carry back as it came, nor a post the page never makes."""
+    from dashboard.view_store import echoable, store_payload
+    from layers.period import Period
+    from layers.view_state import ViewState
+
+    assert echoable({"years": [2019, 2019], "regions": ["ML-5"], "lang": "fr", "selected": None, "month_from": "1"})
+    for bad in (10**30, -(2**53) - 1, float("nan"), float("inf"), "x" * 10_001, [[[["deep"]]]], list(range(501)),
+                dict.fromkeys(range(3), 1), object()):
+        assert not echoable(bad), bad
+    state = ViewState(period=Period.year(2019))
+    assert store_payload(state, posted={"years": [2019, 2019]})["posted"] == {"years": [2019, 2019]}
+    assert store_payload(state, posted={"years": [10**30, 2019]})["posted"] is None
+    assert store_payload(state, posted={"not_a_control": 1})["posted"] is None
+    # A period the view cannot take: the controls' values are echoed, a value that cannot be is not.
+    shown = store_payload(state, shown={"month_from": "5", "regions": [10**30]})["controls"]
+    assert shown["month_from"] == "5" and shown["regions"] == store_payload(state)["controls"]["regions"]
+
+
+def test_a_post_with_a_huge_integer_is_answered_not_echoed(client, view_post):
+    dep, layout = view_post
+    controls = {"lang": "en", "years": [2019, 2019], "month_from": "1", "month_to": "12", "geo": ["mali"]}
+    body = view_body(dep, layout, controls, changed="years")
+    body["inputs"][1]["value"] = {**body["inputs"][1]["value"], "mode": 10**30}
+    response = client.post("/_dash-update-component", json=body)
+    assert response.status_code == 200, response.data[:300]
+    assert response.get_json()["response"]["view-store"]["data"]["posted"] is None

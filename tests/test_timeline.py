@@ -109,17 +109,28 @@ def test_rows_follow_the_period_and_the_status_rule():
     assert [r.engagement_id for r in timeline_rows(engine, on_date, DATA_DATE)[0]] == ["ONLY-START"]
 
 
-def test_the_timeline_margins_are_fixed_and_fit_its_texts():
+def test_the_timeline_margins_are_fixed_and_follow_the_widths_of_its_texts():
     """No automargin and no legend that widens the margin (each makes plotly draw twice): the
-    margins fit the longest lane name and legend line at a generous 0.6 em per character."""
-    from layers.timeline import LABEL_EM, LEGEND_SYMBOL_PX, _margins
+    margins follow the widest lane name and legend line in the page's font (whether nothing is
+    cut is checked in the browser: tests/test_browser.py)."""
+    from layers.timeline import _margins
 
-    ticks = ["◆ Key events", "EU development aid to…", "WAPIS"]
-    legend = ["Hatched: end unknown", "EU member state / European partner"]
-    margin = _margins(ticks, legend, lambda size: size, hidden=False)
-    assert margin["autoexpand"] is False
-    assert margin["l"] >= len("EU development aid to…") * 13 * LABEL_EM
-    assert margin["r"] >= len("EU member state / European partner") * 12 * LABEL_EM + LEGEND_SYMBOL_PX
-    assert _margins(ticks, [], lambda size: size, hidden=False)["r"] == 10  # the stage: no legend
-    big = _margins(ticks, [], lambda size: round(size * 1.9), hidden=True)
-    assert big["l"] > margin["l"] and big["b"] > margin["b"]
+    def same(size: int) -> int:
+        return size
+
+    narrow = _margins(["i" * 22], ("Title", ["il"]), same, hidden=False)
+    wide = _margins(["W" * 22], ("Title", ["WM" * 17]), same, hidden=False)
+    assert narrow["autoexpand"] is False and wide["autoexpand"] is False
+    assert wide["l"] > 2 * narrow["l"] and wide["r"] > 2 * narrow["r"]  # widths, not character counts
+    titled = _margins(["x"], ("A much longer legend title than any name", ["EU"]), same, hidden=False)
+    assert titled["r"] > _margins(["x"], ("Title", ["EU"]), same, hidden=False)["r"]
+    assert _margins(["x"], None, same, hidden=False)["r"] == 10  # the stage: no legend
+    big = _margins(["EUTM Mali"], None, lambda size: round(size * 1.9), hidden=True)
+    assert big["l"] > _margins(["EUTM Mali"], None, same, hidden=True)["l"] and big["b"] > narrow["b"]
+
+
+def test_a_built_timeline_uses_fixed_margins():
+    layout = _figure(lang="fr").layout
+    assert layout.margin.autoexpand is False and layout.yaxis.automargin is False
+    assert layout.margin.r > layout.margin.l > 14  # the legend's French names are wider than these short lane names
+    assert _figure(big=True).layout.margin.r == 10  # the stage shows no legend
