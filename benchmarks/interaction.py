@@ -328,6 +328,31 @@ def browser_runs(urls: dict[str, str], repeat: int, rates: Sequence[int] = THROT
     return runs
 
 
+SLOW_LINK_RTTS_MS = (150, 300)  # a VPN, a satellite link
+
+
+def slow_link_loads(urls: dict[str, str], repeat: int, rtts: Sequence[int] = SLOW_LINK_RTTS_MS) -> dict[str, Any]:
+    """First visits of both apps, alternating, with Chrome's network emulation adding a round
+    trip to every request: navigation start to the map's first full draw (ms), per round trip.
+    """
+    driver = _driver()
+    runs: dict[str, Any] = {str(rtt): {name: [] for name in urls} for rtt in rtts}
+    try:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": INSTRUMENT})
+        for rtt in rtts:
+            driver.execute_cdp_cmd("Network.emulateNetworkConditions",
+                                   {"offline": False, "latency": rtt, "downloadThroughput": -1, "uploadThroughput": -1})
+            for _ in range(repeat):
+                for name, url in urls.items():
+                    driver.get("about:blank")
+                    driver.get(url)
+                    record = driver.execute_async_script(SETTLE, 0, QUIET_MS, STEP_TIMEOUT_MS * 2, 1)
+                    runs[str(rtt)][name].append(record["firstMap"])
+    finally:
+        driver.quit()
+    return runs
+
+
 def _median(values: list[float | None]) -> float:
     present = [v for v in values if v is not None]
     return statistics.median(present) if present else float("nan")
@@ -438,6 +463,9 @@ def compare(repeat: int = 10, ports: tuple[int, int] = (8871, 8872), rates: Sequ
             wait_for(f"http://127.0.0.1:{port}/", timeout=300)
         urls = {"ours": f"http://127.0.0.1:{ours_port}{OURS.path}", "naive": f"http://127.0.0.1:{naive_port}{NAIVE.path}"}
         runs = browser_runs(urls, repeat, rates)
+        slow = slow_link_loads(urls, min(repeat, 4))
     browser = {rate: {name: aggregate(visits) for name, visits in by_app.items()} for rate, by_app in runs.items()}
     server = {which: _server_process(which, repeat) for which in ("ours", "naive")}
-    return {"repeat": repeat, "rates": list(rates), "browser": browser, "server": server, "raw": runs}
+    slow_link = {rtt: {name: _median(times) for name, times in by_app.items()} for rtt, by_app in slow.items()}
+    return {"repeat": repeat, "rates": list(rates), "browser": browser, "server": server, "slow_link": slow_link,
+            "slow_link_visits": min(repeat, 4), "raw": runs, "raw_slow_link": slow}

@@ -125,6 +125,11 @@ def render(result: dict[str, Any], meta: dict[str, Any]) -> str:
         lines += [(f"First load (navigation start to the map's first full draw), ours / naive: {_pair(o['first_map_ms'], n['first_map_ms'])} ms; "
                   f"to the map's last redraw of the load: {_pair(o['last_redraw_ms'], n['last_redraw_ms'])} ms; main thread "
                   f"{_pair(o['task_ms'], n['task_ms'])} ms; callback requests {_pair(o['requests'], n['requests'], with_ratio=False)}."), ""]
+    if result.get("slow_link"):
+        parts = [f"{rtt} ms: {_pair(v['ours'], v['naive'])} ms" for rtt, v in result["slow_link"].items()]
+        lines += [(f"First load over a slow link (Chrome's network emulation adds the round trip to every request; CPU not "
+                   f"throttled; median of {result.get('slow_link_visits', '?')} visits), map first drawn, ours / naive, per round "
+                   f"trip: {'; '.join(parts)}."), ""]
     export = {k: result.get("server", {}).get(k, {}).get("export", {}) for k in ("ours", "naive")}
     lines += [(f"Warm PNG export (median of 3 after a first), ours / naive: {_pair(export['ours'].get('png_warm_s'), export['naive'].get('png_warm_s'), '.2f')} s "
               f"(first: {_pair(export['ours'].get('png_first_s'), export['naive'].get('png_first_s'), '.2f', with_ratio=False)} s)."), "",

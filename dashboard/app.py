@@ -12,7 +12,7 @@ from dash import Dash
 
 from dashboard.briefing import briefing_problems
 from dashboard.inputs import install_request_guard
-from dashboard.layout import serve_layout
+from dashboard.layout import preloads, serve_layout
 from dashboard.page_lang import install_page_language
 from dashboard.page_text import engagement_options
 from dashboard.panels import warm_detail_indexes
@@ -67,6 +67,7 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"}],
     )
     install_page_language(app)  # <html lang="en|fr"> (WCAG 3.1.1)
+    app.index_string = app.index_string.replace("{%css%}", "{%css%}\n        " + preloads(app.config.requests_pathname_prefix), 1)
     app.server.extensions[EXTENSION_KEY] = data
     for lang in ("en", "fr"):  # the engagement picker's sorted labels (seconds at x1000): now, not on a click
         engagement_options(data, lang)

@@ -36,6 +36,7 @@ from dashboard.page_text import all_translations, briefing_options, grid_options
 from dashboard.view import AppData, view_map_spec
 from dashboard.view_store import store_payload
 from layers.i18n import t
+from layers.map_figure import BASE_MAP_TOPOJSON
 from layers.view_state import GEOS, LAYERS, METRICS, TIMELINES, ViewState, default_state
 
 GRAPH_CONFIG = {
@@ -48,6 +49,18 @@ GRAPH_CONFIG = {
     # plotly.js fetches base-map topojson even for hidden geo base maps: serve it ourselves.
     "topojsonURL": "/assets/topojson/",
 }
+def preloads(prefix: str = "/") -> str:
+    """The page's requests that otherwise wait for its scripts, asked for with them.
+
+    Dash's renderer asks for the page's layout and callbacks (``_dash-layout``,
+    ``_dash-dependencies``) only once its scripts have run, and plotly.js asks for the base map
+    only when it first plots the map, after the first answer: each a round trip before the map
+    shows (on a VPN or satellite link, the longest waits of a first visit). Preloaded, they come
+    with the scripts, and the renderer's and plotly's requests are answered from the preloads
+    (tests/test_browser.py).
+    """
+    urls = [f"{prefix}_dash-layout", f"{prefix}_dash-dependencies", f"{GRAPH_CONFIG['topojsonURL']}{BASE_MAP_TOPOJSON}"]
+    return "\n        ".join(f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">' for url in urls)
 
 
 def map_config(lang: str) -> dict[str, Any]:

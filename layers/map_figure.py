@@ -290,13 +290,18 @@ def _region_labels(r: _Regions, labels: _Labels, look: Look, filtered: frozenset
     }
 
 
+# plotly.js's base map for the geo subplot, and the file it fetches for it (the page preloads it).
+BASE_MAP_SCOPE, BASE_MAP_RESOLUTION = "africa", 50
+BASE_MAP_TOPOJSON = f"{BASE_MAP_SCOPE}_{BASE_MAP_RESOLUTION}m.json"
+
+
 def _layout(look: Look) -> dict[str, Any]:
     rivers = look.shows("rivers")
     return {
         "geo": {
             # Only rivers and lakes come from the base map (vendored Natural Earth, africa_50m); the
             # land, borders and sea are our own traces and the background.
-            "visible": True, "scope": "africa", "resolution": 50, "projection": {"type": "mercator"},
+            "visible": True, "scope": BASE_MAP_SCOPE, "resolution": BASE_MAP_RESOLUTION, "projection": {"type": "mercator"},
             # The desk map leaves a column on its right for the legends; the stage lays its legend out in HTML.
             "domain": {"x": [0, 1.0 if look.brief else MAP_RIGHT], "y": [0, 1]},
             "lonaxis": {"range": list(LON_RANGE)}, "lataxis": {"range": list(LAT_RANGE)},

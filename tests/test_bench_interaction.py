@@ -21,7 +21,7 @@ from benchmarks.interaction import (
     settled,
     verdict,
 )
-from benchmarks.report_naive import targets
+from benchmarks.report_naive import render, targets
 from benchmarks.run import merge_report, replace_section
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,6 +128,14 @@ def test_targets_are_met_or_missed_from_the_ratios():
     assert missed["CPU 1x: first load, map drawn <= 0.5x naive"] == "missed (0.90 against 0.5)"
     assert missed["CPU 1x: at most one round per change (worst change)"] == "missed (2.00 against 1)"
     assert missed["CPU 4x: p75 input to the map's last redraw, every change (aim < 200 ms)"] == "missed (240.00 against 200)"
+
+
+def test_the_report_gives_the_first_load_over_a_slow_link_when_measured():
+    result = _result(ours_task=90, ours_redraw=150, ours_load=900)
+    assert "slow link" not in render(result, {"date": "d", "machine": "m"})
+    result.update(slow_link={"150": {"ours": 1800.0, "naive": 2000.0}, "300": {"ours": 2100.0, "naive": 3000.0}}, slow_link_visits=4)
+    line = next(x for x in render(result, {"date": "d", "machine": "m"}).splitlines() if "slow link" in x)
+    assert "median of 4 visits" in line and "150 ms: 1,800 / 2,000 (0.90x) ms" in line and "300 ms: 2,100 / 3,000 (0.70x) ms" in line
 
 
 def test_a_generated_report_keeps_every_section_it_does_not_write():

@@ -148,6 +148,17 @@ def test_on_a_phone_the_timeline_keeps_its_room_and_scrolls_sideways(dash_duo, d
     assert driver.execute_script("const s = document.getElementById('timeline-section'); return s.scrollWidth > s.clientWidth")
 
 
+def test_the_layout_callbacks_and_base_map_are_fetched_once_with_the_pages_scripts(dash_duo, dash_app):
+    """The page preloads Dash's layout and callbacks and plotly's base map (dashboard/layout.py
+    preloads): the renderer's and plotly's own requests are answered from the preloads, not sent
+    one round trip after another."""
+    _start(dash_duo, dash_app, "/?year=2019")
+    fetched = dash_duo.driver.execute_script(
+        "return performance.getEntriesByType('resource').filter(e => /_dash-(layout|dependencies)|\\/topojson\\//.test(e.name))"
+        ".map(e => [e.name.split('/').pop(), e.initiatorType]).sort()")
+    assert fetched == [["_dash-dependencies", "link"], ["_dash-layout", "link"], ["africa_50m.json", "link"]], fetched
+
+
 def test_controls_write_the_url_and_reload_restores_the_view(dash_duo, dash_app):
     _start(dash_duo, dash_app)
     dash_duo.find_element("#" + _css_id({"type": "view-control", "field": "regions"})).click()
