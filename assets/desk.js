@@ -9,8 +9,9 @@
  * Then it tells the page which of its parts are in view, in the "parts-in-view" store (the cards
  * below the map within a screen's margin of the window, the map's values table while open): a
  * view change draws a part out of view only when it comes into view (the view callback keeps it
- * aside), so a change costs the browser only what the user can see. Printing asks for every part (a print started before they are drawn leaves out those
- * still waiting: assets/app.css; the exports are the way to print a view).
+ * aside), so a change costs the browser only what the user can see. Printing asks for every
+ * part (a print started before they are drawn leaves out those still waiting: assets/app.css;
+ * the exports are the way to print a view).
  */
 (function () {
   "use strict";

@@ -47,8 +47,8 @@ DETAIL_SECTION = "detail-section"  # the card around the detail panel
 DETAIL_STATUS = "detail-status"  # announces a selection (the panel itself may be out of view)
 # The parts drawn only in view, and the element that says whether each is: a card near the window,
 # or a disclosure (<details>) while open. The page gives this to assets/desk.js (data-in-view-parts).
-IN_VIEW_PARTS = {"timeline": "timeline-section", "table": "table-section", "detail": "detail-section",
-                 "map_table": "map-table-details"}
+IN_VIEW_PARTS = {"timeline": TIMELINE_SECTION, "table": TABLE_SECTION, "detail": DETAIL_SECTION,
+                 "map_table": MAP_TABLE_DETAILS}
 TABLE_GRID = "engagement-grid"
 TABLE_CAPTION = "engagement-caption"
 DOWNLOAD_CSV_BUTTON = "download-csv-button"

@@ -75,19 +75,20 @@ def _written(answer: dict) -> set[str]:
                                                                       and all(x is no_update for x in v))}
 
 
+def _kept(answer: dict) -> dict[str, Any]:
+    """The parts an answer keeps in DEFERRED (assigned there), by output key."""
+    return {op["location"][0]: op["params"]["value"] for op in answer["deferred"].to_plotly_json()["operations"]
+            if op["operation"] == "Assign"}
+
+
 def _part(answer: dict, key: str) -> Any:
     """What an answer draws in one part: written now, or kept in DEFERRED to be drawn soon after."""
-    if answer[key] is not no_update:
-        return answer[key]
-    kept = {op["location"][0]: op["params"]["value"] for op in answer["deferred"].to_plotly_json()["operations"]
-            if op["operation"] == "Assign"}
-    return kept[key]
+    return answer[key] if answer[key] is not no_update else _kept(answer)[key]
 
 
 def _redrawn(answer: dict) -> set[str]:
     """The parts an answer draws: written now, or handed to DEFERRED (drawn after the map, or in view)."""
-    later = {k for k, op in _deferred_ops(answer).items() if op == "Assign"} if "deferred" in _written(answer) else set()
-    return _written(answer) | later
+    return _written(answer) | (set(_kept(answer)) if "deferred" in _written(answer) else set())
 
 
 def test_url_drives_controls_and_store(app):
@@ -458,9 +459,7 @@ def test_parts_out_of_view_wait_and_parts_in_view_are_drawn_after_the_map(app):
     hidden = _respond(app, FROM_CONTROLS, values, store, in_view={"timeline": False, "table": False})
     assert hidden["timeline_figure"] is no_update and hidden["rows"] is no_update
     assert _deferred_ops(hidden) == after_map  # the same parts, each drawn as it comes into view
-    kept = {op["location"][0]: op["params"]["value"] for op in hidden["deferred"].to_plotly_json()["operations"]
-            if op["operation"] == "Assign"}
-    shown_kept = {op["location"][0]: op["params"]["value"] for op in shown["deferred"].to_plotly_json()["operations"]}
+    kept, shown_kept = _kept(hidden), _kept(shown)
     assert kept["rows"] == shown_kept["rows"]
     assert json.dumps(kept["timeline_figure"], default=str) == json.dumps(shown_kept["timeline_figure"], default=str)
     # The table's caption waits with its rows (it counts them); the key figures are drawn now.

@@ -143,7 +143,8 @@ clientside_callback(
 # browser's work goes first to the map, and a change draws only what the user can see. The view
 # callback drops from DEFERRED each output it draws anew, so a stale one never replaces a fresh one.
 # An answer that redraws the map hands its other parts here too (response.AFTER_MAP): Dash runs
-# this after the answer's figures are drawn, so they follow the map. A part that waits is aria-busy; the print style sheet leaves it out (assets/app.css).
+# this after the answer's figures are drawn, so they follow the map. A part that waits is
+# aria-busy; the print style sheet leaves it out (assets/app.css).
 WAITING = [(key, part, ids.IN_VIEW_PARTS[part]) for key, part in WAITS.items()]
 clientside_callback(
     """function (drawn, inView, parts) {
