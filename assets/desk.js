@@ -12,6 +12,10 @@
  * aside), so a change costs the browser only what the user can see. Printing asks for every
  * part (a print started before they are drawn leaves out those still waiting: assets/app.css;
  * the exports are the way to print a view).
+ *
+ * And it names the map's modebar buttons in the page's language. The map's config never changes
+ * (a new one makes plotly.js draw the map from scratch, twice: dashboard/layout.py MAP_CONFIG), so
+ * plotly names them in English; their French names are plotly's own (assets/plotly-locale-fr.js).
  */
 (function () {
   "use strict";
@@ -95,11 +99,26 @@
     var timeout = new Promise(function (resolve) { setTimeout(resolve, 5000); });
     Promise.race([grid("engagement-grid"), timeout]).then(send, send);
   }
+  function nameButtons() {
+    var lang = document.documentElement.lang;
+    var words = (window.sahelPlotlyDictionaries || {})[lang] || {};
+    document.querySelectorAll("#map-graph .modebar-btn[data-title]").forEach(function (button) {
+      var english = button.getAttribute("data-title-en");
+      if (english === null) { english = button.getAttribute("data-title"); button.setAttribute("data-title-en", english); }
+      var name = words[english] || english;
+      if (button.getAttribute("data-title") !== name) {
+        button.setAttribute("data-title", name);  // the tooltip
+        button.setAttribute("aria-label", name);
+      }
+    });
+  }
   function drawn(gd) { return !!gd.querySelector(".choroplethlayer path"); }
   function watch() {
-    if (signalled) { return; }
     var gd = document.querySelector("#map-graph .js-plotly-plot");
     if (gd && typeof gd.once === "function") {
+      gd.on("plotly_afterplot", nameButtons);  // plotly builds the modebar with the map's first draw
+      new MutationObserver(nameButtons).observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
+      nameButtons();
       if (drawn(gd)) { signal(); } else { gd.once("plotly_afterplot", signal); }
       return;
     }

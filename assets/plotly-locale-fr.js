@@ -88,4 +88,6 @@ var locale = {
     }
 };
 if (typeof Plotly === 'undefined') { window.PlotlyLocales = window.PlotlyLocales || []; window.PlotlyLocales.push(locale); } else { Plotly.register(locale); }
+// For the map's modebar, named in the page's language by assets/desk.js (the map's config has no locale).
+window.sahelPlotlyDictionaries = window.sahelPlotlyDictionaries || {}; window.sahelPlotlyDictionaries[locale.name] = locale.dictionary;
 })();

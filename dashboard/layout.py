@@ -49,6 +49,13 @@ GRAPH_CONFIG = {
     # plotly.js fetches base-map topojson even for hidden geo base maps: serve it ourselves.
     "topojsonURL": "/assets/topojson/",
 }
+# The map's config is the same in both languages. plotly.js 4 draws a graph whose config changed
+# from scratch, twice (react, newPlot, react again: 60 ms and a purge of the map's listeners, for
+# a language switch); the map's only text plotly localises is its modebar's tooltips (its numbers
+# and names come written out from layers/), and assets/desk.js names those in the page's language.
+MAP_CONFIG = GRAPH_CONFIG
+
+
 def preloads(prefix: str = "/") -> str:
     """The page's requests that otherwise wait for its scripts, asked for with them.
 
@@ -63,16 +70,11 @@ def preloads(prefix: str = "/") -> str:
     return "\n        ".join(f'<link rel="preload" href="{url}" as="fetch" crossorigin="anonymous">' for url in urls)
 
 
-def map_config(lang: str) -> dict[str, Any]:
-    """The map's plotly config in ``lang``: plotly.js formats numbers and names its modebar
-    buttons with the locale served from assets/. dcc.Graph applies a config only with a new
-    figure, so the callbacks that draw a figure send its config in the same response.
-    """
-    return {**GRAPH_CONFIG, "locale": lang}
-
-
 def timeline_config(lang: str) -> dict[str, Any]:
-    """The timeline's plotly config in ``lang`` (no scroll zoom: the page scrolls past it)."""
+    """The timeline's plotly config in ``lang`` (no scroll zoom: the page scrolls past it): its date
+    axis names months in ``lang``. dcc.Graph applies a config only with a new figure, so the view
+    callback sends it with the timeline's figure.
+    """
     return {**GRAPH_CONFIG, "scrollZoom": False, "locale": lang}
 
 
@@ -213,7 +215,7 @@ def map_figure_section(state: ViewState, figure: dict[str, Any]) -> html.Figure:
     """
     caption, table = map_table_output(figure, state)
     return html.Figure([
-        dcc.Graph(id=ids.MAP_GRAPH, figure=figure, config=map_config(state.lang), className="map-graph"),
+        dcc.Graph(id=ids.MAP_GRAPH, figure=figure, config=MAP_CONFIG, className="map-graph"),
         html.Figcaption(caption, id=ids.MAP_CAPTION, className="visually-hidden"),
         html.Details([
             html.Summary(t("map_table_summary", "en"), id=ids.text("map_table_summary")),

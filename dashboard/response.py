@@ -21,7 +21,7 @@ from dash.exceptions import PreventUpdate
 from dashboard.briefing import scene_query
 from dashboard.export import view_title
 from dashboard.inputs import lang_of
-from dashboard.layout import map_config, timeline_config
+from dashboard.layout import timeline_config
 from dashboard.outputs import (
     detail_output,
     detail_status,
@@ -63,7 +63,7 @@ PARTS = tuple(IGNORES)
 COLUMN_FIELDS = frozenset({"lang", "since"})
 STATE_FIELDS = tuple(f.name for f in dataclass_fields(ViewState) if f.name != "ignored")
 
-VIEW_KEYS = ("search", "controls", "store", "picker", "map_figure", "map_config", "map_caption", "map_table",
+VIEW_KEYS = ("search", "controls", "store", "picker", "map_figure", "map_caption", "map_table",
              "timeline_figure", "timeline_style", "timeline_config", "key_figures", "rows", "columns",
              "table_caption", "deferred", "warning", "export_title", "detail", "detail_status", "scene", "view_lang")
 
@@ -238,11 +238,9 @@ def _view_parts(app: AppData, state: ViewState, changed: frozenset[str], ignored
     lang_changed = "lang" in changed
     if "map" in draw:
         out["map_figure"], out["map_caption"], out["map_table"] = map_output(app, state)
-        if lang_changed:  # the graph applies a config only with a figure: both in one response
-            out["map_config"] = map_config(state.lang)
     if "timeline" in draw:
         out["timeline_figure"], out["timeline_style"] = timeline_output(app, state)
-        if lang_changed:
+        if lang_changed:  # the graph applies a config only with a figure: both in one response
             out["timeline_config"] = timeline_config(state.lang)
     if "table" in draw:
         rows, columns, out["table_caption"] = table_output(app, state)

@@ -54,6 +54,8 @@ cp "$tmp/font/package/LICENSE" assets/fonts/LICENSE-OFL.txt
   echo "(function () {"
   sed -e "s/^'use strict';//" -e "s/^module.exports = /var locale = /" "$tmp/locales/package/fr.js"
   echo "if (typeof Plotly === 'undefined') { window.PlotlyLocales = window.PlotlyLocales || []; window.PlotlyLocales.push(locale); } else { Plotly.register(locale); }"
+  echo "// For the map's modebar, named in the page's language by assets/desk.js (the map's config has no locale)."
+  echo "window.sahelPlotlyDictionaries = window.sahelPlotlyDictionaries || {}; window.sahelPlotlyDictionaries[locale.name] = locale.dictionary;"
   echo "})();"
 } > assets/plotly-locale-fr.js
 cp -r scripts/plotly-bundle "$tmp/plotly-bundle"

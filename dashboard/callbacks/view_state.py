@@ -33,7 +33,6 @@ VIEW_OUTPUTS: dict[str, Output] = {
     "search": Output(ids.URL, "search"),
     "store": Output(ids.VIEW_STORE, "data"),
     "map_figure": Output(ids.MAP_GRAPH, "figure"),
-    "map_config": Output(ids.MAP_GRAPH, "config"),
     "map_caption": Output(ids.MAP_CAPTION, "children"),
     "map_table": Output(ids.MAP_TABLE, "children"),
     "timeline_figure": Output(ids.TIMELINE_GRAPH, "figure"),
