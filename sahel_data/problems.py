@@ -22,7 +22,7 @@ class Problem:
     value: str
     expected: str
     # Lenient mode: the (file, row) whose rejection made this row refer to nothing (see
-    # ``sahel_data.load._reject_dependents``); the banner lists the row under that cause.
+    # ``sahel_data.checks.reject_dependents``); the banner lists the row under that cause.
     cause: tuple[str, int] | None = field(default=None, compare=False)
 
     def __str__(self) -> str:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+import sahel_data.checks as checks_module
 import sahel_data.load as load_module
 from dashboard.view import build_app_data, compute_view
 from layers.view_state import state_from_values
@@ -33,15 +34,15 @@ def cache_dir(tmp_path: Path, monkeypatch) -> Path:
 
 @pytest.fixture
 def checks(monkeypatch) -> list[str]:
-    """The table files validated row by row (``_check_rows`` calls), to tell a hit from a rebuild."""
+    """The table files validated row by row (``check_rows`` calls), to tell a hit from a rebuild."""
     seen: list[str] = []
-    real = load_module._check_rows
+    real = checks_module.check_rows
 
     def counting(raw, today):
         seen.append(raw.table.file)
         return real(raw, today)
 
-    monkeypatch.setattr(load_module, "_check_rows", counting)
+    monkeypatch.setattr(checks_module, "check_rows", counting)
     return seen
 
 
