@@ -11,6 +11,7 @@ Traffic goes to 127.0.0.1 only, and every loop is bounded in count and time.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import os
@@ -25,10 +26,11 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.payloads import STORE_INPUT, store_body, store_callbacks
+from benchmarks.payloads import view_body, view_dependency
 from benchmarks.run import INTERACTIONS, ROOT, write_section
 
 HOST = "127.0.0.1"  # loopback only, by design
@@ -59,14 +61,35 @@ def _get(url: str, timeout: float = 90) -> tuple[int, bytes]:
     return _request(url, timeout=timeout)
 
 
-def _random_view(rng: random.Random) -> dict[str, Any]:
-    """One of the benchmark's views, in a random year."""
-    return dict(rng.choice(list(INTERACTIONS.values())), year=rng.randint(2012, 2024))
+def _random_view(rng: random.Random) -> tuple[str, dict[str, Any]]:
+    """A change a user makes, and the whole view after it: one of the benchmark's views (its
+    controls' values), in a random year (the changed control is the period).
+    """
+    year = rng.randint(2012, 2024)
+    return "years", dict(rng.choice(list(INTERACTIONS.values())), years=[year, year])
 
 
-def _post_view(url: str, body: dict[str, Any], view: dict[str, Any]) -> tuple[int, bytes]:
-    """Post a store-driven callback's body with ``view`` as the store's value."""
-    return _post(url, {**body, "inputs": [{**STORE_INPUT, "value": view}]})
+class ViewPoster:
+    """Posts to the view callback as one browser tab does: the page's own dependency and
+    components, and the store the last answer left (so an answer redraws what changed).
+    """
+
+    def __init__(self, base: str, get: Callable[[str], tuple[int, bytes]] = _get,
+                 post: Callable[[str, dict[str, Any]], tuple[int, bytes]] = _post) -> None:
+        deps, layout = (get(base + path) for path in ("/_dash-dependencies", "/_dash-layout"))
+        if deps[0] != 200 or layout[0] != 200:
+            raise RuntimeError(f"server did not answer its dependencies and layout ({deps[0]}, {layout[0]})")
+        self.url, self._post = base + "/_dash-update-component", post
+        self.dep, self.layout = view_dependency(json.loads(deps[1])), json.loads(layout[1])
+
+    def post(self, changed: str, values: dict[str, Any], store: Any) -> tuple[int, bytes, Any]:
+        """(status, body, the store the answer holds: ``store`` when it holds none)."""
+        status, data = self._post(self.url, view_body(self.dep, self.layout, values, changed=changed, store=store))
+        if status == 200:
+            # An answer without the store keeps the last one (an error is counted by its status or body).
+            with contextlib.suppress(ValueError, KeyError, TypeError):
+                store = json.loads(data)["response"]["view-store"]["data"]
+        return status, data, store
 
 
 def _children(pid: int) -> list[int]:
@@ -153,14 +176,6 @@ class Server:
         return [" | ".join(lines[i:i + 40])[-600:] for i, line in enumerate(lines) if line.startswith("Traceback")]
 
 
-def _payloads(base: str) -> list[tuple[str, dict[str, Any]]]:
-    """(url, body) templates for every store-driven callback, from the live dependencies."""
-    status, raw = _get(base + "/_dash-dependencies")
-    if status != 200:
-        raise RuntimeError("server did not answer /_dash-dependencies")
-    return [(base + "/_dash-update-component", store_body(dep, None)) for dep in store_callbacks(json.loads(raw))]
-
-
 def run_load(users: int, seconds: float, port: int, kill_worker: bool = True) -> dict[str, Any]:  # noqa: PLR0915  (the user threads share one clock, lock and result lists; apart they would hide that)
     """Concurrent users for ``seconds``; returns latency percentiles, errors and the kill result."""
     server = Server(port)
@@ -171,25 +186,24 @@ def run_load(users: int, seconds: float, port: int, kill_worker: bool = True) ->
     lock = threading.Lock()
     stop_at = time.monotonic() + seconds
     try:
-        templates = _payloads(server.base)
+        poster = ViewPoster(server.base)
 
         def user(seed: int) -> None:
             rng = random.Random(seed)
             _get(server.base + "/")
+            store = None
             for _ in range(MAX_REQUESTS_PER_USER):
                 if time.monotonic() > stop_at:
                     return
-                store = _random_view(rng)
-                for url, body in templates:
-                    start = time.perf_counter()
-                    status, data = _post_view(url, body, store)
-                    elapsed = (time.perf_counter() - start) * 1000
-                    with lock:
-                        latencies.append(elapsed)
-                        if status not in (200, 204) or b"Traceback" in data:
-                            errors.append((time.monotonic(), f"{status} {data[:80]!r}"))
-                        if b"Traceback" in data:
-                            tracebacks.append(data[:200])
+                start = time.perf_counter()
+                status, data, store = poster.post(*_random_view(rng), store)
+                elapsed = (time.perf_counter() - start) * 1000
+                with lock:
+                    latencies.append(elapsed)
+                    if status not in (200, 204) or b"Traceback" in data:
+                        errors.append((time.monotonic(), f"{status} {data[:80]!r}"))
+                    if b"Traceback" in data:
+                        tracebacks.append(data[:200])
 
         def exporter() -> None:
             while time.monotonic() < stop_at:
@@ -239,15 +253,14 @@ def run_soak(minutes: float, port: int, users: int = 5) -> dict[str, Any]:
     """Lower concurrency for ``minutes``; memory growth and leaked browsers."""
     server = Server(port)
     try:
-        templates = _payloads(server.base)
+        poster = ViewPoster(server.base)
         rng = random.Random(1)
+        store = None
         # Warm-up: view caches filling and each worker starting its export browser are growth,
         # not leaks; exports from several threads reach every worker.
         warm_until = time.monotonic() + 60
         while time.monotonic() < warm_until:
-            store = _random_view(rng)
-            for url, body in templates:
-                _post_view(url, body, store)
+            store = poster.post(*_random_view(rng), store)[2]
         warmers = [threading.Thread(target=_get, args=(server.base + f"/export/png?year={y}",)) for y in (2013, 2016, 2019, 2022)]
         for thread in warmers:
             thread.start()
@@ -260,11 +273,9 @@ def run_soak(minutes: float, port: int, users: int = 5) -> dict[str, Any]:
         count = 0
         while time.monotonic() < stop_at and count < 1_000_000:
             for _ in range(users):
-                store = _random_view(rng)
-                for url, body in templates:
-                    _post_view(url, body, store)
-                    count += 1
-            if count % 200 < len(templates) * users:
+                store = poster.post(*_random_view(rng), store)[2]
+                count += 1
+            if count % 200 < users:
                 _get(server.base + "/export/png?year=2016")
                 samples.append(_rss_mb(_tree(server.proc.pid)))
         end_rss = _rss_mb(_tree(server.proc.pid))

@@ -1,14 +1,17 @@
-"""The JSON bodies the browser posts to ``/_dash-update-component`` when the view store changes.
+"""The JSON bodies the browser posts to ``/_dash-update-component`` for the view callback: the
+dependency from ``/_dash-dependencies``, every wildcard list filled with the page's own
+components from ``/_dash-layout``.
 
-Shared by the benchmark, the load test and the HTTP-level tests, so all three exercise the
-exact payloads Dash's renderer sends.
+Shared by the load test and the HTTP-level tests, so both exercise the exact payloads Dash's
+renderer sends (the benchmark's ``renderer.py`` replays the whole dependency graph instead).
 """
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-STORE_INPUT = {"id": "view-store", "property": "data"}
+from dashboard import ids
 
 
 def output_parts(output: str) -> list[tuple[str, str]]:
@@ -20,18 +23,72 @@ def output_parts(output: str) -> list[tuple[str, str]]:
     return parts
 
 
-def output_spec(dep: dict[str, Any]) -> Any:
-    """The ``outputs`` member for a dependency (one dict, or a list for multi-output callbacks)."""
-    specs = [{"id": component, "property": prop} for component, prop in output_parts(dep["output"])]
-    return specs if len(specs) > 1 else specs[0]
+VIEW_OUTPUT = "url.search"  # the view callback is the one whose outputs begin with the address
 
 
-def store_callbacks(deps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The dependencies whose only input is the view store (they all fire on a view change)."""
-    return [d for d in deps if d["inputs"] == [STORE_INPUT]]
+def view_dependency(deps: list[dict[str, Any]]) -> dict[str, Any]:
+    """The view callback's dependency (dashboard/callbacks/view_state.py)."""
+    return next(d for d in deps if d["output"].startswith(f"..{VIEW_OUTPUT}..."))
 
 
-def store_body(dep: dict[str, Any], store: Any) -> dict[str, Any]:
-    """The request body for ``dep`` when the store holds ``store``."""
-    return {"output": dep["output"], "outputs": output_spec(dep), "changedPropIds": ["view-store.data"],
-            "inputs": [{**STORE_INPUT, "value": store}], "state": []}
+def layout_ids(layout: Any) -> list[dict[str, Any]]:
+    """Every dict id in the page's layout, in document order."""
+    found, stack = [], [layout]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, dict):
+            if isinstance(node.get("id"), dict):
+                found.append(node["id"])
+            stack[:0] = list(node.values())
+        elif isinstance(node, list):
+            stack[:0] = node
+    return found
+
+
+def control_fields(layout: Any) -> list[str]:
+    """The view controls' fields, in the page's order."""
+    return [i["field"] for i in layout_ids(layout) if i.get("type") == ids.CONTROL]
+
+
+def _ident(text: str) -> Any:
+    return json.loads(text) if text.startswith("{") else text
+
+
+def _prop_id(ident: Any, prop: str) -> str:
+    return f"{ids.dom_id(ident)}.{prop}"
+
+
+def view_body(dep: dict[str, Any], layout: Any, values: dict[str, Any], *, changed: str | None = None,
+              search: str = "", store: Any = None, reset: int = 0) -> dict[str, Any]:
+    """The body of a view-callback post: ``values`` per control field (missing ones ``None``);
+    ``changed`` names the control the user changed ("url" or "reset" for those inputs; ``None``:
+    the first call, on page load).
+    """
+    fields = control_fields(layout)
+    outputs = []
+    for component, prop in output_parts(dep["output"]):
+        ident = _ident(component)
+        if isinstance(ident, dict) and ["ALL"] in ident.values():
+            kind = ident["type"]
+            outputs.append([{"id": i, "property": prop} for i in layout_ids(layout) if i.get("type") == kind])
+        else:
+            outputs.append({"id": ident, "property": prop})
+    controls = [{"id": ids.control(f), "property": "value", "value": values.get(f)} for f in fields]
+    if changed is None:
+        fired = []
+    elif changed == "url":
+        fired = [_prop_id(ids.URL, "search")]
+    elif changed == "reset":
+        fired = [_prop_id(ids.RESET_BUTTON, "n_clicks")]
+    else:  # a control: the browser writes every control's value to CONTROLS_CHANGED, which posts
+        fired = [_prop_id(ids.CONTROLS_CHANGED, "data")]
+    written = {f: values.get(f) for f in fields} if changed not in (None, "url", "reset") else None
+    return {
+        "output": dep["output"], "outputs": outputs,
+        "inputs": [{"id": ids.URL, "property": "search", "value": search},
+                   {"id": ids.CONTROLS_CHANGED, "property": "data", "value": written},
+                   {"id": ids.RESET_BUTTON, "property": "n_clicks", "value": reset}],
+        "state": [controls, {"id": ids.VIEW_STORE, "property": "data", "value": store},
+                  {"id": ids.IN_VIEW, "property": "data", "value": None}],
+        "changedPropIds": fired,
+    }

@@ -29,9 +29,8 @@ from typing import Any
 from benchmarks.load import (
     MAX_REQUESTS_PER_USER,
     Server,
+    ViewPoster,
     _get,
-    _payloads,
-    _post_view,
     _random_view,
     _request,
     _rss_mb,
@@ -123,7 +122,7 @@ def _export_once(base: str, rng: random.Random) -> tuple[str, float, str]:
     return "timeout", time.perf_counter() - start, fmt
 
 
-def run_phase(apps: list[Server], templates: list[list[tuple[str, dict[str, Any]]]], users: int, exporters: int,
+def run_phase(apps: list[Server], posters: list[ViewPoster], users: int, exporters: int,
               seconds: float, *, queued: bool = True) -> dict[str, Any]:
     """``users`` interactive users (spread over the apps) and ``exporters`` exporting users for
     ``seconds``; exports through the job API (``queued``) or ``GET /export/<fmt>`` (no queue).
@@ -142,19 +141,18 @@ def run_phase(apps: list[Server], templates: list[list[tuple[str, dict[str, Any]
         rng = random.Random(seed)
         app = seed % len(apps)
         _get(apps[app].base + "/")
+        store = None
         for _ in range(MAX_REQUESTS_PER_USER):
             if time.monotonic() > stop_at:
                 return
-            store = _random_view(rng)
-            for url, body in templates[app]:
-                start = time.perf_counter()
-                status, data = _post_view(url, body, store)
-                elapsed = (time.perf_counter() - start) * 1000
-                with lock:
-                    latencies.append(elapsed)
-                    unavailable += status == 503
-                    if status not in (200, 204) or b"Traceback" in data:
-                        errors.append(f"{status} {data[:80]!r}")
+            start = time.perf_counter()
+            status, data, store = posters[app].post(*_random_view(rng), store)
+            elapsed = (time.perf_counter() - start) * 1000
+            with lock:
+                latencies.append(elapsed)
+                unavailable += status == 503
+                if status not in (200, 204) or b"Traceback" in data:
+                    errors.append(f"{status} {data[:80]!r}")
 
     def exporter(seed: int) -> None:
         rng = random.Random(1000 + seed)
@@ -189,8 +187,8 @@ def run_embedded(users: int, exporters: int, seconds: float) -> dict[str, Any]:
     """
     apps = [Server(free_port(), workers=1) for _ in range(2)]
     try:
-        templates = [_payloads(app.base) for app in apps]
-        return run_phase(apps, templates, users, exporters, seconds, queued=False)
+        posters = [ViewPoster(app.base) for app in apps]
+        return run_phase(apps, posters, users, exporters, seconds, queued=False)
     finally:
         for app in apps:
             app.stop()
@@ -205,9 +203,9 @@ def run_scale_out(users: int, exporters: int, seconds: float) -> dict[str, Any]:
         worker = None
         try:
             worker = ExportWorker(redis.url)
-            templates = [_payloads(app.base) for app in apps]
-            quiet = run_phase(apps, templates, users, 0, seconds)
-            busy = run_phase(apps, templates, users, exporters, seconds)
+            posters = [ViewPoster(app.base) for app in apps]
+            quiet = run_phase(apps, posters, users, 0, seconds)
+            busy = run_phase(apps, posters, users, exporters, seconds)
             memory = {"app_rss_mb": [round(_rss_mb(_tree(app.proc.pid))) for app in apps],
                       "worker_rss_mb": round(worker.rss_mb())}
         finally:

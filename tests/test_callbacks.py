@@ -11,7 +11,7 @@ from dash import no_update
 from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
-from benchmarks.payloads import output_parts
+from benchmarks.payloads import output_parts, view_body, view_dependency
 from dashboard import ids
 from dashboard.callbacks import panels as panels_cb
 from dashboard.callbacks import view_state as state_cb
@@ -21,7 +21,6 @@ from dashboard.view_store import control_value, store_payload
 from layers.period import Month, Period
 from layers.view_state import ViewState, default_state, parse_query, to_query
 from tests.builders import make_tables
-from tests.view_posts import view_body, view_dependency
 
 FIELDS = ["lang", "years", "month_from", "month_to", "regions", "donors", "actors", "sectors", "geo", "search", "selected",
           "metric", "layers", "timeline"]

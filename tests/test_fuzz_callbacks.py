@@ -21,8 +21,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from benchmarks.payloads import output_parts
-from tests.view_posts import view_body, view_dependency
+from benchmarks.payloads import output_parts, view_body, view_dependency
 
 MIN_PER_CALLBACK = 100  # posts to each callback, more when there are fewer than 20 callbacks
 MIN_POSTS = 2000  # in all (issue 19); the test takes about 30 s

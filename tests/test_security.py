@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from benchmarks.payloads import view_body, view_dependency
 from dashboard.serve import ServeError, check_secret, exposure_warning, secret_bits
-from tests.view_posts import view_body, view_dependency
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers(-10**12, 10**12) | st.floats(allow_nan=True) | st.text(max_size=40),
@@ -114,3 +115,31 @@ def test_a_post_with_a_huge_integer_is_answered_not_echoed(client, view_post):
     response = client.post("/_dash-update-component", json=body)
     assert response.status_code == 200, response.data[:300]
     assert response.get_json()["response"]["view-store"]["data"]["posted"] is None
+
+
+def test_the_load_tests_users_post_the_view_as_a_tab_does(client):
+    """``benchmarks/load.py``'s users post what the page posts: each answer is a 200 with the
+    view, its store feeds the next post, and a post that changes only the period redraws less
+    than a first one (the load test once posted to callbacks the page no longer had: nothing)."""
+    import random
+
+    from benchmarks.load import ViewPoster, _random_view
+
+    def get(url):
+        response = client.get(url)
+        return response.status_code, response.data
+
+    def post(url, body):
+        response = client.post(url, json=body)
+        return response.status_code, response.data
+
+    poster = ViewPoster("", get, post)
+    rng, store, sizes = random.Random(3), None, []
+    for _ in range(4):
+        changed, values = _random_view(rng)
+        status, data, store = poster.post(changed, values, store)
+        answer = json.loads(data)["response"]
+        assert status == 200 and "map-graph" in answer and "Traceback" not in data.decode()
+        assert store == answer["view-store"]["data"] and store["controls"]["years"] == values["years"]
+        sizes.append(len(answer))
+    assert sizes[0] > min(sizes[1:])  # the first post draws every part; later ones only what changed

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.view_posts import view_body, view_dependency
+from benchmarks.payloads import view_body, view_dependency
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "deploy" / "nginx.conf"
