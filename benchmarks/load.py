@@ -318,12 +318,15 @@ def write_report_section(result: dict[str, Any], report: Path) -> None:
     load = result["load"]
     lines = [SECTION, "",
              (f"`python -m benchmarks loadtest` against `serve` (gunicorn, 2 workers) on 127.0.0.1, "
-              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}."), "",
+              f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. Each user opens the page, then posts "
+              "view changes without pause, as a tab does (`ViewPoster`): one request per change, a period "
+              "picked at random, the store of the last answer; so a request is a whole change (map, "
+              "timeline, table, key figures), and on 2 cores 50 users without think time queue."), "",
              "| test | figure |", "| --- | --- |",
              f"| load: users / seconds | {load['users']} / {load['seconds']:.0f} (plus one user exporting PNGs) |",
-             f"| load: callback requests / errors (outside the worker kill) | {load['requests']} / {load['errors']} |",
+             f"| load: view changes posted / errors (outside the worker kill) | {load['requests']} / {load['errors']} |",
              f"| load: requests cut when the worker was killed / responses with a traceback | {load['errors_at_worker_kill']} / {load['tracebacks']} |",
-             f"| load: latency p50 / p95 (ms) | {load['p50_ms']:.0f} / {load['p95_ms']:.0f} |",
+             f"| load: latency per change, p50 / p95 (ms) | {load['p50_ms']:.0f} / {load['p95_ms']:.0f} |",
              f"| load: exports done, median (s) | {load['exports']} / {load['export_median_s'] or float('nan'):.1f} |",
              f"| worker killed half-way (pid) / workers serving after | {load['killed_worker']} / {load['workers_after']} |",
              f"| load: tracebacks in the server's log | {len(load.get('logged_tracebacks', []))} |"]
