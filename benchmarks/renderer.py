@@ -54,6 +54,7 @@ class Fired:
     ms: float
     bytes: int
     gzip_bytes: int = 0
+    parts: dict[str, int] = field(default_factory=dict)  # bytes of each "id.prop" the answer wrote
 
 
 @dataclass
@@ -149,10 +150,13 @@ class Renderer:
                 start = time.perf_counter()
                 response = client.post("/_dash-update-component", json=body)
                 ms = (time.perf_counter() - start) * 1000
-                fired.append(Fired(dep["output"], ms, len(response.data), len(gzip.compress(response.data, 6))))
+                done = Fired(dep["output"], ms, len(response.data), len(gzip.compress(response.data, 6)))
+                fired.append(done)
                 if response.status_code == 204:  # PreventUpdate: nothing changed
                     continue
                 answer = response.get_json(silent=True) or {}
+                done.parts = {f"{cid}.{p}": len(json.dumps(v, separators=(",", ":")))
+                              for cid, props in (answer.get("response") or {}).items() for p, v in props.items()}
                 # Outputs, and what the callback wrote with set_props (Dash's "sideUpdate").
                 for cid, props in [*(answer.get("response") or {}).items(), *(answer.get("sideUpdate") or {}).items()]:
                     for p, v in props.items():

@@ -17,7 +17,9 @@ rules per engagement, validated `go.Figure` with GeoJSON, standard JSON, every c
 measured over HTTP, the baseline in-process, so the ratio is conservative. First visit:
 `sahel-dashboard serve` (gunicorn, 2 workers) and headless Chromium with the cache disabled;
 *map rendered* is `performance.now()` when plotly has drawn the region polygons; bytes are the
-Resource Timing `transferSize` (compressed, as sent) and `decodedBodySize`. *A change to the
+Resource Timing `transferSize` (compressed, as sent) and `decodedBodySize`. *Map ms* is the
+whole request that carries the map (one view callback answers with every part it redraws, so
+this overstates the map's own time), *map KB* the map figure's JSON in that answer. *A change to the
 map's last redraw* times the six steps of `benchmarks/interaction.py` from the input to the
 map's last redraw once the page has settled (not the first redraw, which can come before the
 new data has arrived).

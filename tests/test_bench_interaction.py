@@ -188,3 +188,18 @@ def test_the_naive_build_imports_nothing_of_ours():
     source = (ROOT / "benchmarks" / "naive_app.py").read_text(encoding="utf-8")
     imports = [line for line in source.splitlines() if line.startswith(("import ", "from "))]
     assert imports and not [line for line in imports if any(p in line for p in ("layers", "dashboard", "sahel_data"))]
+
+
+def test_the_scale_benchmark_replays_every_step_with_the_view_cache_cleared(dash_app):
+    """``benchmarks/run.py`` replays each step's callbacks through the test client, clearing the
+    engine's memo of a view's facts first (the benchmark once imported a cache that no longer
+    existed, and every scale failed)."""
+    from benchmarks.run import STEPS, interactions
+    from dashboard.view import app_data_of
+
+    facts = app_data_of(dash_app).engine.facts
+    out = interactions(dash_app.server.test_client(), repeat=1)
+    assert list(out) == [name for name, _, _ in STEPS]
+    assert all(step["requests"] >= 1 and step["bytes"] > 0 and step["map_bytes"] > 0 for step in out.values())
+    # Cleared before the last step (the first visit and six steps would otherwise leave six views or more).
+    assert facts.cache_info().currsize <= 2
