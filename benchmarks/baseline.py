@@ -1,41 +1,28 @@
-"""The baseline a benchmark compares against: the same map built the straightforward way.
+"""The baseline the scale benchmark compares our map against: the naive build's map.
 
-Reference rules applied one engagement at a time with pandas (``layers.view_model``, no
-index, no cache), every site drawn as its own marker (no aggregation), a validated
-``go.Figure`` with the GeoJSON in it, serialised with the standard-library JSON engine on
-every change: what a first Dash version of this map would send for each filter change.
-The GeoJSON is our simplified one (the unsimplified source is not carried at run time), so
-the baseline's payload is understated and the ratios conservative.
+``benchmarks/naive_app.py`` is the same view written the straightforward way from the plotly
+and Dash documentation (pandas over the CSVs, ``px.choropleth`` with the GeoJSON and
+``px.scatter_geo``, a whole figure every change), none of our rules or builders; here its map
+is built for each step's view at each scale and serialised as Dash sends a figure (plotly's
+JSON). It replaces an older baseline that ran reference rules kept in ``layers/``, gone with
+the rules engine.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import plotly.graph_objects as go
-import plotly.io as pio
-
-from layers import view_model as vm
-from layers.map_figure import map_spec
-from layers.view_state import ViewState
+from benchmarks import naive_app
 
 
-def baseline_map_json(app: Any, state: ViewState) -> str:
-    """The whole map figure of ``state`` as JSON, computed from scratch."""
-    tables = app.tables
-    at = vm.as_of_date(state.year, app.today)
-    active = vm.filter_engagements(tables, state, at)
-    codes = list(app.map_base.region_names)
-    if state.metric == "idp":
-        values = vm.idp_by_region(tables, state.year)
-    elif state.metric == "budget":
-        values = vm.budget_by_region(tables, active, codes, at).by_region
-    else:
-        values = vm.engagements_by_region(active, codes)
-    shown = set(active["engagement_id"]) | ({state.selected} if state.selected else set())
-    sites = tables["sites"]
-    selected_sites = frozenset(sites.loc[sites["engagement_ids"].map(lambda ids: state.selected in ids), "site_id"]) if state.selected else frozenset()
-    footprint = vm.engagement_area(tables, state.selected, at) if state.selected else frozenset()
-    fig = go.Figure(map_spec(app.map_base, values, state, footprint=footprint, sites=vm.active_sites(tables, shown, at),
-                             selected_sites=selected_sites, as_of_text=str(state.year), aggregate_above=None))
-    return pio.to_json(fig, engine="json")
+def naive_view(values: dict[str, Any]) -> dict[str, Any]:
+    """The naive build's view for our controls' ``values`` (the period's last year)."""
+    years = values.get("years") or [2019, 2019]
+    return {"year": int(years[-1]), "regions": list(values.get("regions") or []),
+            "donors": list(values.get("donors") or []), "selected": values.get("selected") or None,
+            "metric": values.get("metric") or "engagements", "lang": values.get("lang") or "en"}
+
+
+def baseline_map_json(data: dict[str, Any], values: dict[str, Any]) -> str:
+    """The naive build's map of the view our controls' ``values`` describe, as JSON."""
+    return naive_app.map_figure(data, naive_view(values)).to_json()

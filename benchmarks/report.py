@@ -12,9 +12,10 @@ How to read this: *server ms* is the sum of every callback request the browser f
 step (replayed over HTTP by `benchmarks/renderer.py`, which follows the app's dependency graph
 and responses, as Dash's renderer does), with the view cache cleared before each step; the
 browser sends those requests in parallel, so the sum overstates the wait on two cores.
-*Baseline* is the same map built the straightforward way (`benchmarks/baseline.py`: pandas
-rules per engagement, validated `go.Figure` with GeoJSON, standard JSON, every change); ours is
-measured over HTTP, the baseline in-process, so the ratio is conservative. First visit:
+*Baseline* is the naive build's map of the same view (`benchmarks/baseline.py`: the map of
+`benchmarks/naive_app.py`, px.choropleth with the GeoJSON and px.scatter_geo over pandas, built
+and serialised every change); ours is measured over HTTP, the baseline in-process, so the ratio
+is conservative. First visit:
 `sahel-dashboard serve` (gunicorn, 2 workers) and headless Chromium with the cache disabled;
 *map rendered* is `performance.now()` when plotly has drawn the region polygons; bytes are the
 Resource Timing `transferSize` (compressed, as sent) and `decodedBodySize`. *Map ms* is the

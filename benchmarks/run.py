@@ -11,7 +11,7 @@ with a 100,000-point sites layer) it measures:
    metric, switch language): every callback request the browser fires for the step, replayed
    with the real payloads by ``renderer.py``, view cache cleared before each step;
 4. bytes of each step's responses (raw and gzip), the map's own share, against the baseline
-   (``baseline.py``: the same map built the straightforward way, every change);
+   (``baseline.py``: the naive build's map of the same view, every change);
 5. snapshot export (PNG, SVG, PDF), cold then warm;
 6. peak RSS of the server's processes.
 
@@ -115,19 +115,19 @@ def interactions(client: Any, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
-def baseline(app_data: Any, repeat: int) -> dict[str, dict[str, float]]:
-    """The straightforward map build of each step's view (see benchmarks/baseline.py)."""
+def baseline(data_dir: Path, sites: int, repeat: int) -> dict[str, dict[str, float]]:
+    """The naive build's map of each step's view (see benchmarks/baseline.py)."""
+    from benchmarks import naive_app
     from benchmarks.baseline import baseline_map_json
-    from layers.view_state import state_from_values
 
+    data = naive_app.load_data(data_dir)
     out = {}
-    repeat = repeat if len(app_data.tables["sites"]) < 10_000 else min(repeat, 3)  # seconds per build at x1000
-    for (name, _, _), store in zip(STEPS, INTERACTIONS.values(), strict=True):
-        state = state_from_values(store, app_data.options)
+    repeat = repeat if sites < 10_000 else min(repeat, 3)  # seconds per build at x1000
+    for (name, _, _), values in zip(STEPS, INTERACTIONS.values(), strict=True):
         times, sizes = [], []
         for _ in range(repeat):
             start = time.perf_counter()
-            payload = baseline_map_json(app_data, state)
+            payload = baseline_map_json(data, values)
             times.append((time.perf_counter() - start) * 1000)
             sizes.append(len(payload))
         out[name] = {**{f"ms_{k}": v for k, v in _summary(times).items()}, "bytes": statistics.median(sizes)}
@@ -185,7 +185,7 @@ def bench_scale(data_dir: Path, factor: int, repeat: int, port: int, with_export
     client = app.server.test_client()
     result["interactions"] = interactions(client, repeat)
     app_data = client.application.extensions[EXTENSION_KEY]
-    result["baseline"] = baseline(app_data, max(3, repeat // 4))
+    result["baseline"] = baseline(data_dir, len(app_data.tables["sites"]), max(3, repeat // 4))
     result["points"] = points(app_data)
     if with_exports:
         result["exports"] = exports(app_data)

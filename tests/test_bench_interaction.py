@@ -203,3 +203,17 @@ def test_the_scale_benchmark_replays_every_step_with_the_view_cache_cleared(dash
     assert all(step["requests"] >= 1 and step["bytes"] > 0 and step["map_bytes"] > 0 for step in out.values())
     # Cleared before the last step (the first visit and six steps would otherwise leave six views or more).
     assert facts.cache_info().currsize <= 2
+
+
+def test_the_scale_baseline_is_the_naive_builds_map_of_each_steps_view():
+    """``benchmarks/baseline.py`` builds the naive build's map for our controls' values (the
+    benchmark's baseline had run reference rules that the rules engine removed)."""
+    from benchmarks import naive_app
+    from benchmarks.baseline import baseline_map_json, naive_view
+    from benchmarks.run import INTERACTIONS
+
+    view = naive_view(INTERACTIONS["switch language"])
+    assert view == {"year": 2020, "regions": ["ML-5"], "donors": ["European Union"], "selected": "EUTM-MALI",
+                    "metric": "idp", "lang": "fr"}
+    figure = json.loads(baseline_map_json(naive_app.load_data(), INTERACTIONS["change region"]))
+    assert figure["data"][0]["type"] == "choropleth" and "ML-5" in figure["data"][0]["locations"]
