@@ -142,8 +142,8 @@ def points(app_data: Any) -> dict[str, float]:
     from layers.sites import group_sites
     from layers.view_state import state_from_values
 
-    view = compute_view(app_data, state_from_values(INTERACTIONS["change region"], app_data.options))
-    sites = view.sites
+    facts = compute_view(app_data, state_from_values(INTERACTIONS["change region"], app_data.options))
+    sites = app_data.sites.where(facts.site_mask)  # as dashboard/view.py draws them
     raw = json.dumps({"lon": sites.lon.tolist(), "lat": sites.lat.tolist(), "text": sites.columns["name"].tolist(),
                       "customdata": sites.columns["site_id"].tolist()})
     return {"sites_in_view": len(sites), "markers": len(group_sites(sites)), "unaggregated_bytes": len(raw)}
