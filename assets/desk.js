@@ -15,7 +15,8 @@
  *
  * And it names the map's modebar buttons in the page's language. The map's config never changes
  * (a new one makes plotly.js draw the map from scratch, twice: dashboard/layout.py MAP_CONFIG), so
- * plotly names them in English; their French names are plotly's own (assets/plotly-locale-fr.js).
+ * plotly names them, and its tips, in English; their French names are plotly's own
+ * (assets/plotly-locale-fr.js).
  */
 (function () {
   "use strict";
@@ -112,18 +113,42 @@
       }
     });
   }
+  // plotly's tips ("Double-click on legend to isolate one trace") come from the map in English
+  // too: the same dictionary names them, in plotly's notifier (a box plotly adds to <body>).
+  function nameNotes(box) {
+    var words = (window.sahelPlotlyDictionaries || {})[document.documentElement.lang] || {};
+    box.querySelectorAll(".notifier-note p").forEach(function (p) {
+      var name = words[p.textContent];
+      if (name) { p.textContent = name; }
+    });
+  }
+  function watchNotes() {
+    var seen = null;
+    new MutationObserver(function () {
+      var box = document.querySelector("body > .plotly-notifier");
+      if (box && box !== seen) {
+        seen = box;
+        new MutationObserver(function () { nameNotes(box); }).observe(box, {childList: true, subtree: true});
+        nameNotes(box);
+      }
+    }).observe(document.body, {childList: true});
+  }
   function drawn(gd) { return !!gd.querySelector(".choroplethlayer path"); }
+  var frames = 0;
   function watch() {
     var gd = document.querySelector("#map-graph .js-plotly-plot");
     if (gd && typeof gd.once === "function") {
-      gd.on("plotly_afterplot", nameButtons);  // plotly builds the modebar with the map's first draw
-      new MutationObserver(nameButtons).observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
+      // Every draw of the map ends with plotly_afterplot (plotly builds the modebar with the first).
+      gd.on("plotly_afterplot", nameButtons);
       nameButtons();
       if (drawn(gd)) { signal(); } else { gd.once("plotly_afterplot", signal); }
       return;
     }
-    window.requestAnimationFrame(watch);
+    frames += 1;
+    if (frames < 3600) { window.requestAnimationFrame(watch); }  // a minute: then there is no map to wait for
   }
+  new MutationObserver(nameButtons).observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
+  watchNotes();
   setTimeout(signal, 10000);
   watch();
 })();

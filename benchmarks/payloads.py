@@ -3,7 +3,8 @@ dependency from ``/_dash-dependencies``, every wildcard list filled with the pag
 components from ``/_dash-layout``.
 
 Shared by the load test and the HTTP-level tests, so both exercise the exact payloads Dash's
-renderer sends (the benchmark's ``renderer.py`` replays the whole dependency graph instead).
+renderer sends; ``output_parts`` also serves the benchmark's ``renderer.py`` (which replays the
+whole dependency graph) and ``interaction.py``.
 """
 
 from __future__ import annotations

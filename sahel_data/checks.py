@@ -2,8 +2,10 @@
 p-codes, preferred IDP counts, parent chains, disputes), the references between tables, and the
 regions drawn on the map. ``sahel_data.load`` runs them and decides what a problem rejects.
 
-Every check returns problems by file line (``Problem`` names the file, row, column, value and
-what was expected); none drops or changes a row.
+Each check reports problems (``Problem`` names the file, row, column, value and what was
+expected), by file line where a row is at fault; none drops or changes a row.
+``reject_dependents`` adds, to a row that refers to a rejected one, the problem of that
+reference (``load.py`` decides, by the mode, whether problems reject rows or the load).
 """
 
 from __future__ import annotations

@@ -119,8 +119,8 @@ def test_a_post_with_a_huge_integer_is_answered_not_echoed(client, view_post):
 
 def test_the_load_tests_users_post_the_view_as_a_tab_does(client):
     """``benchmarks/load.py``'s users post what the page posts: each answer is a 200 with the
-    view, its store feeds the next post, and a post that changes only the period redraws less
-    than a first one (the load test once posted to callbacks the page no longer had: nothing)."""
+    view, its store feeds the next post, and later posts redraw less than a first one (the load
+    test once posted to callbacks the page no longer had: nothing)."""
     import random
 
     from benchmarks.load import ViewPoster, _random_view
@@ -143,3 +143,8 @@ def test_the_load_tests_users_post_the_view_as_a_tab_does(client):
         assert store == answer["view-store"]["data"] and store["controls"]["years"] == values["years"]
         sizes.append(len(answer))
     assert sizes[0] > min(sizes[1:])  # the first post draws every part; later ones only what changed
+    # An answer without the view (a 204 from PreventUpdate, a 200 without the store) is an error
+    # for the load test (status 0), not a success; the user keeps the store it had.
+    for refused in ((204, b""), (200, b'{"response": {}}')):
+        status, _, kept = ViewPoster("", get, lambda *_, answer=refused: answer).post(changed, values, store)
+        assert status == 0 and kept == store
