@@ -100,9 +100,12 @@
     var timeout = new Promise(function (resolve) { setTimeout(resolve, 5000); });
     Promise.race([grid("engagement-grid"), timeout]).then(send, send);
   }
+  // plotly's French words by its English ones, or none (an English page: plotly's own words).
+  function plotlyWords() {
+    return (window.sahelPlotlyDictionaries || {})[document.documentElement.lang] || {};
+  }
   function nameButtons() {
-    var lang = document.documentElement.lang;
-    var words = (window.sahelPlotlyDictionaries || {})[lang] || {};
+    var words = plotlyWords();
     document.querySelectorAll("#map-graph .modebar-btn[data-title]").forEach(function (button) {
       var english = button.getAttribute("data-title-en");
       if (english === null) { english = button.getAttribute("data-title"); button.setAttribute("data-title-en", english); }
@@ -116,7 +119,7 @@
   // plotly's tips ("Double-click on legend to isolate one trace") come from the map in English
   // too: the same dictionary names them, in plotly's notifier (a box plotly adds to <body>).
   function nameNotes(box) {
-    var words = (window.sahelPlotlyDictionaries || {})[document.documentElement.lang] || {};
+    var words = plotlyWords();
     box.querySelectorAll(".notifier-note p").forEach(function (p) {
       var name = words[p.textContent];
       if (name) { p.textContent = name; }

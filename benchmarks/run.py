@@ -115,14 +115,14 @@ def interactions(client: Any, repeat: int) -> dict[str, dict[str, float]]:
     return out
 
 
-def baseline(data_dir: Path, sites: int, repeat: int) -> dict[str, dict[str, float]]:
+def baseline(data_dir: Path, repeat: int) -> dict[str, dict[str, float]]:
     """The naive build's map of each step's view (see benchmarks/baseline.py)."""
     from benchmarks import naive_app
     from benchmarks.baseline import baseline_map_json
 
     data = naive_app.load_data(data_dir)
     out = {}
-    repeat = repeat if sites < 10_000 else min(repeat, 3)  # seconds per build at x1000
+    repeat = repeat if len(data["sites"]) < 10_000 else min(repeat, 3)  # seconds per build at x1000
     for (name, _, _), values in zip(STEPS, INTERACTIONS.values(), strict=True):
         times, sizes = [], []
         for _ in range(repeat):
@@ -174,7 +174,7 @@ def bench_scale(data_dir: Path, factor: int, repeat: int, port: int, with_export
     """Every measurement at one scale."""
     from benchmarks import browser
     from dashboard.app import create_app
-    from dashboard.view import EXTENSION_KEY
+    from dashboard.view import app_data_of
 
     result: dict[str, Any] = {"scale": factor}
     visits = 5 if factor < 1000 else 3
@@ -184,8 +184,8 @@ def bench_scale(data_dir: Path, factor: int, repeat: int, port: int, with_export
     app = create_app(data_dir)
     client = app.server.test_client()
     result["interactions"] = interactions(client, repeat)
-    app_data = client.application.extensions[EXTENSION_KEY]
-    result["baseline"] = baseline(data_dir, len(app_data.tables["sites"]), max(3, repeat // 4))
+    app_data = app_data_of(app)
+    result["baseline"] = baseline(data_dir, max(3, repeat // 4))
     result["points"] = points(app_data)
     if with_exports:
         result["exports"] = exports(app_data)
