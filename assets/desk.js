@@ -13,6 +13,12 @@
  * part (a print started before they are drawn leaves out those still waiting: assets/app.css;
  * the exports are the way to print a view).
  *
+ * AG Grid's script is not in the page (dashboard/page_scripts.py: 1.3 MB the map need not wait
+ * for). Until it comes, a placeholder of the grid's size stands in for its component; once the map
+ * is drawn, this loads the script, has Dash draw the grid again (now AG Grid's own), and sets the
+ * "grid-ready" store when the grid is mounted: the table's rows wait for it. If the script cannot be
+ * had (twice), the table says so and points to its downloads.
+ *
  * And it names the map's modebar buttons in the page's language. The map's config never changes
  * (a new one makes plotly.js draw the map from scratch, twice: dashboard/layout.py MAP_CONFIG), so
  * plotly names them, and its tips, in English; their French names are plotly's own
@@ -21,6 +27,13 @@
 (function () {
   "use strict";
   var signalled = false;
+  var GRID = "engagement-grid";
+  var gridMeta = document.querySelector('meta[name="deferred-grid-script"]');
+  if (gridMeta && !window.dash_ag_grid) {
+    window.dash_ag_grid = {AgGrid: function (props) {  // the stand-in: an empty box of the grid's size
+      return window.React.createElement("div", {id: props.id, style: props.style, className: "grid-waiting"});
+    }};
+  }
   // The parts drawn only in view, and the element of each (dashboard/ids.py IN_VIEW_PARTS, given
   // by the page): a card is in view near the window, a disclosure (<details>) while it is open.
   var PARTS = {};
@@ -86,19 +99,55 @@
   function send() {
     watchParts();
     window.dash_clientside.set_props("map-drawn", {data: Date.now()});
+  }
+  // The first visit's work is done: the table's rows may go to the grid (the "grid-ready" store).
+  function ready() {
+    window.dash_clientside.set_props("grid-ready", {data: Date.now()});
     document.documentElement.setAttribute("data-desk", "ready");
+  }
+  // Ready when AG Grid has mounted the grid: its listeners (such as the name it takes from the
+  // heading above it, dashAgGridFunctions.js) are attached then, and must see the rows arrive. After
+  // 5 s without it (a slow link: the grid loads a second script as it mounts), the page goes on, and
+  // says so again once the grid is mounted, which names it then (dashboard/callbacks/panels.py).
+  function whenGridMounted() {
+    var getApiAsync = window.dash_ag_grid && window.dash_ag_grid.getApiAsync;
+    if (typeof getApiAsync !== "function" || !document.getElementById(GRID)) { ready(); return; }
+    var mounted = false;
+    getApiAsync(GRID).then(function () { mounted = true; ready(); }, function () { /* the 5 s wait covers it */ });
+    setTimeout(function () { if (!mounted) { ready(); } }, 5000);
+  }
+  function loadGrid(attempt) {
+    if (!gridMeta) { whenGridMounted(); return; }  // the page came with AG Grid's script
+    var script = document.createElement("script");
+    script.src = gridMeta.getAttribute("content");
+    script.onload = function () {
+      try {
+        // Any new prop has Dash draw the grid again, and it then finds AG Grid's component in place
+        // of the stand-in: the grid's own style will do.
+        var dash = window.dash_component_api, node = dash && typeof dash.getLayout === "function" ? dash.getLayout(GRID) : null;
+        var box = document.getElementById(GRID);
+        var style = node && node.props && node.props.style ? node.props.style
+          : {width: box ? box.style.width : "100%", height: box ? box.style.height : "560px"};
+        window.dash_clientside.set_props(GRID, {style: style});
+      } finally {
+        whenGridMounted();
+      }
+    };
+    script.onerror = function () {
+      script.remove();
+      if (!attempt) { setTimeout(function () { loadGrid(1); }, 2000); return; }  // once more, then say so
+      document.documentElement.setAttribute("data-grid", "failed");  // shows the note (assets/app.css)
+      ready();
+    };
+    document.head.appendChild(script);
   }
   function signal() {
     if (signalled) { return; }
     var clientside = window.dash_clientside;
     if (!clientside || typeof clientside.set_props !== "function") { return; }
     signalled = true;
-    // The grid's rows once the grid is ready: its listeners (the name it gets from the heading
-    // above it, dashAgGridFunctions.js) are attached then, and must see the rows arrive.
-    var grid = window.dash_ag_grid && window.dash_ag_grid.getApiAsync;
-    if (typeof grid !== "function" || !document.getElementById("engagement-grid")) { send(); return; }
-    var timeout = new Promise(function (resolve) { setTimeout(resolve, 5000); });
-    Promise.race([grid("engagement-grid"), timeout]).then(send, send);
+    send();
+    loadGrid(0);
   }
   // plotly's French words by its English ones, or none (an English page: plotly's own words).
   function plotlyWords() {

@@ -8,12 +8,11 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from dash import Dash
-
 from dashboard.briefing import briefing_problems
 from dashboard.inputs import install_request_guard
 from dashboard.layout import preloads, serve_layout
 from dashboard.page_lang import install_page_language
+from dashboard.page_scripts import DeskDash, check_index_page
 from dashboard.page_text import engagement_options
 from dashboard.panels import warm_detail_indexes
 from dashboard.routes import register_routes
@@ -35,7 +34,7 @@ def _import_lazy_modules() -> None:
         import PIL.Image  # noqa: F401  (imported for its side effect, see the docstring)
 
 
-def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, today: date | None = None) -> Dash:
+def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, today: date | None = None) -> DeskDash:
     """A ready-to-serve app; raises ``DataError`` if the data (or a briefing's scene) is invalid,
     unless lenient: then the bad rows and briefings are left out and listed.
 
@@ -55,7 +54,7 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
         catalog = replace(catalog, briefings={k: b for k, b in catalog.briefings.items() if k not in bad},
                           rejected=tuple(sorted((*catalog.rejected, *problems))))
         data = build_app_data(catalog, today)
-    app = Dash(
+    app = DeskDash(  # AG Grid's script after the map, no core-js polyfill (dashboard/page_scripts.py)
         __name__,
         title="Sahel security assistance",
         assets_folder=str(ASSETS),
@@ -79,6 +78,7 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
     register_routes(app)
     install_request_guard(app)  # a callback post not shaped like its callback: 400, never a 500
     install_security_headers(app)
+    check_index_page(app)  # a Dash or AG Grid upgrade that moved a script fails here, not per visitor
     # The catalog, index and caches live as long as the process: move them out of the garbage
     # collector's generations, so full collections stop re-walking them (pauses of tens of ms
     # at x1, hundreds at x1000, landed on whichever request triggered them).

@@ -19,6 +19,9 @@ DEFERRED = "deferred-parts"
 I18N = "i18n-texts"  # both languages' texts, for the language switch (dashboard/page_text.py)
 PICKER_SEARCH = "picker-search"  # what is typed in the engagement picker (not its label)
 MAP_DRAWN = "map-drawn"  # set by assets/desk.js when the map's first draw is done
+# Set by assets/desk.js when AG Grid's script, loaded after the map's first draw, has mounted the
+# grid (dashboard/page_scripts.py): the table's rows wait for it.
+GRID_READY = "grid-ready"
 # Which parts of the page are in view, {part: bool} over IN_VIEW_PARTS (below), set by
 # assets/desk.js; a part out of view waits in DEFERRED and is drawn when it comes into view.
 IN_VIEW = "parts-in-view"

@@ -256,6 +256,8 @@ def table_section(caption: str, column_defs: list[dict[str, Any]]) -> html.Secti
             html.Button(html.Span(t("download_csv", "en"), id=ids.text("download_csv")), id=ids.DOWNLOAD_CSV_BUTTON, className="btn", n_clicks=0),
             html.Button(html.Span(t("download_xlsx", "en"), id=ids.text("download_xlsx")), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
         ], className="row-buttons"),
+        # Shown only if AG Grid's script, loaded after the map, cannot be had (assets/desk.js, app.css).
+        html.P(t("grid_failed", "en"), id=ids.text("grid_failed"), className="grid-failed"),
         dag.AgGrid(
             id=ids.TABLE_GRID, rowData=None, columnDefs=column_defs,  # rows: once the map is drawn
             # Fixed row height and a fixed-height, virtualised grid: only the rows in view
@@ -289,6 +291,7 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
         # Below the fold: the timeline and the table's rows are drawn once the map is (assets/desk.js).
         dcc.Store(id=ids.DEFERRED, data={"timeline_figure": timeline, "rows": rows}),
         dcc.Store(id=ids.MAP_DRAWN),
+        dcc.Store(id=ids.GRID_READY),
         dcc.Store(id=ids.IN_VIEW),  # unknown until assets/desk.js watches the parts below the map
         dcc.Store(id=ids.CONTROLS_CHANGED),  # a control the user changed (the view callback's trigger)
         dcc.Store(id=ids.VIEW_LANG),  # the texts' language, when the view callback changes it

@@ -73,6 +73,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "mandate_decision": {"en": "Dec. {date}", "fr": "Déc. {date}"},
     "timeline_heading": {"en": "Mandates and key events", "fr": "Mandats et événements clés"},
     "table_heading": {"en": "Engagements in this view", "fr": "Engagements de cette vue"},
+    "grid_failed": {"en": "The table could not be loaded: reload the page, or download the engagements as CSV or Excel above.",
+                    "fr": "Le tableau n’a pas pu être chargé : rechargez la page, ou téléchargez les engagements en CSV ou en Excel ci-dessus."},
     "detail_heading": {"en": "Engagement details", "fr": "Détails de l’engagement"},
     "detail_empty": {"en": "Click a timeline row, a table row or choose an engagement to see its mandates, funding, sites and sources.",
                      "fr": "Cliquez sur une ligne de la chronologie ou du tableau, ou choisissez un engagement, pour voir ses mandats, financements, sites et sources."},

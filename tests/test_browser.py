@@ -159,6 +159,58 @@ def test_the_layout_callbacks_and_base_map_are_fetched_once_with_the_pages_scrip
     assert fetched == [["_dash-dependencies", "link"], ["_dash-layout", "link"], ["africa_50m.json", "link"]], fetched
 
 
+GRID_LOAD = """
+const api = window.dash_component_api, layout = id => (api.getLayout(id) || {props: {}}).props;
+const grid = performance.getEntriesByType('resource').filter(e => e.name.includes('/dash_ag_grid/dash_ag_grid.'));
+return {mapDrawn: layout('map-drawn').data, gridReady: layout('grid-ready').data,
+        gridScripts: grid.map(e => [e.initiatorType, performance.timeOrigin + e.startTime]),
+        polyfill: performance.getEntriesByType('resource').some(e => e.name.includes('polyfill')),
+        regenerator: typeof window.regeneratorRuntime, standIns: document.querySelectorAll('.grid-waiting').length,
+        rows: window.dash_ag_grid.getApi('engagement-grid').getDisplayedRowCount()};
+"""
+
+
+def test_ag_grids_script_is_loaded_after_the_maps_first_draw_and_the_grid_then_mounted(dash_duo, dash_app):
+    """dashboard/page_scripts.py and assets/desk.js: AG Grid's script is not among the page's
+    scripts; it is asked for once the map is drawn, the grid replaces its stand-in, and its rows come
+    when it is mounted. Dash's core-js polyfill is never loaded; its regenerator runtime is there."""
+    _start(dash_duo, dash_app, "/?year=2019", every_part=False)
+    driver = dash_duo.driver
+    driver.execute_script("document.getElementById('table-section').scrollIntoView()")
+    WebDriverWait(driver, 10).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, "#engagement-grid .ag-center-cols-container .ag-row"))
+    got = driver.execute_script(GRID_LOAD)
+    assert len(got["gridScripts"]) == 1, got
+    # Asked for once the map was drawn (a <script> in the page would be asked for with the others).
+    assert got["mapDrawn"] <= got["gridScripts"][0][1] + 1, got  # +1: whole ms against fractions
+    assert (got["polyfill"], got["regenerator"], got["standIns"]) == (False, "object", 0), got
+    caption = dash_duo.find_element("#engagement-caption").text
+    assert got["rows"] == min(_leading_int(caption), 200), (caption, got)
+    assert dash_duo.get_logs() == []  # no error in the console
+
+
+def test_without_ag_grids_script_the_page_is_ready_and_the_table_says_so(dash_duo, dash_app):
+    """assets/desk.js: a grid script that cannot be had (tried twice) leaves the rest of the page
+    working, and the table's place says so in the page's language, pointing to the downloads."""
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/dash_ag_grid/dash_ag_grid.*"]})
+    try:
+        _start(dash_duo, dash_app, "/?lang=fr", every_part=False)
+        assert driver.execute_script("return document.documentElement.dataset.grid") == "failed"
+        note = dash_duo.find_element("#" + _css_id({"type": "i18n-text", "key": "grid_failed"}))
+        assert note.is_displayed() and note.text == t("grid_failed", "fr")
+        assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".grid-waiting")[0].is_displayed()
+        tried = driver.execute_script("return performance.getEntriesByType('resource')"
+                                      ".filter(e => e.name.includes('/dash_ag_grid/dash_ag_grid.')).length")
+        assert tried == 2  # the first try and one more
+        # The rest of the page still follows the controls.
+        driver.execute_script("window.dash_clientside.set_props({type: 'view-control', field: 'regions'}, {value: ['ML-5']})")
+        WebDriverWait(driver, 10).until(lambda d: "region=ML-5" in d.current_url)
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})
+
+
 def test_controls_write_the_url_and_reload_restores_the_view(dash_duo, dash_app):
     _start(dash_duo, dash_app)
     dash_duo.find_element("#" + _css_id({"type": "view-control", "field": "regions"})).click()

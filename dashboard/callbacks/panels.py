@@ -144,28 +144,28 @@ clientside_callback(
 # callback drops from DEFERRED each output it draws anew, so a stale one never replaces a fresh one.
 # An answer that redraws the map hands its other parts here too (response.AFTER_MAP): Dash runs
 # this after the answer's figures are drawn, so they follow the map. A part that waits is
-# aria-busy; the print style sheet leaves it out (assets/app.css).
+# aria-busy; the print style sheet leaves it out (assets/app.css). The table's part also waits for
+# the grid (GRID_READY: AG Grid's script is loaded after the map, dashboard/page_scripts.py).
 WAITING = [(key, part, ids.IN_VIEW_PARTS[part]) for key, part in WAITS.items()]
 clientside_callback(
-    """function (drawn, inView, parts) {
+    """function (drawn, inView, gridReady, parts) {
         var C = window.dash_clientside, f = window.dashAgGridFunctions, keep = C.no_update;
         var WAITING = """ + json.dumps(WAITING) + """;
         var pending = (parts && typeof parts === 'object') ? parts : {};
         var seen = (inView && typeof inView === 'object') ? inView : {};
         var show = {}, busy = {};
         WAITING.forEach(function (w) {
-            show[w[0]] = !!drawn && seen[w[1]] !== false && w[0] in pending;
+            show[w[0]] = !!drawn && seen[w[1]] !== false && w[0] in pending && (w[1] !== 'table' || !!gridReady);
             busy[w[2]] = busy[w[2]] || (w[0] in pending && !show[w[0]]);
         });
         Object.keys(busy).forEach(function (id) {
             var el = document.getElementById(id);
             if (el) { el.setAttribute('aria-busy', busy[id] ? 'true' : 'false'); }
         });
-        // The grid is ready once the map is drawn (assets/desk.js waits for it): name it then, as
-        // rows that came before it was ready (a link's view) were not seen by its listeners
-        // (dashboard/layout.py NAME_GRID); and again with the rows it takes here.
-        var first = (C.callback_context.triggered || []).some(function (x) { return x.prop_id === '""" + ids.MAP_DRAWN + """.data'; });
-        if ((first || show.rows) && drawn && f && typeof f.nameGrid === 'function') { f.nameGrid(null, """ + NAME_GRID_ARGS + """); }
+        // Name the grid once it is mounted, as rows that came before (a link's view) were not seen
+        // by its listeners (dashboard/layout.py NAME_GRID); and again with the rows it takes here.
+        var first = (C.callback_context.triggered || []).some(function (x) { return x.prop_id === '""" + ids.GRID_READY + """.data'; });
+        if ((first || show.rows) && gridReady && f && typeof f.nameGrid === 'function') { f.nameGrid(null, """ + NAME_GRID_ARGS + """); }
         if (!WAITING.some(function (w) { return show[w[0]]; })) { return WAITING.map(function () { return keep; }).concat([keep]); }
         var rest = {};
         Object.keys(pending).forEach(function (k) { if (!show[k]) { rest[k] = pending[k]; } });
@@ -175,6 +175,7 @@ clientside_callback(
     Output(ids.DEFERRED, "data", allow_duplicate=True),
     Input(ids.MAP_DRAWN, "data"),
     Input(ids.IN_VIEW, "data"),
+    Input(ids.GRID_READY, "data"),
     Input(ids.DEFERRED, "data"),
     prevent_initial_call=True,
 )
