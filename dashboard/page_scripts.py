@@ -8,7 +8,7 @@ renderer starts only once all of them have run. Two of them cost the first map w
   fold. Its script is taken out of the page and named in a ``<meta>``; ``assets/desk.js`` stands
   a placeholder in for the grid until the map is drawn, then loads the script and mounts the grid.
 - **Dash's ``@babel/polyfill``** (core-js 2 and regenerator): a current browser has every feature
-  core-js 2 adds (but ``setImmediate``, which every bundle here checks for before using), and
+  core-js 2 adds but ``setImmediate`` (which every bundle here checks for before use), and
   core-js still replaces some native functions with its own slower ones
   (``String.prototype.trim``, which plotly.js calls for every attribute it sets). The bundles need
   only its regenerator runtime, vendored as ``assets/regenerator-runtime.js``
