@@ -123,12 +123,9 @@
     script.onload = function () {
       try {
         // Any new prop has Dash draw the grid again, and it then finds AG Grid's component in place
-        // of the stand-in: the grid's own style will do.
-        var dash = window.dash_component_api, node = dash && typeof dash.getLayout === "function" ? dash.getLayout(GRID) : null;
-        var box = document.getElementById(GRID);
-        var style = node && node.props && node.props.style ? node.props.style
-          : {width: box ? box.style.width : "100%", height: box ? box.style.height : "560px"};
-        window.dash_clientside.set_props(GRID, {style: style});
+        // of the stand-in: the grid's own style (from Dash's layout) will do. Should that fail, the
+        // stand-in stays and the 5 s wait lets the page go on.
+        window.dash_clientside.set_props(GRID, {style: window.dash_component_api.getLayout(GRID).props.style});
       } finally {
         whenGridMounted();
       }
