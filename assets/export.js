@@ -21,9 +21,15 @@
   var MAX_POLL_FAILURES = 5;  // network hiccups tolerated while following a job
   var queueInfo = null;  // a promise of GET /export/jobs: {queue: true|false}
 
+  // The messages in the page's language, from both languages' texts in the "i18n-texts" store
+  // (dashboard/page_text.py; the language switch sets <html lang>), read when shown.
   function message(key, fallback) {
-    var el = document.querySelector('.export-messages [data-key="' + key + '"]');
-    return (el && el.textContent) || fallback;
+    var api = window.dash_component_api, node = null;
+    try { node = api && api.getLayout("i18n-texts"); } catch (e) { node = null; }
+    var all = node && node.props && node.props.data;
+    var texts = all && all[document.documentElement.lang === "fr" ? "fr" : "en"];
+    var text = texts && texts.texts && texts.texts[key];
+    return typeof text === "string" && text ? text : fallback;
   }
 
   function fill(template, values) {

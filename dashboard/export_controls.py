@@ -3,8 +3,8 @@ the briefing's *Download deck* buttons, each with a status line.
 
 The buttons are links (they work without JavaScript); ``assets/export.js`` turns a click into a
 fetch that shows progress, then saves the file, or says why not (busy: 503; refused: 400, with
-the server's reason). Its messages are the hidden ``data-key`` spans below, translated with the
-rest of the page.
+the server's reason). Its messages (``JS_MESSAGES``) are among the page's texts in both
+languages (the ``I18N`` store, ``dashboard/layout.py``), not elements of the page.
 """
 
 from __future__ import annotations
@@ -25,11 +25,6 @@ def size_options(lang: str) -> list[dict[str, str]]:
     return [{"label": t(f"size_{size}", lang), "value": size} for size in SIZES]
 
 
-def _messages() -> html.Div:
-    return html.Div([html.Span(t(key, "en"), id=ids.text(key), **{"data-key": key}) for key in JS_MESSAGES],
-                    className="export-messages", hidden=True)
-
-
 def _status(status_id: str) -> html.P:
     return html.P("", id=status_id, className="export-status", role="status", **{"aria-live": "polite"})
 
@@ -47,27 +42,26 @@ def export_controls(title_hint: str) -> html.Div:
         html.Span(t("export", "en"), id=ids.text("export"), className="field-label inline"),
         html.Div([
             html.Div([
-                html.Label(html.Span(t("export_title_label", "en"), id=ids.text("export_title_label")),
+                html.Label(t("export_title_label", "en"), id=ids.text("export_title_label"),
                            htmlFor=ids.EXPORT_TITLE, className="field-label"),
                 dcc.Input(id=ids.EXPORT_TITLE, type="text", value="", maxLength=MAX_TITLE, debounce=True,
                           placeholder=title_hint, className="text-input", autoComplete="off"),
             ], className="export-field export-field-wide"),
             html.Div([
-                html.Label(html.Span(t("export_subtitle_label", "en"), id=ids.text("export_subtitle_label")),
+                html.Label(t("export_subtitle_label", "en"), id=ids.text("export_subtitle_label"),
                            htmlFor=ids.EXPORT_SUBTITLE, className="field-label"),
                 dcc.Input(id=ids.EXPORT_SUBTITLE, type="text", value="", maxLength=MAX_SUBTITLE, debounce=True,
                           placeholder=t("export_subtitle_placeholder", "en"), className="text-input", autoComplete="off"),
             ], className="export-field export-field-wide"),
             html.Div([
                 dmc.Select(id=ids.EXPORT_SIZE, data=size_options("en"), value=SIZES[0], allowDeselect=False,
-                           label=html.Span(t("export_size", "en"), id=ids.text("export_size")),
+                           label=t("export_size", "en"),  # translated: dashboard/page_text.py TEXT_PROPS
                            comboboxProps={"zIndex": 400}),
             ], className="export-field"),
         ], className="export-options"),
         html.Div([_button(fmt.upper(), ids.export_link(fmt), f"/export/{fmt}", fmt.upper(), ids.EXPORT_STATUS)
                   for fmt in ids.EXPORT_FORMATS], className="row-buttons"),
         _status(ids.EXPORT_STATUS),
-        _messages(),
     ], className="export-links")
 
 
@@ -76,9 +70,9 @@ def deck_buttons(briefing_id: str | None) -> html.Div:
     base = f"/deck/{briefing_id}" if briefing_id else "/deck/none"
     return html.Div([
         html.Div([
-            _button(html.Span(t("download_deck", "en"), id=ids.text("download_deck")), ids.DECK_PPTX, f"{base}.pptx",
+            _button(t("download_deck", "en"), ids.DECK_PPTX, f"{base}.pptx",
                     "PowerPoint", ids.DECK_STATUS),
-            _button(html.Span(t("download_deck_pdf", "en"), id=ids.text("download_deck_pdf")), ids.DECK_PDF, f"{base}.pdf",
+            _button(t("download_deck_pdf", "en"), ids.DECK_PDF, f"{base}.pdf",
                     "PDF", ids.DECK_STATUS),
         ], className="row-buttons"),
         _status(ids.DECK_STATUS),

@@ -11,6 +11,7 @@ import json
 
 CONTROL = "view-control"
 TEXT = "i18n-text"
+LABEL = "i18n-label"  # a choice (Mantine Radio or Checkbox) whose ``label`` prop is a translated text
 
 URL = "url"
 VIEW_STORE = "view-store"
@@ -97,6 +98,11 @@ def card_body(key: str) -> dict[str, str]:
 def text(key: str) -> dict[str, str]:
     """The pattern-matching id of a static text element translated by ``key``."""
     return {"type": TEXT, "key": key}
+
+
+def label(key: str) -> dict[str, str]:
+    """The pattern-matching id of a choice (radio, checkbox) whose label is translated by ``key``."""
+    return {"type": LABEL, "key": key}
 
 PAGE_ROOT = "page-root"
 BRIEF_START = "brief-start"

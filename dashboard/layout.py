@@ -22,7 +22,7 @@ from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.export import view_title
-from dashboard.export_controls import deck_buttons, export_controls
+from dashboard.export_controls import JS_MESSAGES, deck_buttons, export_controls
 from dashboard.outputs import (
     detail_output,
     key_figures_output,
@@ -32,7 +32,13 @@ from dashboard.outputs import (
     timeline_output,
     warning_output,
 )
-from dashboard.page_text import all_translations, briefing_options, grid_options, translated_options
+from dashboard.page_text import (
+    TEXT_PROPS,
+    all_translations,
+    briefing_options,
+    grid_options,
+    translated_options,
+)
 from dashboard.view import AppData, view_map_spec
 from dashboard.view_store import store_payload
 from layers.i18n import t
@@ -78,9 +84,11 @@ def timeline_config(lang: str) -> dict[str, Any]:
     return {**GRAPH_CONFIG, "scrollZoom": False, "locale": lang}
 
 
-def _label(key: str) -> html.Span:
-    """A control's visible label, translated with the page (its ``label`` prop)."""
-    return html.Span(t(key, "en"), id=ids.text(key))
+def _label(key: str) -> str:
+    """A control's visible label (its ``label`` prop), in English; the language switch sets it
+    (dashboard/page_text.py TEXT_PROPS).
+    """
+    return t(key, "en")
 
 
 # Mantine's combobox dropdowns: above the sticky sidebar.
@@ -92,7 +100,7 @@ def _field(key: str, control: html.Component) -> html.Div:
     # control in the label would make every click inside a dropdown re-open it.)
     target = ids.dom_id(control.id) if getattr(control, "id", None) is not None else None
     return html.Div([
-        html.Label(html.Span(t(key, "en"), id=ids.text(key)), htmlFor=target, className="field-label"),
+        html.Label(t(key, "en"), id=ids.text(key), htmlFor=target, className="field-label"),
         control,
     ], className="field")
 
@@ -107,7 +115,7 @@ def _multi(field: str, key: str, app: AppData) -> dmc.MultiSelect:
 
 def _radios(field: str, key: str, value: str, choices: tuple[str, ...], prefix: str) -> dmc.RadioGroup:
     """A radio group named by its label; each choice's label is a translated text."""
-    radios = [dmc.Radio(label=html.Span(t(prefix + c, "en"), id=ids.text(prefix + c)), value=c, size="sm") for c in choices]
+    radios = [dmc.Radio(id=ids.label(prefix + c), label=t(prefix + c, "en"), value=c, size="sm") for c in choices]
     return dmc.RadioGroup(id=ids.control(field), label=_label(key), value=value, className="field",
                           wrapperProps={"data-field": field}, children=dmc.Stack(radios, gap=6))
 
@@ -116,7 +124,7 @@ def _checks(field: str, key: str, value: list[str], choices: tuple[str, ...], pr
     """A checkbox group named by its label; each choice's label is a translated text."""
     return dmc.CheckboxGroup(id=ids.control(field), label=_label(key), value=value, className="field",
                              wrapperProps={"data-field": field}, children=dmc.Stack(
-        [dmc.Checkbox(label=html.Span(t(prefix + c, "en"), id=ids.text(prefix + c)), value=c, size="sm") for c in choices],
+        [dmc.Checkbox(id=ids.label(prefix + c), label=t(prefix + c, "en"), value=c, size="sm") for c in choices],
         gap=6))
 
 
@@ -129,7 +137,7 @@ def _period(app: AppData, state: ViewState) -> html.Fieldset:
         for field, month in (("month_from", state.period.first.month), ("month_to", state.period.last.month))
     ]
     return html.Fieldset([
-        html.Legend(_label("period"), className="field-label"),
+        html.Legend(t("period", "en"), id=ids.text("period"), className="field-label"),
         dmc.RangeSlider(id=ids.control("years"), min=lo, max=hi, step=1, minRange=0,
                         value=[state.period.first.year, state.period.last.year],
                         # A mark every four years fits the sidebar; the thumbs' labels give the years chosen.
@@ -139,7 +147,7 @@ def _period(app: AppData, state: ViewState) -> html.Fieldset:
         html.Div([months[0], html.Span("–", className="month-sep", **{"aria-hidden": "true"}), months[1]], className="month-row"),
         html.Div([
             html.Button(t("play", "en"), id=ids.PLAY_BUTTON, className="btn", n_clicks=0),
-            html.Button(html.Span(t("reset", "en"), id=ids.text("reset")), id=ids.RESET_BUTTON, className="btn btn-secondary", n_clicks=0),
+            html.Button(t("reset", "en"), id=ids.RESET_BUTTON, className="btn btn-secondary", n_clicks=0),
         ], className="row-buttons"),
         dcc.Interval(id=ids.PLAY_INTERVAL, interval=1600, disabled=True),
     ], className="field period")
@@ -152,15 +160,15 @@ def _briefing_controls(app: AppData, state: ViewState) -> html.Div:
                    allowDeselect=False, comboboxProps=COMBOBOX, maxDropdownHeight=320),
         html.Div([
             # Plain links: the stage takes over the whole page (assets/stage.js), so it is a new page.
-            html.A(html.Span(t("start_briefing", "en"), id=ids.text("start_briefing")), id=ids.BRIEF_START, className="btn",
+            html.A(t("start_briefing", "en"), id=ids.BRIEF_START, className="btn",
                    href="/?mode=brief"),
-            html.A(html.Span(t("present_view", "en"), id=ids.text("present_view")), id=ids.BRIEF_PRESENT,
+            html.A(t("present_view", "en"), id=ids.BRIEF_PRESENT,
                    className="btn btn-secondary", href="/?mode=brief"),
         ], className="row-buttons"),
         deck_buttons(first),
         html.Details([
             html.Summary(t("save_scene", "en"), id=ids.text("save_scene")),
-            html.Label(_label("scene_text_label"), htmlFor=ids.SCENE_TEXT, className="field-label"),
+            html.Label(t("scene_text_label", "en"), id=ids.text("scene_text_label"), htmlFor=ids.SCENE_TEXT, className="field-label"),
             dcc.Textarea(id=ids.SCENE_TEXT, value=scene_output(app, state), readOnly=True, className="text-input scene-text"),
         ]),
     ], className="field")
@@ -209,29 +217,29 @@ NAME_GRID_ARGS = ", ".join(json.dumps(x) for x in (ids.TABLE_GRID, ids.dom_id(id
 NAME_GRID = f"nameGrid(params, {NAME_GRID_ARGS})"
 
 
-def map_figure_section(state: ViewState, figure: dict[str, Any]) -> html.Figure:
+def map_figure_section(caption: str, figure: dict[str, Any]) -> html.Figure:
     """The map, named by its caption, with its values as a table one click away (the text
-    alternative: region, value, legend class, as of).
+    alternative: region, value, legend class, as of). The table itself waits in DEFERRED until
+    its disclosure is opened (``serve_layout``).
     """
-    caption, table = map_table_output(figure, state)
     return html.Figure([
         dcc.Graph(id=ids.MAP_GRAPH, figure=figure, config=MAP_CONFIG, className="map-graph"),
         html.Figcaption(caption, id=ids.MAP_CAPTION, className="visually-hidden"),
         html.Details([
             html.Summary(t("map_table_summary", "en"), id=ids.text("map_table_summary")),
-            html.Div(table, id=ids.MAP_TABLE),
+            html.Div(id=ids.MAP_TABLE),
         ], className="map-table", id=ids.MAP_TABLE_DETAILS),
     ], className="map-figure", **{"aria-labelledby": ids.MAP_CAPTION})
 
 
 def text_keys(page: Component) -> list[str]:
-    """The i18n key of every translated text of ``page`` (``ids.text`` ids), labels included."""
+    """The i18n key of every translated text of ``page`` (``ids.text`` and ``ids.label`` ids)."""
     keys, stack = set(), [page]
     while stack:
         node = stack.pop()
         if isinstance(node, Component):
             props = node.to_plotly_json()["props"]
-            if isinstance(props.get("id"), dict) and props["id"].get("type") == ids.TEXT:
+            if isinstance(props.get("id"), dict) and props["id"].get("type") in (ids.TEXT, ids.LABEL):
                 keys.add(props["id"]["key"])
             stack.extend(props.values())
         elif isinstance(node, list | tuple):
@@ -253,8 +261,8 @@ def table_section(caption: str, column_defs: list[dict[str, Any]]) -> html.Secti
         html.H2(t("table_heading", "en"), id=ids.text("table_heading")),
         html.P(caption, id=ids.TABLE_CAPTION, className="caption"),
         html.Div([
-            html.Button(html.Span(t("download_csv", "en"), id=ids.text("download_csv")), id=ids.DOWNLOAD_CSV_BUTTON, className="btn", n_clicks=0),
-            html.Button(html.Span(t("download_xlsx", "en"), id=ids.text("download_xlsx")), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
+            html.Button(t("download_csv", "en"), id=ids.DOWNLOAD_CSV_BUTTON, className="btn", n_clicks=0),
+            html.Button(t("download_xlsx", "en"), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
         ], className="row-buttons"),
         # Shown only if AG Grid's script, loaded after the map, cannot be had (assets/desk.js, app.css).
         html.P(t("grid_failed", "en"), id=ids.text("grid_failed"), className="grid-failed"),
@@ -284,12 +292,16 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
     map_figure = view_map_spec(app, state)
     timeline, timeline_style = timeline_output(app, state)
     rows, column_defs, caption = table_output(app, state)
+    map_caption, map_table = map_table_output(map_figure, state)
     store = store_payload(state)
     page = html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.VIEW_STORE, data=store),
-        # Below the fold: the timeline and the table's rows are drawn once the map is (assets/desk.js).
-        dcc.Store(id=ids.DEFERRED, data={"timeline_figure": timeline, "rows": rows}),
+        # Below the fold: the timeline and the table's rows are drawn once the map is (assets/desk.js);
+        # the map's values table when its disclosure is opened. Every Dash component on the page
+        # adds to the cost of each store update in Dash's renderer (a change makes about 90), and
+        # the closed table alone was 51 of them.
+        dcc.Store(id=ids.DEFERRED, data={"timeline_figure": timeline, "rows": rows, "map_table": map_table}),
         dcc.Store(id=ids.MAP_DRAWN),
         dcc.Store(id=ids.GRID_READY),
         dcc.Store(id=ids.IN_VIEW),  # unknown until assets/desk.js watches the parts below the map
@@ -315,7 +327,7 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
                 html.P(id=ids.DETAIL_STATUS, role="status", className="visually-hidden"),
                 html.Section([
                     html.H2(t("map_heading", "en"), id=ids.text("map_heading"), className="visually-hidden"),
-                    map_figure_section(state, map_figure),
+                    map_figure_section(map_caption, map_figure),
                     html.P([
                         html.Span(t("boundary_note", "en"), id=ids.text("boundary_note")), " ",
                         html.Span(t("attribution", "en"), id=ids.text("attribution")),
@@ -336,8 +348,10 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
             ], className="main"),
         ], className="body"),
     ], id=ids.PAGE_ROOT, className="page", **{"data-in-view-parts": json.dumps(ids.IN_VIEW_PARTS)})
-    # Both languages' texts, for the language switch in the browser (dashboard/page_text.py).
-    page.children.append(dcc.Store(id=ids.I18N, data=all_translations(app, text_keys(page))))
+    # Both languages' texts, for the language switch in the browser (dashboard/page_text.py), and
+    # the export buttons' messages (assets/export.js reads them there).
+    page.children.append(dcc.Store(id=ids.I18N, data=all_translations(
+        app, sorted({*text_keys(page), *JS_MESSAGES, *(key for _, _, key in TEXT_PROPS)}))))
     # Mantine's provider: the page's font, and the selects' and groups' styles and portals.
     return dmc.MantineProvider(page, theme=MANTINE_THEME)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+from dashboard import ids
 from dashboard.export_controls import size_options
 from dashboard.grid_locale import grid_locale
 from dashboard.view import AppData
@@ -112,6 +113,28 @@ def grid_options() -> dict[str, Any]:
         "animateRows": False, "tooltipShowDelay": 300,
         "tabToNextCell": {"function": "false"}, "tabToNextHeader": {"function": "false"},
     }
+
+# The controls and buttons whose label (or text) is a translated string of their own, set by the
+# language switch: (component id, prop, i18n key). A string in the control's own prop, not a Span
+# with an id of its own inside it: every Dash component on the page adds to the cost of each of
+# the store updates a change makes in Dash's renderer (about 90; a language switch about 200).
+# The layout draws each in English (tests/test_page_text.py checks it against this list).
+TEXT_PROPS: tuple[tuple[str | dict[str, str], str, str], ...] = (
+    *((ids.control(field), "label", key) for field, key in (
+        ("lang", "language"), ("month_from", "month_from"), ("month_to", "month_to"), ("regions", "regions"),
+        ("donors", "donors"), ("actors", "actors"), ("sectors", "sectors"), ("geo", "geo"), ("selected", "selected"),
+        ("metric", "metric"), ("layers", "layers"), ("timeline", "timeline_mode"))),
+    (ids.BRIEF_PICK, "label", "briefing"),
+    (ids.EXPORT_SIZE, "label", "export_size"),
+    (ids.RESET_BUTTON, "children", "reset"),
+    (ids.BRIEF_START, "children", "start_briefing"),
+    (ids.BRIEF_PRESENT, "children", "present_view"),
+    (ids.DECK_PPTX, "children", "download_deck"),
+    (ids.DECK_PDF, "children", "download_deck_pdf"),
+    (ids.DOWNLOAD_CSV_BUTTON, "children", "download_csv"),
+    (ids.DOWNLOAD_XLSX_BUTTON, "children", "download_xlsx"),
+)
+
 
 # The selects whose options are translated, the searchable ones (their "nothing found" text),
 # and the text boxes' placeholders (i18n keys).

@@ -19,7 +19,14 @@ from dashboard.export_table import table_bytes
 from dashboard.inputs import clicks as clicks_of
 from dashboard.inputs import text_of
 from dashboard.layout import NAME_GRID_ARGS
-from dashboard.page_text import PLACEHOLDERS, SEARCHABLE, TRANSLATED, TRANSLATED_SELECTS, engagement_options
+from dashboard.page_text import (
+    PLACEHOLDERS,
+    SEARCHABLE,
+    TEXT_PROPS,
+    TRANSLATED,
+    TRANSLATED_SELECTS,
+    engagement_options,
+)
 from dashboard.response import WAITS
 from dashboard.view import app_data, compute_view, state_from_store
 from layers.view_state import MAX_TEXT, state_from_values
@@ -116,12 +123,17 @@ def engagement_picker_options(search: Any, selected: Any, lang: Any) -> list[dic
 clientside_callback(
     """function (lang, all) {
         var C = window.dash_clientside, keys = """ + json.dumps(TRANSLATED) + """;
+        var props = """ + json.dumps([key for _, _, key in TEXT_PROPS]) + """;
         var d = all && all[lang === 'fr' ? 'fr' : 'en'];
-        var texts = C.callback_context.outputs_list[0].map(function (o) {
-            return d && o.id && typeof d.texts[o.id.key] === 'string' ? d.texts[o.id.key] : C.no_update; });
-        return [texts].concat(keys.map(function (k) { return d && k in d ? d[k] : C.no_update; }));
+        function text(key) { return d && typeof d.texts[key] === 'string' ? d.texts[key] : C.no_update; }
+        function byKey(list) { return list.map(function (o) { return o.id ? text(o.id.key) : C.no_update; }); }
+        var outputs = C.callback_context.outputs_list;
+        return [byKey(outputs[0]), byKey(outputs[1])].concat(props.map(text))
+            .concat(keys.map(function (k) { return d && k in d ? d[k] : C.no_update; }));
     }""",
     Output(ids.text(ALL), "children"),
+    Output(ids.label(ALL), "label"),
+    *[Output(component_id, prop) for component_id, prop, _ in TEXT_PROPS],
     *[Output(ids.control(field), "data") for field in TRANSLATED_SELECTS],
     Output(ids.BRIEF_PICK, "data"),
     Output(ids.PAGE_TITLE, "children"),
