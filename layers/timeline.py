@@ -356,7 +356,12 @@ def build_timeline_spec(
         "barmode": "overlay",
         "height": max(240, 90 + round(ROW_PX * k) * len(categories)),
         "margin": _margins(ticks, None if big else (legend_title, _legend_names(data)), fs, hidden=bool(hidden)),
-        "xaxis": {"type": "date", "range": [x0.isoformat(), x1.isoformat()], "gridcolor": "#e6e6e6", "tickfont": {"size": fs(13)}},
+        # Plotly's default for a date axis ("hide past div") measures every tick label after each
+        # draw, to hide any past the graph's edge: a forced layout per label, 8-13 ms of each
+        # redraw on the desk (Chromium profile). There the legend's margin (far wider than half a
+        # year label) rules that out; on the stage (a 10 px margin) the check stays.
+        "xaxis": {"type": "date", "range": [x0.isoformat(), x1.isoformat()], "gridcolor": "#e6e6e6", "tickfont": {"size": fs(13)},
+                  "ticklabeloverflow": "hide past div" if big else "allow"},
         "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(categories)), "tickfont": {"size": fs(13)},
                   "automargin": False, "tickmode": "array", "tickvals": categories, "ticktext": ticks},
         # On a projector the bars need the room: rows are named, the hover gives the rest.

@@ -122,10 +122,11 @@ def test_the_parts_below_the_map_are_drawn_when_they_come_into_view(dash_duo, da
         lambda d: d.find_elements(By.CSS_SELECTOR, "#engagement-grid .ag-center-cols-container .ag-row"))
     driver.execute_script("document.getElementById('timeline-section').scrollIntoView()")
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline-graph .bars path"))
-    # The map's values as a table wait while their disclosure is closed: opening it draws them.
+    # The map's values as a table wait while their disclosure is closed (a first visit's in the
+    # layout's DEFERRED, a link's from its answer): opening it draws them.
     busy = "return document.getElementById('map-table-details').getAttribute('aria-busy')"
-    if path != "/":  # a link's answer redraws the map and its values table, kept aside while closed
-        WebDriverWait(driver, 10).until(lambda d: d.execute_script(busy) == "true")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(busy) == "true")
+    assert not driver.find_elements(By.CSS_SELECTOR, "#map-table-details table")
     driver.execute_script("document.getElementById('map-table-details').open = true")
     WebDriverWait(driver, 10).until(lambda d: d.execute_script(EVERY_PART_DRAWN))
     assert driver.find_elements(By.CSS_SELECTOR, "#map-table-details table tbody tr")
@@ -245,6 +246,14 @@ def test_french_switches_the_labels(dash_duo, dash_app):
     _start(dash_duo, dash_app, "/?lang=fr")
     dash_duo.wait_for_text_to_equal("#" + _css_id({"type": "i18n-text", "key": "table_heading"}), "Engagements de cette vue", timeout=10)
     assert "Données au" in dash_duo.find_element("#page-title").text
+    # Labels that are strings in their controls' own props (dashboard/page_text.py TEXT_PROPS, ids.label).
+    regions = dash_duo.driver.execute_script(
+        "return document.querySelector('label[for=\"' + CSS.escape(JSON.stringify({field: 'regions', type: 'view-control'}))"
+        " + '\"]').textContent")
+    assert regions == t("regions", "fr")
+    assert dash_duo.find_element("#reset-button").text == t("reset", "fr")
+    metric = dash_duo.find_element('[data-field="metric"]').text
+    assert t("metric", "fr") in metric and t("metric_idp", "fr") in metric, metric
     # plotly's own texts on the map (its config has no locale: assets/desk.js names them): the
     # modebar's tooltips, and the tip a first click on the legend shows.
     zoom_in = dash_duo.find_element('#map-graph .modebar-btn[data-attr="zoom"][data-val="in"]')

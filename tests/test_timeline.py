@@ -134,3 +134,11 @@ def test_a_built_timeline_uses_fixed_margins():
     assert layout.margin.autoexpand is False and layout.yaxis.automargin is False
     assert layout.margin.r > layout.margin.l > 14  # the legend's French names are wider than these short lane names
     assert _figure(big=True).layout.margin.r == 10  # the stage shows no legend
+
+
+def test_tick_labels_are_measured_only_where_one_could_pass_the_edge():
+    # The desk's legend margin is wider than any year label could overhang; plotly's check of
+    # each label (a forced layout per label, every redraw) is left to the stage's narrow margin.
+    desk, stage = _figure().layout, _figure(big=True).layout
+    assert desk.xaxis.ticklabeloverflow == "allow" and desk.margin.r > 60
+    assert stage.xaxis.ticklabeloverflow == "hide past div"
