@@ -1,6 +1,7 @@
 /* The desk's first visit: the map first, then what is below the fold.
  *
- * The layout keeps the timeline's figure and the table's rows aside (a dcc.Store); when plotly
+ * The layout keeps the timeline's figure and the table's rows aside (a dcc.Store; the map's values
+ * table too, until its disclosure is opened); when plotly
  * has drawn the map for the first time, this sets the "map-drawn" store, and a clientside
  * callback (dashboard/callbacks/panels.py) hands them to the timeline and the grid. So the
  * browser's first work goes to the map. If the map is not drawn within 10 s (an error), the

@@ -15,7 +15,8 @@ LABEL = "i18n-label"  # a choice (Mantine Radio or Checkbox) whose ``label`` pro
 
 URL = "url"
 VIEW_STORE = "view-store"
-# The first visit's timeline and table rows, kept aside until the map is drawn (assets/desk.js).
+# The first visit's timeline and table rows, kept aside until the map is drawn (assets/desk.js),
+# and the map's values table, until its disclosure is opened.
 DEFERRED = "deferred-parts"
 I18N = "i18n-texts"  # both languages' texts, for the language switch (dashboard/page_text.py)
 PICKER_SEARCH = "picker-search"  # what is typed in the engagement picker (not its label)
@@ -53,6 +54,9 @@ DETAIL_STATUS = "detail-status"  # announces a selection (the panel itself may b
 # or a disclosure (<details>) while open. The page gives this to assets/desk.js (data-in-view-parts).
 IN_VIEW_PARTS = {"timeline": TIMELINE_SECTION, "table": TABLE_SECTION, "detail": DETAIL_SECTION,
                  "map_table": MAP_TABLE_DETAILS}
+# The element that says a part waits (aria-busy): the part itself, but for the disclosure, its
+# content (a closed disclosure is not busy: nothing in it is shown until it is opened).
+BUSY_PARTS = {**IN_VIEW_PARTS, "map_table": MAP_TABLE}
 TABLE_GRID = "engagement-grid"
 TABLE_CAPTION = "engagement-caption"
 DOWNLOAD_CSV_BUTTON = "download-csv-button"

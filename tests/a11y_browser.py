@@ -31,7 +31,7 @@ AXE_EXCLUDE: list[list[str]] = [['[role="listbox"] .mantine-ScrollArea-viewport'
 # The parts below the map are drawn when they come into view (assets/desk.js); printing asks for
 # all of them, as a test that reads the whole page does.
 SHOW_EVERY_PART = "window.dispatchEvent(new Event('beforeprint'));"
-EVERY_PART_DRAWN = (f"return [...document.querySelectorAll({', '.join('#' + i for i in ids.IN_VIEW_PARTS.values())!r})]"
+EVERY_PART_DRAWN = (f"return [...document.querySelectorAll({', '.join('#' + i for i in ids.BUSY_PARTS.values())!r})]"
                     ".every(e => e.getAttribute('aria-busy') !== 'true')"
                     " && !document.querySelector('[data-dash-is-loading=\"true\"]')")
 

@@ -105,7 +105,7 @@ def test_region_filter_changes_map_timeline_and_table(dash_duo, dash_app):
 # The timeline's lane names and legend entries that reach past the graph's edges (cut off).
 TIMELINE_OVERFLOW = """
 const gd = document.querySelector('#timeline-graph .js-plotly-plot'), box = gd.getBoundingClientRect();
-return [...gd.querySelectorAll('.ytick text, .legend text')].map(e => [e.textContent, e.getBoundingClientRect()])
+return [...gd.querySelectorAll('.xtick text, .ytick text, .legend text')].map(e => [e.textContent, e.getBoundingClientRect()])
   .filter(([, r]) => r.left < box.left || r.right > box.right).map(([text]) => text);
 """
 
@@ -124,7 +124,7 @@ def test_the_parts_below_the_map_are_drawn_when_they_come_into_view(dash_duo, da
     WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#timeline-graph .bars path"))
     # The map's values as a table wait while their disclosure is closed (a first visit's in the
     # layout's DEFERRED, a link's from its answer): opening it draws them.
-    busy = "return document.getElementById('map-table-details').getAttribute('aria-busy')"
+    busy = "return document.getElementById('map-table').getAttribute('aria-busy')"
     WebDriverWait(driver, 10).until(lambda d: d.execute_script(busy) == "true")
     assert not driver.find_elements(By.CSS_SELECTOR, "#map-table-details table")
     driver.execute_script("document.getElementById('map-table-details').open = true")

@@ -90,3 +90,21 @@ def test_the_first_page_stays_lean(page):
     # About 280 components before the labels became strings and the closed table waited: every
     # store update of a change then cost 0.45 ms in Dash's renderer, against 0.26 ms at 176.
     assert len(page) < 200, len(page)
+
+
+def test_no_label_or_button_text_is_left_out_of_the_language_switch(page):
+    # The other way round from the test above: a string label or button text the layout draws is
+    # either a TEXT_PROPS entry or a choice with its ids.label id, so none stays English.
+    listed = {(ids.dom_id(cid), prop) for cid, prop, _ in TEXT_PROPS}
+    missed = []
+    for c in page:
+        cid = getattr(c, "id", None)
+        choice = isinstance(cid, dict) and cid.get("type") == ids.LABEL
+        if isinstance(getattr(c, "label", None), str) and not choice and (ids.dom_id(cid) if cid else None, "label") not in listed:
+            missed.append((type(c).__name__, cid, c.label))
+        if type(c).__name__ in ("Button", "A") and isinstance(c.children, str) and cid and (ids.dom_id(cid), "children") not in listed:
+            missed.append((type(c).__name__, cid, c.children))
+    # Kept as they are: the export formats' names, the Play button (its clientside callback names
+    # it in the language of the page) and the skip link (an ids.text element).
+    allowed = {*(fmt.upper() for fmt in ids.EXPORT_FORMATS), t("play", "en"), t("skip_to_table", "en")}
+    assert [m for m in missed if m[2] not in allowed] == []

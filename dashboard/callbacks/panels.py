@@ -158,7 +158,7 @@ clientside_callback(
 # this after the answer's figures are drawn, so they follow the map. A part that waits is
 # aria-busy; the print style sheet leaves it out (assets/app.css). The table's part also waits for
 # the grid (GRID_READY: AG Grid's script is loaded after the map, dashboard/page_scripts.py).
-WAITING = [(key, part, ids.IN_VIEW_PARTS[part]) for key, part in WAITS.items()]
+WAITING = [(key, part, ids.BUSY_PARTS[part]) for key, part in WAITS.items()]
 clientside_callback(
     """function (drawn, inView, gridReady, parts) {
         var C = window.dash_clientside, f = window.dashAgGridFunctions, keep = C.no_update;
