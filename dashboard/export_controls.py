@@ -29,7 +29,7 @@ def _status(status_id: str) -> html.P:
     return html.P("", id=status_id, className="export-status", role="status", **{"aria-live": "polite"})
 
 
-def _button(label: object, link_id: str, href: str, what: str, status_id: str) -> html.A:
+def _button(label: str, link_id: str, href: str, what: str, status_id: str) -> html.A:
     return html.A(label, id=link_id, href=href, className="btn btn-secondary btn-small export-button", download="",
                   rel="nofollow", role="button", **{"data-what": what, "data-status": status_id})
 

@@ -232,19 +232,23 @@ def map_figure_section(caption: str, figure: dict[str, Any]) -> html.Figure:
     ], className="map-figure", **{"aria-labelledby": ids.MAP_CAPTION})
 
 
-def text_keys(page: Component) -> list[str]:
-    """The i18n key of every translated text of ``page`` (``ids.text`` and ``ids.label`` ids)."""
-    keys, stack = set(), [page]
+def components(page: Component) -> list[Component]:
+    """Every Dash component of ``page``, itself included, in any prop (children, labels)."""
+    out, stack = [], [page]
     while stack:
         node = stack.pop()
         if isinstance(node, Component):
-            props = node.to_plotly_json()["props"]
-            if isinstance(props.get("id"), dict) and props["id"].get("type") in (ids.TEXT, ids.LABEL):
-                keys.add(props["id"]["key"])
-            stack.extend(props.values())
+            out.append(node)
+            stack.extend(node.to_plotly_json()["props"].values())
         elif isinstance(node, list | tuple):
             stack.extend(node)
-    return sorted(keys)
+    return out
+
+
+def text_keys(page: Component) -> list[str]:
+    """The i18n key of every translated text of ``page`` (``ids.text`` and ``ids.label`` ids)."""
+    return sorted({c.id["key"] for c in components(page)
+                   if isinstance(getattr(c, "id", None), dict) and c.id.get("type") in (ids.TEXT, ids.LABEL)})
 
 
 def blank_figure(figure: dict[str, Any]) -> dict[str, Any]:

@@ -15,28 +15,15 @@ from dash.development.base_component import Component
 
 from dashboard import ids
 from dashboard.export_controls import JS_MESSAGES
-from dashboard.layout import serve_layout
+from dashboard.layout import components, serve_layout
 from dashboard.page_text import TEXT_PROPS
 from layers.i18n import t
 from layers.view_state import LANGS
 
 
-def _components(node: Any) -> list[Component]:
-    """Every component of ``node``, depth first."""
-    out, stack = [], [node]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, Component):
-            out.append(item)
-            stack.extend(item.to_plotly_json()["props"].values())
-        elif isinstance(item, list | tuple):
-            stack.extend(item)
-    return out
-
-
 @pytest.fixture(scope="module")
 def page(app_data) -> list[Component]:
-    return _components(serve_layout(app_data))
+    return components(serve_layout(app_data))
 
 
 def _by_id(page: list[Component]) -> dict[str, Component]:
