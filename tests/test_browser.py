@@ -13,6 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
+from dashboard import ids
 from layers.i18n import t
 from layers.view_state import default_state
 from tests.a11y_browser import EVERY_PART_DRAWN, SHOW_EVERY_PART
@@ -518,6 +519,38 @@ def test_the_table_out_of_view_is_drawn_once_when_it_comes_into_view(dash_duo, d
     driver.execute_script("document.getElementById('detail-section').scrollIntoView()")
     WebDriverWait(driver, 10).until(lambda d: "EUTM" in d.find_element(By.ID, "detail-panel").text)
     assert driver.find_element(By.ID, "detail-section").get_attribute("aria-busy") == "false"
+
+
+# Scrolls the page so that the element's top is arguments[1] px below the window's bottom (negative: inside it).
+BELOW_WINDOW = """
+const el = document.getElementById(arguments[0]);
+window.scrollBy(0, el.getBoundingClientRect().top - window.innerHeight - arguments[1]);
+"""
+OPACITY = "return getComputedStyle(document.getElementById(arguments[0])).opacity"
+
+
+def test_a_card_just_below_the_window_waits_dimmed_and_is_drawn_as_it_scrolls_in(dash_duo, dash_app):
+    """Counting, not timing: a change leaves the timeline alone while its card is 100 px below the
+    window (a change costs only what is on screen); the card says it is busy and is dimmed, as it
+    may still show an older view; once its top is in the window, it is drawn with the latest view."""
+    _start(dash_duo, dash_app, "/?year=2019", every_part=False)
+    driver = dash_duo.driver
+    driver.execute_script(BELOW_WINDOW, ids.TIMELINE_SECTION, 100)
+    section = driver.find_element(By.ID, ids.TIMELINE_SECTION)
+    WebDriverWait(driver, 10).until(lambda _d: section.get_attribute("aria-busy") == "true")
+    cost = _one_change(driver, "regions", ["ML-5"])
+    assert cost["requests"] == 1 and cost["map"] == 1 and cost["timeline"] == 0, cost
+    assert section.get_attribute("aria-busy") == "true"
+    WebDriverWait(driver, 5).until(lambda d: float(d.execute_script(OPACITY, ids.TIMELINE_GRAPH)) < 0.5)
+    assert float(driver.execute_script(OPACITY, ids.MAP_GRAPH)) == 1
+    driver.execute_script(BELOW_WINDOW, ids.TIMELINE_SECTION, -40)
+    WebDriverWait(driver, 10).until(lambda _d: section.get_attribute("aria-busy") == "false")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.__change.timeline") == 1)
+    assert float(driver.execute_script(OPACITY, ids.TIMELINE_GRAPH)) == 1
+    # It took the figure that waited for it (the change's), and nothing of it waits any more.
+    waiting = f"return Object.keys(dash_component_api.getLayout('{ids.DEFERRED}').props.data || {{}})"
+    assert "timeline_figure" not in driver.execute_script(waiting)
+    assert driver.execute_script("return document.querySelectorAll('#timeline-graph .bars path').length") > 0
 
 
 HOLD_POSTS = """
