@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.interaction import (
     STEP_NAMES,
     Request,
@@ -136,6 +138,35 @@ def test_the_report_gives_the_first_load_over_a_slow_link_when_measured():
     result.update(slow_link={"150": {"ours": 1800.0, "naive": 2000.0}, "300": {"ours": 2100.0, "naive": 3000.0}}, slow_link_visits=4)
     line = next(x for x in render(result, {"date": "d", "machine": "m"}).splitlines() if "slow link" in x)
     assert "median of 4 visits" in line and "150 ms: 1,800 / 2,000 (0.90x) ms" in line and "300 ms: 2,100 / 3,000 (0.70x) ms" in line
+
+
+def test_a_visit_whose_page_was_not_ready_is_made_again_once_and_reported(monkeypatch):
+    from benchmarks import interaction
+
+    attempts: list[str] = []
+
+    def flaky(_driver, url, _app):
+        attempts.append(url)
+        if len(attempts) == 1:
+            raise interaction.PageNotReadyError("ours: map not drawn after 30000 ms")
+        return {"load": {}, "steps": {}}
+
+    monkeypatch.setattr(interaction, "visit", flaky)
+    retried: list[str] = []
+    assert interaction._visit_or_retry(None, "u", interaction.OURS, retried) == {"load": {}, "steps": {}}
+    assert attempts == ["u", "u"] and retried == ["ours: map not drawn after 30000 ms"]
+    result = _result(ours_task=90, ours_redraw=150, ours_load=900)
+    assert "made again" not in render(result, {"date": "d", "machine": "m"})
+    result["retried_visits"] = retried
+    assert "made again (its page was not ready; the second attempt is the one counted): ours: map not drawn" in render(
+        result, {"date": "d", "machine": "m"})
+
+    def broken(_driver, _url, _app):
+        raise interaction.PageNotReadyError("naive: renderer absent")
+
+    monkeypatch.setattr(interaction, "visit", broken)
+    with pytest.raises(interaction.PageNotReadyError):  # a second failure stops the run
+        interaction._visit_or_retry(None, "u", interaction.NAIVE, [])
 
 
 def test_a_generated_report_keeps_every_section_it_does_not_write():

@@ -521,36 +521,46 @@ def test_the_table_out_of_view_is_drawn_once_when_it_comes_into_view(dash_duo, d
     assert driver.find_element(By.ID, "detail-section").get_attribute("aria-busy") == "false"
 
 
-# Scrolls the page so that the element's top is arguments[1] px below the window's bottom (negative: inside it).
+# Scrolls the page so that the element's top is arguments[1] px below the window's bottom (negative:
+# inside it), as far as the page scrolls; returns where its top ends up, in px below the window.
 BELOW_WINDOW = """
 const el = document.getElementById(arguments[0]);
 window.scrollBy(0, el.getBoundingClientRect().top - window.innerHeight - arguments[1]);
+return el.getBoundingClientRect().top - window.innerHeight;
 """
 OPACITY = "return getComputedStyle(document.getElementById(arguments[0])).opacity"
+FIGURE_JSON = "return JSON.stringify(dash_component_api.getLayout(arguments[0]).props.figure)"
+WAITING_TIMELINE = f"return JSON.stringify((dash_component_api.getLayout('{ids.DEFERRED}').props.data || {{}}).timeline_figure || null)"
 
 
 def test_a_card_just_below_the_window_waits_dimmed_and_is_drawn_as_it_scrolls_in(dash_duo, dash_app):
-    """Counting, not timing: a change leaves the timeline alone while its card is 100 px below the
-    window (a change costs only what is on screen); the card says it is busy and is dimmed, as it
-    may still show an older view; once its top is in the window, it is drawn with the latest view."""
+    """Counting, not timing: a change leaves the timeline alone while its card is just below the
+    window (a change costs only what is on screen); the card says it is busy and its figure is
+    dimmed, as it still shows the older view; once the card's top is in the window, the figure
+    that waited is drawn, once."""
     _start(dash_duo, dash_app, "/?year=2019", every_part=False)
     driver = dash_duo.driver
-    driver.execute_script(BELOW_WINDOW, ids.TIMELINE_SECTION, 100)
     section = driver.find_element(By.ID, ids.TIMELINE_SECTION)
-    WebDriverWait(driver, 10).until(lambda _d: section.get_attribute("aria-busy") == "true")
+    assert driver.execute_script(BELOW_WINDOW, ids.TIMELINE_SECTION, -40) < 0  # in the window: drawn
+    WebDriverWait(driver, 10).until(lambda _d: section.get_attribute("aria-busy") == "false")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(OPACITY, ids.TIMELINE_GRAPH) == "1")
+    before = driver.execute_script(FIGURE_JSON, ids.TIMELINE_GRAPH)
+    below = driver.execute_script(BELOW_WINDOW, ids.TIMELINE_SECTION, 100)
+    assert 0 < below <= 100, below  # just below the window (within the old 300 px margin)
     cost = _one_change(driver, "regions", ["ML-5"])
     assert cost["requests"] == 1 and cost["map"] == 1 and cost["timeline"] == 0, cost
     assert section.get_attribute("aria-busy") == "true"
+    assert driver.execute_script(FIGURE_JSON, ids.TIMELINE_GRAPH) == before  # the older view, still shown
+    waiting = driver.execute_script(WAITING_TIMELINE)
+    assert waiting not in ("null", before)  # the change's figure, aside
     WebDriverWait(driver, 5).until(lambda d: float(d.execute_script(OPACITY, ids.TIMELINE_GRAPH)) < 0.5)
     assert float(driver.execute_script(OPACITY, ids.MAP_GRAPH)) == 1
-    driver.execute_script(BELOW_WINDOW, ids.TIMELINE_SECTION, -40)
+    assert driver.execute_script(BELOW_WINDOW, ids.TIMELINE_SECTION, -40) < 0
     WebDriverWait(driver, 10).until(lambda _d: section.get_attribute("aria-busy") == "false")
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return window.__change.timeline") == 1)
+    assert driver.execute_script(FIGURE_JSON, ids.TIMELINE_GRAPH) == waiting
+    assert driver.execute_script(WAITING_TIMELINE) == "null"
     assert float(driver.execute_script(OPACITY, ids.TIMELINE_GRAPH)) == 1
-    # It took the figure that waited for it (the change's), and nothing of it waits any more.
-    waiting = f"return Object.keys(dash_component_api.getLayout('{ids.DEFERRED}').props.data || {{}})"
-    assert "timeline_figure" not in driver.execute_script(waiting)
-    assert driver.execute_script("return document.querySelectorAll('#timeline-graph .bars path').length") > 0
 
 
 HOLD_POSTS = """
