@@ -28,8 +28,10 @@ def pytest_setup_options():
 
 
 # Per-test time limits (pytest-timeout): 60 s by default (pyproject.toml); a real browser or an
-# export renderer gets longer, because starting Chromium on 2 shared cores can take a while.
-SLOW_MARK_TIMEOUTS = {"browser": 240, "export": 180}
+# export renderer gets longer, because starting Chromium on 2 shared cores can take a while; so
+# does the fuzz test, whose 2,000 posts take about 30 s on an idle 2-core machine and took over
+# 60 s when it ran at half speed (2026-12-01: a clean CI run failed on that limit alone).
+SLOW_MARK_TIMEOUTS = {"browser": 240, "export": 180, "fuzz": 180}
 
 
 def pytest_collection_modifyitems(items):

@@ -208,6 +208,7 @@ def real_ids(client):
     return layout_ids(client.get("/_dash-layout").get_json())
 
 
+@pytest.mark.fuzz  # a longer time limit (tests/conftest.py SLOW_MARK_TIMEOUTS)
 def test_every_callback_survives_generated_posts(client, deps, real_ids, caplog):
     """Every callback gets at least MIN_PER_CALLBACK posts: 0 server errors, 0 logged tracebacks or errors."""
     caplog.set_level(logging.WARNING)
