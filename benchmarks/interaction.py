@@ -297,7 +297,7 @@ def visit(driver: Any, url: str, app: AppUnderTest) -> dict[str, Any]:
     renderer, drawn, state, where = driver.execute_script(READY)
     if not (renderer and drawn):
         raise PageNotReadyError(f"{app.name}: {url} (now {where}, {state}): renderer {'running' if renderer else 'absent'},"
-                           f" map {'drawn' if drawn else 'not drawn'} after {record['now'] - record['t0']:.0f} ms")
+                                f" map {'drawn' if drawn else 'not drawn'} after {record['now'] - record['t0']:.0f} ms")
     load = {"first_map_ms": record["firstMap"], "last_redraw_ms": last_redraw_ms(record["redraws"], 0),
             "requests": len(record["requests"]), "rounds": request_rounds([parse_request(*r[:2], r[4]) for r in record["requests"]], ""),
             "task_ms": (_metrics(driver)["TaskDuration"] - before["TaskDuration"]) * 1000}

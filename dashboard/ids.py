@@ -51,7 +51,8 @@ DETAIL_PANEL = "detail-panel"
 DETAIL_SECTION = "detail-section"  # the card around the detail panel
 DETAIL_STATUS = "detail-status"  # announces a selection (the panel itself may be out of view)
 # The parts drawn only in view, and the element that says whether each is: a card while any of it
-# is in the window, or a disclosure (<details>) while open. The page gives this to assets/desk.js (data-in-view-parts).
+# is in the window, or a disclosure (<details>) while open. The page gives this to assets/desk.js
+# (data-in-view-parts).
 IN_VIEW_PARTS = {"timeline": TIMELINE_SECTION, "table": TABLE_SECTION, "detail": DETAIL_SECTION,
                  "map_table": MAP_TABLE_DETAILS}
 # The element that says a part waits (aria-busy): the part itself, but for the disclosure, its
