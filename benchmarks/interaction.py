@@ -281,9 +281,8 @@ class PageNotReadyError(RuntimeError):
     """A first visit whose map was not drawn, or whose Dash renderer was not running, in time."""
 
 
-# Whether the page can take a step: Dash's renderer runs and the map has been drawn.
-READY = ("return [!!(window.dash_clientside && window.dash_clientside.set_props), !!(window.__bench && window.__bench.firstMap !== null),"
-         " document.readyState, location.href]")
+# Whether Dash's renderer runs (the page can take a step), and where the page is, for the report.
+RENDERER = "return [!!(window.dash_clientside && window.dash_clientside.set_props), document.readyState, location.href]"
 
 
 def visit(driver: Any, url: str, app: AppUnderTest) -> dict[str, Any]:
@@ -294,7 +293,8 @@ def visit(driver: Any, url: str, app: AppUnderTest) -> dict[str, Any]:
     before = _metrics(driver)
     driver.get(url)
     record = driver.execute_async_script(SETTLE, 0, QUIET_MS, STEP_TIMEOUT_MS, 1)  # 1: until the map is drawn
-    renderer, drawn, state, where = driver.execute_script(READY)
+    renderer, state, where = driver.execute_script(RENDERER)
+    drawn = record["firstMap"] is not None
     if not (renderer and drawn):
         raise PageNotReadyError(f"{app.name}: {url} (now {where}, {state}): renderer {'running' if renderer else 'absent'},"
                                 f" map {'drawn' if drawn else 'not drawn'} after {record['now'] - record['t0']:.0f} ms")
@@ -324,12 +324,15 @@ def naive_server(port: int, workers: int = 2) -> Iterator[subprocess.Popen]:
         stop(proc)
 
 
-def browser_runs(urls: dict[str, str], repeat: int, rates: Sequence[int] = THROTTLE_RATES) -> dict[str, Any]:
-    """Every visit of both apps, alternating, at each CPU throttling rate."""
+def browser_runs(urls: dict[str, str], repeat: int, rates: Sequence[int] = THROTTLE_RATES,
+                 retried: list[str] | None = None) -> dict[str, Any]:
+    """Every visit of both apps, alternating, at each CPU throttling rate; the reason of each visit
+    made again is added to ``retried``.
+    """
+    retried = [] if retried is None else retried
     apps = {"ours": OURS, "naive": NAIVE}
     driver = _driver()
     runs: dict[str, Any] = {str(rate): {name: [] for name in urls} for rate in rates}
-    runs["retried"] = []
     try:
         driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": INSTRUMENT})
         driver.execute_cdp_cmd("Performance.enable", {})
@@ -337,7 +340,7 @@ def browser_runs(urls: dict[str, str], repeat: int, rates: Sequence[int] = THROT
             driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": rate})
             for _ in range(repeat):
                 for name, url in urls.items():  # side by side: the same minute's load for both
-                    runs[str(rate)][name].append(_visit_or_retry(driver, url, apps[name], runs["retried"]))
+                    runs[str(rate)][name].append(_visit_or_retry(driver, url, apps[name], retried))
         driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 1})
     finally:
         driver.quit()
@@ -491,9 +494,9 @@ def compare(repeat: int = 10, ports: tuple[int, int] = (8871, 8872), rates: Sequ
         for port in ports:  # a server that never answers shows as timed-out visits
             wait_for(f"http://127.0.0.1:{port}/", timeout=300)
         urls = {"ours": f"http://127.0.0.1:{ours_port}{OURS.path}", "naive": f"http://127.0.0.1:{naive_port}{NAIVE.path}"}
-        runs = browser_runs(urls, repeat, rates)
+        retried: list[str] = []
+        runs = browser_runs(urls, repeat, rates, retried)
         slow = slow_link_loads(urls, min(repeat, 4))
-    retried = runs.pop("retried")
     browser = {rate: {name: aggregate(visits) for name, visits in by_app.items()} for rate, by_app in runs.items()}
     server = {which: _server_process(which, repeat) for which in ("ours", "naive")}
     slow_link = {rtt: {name: _median(times) for name, times in by_app.items()} for rtt, by_app in slow.items()}
