@@ -324,6 +324,15 @@ def naive_server(port: int, workers: int = 2) -> Iterator[subprocess.Popen]:
         stop(proc)
 
 
+def visit_order(names: Sequence[str] | dict[str, Any], round_: int) -> list[str]:
+    """The apps in the order of round ``round_``: the first app goes first in even rounds and last
+    in odd ones, so a visit's cost from the visit before it (the browser still freeing the last
+    page, a server finishing its last answer) falls on both apps alike, not always on the second.
+    """
+    order = list(names)
+    return order if round_ % 2 == 0 else order[::-1]
+
+
 def browser_runs(urls: dict[str, str], repeat: int, rates: Sequence[int] = THROTTLE_RATES,
                  retried: list[str] | None = None) -> dict[str, Any]:
     """Every visit of both apps, alternating, at each CPU throttling rate; the reason of each visit
@@ -338,9 +347,9 @@ def browser_runs(urls: dict[str, str], repeat: int, rates: Sequence[int] = THROT
         driver.execute_cdp_cmd("Performance.enable", {})
         for rate in rates:
             driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": rate})
-            for _ in range(repeat):
-                for name, url in urls.items():  # side by side: the same minute's load for both
-                    runs[str(rate)][name].append(_visit_or_retry(driver, url, apps[name], retried))
+            for round_ in range(repeat):
+                for name in visit_order(urls, round_):  # side by side: the same minute's load for both
+                    runs[str(rate)][name].append(_visit_or_retry(driver, urls[name], apps[name], retried))
         driver.execute_cdp_cmd("Emulation.setCPUThrottlingRate", {"rate": 1})
     finally:
         driver.quit()
@@ -375,10 +384,10 @@ def slow_link_loads(urls: dict[str, str], repeat: int, rtts: Sequence[int] = SLO
         for rtt in rtts:
             driver.execute_cdp_cmd("Network.emulateNetworkConditions",
                                    {"offline": False, "latency": rtt, "downloadThroughput": -1, "uploadThroughput": -1})
-            for _ in range(repeat):
-                for name, url in urls.items():
+            for round_ in range(repeat):
+                for name in visit_order(urls, round_):
                     driver.get("about:blank")
-                    driver.get(url)
+                    driver.get(urls[name])
                     record = driver.execute_async_script(SETTLE, 0, QUIET_MS, STEP_TIMEOUT_MS * 2, 1)
                     runs[str(rtt)][name].append(record["firstMap"])
     finally:

@@ -169,6 +169,25 @@ def test_a_visit_whose_page_was_not_ready_is_made_again_once_and_reported(monkey
         interaction._visit_or_retry(None, "u", interaction.NAIVE, [])
 
 
+def test_the_apps_take_turns_going_first_so_an_order_effect_falls_on_both(monkeypatch):
+    from benchmarks import interaction
+
+    class Driver:
+        def execute_cdp_cmd(self, *_args):
+            return {}
+
+        def quit(self):
+            pass
+
+    visits: list[str] = []
+    monkeypatch.setattr(interaction, "_driver", Driver)
+    monkeypatch.setattr(interaction, "visit", lambda _d, url, _app: visits.append(url) or {"url": url})
+    runs = interaction.browser_runs({"ours": "o", "naive": "n"}, repeat=3, rates=(1, 4))
+    assert visits == ["o", "n", "n", "o", "o", "n"] * 2
+    assert runs["4"]["ours"] == [{"url": "o"}] * 3 and runs["4"]["naive"] == [{"url": "n"}] * 3
+    assert interaction.visit_order(["a", "b"], 0) == ["a", "b"] and interaction.visit_order(["a", "b"], 1) == ["b", "a"]
+
+
 def test_a_generated_report_keeps_every_section_it_does_not_write():
     old = ("# Benchmarks\n\nold\n\n## Interactions\n\nold table\n\n## Load and soak\n\nload\n\n"
            "## Scale-out on Redis\n\nredis\n\n## Start\n\nC's section\n")

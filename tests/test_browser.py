@@ -351,15 +351,22 @@ def test_a_link_to_an_engagement_beyond_the_pickers_first_page_keeps_it(tmp_path
 
 # Counts what one change costs in the browser: the callback requests it posts (and in how many
 # rounds: a request that starts after another of the same change has answered is a new round),
-# and how many times plotly redraws the map and the timeline.
+# how many times plotly redraws the map and the timeline, and which callbacks Dash runs (each one,
+# even in the browser, costs the page its queueing and loading-state bookkeeping).
 COUNTERS = """
-const m = window.__change = {posts: [], map: 0, timeline: 0, mapDrawn: [], timelineStarts: [],
+const m = window.__change = {posts: [], map: 0, timeline: 0, mapDrawn: [], timelineStarts: [], callbacks: [],
   // plotly.js builds a new modebar when it draws a graph from scratch (newPlot purges the graph, with
   // its listeners, and draws twice: the listeners below would see only the second draw).
   mapModebar: document.querySelector('#map-graph .modebar'),
   timelineModebar: document.querySelector('#timeline-graph .modebar')};
 if (!window.__counting) {
   window.__counting = true;
+  const seen = new WeakSet();
+  window.store.subscribe(() => {  // Dash's redux store: each callback it has run is "executed" once
+    (window.store.getState().callbacks.executed || []).forEach(cb => {
+      if (!seen.has(cb)) { seen.add(cb); window.__change.callbacks.push(cb.callback.output); }
+    });
+  });
   const fetch0 = window.fetch;
   window.fetch = function (url, options) {
     const c = window.__change;
@@ -394,7 +401,7 @@ for (const p of posts) { if (p.start > end) { rounds += 1; } end = Math.max(end,
 return {requests: posts.length, rounds: rounds, map: c.map, timeline: c.timeline, outputs: posts.map(p => p.output.slice(0, 40)),
         mapFromScratch: !c.mapModebar || document.querySelector('#map-graph .modebar') !== c.mapModebar,
         timelineFromScratch: !c.timelineModebar || document.querySelector('#timeline-graph .modebar') !== c.timelineModebar,
-        mapDrawn: c.mapDrawn, timelineStarts: c.timelineStarts};
+        mapDrawn: c.mapDrawn, timelineStarts: c.timelineStarts, callbacks: c.callbacks};
 """
 SET_CONTROL = "window.dash_clientside.set_props({type: 'view-control', field: arguments[0]}, {value: arguments[1]});"
 
@@ -411,9 +418,24 @@ def _one_change(driver, field: str, value) -> dict:
     return driver.execute_script(RESULT)
 
 
+def _callback_kind(output: str) -> str:
+    """What a callback (named by Dash's output string) is for, in test_a_change_costs_...."""
+    if output == f"{ids.CONTROLS_CHANGED}.data":
+        return "gate"
+    if f"{ids.MAP_GRAPH}.figure" in output and "@" not in output:
+        return "view"
+    if f"{ids.export_link('png')}.href" in output:
+        return "links"
+    if f"{ids.DEFERRED}.data@" in output:
+        return "after map"
+    if output == f"{ids.PICKER_SEARCH}.data":
+        return "picker search"
+    return output
+
+
 def test_a_change_costs_one_request_and_one_redraw_of_each_figure(dash_duo, dash_app):
-    """Counting, not timing: each change posts exactly one callback request (one round) and redraws
-    the map exactly once, never from scratch; the timeline at most once (but from scratch, twice,
+    """Counting, not timing: each change runs four callbacks, posts exactly one request (one round)
+    and redraws the map exactly once, never from scratch; the timeline at most once (but from scratch, twice,
     on a language switch: its config names months), not at all when it does not change, and only
     once the map's redraw is done (the map is what the user looks at)."""
     _start(dash_duo, dash_app)
@@ -423,6 +445,14 @@ def test_a_change_costs_one_request_and_one_redraw_of_each_figure(dash_duo, dash
     for field, value in steps:
         cost = _one_change(driver, field, value)
         assert cost["requests"] == 1 and cost["rounds"] == 1, (field, cost)
+        # Dash's bookkeeping costs the page 10-20 ms per callback it runs, in the browser or not:
+        # a change runs the control's gate, the view callback, the links that carry the view, and
+        # the one that draws what waited for the map (a selection also clears the picker's search).
+        kinds = [_callback_kind(output) for output in cost["callbacks"]]
+        assert kinds.count("links") == 1, (field, kinds)
+        if field != "lang":  # the language switch also translates every text (one callback more)
+            expected = ["gate", "view", "links", "after map"] + (["picker search"] if field == "selected" else [])
+            assert sorted(kinds) == sorted(expected), (field, kinds)
         assert cost["map"] == 1 and not cost["mapFromScratch"], (field, cost)
         assert cost["timeline"] == (0 if field == "metric" else 1), (field, cost)
         # Only the language draws the timeline from scratch (twice): its config names months.

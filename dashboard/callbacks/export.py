@@ -1,6 +1,7 @@
-"""The export controls: the buttons' addresses (the view plus the export's title, subtitle and
-size) and the deck buttons, in the browser. The title field's hint (the title the export will
-have) and the sizes' names come with the view callback's answer (dashboard/response.py).
+"""The links that carry the view, in the browser: the export buttons' addresses (the view plus
+the export's title, subtitle and size), the briefing links, and the deck buttons. The title
+field's hint (the title the export will have), the sizes' names and the scene text come with the
+view callback's answer (dashboard/response.py); the stage itself runs in assets/stage.js.
 """
 
 from __future__ import annotations
@@ -13,10 +14,13 @@ from dashboard import ids
 from layers.view_state import MAX_SUBTITLE, MAX_TITLE, SIZES
 
 # String work in the browser, no request per keystroke (the CSP allows these scripts by hash).
+# One callback writes every address that follows the view: each callback Dash runs costs the
+# page 10-20 ms of its own bookkeeping (queueing, loading states), whatever the callback does, and
+# a view change ran two here (tests/test_browser.py counts the callbacks a change runs).
 # The view's own title=, subtitle= and size= (from a link) give way to the fields'; the export
 # route checks everything again and answers 400 with the reason if it cannot use it.
 clientside_callback(
-    """function (search, title, subtitle, size) {
+    """function (search, title, subtitle, size, pick, lang) {
         var q = (typeof search === 'string' ? search : '').replace(/^\\?/, '');
         var keep = q ? q.split('&').filter(function (p) { return !/^(title|subtitle|size)=/.test(p); }) : [];
         function add(key, value, max) {
@@ -27,13 +31,21 @@ clientside_callback(
         add('subtitle', subtitle, """ + str(MAX_SUBTITLE) + """);
         if (typeof size === 'string' && size && size !== '""" + SIZES[0] + """') { add('size', size, 20); }
         var query = keep.length ? '?' + keep.join('&') : '';
-        return """ + json.dumps(list(ids.EXPORT_FORMATS)) + """.map(function (f) { return '/export/' + f + query; });
+        var exports = """ + json.dumps(list(ids.EXPORT_FORMATS)) + """.map(function (f) { return '/export/' + f + query; });
+        // The briefing links: a briefing from its first scene, or this view on the stage.
+        var l = (lang === 'fr') ? '&lang=fr' : '';
+        var start = pick ? '/?mode=brief&briefing=' + encodeURIComponent(pick) + l : '/?mode=brief' + l;
+        var present = '/?' + (q ? q + '&' : '') + 'mode=brief';
+        return exports.concat([start, present]);
     }""",
-    [Output(ids.export_link(fmt), "href") for fmt in ids.EXPORT_FORMATS],
+    [Output(ids.export_link(fmt), "href") for fmt in ids.EXPORT_FORMATS]
+    + [Output(ids.BRIEF_START, "href"), Output(ids.BRIEF_PRESENT, "href")],
     Input(ids.URL, "search"),
     Input(ids.EXPORT_TITLE, "value"),
     Input(ids.EXPORT_SUBTITLE, "value"),
     Input(ids.EXPORT_SIZE, "value"),
+    Input(ids.BRIEF_PICK, "value"),
+    Input(ids.control("lang"), "value"),
 )
 
 clientside_callback(

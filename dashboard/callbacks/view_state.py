@@ -158,6 +158,7 @@ clientside_callback(
     Output(ids.SHARE_LINK, "value"),
     Input(ids.URL, "href"),
 )
-# The export buttons' addresses (the view plus the export's title, subtitle and size): dashboard/callbacks/export.py.
+# The export buttons' and briefing links' addresses (the view plus the export's title, subtitle and
+# size): dashboard/callbacks/export.py.
 
 __all__ = ["SIDE_KEYS", "VIEW_OUTPUTS", "update_view"]
