@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 from dashboard.briefing import briefing_problems
+from dashboard.day import install_day_rollover
 from dashboard.inputs import install_request_guard
 from dashboard.layout import preloads, serve_layout
 from dashboard.page_lang import install_page_language
@@ -36,7 +37,8 @@ def _import_lazy_modules() -> None:
 
 def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, today: date | None = None) -> DeskDash:
     """A ready-to-serve app; raises ``DataError`` if the data (or a briefing's scene) is invalid,
-    unless lenient: then the bad rows and briefings are left out and listed.
+    unless lenient: then the bad rows and briefings are left out and listed. Its figures stand at
+    ``today`` if given, else at the UTC date, moving on with it (dashboard/day.py).
 
     Create one app per process: Dash hands the ``@callback`` registry to the first app made.
     """
@@ -68,6 +70,8 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
     install_page_language(app)  # <html lang="en|fr"> (WCAG 3.1.1)
     app.index_string = app.index_string.replace("{%css%}", "{%css%}\n        " + preloads(app.config.requests_pathname_prefix), 1)
     app.server.extensions[EXTENSION_KEY] = data
+    if today is None:  # the figures follow the UTC date; a given day pins them (tests, rehearsals)
+        install_day_rollover(app)
     for lang in ("en", "fr"):  # the engagement picker's sorted labels (seconds at x1000): now, not on a click
         engagement_options(data, lang)
     warm_detail_indexes(data.tables)

@@ -100,9 +100,16 @@ def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[
     )
 
 
+def utc_today() -> date:
+    """Today's date in UTC: the day the app's figures stand at (dashboard/day.py moves it on)."""
+    return datetime.now(UTC).date()
+
+
 def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
-    """Derive the static, per-process inputs of every callback from a loaded catalog."""
-    today = today or datetime.now(UTC).date()
+    """Derive the static, per-process inputs of every callback from a loaded catalog, as at
+    ``today`` (default: the UTC date).
+    """
+    today = today or utc_today()
     options = build_options(catalog.tables, today, {b: len(x.scenes) for b, x in catalog.briefings.items()},
                             tuple((r.version, r.date) for r in catalog.releases),
                             polygons=frozenset(c for v in catalog.boundaries for c in v.regions["region_code"]))
