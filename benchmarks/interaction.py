@@ -327,7 +327,8 @@ def naive_server(port: int, workers: int = 2) -> Iterator[subprocess.Popen]:
 def visit_order(names: Sequence[str] | dict[str, Any], round_: int) -> list[str]:
     """The apps in the order of round ``round_``: the first app goes first in even rounds and last
     in odd ones, so a visit's cost from the visit before it (the browser still freeing the last
-    page, a server finishing its last answer) falls on both apps alike, not always on the second.
+    page, a server finishing its last answer) falls on both apps alike, not always on the second
+    (exactly alike when the number of rounds is even, as every default here is).
     """
     order = list(names)
     return order if round_ % 2 == 0 else order[::-1]

@@ -364,15 +364,18 @@ def _worker_state() -> _Worker:
     standing at the UTC date: on a new day it is rebuilt from the same tables (dashboard/day.py).
     """
     global _worker  # noqa: PLW0603  (one data set per worker process, loaded once)
-    from dashboard.view import build_app_data, utc_today
-
     if _worker is None:
+        from dashboard.view import build_app_data
         from sahel_data.load import DEFAULT_DATA_DIR, load_catalog
 
         data_dir = Path(os.environ.get("SAHEL_DATA_DIR", DEFAULT_DATA_DIR))
         _worker = _Worker(build_app_data(load_catalog(data_dir)), data_version(data_dir))
-    elif _worker.app.today != utc_today():  # jobs run one at a time: nothing else reads it meanwhile
-        _worker = _Worker(build_app_data(_worker.app.catalog), _worker.version)
+    else:
+        from dashboard.day import current
+
+        app = current(_worker.app)  # jobs run one at a time: nothing else reads it meanwhile
+        if app is not _worker.app:
+            _worker = _Worker(app, _worker.version)
     return _worker
 
 

@@ -156,6 +156,8 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
     """
     from gunicorn.app.base import BaseApplication
 
+    from dashboard.day import roll_over
+
     secret = check_secret(os.environ.get("SAHEL_SECRET_KEY"))
     if warning := exposure_warning(host):
         print(warning, file=sys.stderr)
@@ -168,6 +170,9 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
     gc.collect()
     gc.freeze()
 
+    def pre_fork(_arbiter: Any, _worker: Any) -> None:
+        roll_over(wsgi)  # on a new day, the master moves on first: the new worker inherits (dashboard/day.py)
+
     def post_fork(_arbiter: Any, _worker: Any) -> None:
         if redis_url:
             attach_queue(wsgi, data_dir, redis_url, max_queued, version)
@@ -177,6 +182,7 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
             self.cfg.set("bind", f"{host}:{port}")
             self.cfg.set("workers", workers)
             self.cfg.set("preload_app", value=True)  # load() runs here, before the fork
+            self.cfg.set("pre_fork", pre_fork)
             self.cfg.set("post_fork", post_fork)
             # Threads per worker: a slow export must not block the same worker's callbacks.
             self.cfg.set("worker_class", "gthread")

@@ -1,19 +1,20 @@
 """The app's figures follow the UTC date: a server left running rebuilds what depends on the day
-(dashboard/day.py), and so does an export worker."""
+(dashboard/day.py) before it answers on a new day, and so does an export worker. The clock is
+set by each test (``day.utc_today``), never read."""
 
 from __future__ import annotations
 
-import threading
+import logging
 from datetime import date
 from types import SimpleNamespace
 
 import flask
 import pytest
 
-from dashboard import ids, jobs
-from dashboard.day import ROLLOVER_KEY, install_day_rollover, refresh_for_today
+from dashboard import day, ids, jobs
+from dashboard.day import ROLLOVER_KEY, install_day_rollover, refresh_for_today, roll_over
 from dashboard.layout import components
-from dashboard.view import EXTENSION_KEY, app_data_of, utc_today
+from dashboard.view import EXTENSION_KEY, app_data, app_data_of
 from layers.period import Month
 from tests.conftest import TODAY
 
@@ -26,8 +27,25 @@ def _years_control(layout):
 
 @pytest.fixture
 def pinned(dash_app):
-    """A stand-in app holding the shared app's data (pinned to TODAY), so the shared one is untouched."""
+    """A stand-in app holding the shared app's data (standing at TODAY): the shared app is untouched."""
     return SimpleNamespace(server=SimpleNamespace(extensions={EXTENSION_KEY: app_data_of(dash_app)}), layout=None)
+
+
+@pytest.fixture
+def following(pinned, monkeypatch):
+    """A Flask app made to follow the date, on TODAY's data, whose one route answers with the day
+    of the data it reads; the clock says NEW_YEAR."""
+    server = flask.Flask(__name__)
+    server.extensions[EXTENSION_KEY] = pinned.server.extensions[EXTENSION_KEY]
+    app = SimpleNamespace(server=server, layout=None)
+    install_day_rollover(app)
+
+    @server.route("/day")
+    def data_day() -> str:  # the data this request reads, after the check
+        return app_data().today.isoformat()
+
+    monkeypatch.setattr(day, "utc_today", lambda: NEW_YEAR)
+    return app
 
 
 def test_the_same_day_rebuilds_nothing(pinned):
@@ -37,70 +55,65 @@ def test_the_same_day_rebuilds_nothing(pinned):
 
 
 def test_a_new_year_moves_the_default_view_the_controls_and_the_engine_on(pinned, dash_app):
+    from dashboard.page_text import _all_engagement_options
+
     before = pinned.server.extensions[EXTENSION_KEY]
     assert refresh_for_today(pinned, NEW_YEAR) is True
     after = pinned.server.extensions[EXTENSION_KEY]
     assert after.today == NEW_YEAR and after.engine.today.date() == NEW_YEAR
     assert after.options.months[1] == Month(NEW_YEAR.year, 1) and before.options.months[1] == Month.of(TODAY)
     assert after.catalog is before.catalog  # the validated tables are kept: no file read again
-    from dashboard.page_text import _all_engagement_options  # its memo keeps only the new day's labels
-    assert _all_engagement_options.cache_info().currsize == 2
+    assert _all_engagement_options.cache_info().currsize == 2  # its memo holds the new day's labels only
     years = _years_control(pinned.layout)  # the first-visit page shows the new year and offers it
     assert years.max == NEW_YEAR.year and list(years.value) == [NEW_YEAR.year, NEW_YEAR.year]
     assert app_data_of(dash_app) is before and _years_control(dash_app.layout).max == TODAY.year  # the shared app untouched
 
 
-def test_the_first_request_of_a_new_day_rebuilds_in_the_background(pinned):
-    server = flask.Flask(__name__)
-    server.extensions[EXTENSION_KEY] = pinned.server.extensions[EXTENSION_KEY]  # stands at TODAY, not today
-    app = SimpleNamespace(server=server, layout=None)
-    install_day_rollover(app)
-
-    @server.route("/ping")
-    def ping() -> str:
-        return "ok"
-
-    assert utc_today() != TODAY
-    assert server.test_client().get("/ping").status_code == 200  # answered at once, from the previous day's data
-    thread: threading.Thread = server.extensions[ROLLOVER_KEY]["thread"]
-    thread.join(timeout=120)
-    assert not thread.is_alive() and server.extensions[EXTENSION_KEY].today == utc_today()
-    assert app.layout is not None
-    server.test_client().get("/ping")  # the same day again: no second rebuild
-    assert server.extensions[ROLLOVER_KEY]["thread"] is thread
+def test_the_first_request_of_a_new_day_is_answered_with_that_days_data(following):
+    client = following.server.test_client()
+    assert client.get("/day").get_data(as_text=True) == NEW_YEAR.isoformat()
+    assert _years_control(following.layout).max == NEW_YEAR.year
+    rebuilt = following.server.extensions[EXTENSION_KEY]
+    assert client.get("/day").get_data(as_text=True) == NEW_YEAR.isoformat()
+    assert following.server.extensions[EXTENSION_KEY] is rebuilt  # the same day again: no second rebuild
 
 
-def test_a_failed_rebuild_keeps_the_previous_day_and_is_tried_again(pinned, monkeypatch, caplog):
-    from dashboard import day
-
-    server = flask.Flask(__name__)
-    before = pinned.server.extensions[EXTENSION_KEY]
-    server.extensions[EXTENSION_KEY] = before
-    install_day_rollover(SimpleNamespace(server=server, layout=None))
+def test_a_failed_rebuild_serves_the_previous_day_then_tries_again_after_a_while(following, monkeypatch, caplog):
+    calls = []
 
     def broken(*_args):
+        calls.append(1)
         raise MemoryError("no room")
 
+    clock = [1000.0]
     monkeypatch.setattr(day, "rebuilt_for", broken)
-    server.add_url_rule("/ping", "ping", lambda: "ok")
-    for _ in range(2):
-        assert server.test_client().get("/ping").status_code == 200
-        server.extensions[ROLLOVER_KEY]["thread"].join(timeout=30)
-    assert server.extensions[EXTENSION_KEY] is before
-    assert [r.message for r in caplog.records].count(
-        "Rebuilding the app's data for a new day failed; the previous day's data is kept.") == 2
+    monkeypatch.setattr(day.time, "monotonic", lambda: clock[0])
+    client = following.server.test_client()
+    with caplog.at_level(logging.ERROR, logger="dashboard.day"):
+        for _ in range(3):  # answered, from the previous day's data; one try, not one per request
+            assert client.get("/day").get_data(as_text=True) == TODAY.isoformat()
+        logged = [r.getMessage() for r in caplog.records if r.name == "dashboard.day"]
+        assert len(calls) == 1 and len(logged) == 1 and "previous day's data is served" in logged[0]
+        clock[0] += day.RETRY_AFTER_S
+        client.get("/day")
+    assert len(calls) == 2
+
+
+def test_the_gunicorn_master_rolls_over_before_it_forks(following):
+    roll_over(following.server)  # what dashboard.serve's pre_fork hook calls, in the master
+    assert following.server.extensions[EXTENSION_KEY].today == NEW_YEAR
+    roll_over(flask.Flask(__name__))  # an app made with a fixed day has no rollover: nothing to do
 
 
 def test_an_export_worker_moves_on_to_the_new_day_with_the_same_tables(pinned, monkeypatch):
     before = pinned.server.extensions[EXTENSION_KEY]
     monkeypatch.setattr(jobs, "_worker", jobs._Worker(before, "v1"))
-    worker = jobs._worker_state()
-    assert worker.app.today == utc_today() != before.today
-    assert worker.app.catalog is before.catalog and worker.version == "v1"
-    assert jobs._worker_state() is worker  # the same day: kept
-    monkeypatch.setattr(jobs, "_worker", jobs._Worker(before, "v1"))
-    monkeypatch.setattr("dashboard.view.utc_today", lambda: TODAY)
+    monkeypatch.setattr(day, "utc_today", lambda: TODAY)
     assert jobs._worker_state().app is before  # its own day: kept
+    monkeypatch.setattr(day, "utc_today", lambda: NEW_YEAR)
+    worker = jobs._worker_state()
+    assert worker.app.today == NEW_YEAR and worker.app.catalog is before.catalog and worker.version == "v1"
+    assert jobs._worker_state() is worker  # the same day: kept
 
 
 def test_an_app_given_a_day_stays_at_it(dash_app):
