@@ -6,14 +6,16 @@ the latest count). A server left running would otherwise show yesterday's headli
 and on 1 January could not show the new year at all.
 
 So the first request of a new UTC day rebuilds what depends on the date (the validated tables are
-kept: no file is read again) before it is answered; requests that arrive meanwhile wait for it.
-Every answer after midnight is then today's, and two workers never disagree on the day for longer
-than a rebuild (x1: 0.35 s; x1000: 2.6 s). Under gunicorn the master rolls over too, before it
-forks a worker (``dashboard.serve``), so a worker started on a new day inherits that day's data.
+kept: no file is read again) before it is answered; requests that arrive meanwhile wait for it
+(x1: 0.35 s; x1000: 2.6 s). A request already under way at midnight finishes with the previous
+day's data, and a rebuild that fails leaves it in place for ``RETRY_AFTER_S`` at a time. Under
+gunicorn the master rolls over too, before it forks a worker (``dashboard.serve``), so a worker
+started on a new day inherits that day's data, shared.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -26,31 +28,44 @@ log = logging.getLogger(__name__)
 
 ROLLOVER_KEY = "sahel_dashboard_rollover"  # the app, the rebuild's lock and its last failure, on the Flask app
 RETRY_AFTER_S = 300.0  # after a failed rebuild, the previous day's data is served this long before a new try
+_clock = time.monotonic  # the retry's clock (tests set it)
 
 
 def rebuilt_for(data: AppData, today: date) -> AppData:
-    """``data`` rebuilt for ``today`` from the same validated catalog, the memos of earlier days
-    forgotten (keyed by the app's data, they would keep it alive: its engine, its caches).
+    """``data`` rebuilt for ``today`` from the same validated catalog."""
+    return build_app_data(data.catalog, today)
+
+
+def retire(data: AppData) -> None:
+    """Let go of a day's data once it is no longer served: its engine's memos, and the memos
+    keyed by the app's data (they would keep it alive). Called after the swap, so a request
+    still under way with the old data cannot put it back into them but until it ends.
     """
     from dashboard.page_text import _all_engagement_options
     from dashboard.routes import cached_deck
     from dashboard.stage import gazetteer
 
-    new = build_app_data(data.catalog, today)
+    data.engine.retire()
     for memo in (_all_engagement_options, cached_deck, gazetteer):
         memo.cache_clear()
-    return new
 
 
 def current(data: AppData) -> AppData:
-    """``data`` if it stands at today (UTC), else rebuilt for today (the export worker's data)."""
+    """``data`` if it stands at today (UTC), else rebuilt for today, the old one retired (the
+    export worker's data: it runs one job at a time).
+    """
     today = utc_today()
-    return data if data.today == today else rebuilt_for(data, today)
+    if data.today == today:
+        return data
+    new = rebuilt_for(data, today)
+    retire(data)
+    return new
 
 
 def refresh_for_today(dash_app: Any, today: date | None = None) -> bool:
     """Rebuild the app's data and first-visit page if they stand at another day than ``today``
-    (default: the UTC date). True if it rebuilt them.
+    (default: the UTC date). True if it rebuilt them. Not for concurrent use: ``roll_over``
+    calls it under the app's lock (two rebuilds at once would cost twice the memory).
     """
     from dashboard.layout import serve_layout
     from dashboard.page_text import engagement_options
@@ -60,36 +75,53 @@ def refresh_for_today(dash_app: Any, today: date | None = None) -> bool:
     if data.today == today:
         return False
     new = rebuilt_for(data, today)
-    for lang in ("en", "fr"):  # as create_app does: the picker's sorted labels now, not on a click
-        engagement_options(new, lang)
     layout = serve_layout(new)
+    if dash_app.server.extensions[EXTENSION_KEY] is not data:
+        return False  # another caller swapped first: its day stands
     # Two reference swaps, in this order: a request between them reads the new data with the
     # old first-visit page, whose default view the new data still shows (it only adds days).
     dash_app.server.extensions[EXTENSION_KEY] = new
     dash_app.layout = layout
+    retire(data)
+    for lang in ("en", "fr"):  # as create_app does: the picker's sorted labels now, not on a click
+        engagement_options(new, lang)
     log.info("The app's figures now stand at %s.", today.isoformat())
     return True
 
 
-def roll_over(server: Any) -> None:
+def roll_over(server: Any) -> bool:
     """Move the app served by ``server`` on to today, if it was made to follow the date
-    (``install_day_rollover``); one rebuild at a time, the others wait for it. A rebuild that
-    fails is logged, and the previous day's data served for ``RETRY_AFTER_S`` before a new try.
+    (``install_day_rollover``); one rebuild at a time, the others wait for it. True if it rebuilt.
+    A rebuild that fails is logged, and the previous day's data served for ``RETRY_AFTER_S``
+    before a new try.
     """
     state = server.extensions.get(ROLLOVER_KEY)
     if state is None:
-        return
+        return False
     with state["lock"]:
         failed = state["failed_at"]
-        if failed is not None and time.monotonic() - failed < RETRY_AFTER_S:
-            return
+        if failed is not None and _clock() - failed < RETRY_AFTER_S:
+            return False
         try:
-            refresh_for_today(state["app"])
-            state["failed_at"] = None
+            rebuilt = refresh_for_today(state["app"])
         except Exception:  # the day's data is the product's promise, but a failed rebuild must not take the app down
-            state["failed_at"] = time.monotonic()
+            state["failed_at"] = _clock()
             log.exception("Rebuilding the app's data for a new day failed; the previous day's data is served "
                           "for %.0f s before a new try.", RETRY_AFTER_S)
+            return False
+        state["failed_at"] = None
+        return rebuilt
+
+
+def roll_over_before_fork(server: Any) -> None:
+    """Gunicorn's ``pre_fork`` in the master (one thread, no request): on a new day, roll over,
+    then collect the day replaced and freeze the new one, as ``create_app`` froze the first, so
+    the workers forked from now on share it and their collector does not copy it page by page.
+    """
+    if roll_over(server):
+        gc.unfreeze()  # the day replaced was frozen: only a collection of everything can free it
+        gc.collect()
+        gc.freeze()
 
 
 def install_day_rollover(dash_app: Any) -> None:
@@ -103,4 +135,5 @@ def install_day_rollover(dash_app: Any) -> None:
             roll_over(server)
 
 
-__all__ = ["RETRY_AFTER_S", "current", "install_day_rollover", "rebuilt_for", "refresh_for_today", "roll_over"]
+__all__ = ["RETRY_AFTER_S", "current", "install_day_rollover", "rebuilt_for", "refresh_for_today", "retire", "roll_over",
+           "roll_over_before_fork"]

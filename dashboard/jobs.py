@@ -354,6 +354,7 @@ class ExportQueue:
 class _Worker:
     app: Any  # AppData
     version: str
+    retry_at: float = 0.0  # after a failed rebuild for a new day, the time.monotonic() of the next try
 
 
 _worker: _Worker | None = None
@@ -370,12 +371,18 @@ def _worker_state() -> _Worker:
 
         data_dir = Path(os.environ.get("SAHEL_DATA_DIR", DEFAULT_DATA_DIR))
         _worker = _Worker(build_app_data(load_catalog(data_dir)), data_version(data_dir))
-    else:
-        from dashboard.day import current
+    elif time.monotonic() >= _worker.retry_at:
+        from dashboard.day import RETRY_AFTER_S, current
 
-        app = current(_worker.app)  # jobs run one at a time: nothing else reads it meanwhile
-        if app is not _worker.app:
-            _worker = _Worker(app, _worker.version)
+        try:
+            app = current(_worker.app)  # jobs run one at a time: nothing else reads it meanwhile
+        except Exception:  # as on the app hosts: the previous day's data, and a new try after a while
+            logging.getLogger(__name__).exception("Rebuilding the worker's data for a new day failed; the previous "
+                                                  "day's data is used for %.0f s before a new try.", RETRY_AFTER_S)
+            _worker.retry_at = time.monotonic() + RETRY_AFTER_S
+        else:
+            if app is not _worker.app:
+                _worker = _Worker(app, _worker.version)
     return _worker
 
 

@@ -156,7 +156,7 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
     """
     from gunicorn.app.base import BaseApplication
 
-    from dashboard.day import roll_over
+    from dashboard.day import roll_over_before_fork
 
     secret = check_secret(os.environ.get("SAHEL_SECRET_KEY"))
     if warning := exposure_warning(host):
@@ -171,7 +171,7 @@ def serve(data_dir: Path, *, host: str, port: int, workers: int, timeout: int = 
     gc.freeze()
 
     def pre_fork(_arbiter: Any, _worker: Any) -> None:
-        roll_over(wsgi)  # on a new day, the master moves on first: the new worker inherits (dashboard/day.py)
+        roll_over_before_fork(wsgi)  # on a new day the master moves on first: the new worker inherits it
 
     def post_fork(_arbiter: Any, _worker: Any) -> None:
         if redis_url:

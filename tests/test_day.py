@@ -12,10 +12,11 @@ import flask
 import pytest
 
 from dashboard import day, ids, jobs
-from dashboard.day import ROLLOVER_KEY, install_day_rollover, refresh_for_today, roll_over
+from dashboard.day import ROLLOVER_KEY, install_day_rollover, refresh_for_today
 from dashboard.layout import components
 from dashboard.view import EXTENSION_KEY, app_data, app_data_of
-from layers.period import Month
+from layers.period import Month, Period
+from layers.view_state import ViewState
 from tests.conftest import TODAY
 
 NEW_YEAR = date(TODAY.year + 1, 1, 2)
@@ -87,7 +88,7 @@ def test_a_failed_rebuild_serves_the_previous_day_then_tries_again_after_a_while
 
     clock = [1000.0]
     monkeypatch.setattr(day, "rebuilt_for", broken)
-    monkeypatch.setattr(day.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(day, "_clock", lambda: clock[0])
     client = following.server.test_client()
     with caplog.at_level(logging.ERROR, logger="dashboard.day"):
         for _ in range(3):  # answered, from the previous day's data; one try, not one per request
@@ -99,10 +100,36 @@ def test_a_failed_rebuild_serves_the_previous_day_then_tries_again_after_a_while
     assert len(calls) == 2
 
 
-def test_the_gunicorn_master_rolls_over_before_it_forks(following):
-    roll_over(following.server)  # what dashboard.serve's pre_fork hook calls, in the master
+def test_a_rebuild_that_finds_the_day_already_swapped_keeps_what_it_finds(pinned, monkeypatch):
+    elsewhere = object()
+    real = day.rebuilt_for
+
+    def racing(data, today):  # another caller swaps while this one rebuilds
+        pinned.server.extensions[EXTENSION_KEY] = elsewhere
+        return real(data, today)
+
+    monkeypatch.setattr(day, "rebuilt_for", racing)
+    assert refresh_for_today(pinned, NEW_YEAR) is False
+    assert pinned.server.extensions[EXTENSION_KEY] is elsewhere and pinned.layout is None
+
+
+def test_the_gunicorn_master_rolls_over_before_it_forks_and_freezes_the_new_day(following, monkeypatch):
+    calls: list[str] = []
+    monkeypatch.setattr(day, "gc", SimpleNamespace(**{f: (lambda f=f: calls.append(f)) for f in ("unfreeze", "collect", "freeze")}))
+    day.roll_over_before_fork(following.server)  # dashboard.serve's pre_fork hook, in the master
     assert following.server.extensions[EXTENSION_KEY].today == NEW_YEAR
-    roll_over(flask.Flask(__name__))  # an app made with a fixed day has no rollover: nothing to do
+    assert calls == ["unfreeze", "collect", "freeze"]  # the day replaced freed, the new one shared
+    day.roll_over_before_fork(following.server)  # the same day: nothing to do, nothing collected
+    assert calls == ["unfreeze", "collect", "freeze"]
+    assert day.roll_over(flask.Flask(__name__)) is False  # an app made with a fixed day has no rollover
+
+
+def test_the_day_replaced_lets_go_of_its_memos(pinned):
+    before = pinned.server.extensions[EXTENSION_KEY]
+    before.engine.facts(ViewState(period=Period.year(TODAY.year)))
+    assert before.engine.facts.cache_info().currsize >= 1
+    refresh_for_today(pinned, NEW_YEAR)
+    assert before.engine.facts.cache_info().currsize == 0
 
 
 def test_an_export_worker_moves_on_to_the_new_day_with_the_same_tables(pinned, monkeypatch):
@@ -114,6 +141,24 @@ def test_an_export_worker_moves_on_to_the_new_day_with_the_same_tables(pinned, m
     worker = jobs._worker_state()
     assert worker.app.today == NEW_YEAR and worker.app.catalog is before.catalog and worker.version == "v1"
     assert jobs._worker_state() is worker  # the same day: kept
+
+
+def test_an_export_worker_whose_rebuild_fails_keeps_its_data_and_tries_again_later(pinned, monkeypatch):
+    before = pinned.server.extensions[EXTENSION_KEY]
+    calls = []
+
+    def broken(*_args):
+        calls.append(1)
+        raise MemoryError("no room")
+
+    monkeypatch.setattr(jobs, "_worker", jobs._Worker(before, "v1"))
+    monkeypatch.setattr(day, "utc_today", lambda: NEW_YEAR)
+    monkeypatch.setattr(day, "rebuilt_for", broken)
+    assert jobs._worker_state().app is before and jobs._worker_state().app is before  # exports go on
+    assert len(calls) == 1 and jobs._worker.retry_at > 0
+    jobs._worker.retry_at = 0.0  # the wait is over
+    jobs._worker_state()
+    assert len(calls) == 2
 
 
 def test_an_app_given_a_day_stays_at_it(dash_app):

@@ -82,6 +82,15 @@ class Engine:
         self._lock = threading.Lock()
         self.facts = lru_cache(maxsize=256)(self._facts)
 
+    def retire(self) -> None:
+        """Drop this engine's memos of views and counts: the day it stands at is over and a new
+        engine answers (dashboard/day.py). Its own references keep it from being freed at once.
+        """
+        self.facts.cache_clear()
+        for index in self.displacements.values():
+            for memo in (index.headline, index.by_region, index.regions_at):
+                memo.cache_clear()
+
     def layout_at(self, when: pd.Timestamp) -> Layout:
         """The boundary version in force on ``when``."""
         return self.areas.regions.layout_at(when)
