@@ -14,7 +14,7 @@ from dashboard.inputs import install_request_guard
 from dashboard.layout import preloads, serve_layout
 from dashboard.page_lang import install_page_language
 from dashboard.page_scripts import DeskDash, check_index_page
-from dashboard.page_text import engagement_options
+from dashboard.page_text import warm_engagement_options
 from dashboard.panels import warm_detail_indexes
 from dashboard.routes import register_routes
 from dashboard.security import install_security_headers
@@ -72,8 +72,7 @@ def create_app(data_dir: Path = DEFAULT_DATA_DIR, *, lenient: bool = False, toda
     app.server.extensions[EXTENSION_KEY] = data
     if today is None:  # the figures follow the UTC date; a given day pins them (tests, rehearsals)
         install_day_rollover(app)
-    for lang in ("en", "fr"):  # the engagement picker's sorted labels (seconds at x1000): now, not on a click
-        engagement_options(data, lang)
+    warm_engagement_options(data)
     warm_detail_indexes(data.tables)
     # A fixed tree, not a function: the first-visit view depends only on this process's data,
     # and with a layout function Dash also embeds a second copy of the whole page in every

@@ -68,7 +68,7 @@ def refresh_for_today(dash_app: Any, today: date | None = None) -> bool:
     calls it under the app's lock (two rebuilds at once would cost twice the memory).
     """
     from dashboard.layout import serve_layout
-    from dashboard.page_text import engagement_options
+    from dashboard.page_text import warm_engagement_options
 
     today = today or utc_today()
     data: AppData = dash_app.server.extensions[EXTENSION_KEY]
@@ -83,8 +83,7 @@ def refresh_for_today(dash_app: Any, today: date | None = None) -> bool:
     dash_app.server.extensions[EXTENSION_KEY] = new
     dash_app.layout = layout
     retire(data)
-    for lang in ("en", "fr"):  # as create_app does: the picker's sorted labels now, not on a click
-        engagement_options(new, lang)
+    warm_engagement_options(new)  # as create_app does
     log.info("The app's figures now stand at %s.", today.isoformat())
     return True
 

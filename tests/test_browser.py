@@ -420,33 +420,30 @@ def _one_change(driver, field: str, value) -> dict:
     return driver.execute_script(RESULT)
 
 
+# What each callback a change may run is for, by Dash's output string ("gate" is the control's).
+CALLBACK_KINDS = (
+    ("gate", lambda o: o == f"{ids.CONTROLS_CHANGED}.data"),
+    ("view", lambda o: f"{ids.MAP_GRAPH}.figure" in o and "@" not in o),
+    ("links", lambda o: f"{ids.export_link('png')}.href" in o),
+    ("after map", lambda o: f"{ids.DEFERRED}.data@" in o),
+    ("picker search", lambda o: o == f"{ids.PICKER_SEARCH}.data"),
+    ("texts", lambda o: '"type":"i18n-text"' in o),
+    ("deck links", lambda o: f"{ids.DECK_PPTX}.href" in o),
+    ("play button", lambda o: f"{ids.PLAY_INTERVAL}.disabled" in o),
+    ("page language", lambda o: o == f"{ids.PAGE_ROOT}.lang"),
+)
+
+
 def _callback_kind(output: str) -> str:
-    """What a callback (named by Dash's output string) is for, in test_a_change_costs_...."""
-    if output == f"{ids.CONTROLS_CHANGED}.data":
-        return "gate"
-    if f"{ids.MAP_GRAPH}.figure" in output and "@" not in output:
-        return "view"
-    if f"{ids.export_link('png')}.href" in output:
-        return "links"
-    if f"{ids.DEFERRED}.data@" in output:
-        return "after map"
-    if output == f"{ids.PICKER_SEARCH}.data":
-        return "picker search"
-    if '"type":"i18n-text"' in output:
-        return "texts"
-    if f"{ids.DECK_PPTX}.href" in output:
-        return "deck links"
-    if f"{ids.PLAY_INTERVAL}.disabled" in output:
-        return "play button"
-    if output == f"{ids.PAGE_ROOT}.lang":
-        return "page language"
-    return output
+    """What a callback (named by Dash's output string) is for; an unknown one is named by its output."""
+    return next((kind for kind, matches in CALLBACK_KINDS if matches(output)), output)
 
 
 def test_a_change_costs_one_request_and_one_redraw_of_each_figure(dash_duo, dash_app):
     """Counting, not timing: each filter change runs four callbacks (more for a selection and the
-    language), posts exactly one request (one round) and redraws the map exactly once, never from scratch; the timeline at most once (but from scratch, twice,
-    on a language switch: its config names months), not at all when it does not change, and only
+    language), posts exactly one request (one round) and redraws the map exactly once, never from
+    scratch; the timeline at most once (but from scratch, twice, on a language switch: its config
+    names months), not at all when it does not change, and only
     once the map's redraw is done (the map is what the user looks at)."""
     _start(dash_duo, dash_app)
     driver = dash_duo.driver
