@@ -102,14 +102,24 @@
     window.addEventListener("beforeprint", function () { report(all); });
     window.addEventListener("afterprint", function () { report(measure()); });
   }
+  // The parts drawn after the map (assets/after_map.js): in the frame after the one that shows it.
+  function releaseAfterMap() {
+    var after = window.sahelAfterMap;
+    if (!after) { return; }
+    window.requestAnimationFrame(function () { setTimeout(after.release, 0); });
+  }
   function send() {
+    releaseAfterMap();
     watchParts();
     window.dash_clientside.set_props("map-drawn", {data: Date.now()});
   }
-  // The first visit's work is done: the table's rows may go to the grid (the "grid-ready" store).
+  // The first visit's work is done: the table's rows may go to the grid (the "grid-ready" store),
+  // and the page is ready once the parts drawn after the map are mounted too.
   function ready() {
     window.dash_clientside.set_props("grid-ready", {data: Date.now()});
-    document.documentElement.setAttribute("data-desk", "ready");
+    var after = window.sahelAfterMap;
+    function done() { document.documentElement.setAttribute("data-desk", "ready"); }
+    if (after) { after.whenMounted(done); } else { done(); }
   }
   // Ready when AG Grid has mounted the grid: its listeners (such as the name it takes from the
   // heading above it, dashAgGridFunctions.js) are attached then, and must see the rows arrive. After

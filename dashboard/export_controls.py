@@ -13,6 +13,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.after_map import AfterMap
 from layers.i18n import t
 from layers.view_state import MAX_SUBTITLE, MAX_TITLE, SIZES
 
@@ -36,9 +37,10 @@ def _button(label: str, link_id: str, href: str, what: str, status_id: str) -> h
 
 def export_controls(title_hint: str) -> html.Div:
     """Title, subtitle and size of the export, then one button per format and the status line;
-    ``title_hint`` is the title an export of the first view gets unless one is typed.
+    ``title_hint`` is the title an export of the first view gets unless one is typed. Drawn once the
+    map is (``dashboard.after_map``).
     """
-    return html.Div([
+    return html.Div(AfterMap([
         html.Span(t("export", "en"), id=ids.text("export"), className="field-label inline"),
         html.Div([
             html.Div([
@@ -62,7 +64,7 @@ def export_controls(title_hint: str) -> html.Div:
         html.Div([_button(fmt.upper(), ids.export_link(fmt), f"/export/{fmt}", fmt.upper(), ids.EXPORT_STATUS)
                   for fmt in ids.EXPORT_FORMATS], className="row-buttons"),
         _status(ids.EXPORT_STATUS),
-    ], className="export-links")
+    ]), className="export-links")
 
 
 def deck_buttons(briefing_id: str | None) -> html.Div:

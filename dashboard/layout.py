@@ -21,6 +21,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import ids
+from dashboard.after_map import AfterMap
 from dashboard.export import view_title
 from dashboard.export_controls import JS_MESSAGES, deck_buttons, export_controls
 from dashboard.outputs import (
@@ -175,9 +176,17 @@ def _briefing_controls(app: AppData, state: ViewState) -> html.Div:
 
 
 def sidebar(app: AppData, state: ViewState) -> html.Aside:
-    """The filter panel; every control is bound to one ViewState field."""
+    """The filter panel; every control is bound to one ViewState field. Its heading is drawn with
+    the page, its controls once the map is (``dashboard.after_map``).
+    """
     return html.Aside([
         html.H2(t("filters", "en"), id=ids.text("filters")),
+        AfterMap(_sidebar_controls(app, state)),
+    ], className="sidebar", **{"aria-labelledby": ids.dom_id(ids.text("filters"))})
+
+
+def _sidebar_controls(app: AppData, state: ViewState) -> list[Component]:
+    return [
         dmc.RadioGroup(id=ids.control("lang"), label=_label("language"), value=state.lang, className="field",
                        wrapperProps={"data-field": "lang"}, children=dmc.Group([
             # Each language's name in itself, marked as such for screen readers (WCAG 3.1.2).
@@ -208,7 +217,7 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
             dcc.Input(id=ids.SHARE_LINK, type="text", readOnly=True, value="", className="text-input share"),
             html.Small(t("share_hint", "en"), id=ids.text("share_hint")),
         ], className="field"),
-    ], className="sidebar", **{"aria-labelledby": ids.dom_id(ids.text("filters"))})
+    ]
 
 
 # AG Grid has no option for the grid's own name: a function of assets/dashAgGridFunctions.js labels

@@ -47,7 +47,7 @@ from dashboard.view import AppData, app_data, compute_view
 from layers.view_state import QueryError, parse_query_strict
 
 TABLE_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",  # Werkzeug adds "; charset=utf-8" to a text type
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

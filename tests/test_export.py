@@ -117,3 +117,4 @@ def test_http_endpoint(dash_app):
     assert client.get("/export/png?regoin=ML-5").status_code == 400
     csv = client.get("/export/csv?year=2019&region=ML-5")
     assert csv.status_code == 200 and "EUTM Mali" in csv.data.decode("utf-8-sig")
+    assert csv.headers["Content-Type"] == "text/csv; charset=utf-8"  # once

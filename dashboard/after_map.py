@@ -1,0 +1,42 @@
+"""``AfterMap``: a part of the desk's page that React draws only once the map is on screen.
+
+On a first visit Dash's renderer draws the whole layout in one pass before plotly draws the map,
+and the filter panel's Mantine controls were the largest part of that pass: leaving the panel out
+of the page brought the map forward by about a quarter (a first visit's map, 2,144 against 1,549
+ms, medians of 8 interleaved visits at CPU 1x). Wrapped in ``AfterMap``, the panel's controls are
+still in Dash's layout from the start (callbacks read and write their values, a shared link sets
+them), but React mounts them in the frame after the map's first (``assets/after_map.js``, released
+by ``assets/desk.js``); until then the part is an empty, busy box of its own size.
+
+The component is written in plain JavaScript (``assets/after_map.js``) and described here as Dash
+describes a generated component; it has no props of its own beyond ``children`` and ``id``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from dash.development.base_component import Component
+
+NAMESPACE = "sahel_components"  # window.sahel_components in assets/after_map.js
+
+
+class AfterMap(Component):
+    """Its children, drawn once the map has been drawn (a box marked busy until then)."""
+
+    _children_props: ClassVar[list[str]] = []
+    _base_nodes: ClassVar[list[str]] = ["children"]
+    _namespace = NAMESPACE
+    _type = "AfterMap"
+
+    def __init__(self, children: Any = None, id: str | dict[str, str] | None = None, **kwargs: Any) -> None:  # noqa: A002
+        # drawn: set by the browser once the map is drawn (never by the server).
+        self._prop_names = ["children", "id", "drawn"]
+        self._valid_wildcard_attributes: list[str] = []
+        self.available_properties = ["children", "id", "drawn"]
+        self.available_wildcard_properties: list[str] = []
+        args = {k: v for k, v in {"id": id, **kwargs}.items() if v is not None}
+        super().__init__(children=children, **args)
+
+
+__all__ = ["NAMESPACE", "AfterMap"]

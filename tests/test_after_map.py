@@ -1,0 +1,101 @@
+"""The parts drawn after the map (dashboard/after_map.py, assets/after_map.js): the filter panel's
+controls and the export controls are in Dash's layout from the start, mounted by React in the frame
+after the map's first draw, with the view a link gave them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from dash.development.base_component import Component
+from selenium.webdriver.support.ui import WebDriverWait
+
+from dashboard import ids
+from dashboard.after_map import NAMESPACE, AfterMap
+from dashboard.layout import components, serve_layout
+from layers.i18n import t
+
+ASSET = Path(__file__).resolve().parent.parent / "assets" / "after_map.js"
+
+
+def _inside_after_map(page: Component) -> set[str]:
+    """The DOM ids of the components under an AfterMap."""
+    return {ids.dom_id(c.id) for box in components(page) if isinstance(box, AfterMap)
+            for c in components(box) if getattr(c, "id", None) is not None}
+
+
+def test_every_control_and_export_control_waits_for_the_map_and_nothing_the_map_needs_does(app_data):
+    page = serve_layout(app_data)
+    later = _inside_after_map(page)
+    kind = ids.control("regions")["type"]
+    controls = {ids.dom_id(c.id) for c in components(page) if isinstance(getattr(c, "id", None), dict) and c.id["type"] == kind}
+    assert {ids.dom_id(ids.control(f)) for f in ("lang", "years", "regions", "donors", "selected", "metric")} <= controls
+    assert controls <= later, controls - later
+    for fmt in ids.EXPORT_FORMATS:
+        assert ids.dom_id(ids.export_link(fmt)) in later, fmt
+    assert {ids.EXPORT_TITLE, ids.EXPORT_SIZE, ids.EXPORT_STATUS} <= later
+    # The map, the stores the first visit's callbacks read, the key figures and the panel's heading
+    # (which names the panel for screen readers) are drawn with the page.
+    for now in (ids.MAP_GRAPH, ids.VIEW_STORE, ids.DEFERRED, ids.MAP_DRAWN, ids.KEY_FIGURES, ids.URL,
+                ids.dom_id(ids.text("filters"))):
+        assert now not in later, now
+    sidebar = next(c for c in components(page) if getattr(c, "className", None) == "sidebar")
+    assert sidebar.to_plotly_json()["props"]["aria-labelledby"] == ids.dom_id(ids.text("filters"))
+
+
+def test_after_map_is_described_as_the_script_registers_it():
+    described = AfterMap(["x"], id="box").to_plotly_json()
+    assert (described["namespace"], described["type"]) == (NAMESPACE, "AfterMap")
+    assert described["props"] == {"children": ["x"], "id": "box"}  # "drawn" is the browser's alone
+    script = ASSET.read_text(encoding="utf-8")
+    assert f"window.{NAMESPACE} = Object.assign(window.{NAMESPACE} || {{}}, {{AfterMap: AfterMap}})" in script
+
+
+# In the page from its first script on: the first frame (requestAnimationFrame) in which the map's
+# regions, the regions control and the page's "ready" are each there.
+ORDER = """
+(() => {
+  const seen = window.__order = {map: null, control: null, ready: null};
+  const control = CONTROL_ID;
+  const poll = () => {
+    const now = performance.now();
+    if (seen.map === null && document.querySelector('#map-graph .choroplethlocation')) { seen.map = now; }
+    if (seen.control === null && document.getElementById(control)) { seen.control = now; }
+    if (seen.ready === null && document.documentElement.dataset.desk === 'ready') { seen.ready = now; }
+    if (seen.ready === null) { requestAnimationFrame(poll); }
+  };
+  requestAnimationFrame(poll);
+})();
+""".replace("CONTROL_ID", json.dumps(ids.dom_id(ids.control("regions"))))
+
+
+def _visit(dash_duo, width: int, path: str) -> dict[str, float]:
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": 900, "deviceScaleFactor": 1,
+                                                                 "mobile": False})
+    script = driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": ORDER})["identifier"]
+    try:
+        driver.get(dash_duo.server_url + path)
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return window.__order && window.__order.ready !== null"))
+        return driver.execute_script("return window.__order")
+    finally:
+        driver.execute_cdp_cmd("Page.removeScriptToEvaluateOnNewDocument", {"identifier": script})
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+@pytest.mark.browser
+def test_the_controls_mount_after_the_maps_first_frame_showing_the_links_view(dash_duo, dash_app):
+    dash_duo.start_server(dash_app)
+    seen = _visit(dash_duo, 1366, "/?lang=fr&region=ML-5")
+    assert seen["map"] < seen["control"] <= seen["ready"], seen
+    # Mounted after the view callback answered and the texts were translated: they show both.
+    wrapper = dash_duo.driver.execute_script("return document.getElementById(arguments[0])"
+                                             ".closest('.mantine-InputWrapper-root').innerText", ids.dom_id(ids.control("regions")))
+    assert "Mopti" in wrapper and t("regions", "fr") in wrapper, wrapper
+    assert dash_duo.find_element("#reset-button").text == t("reset", "fr")
+    assert not dash_duo.driver.find_elements("css selector", ".after-map-waiting")
+    # Where the panel stands above the map (a narrow window), it is drawn with the page.
+    narrow = _visit(dash_duo, 900, "/")
+    assert narrow["control"] < narrow["map"] <= narrow["ready"], narrow
+    assert dash_duo.get_logs() == []
