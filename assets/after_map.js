@@ -4,15 +4,14 @@
  * or not: callbacks read and write the values of the controls inside an AfterMap from the first
  * request on, and the controls show those values when they mount. Until then the part is an
  * empty box marked busy. assets/desk.js calls release() after the frame that shows the map's first
- * draw (or after 10 s without a map, when it draws the rest of the page anyway), and whenMounted()
- * to call the page ready only once every AfterMap has mounted its children.
+ * draw (or after 10 s without a map, when it draws the rest of the page anyway; at once in a
+ * narrow window), once Mantine's script has run, and whenMounted() to call the page ready only
+ * once every AfterMap has mounted its children.
  */
 (function () {
   "use strict";
   var React = window.React;
-  // Where the filter panel stands above the map (windows 1100 px wide or less: assets/app.css), it
-  // is drawn with the page: drawn later, it would push the map down under the reader's eyes.
-  var released = !!(window.matchMedia && window.matchMedia("(max-width: 1100px)").matches);
+  var released = false;
   var pending = [];   // the AfterMaps on the page still showing their box
   var whenDone = [];  // what waits for every AfterMap to have mounted its children
   function settle() {

@@ -20,6 +20,10 @@
  * "grid-ready" store when the grid is mounted: the table's rows wait for it. If the script cannot be
  * had (twice), the table says so and points to its downloads.
  *
+ * The filter panel's and the export's controls (Mantine's) are drawn after the map too: once the
+ * map is on screen, this runs Mantine's script (preloaded with the page's) and releases them
+ * (assets/after_map.js, dashboard/after_map.py).
+ *
  * And it names the map's modebar buttons in the page's language. The map's config never changes
  * (a new one makes plotly.js draw the map from scratch, twice: dashboard/layout.py MAP_CONFIG), so
  * plotly names them, and its tips, in English; their French names are plotly's own
@@ -34,6 +38,36 @@
     window.dash_ag_grid = {AgGrid: function (props) {  // the stand-in: an empty box of the grid's size
       return window.React.createElement("div", {id: props.id, style: props.style, className: "grid-waiting"});
     }};
+  }
+  // Mantine's components are drawn only after the map (assets/after_map.js), but Dash's renderer
+  // looks up every component of the layout as it starts: until Mantine's script has run (its
+  // bundle replaces this object), each of its names stands for a component that draws nothing.
+  var mantineMeta = document.querySelector('meta[name="deferred-mantine-script"]');
+  if (mantineMeta && !window.dash_mantine_components) {
+    window.dash_mantine_components = new Proxy({sahelStandIn: true}, {get: function (known, name) {
+      if (name in known) { return known[name]; }
+      return typeof name === "string" ? function () { return null; } : undefined;
+    }});
+  }
+  function mantineLoaded() {
+    var lib = window.dash_mantine_components;
+    return !!lib && !lib.sahelStandIn;
+  }
+  // Mantine's script (preloaded with the page's scripts), run now; then(). If it cannot be had
+  // (twice), the filter panel says so (assets/app.css) and then() runs all the same, so the page
+  // goes on: the parts drawn after the map then draw nothing of Mantine's.
+  function loadMantine(then, attempt) {
+    if (!mantineMeta || mantineLoaded()) { then(); return; }
+    var script = document.createElement("script");
+    script.src = mantineMeta.getAttribute("content");
+    script.onload = function () { then(); };
+    script.onerror = function () {
+      script.remove();
+      if (!attempt) { setTimeout(function () { loadMantine(then, 1); }, 2000); return; }
+      document.documentElement.setAttribute("data-mantine", "failed");
+      then();
+    };
+    document.head.appendChild(script);
   }
   // The parts drawn only in view, and the element of each (dashboard/ids.py IN_VIEW_PARTS, given
   // by the page): a card while any of it is in the window, a disclosure (<details>) while it is open.
@@ -102,11 +136,12 @@
     window.addEventListener("beforeprint", function () { report(all); });
     window.addEventListener("afterprint", function () { report(measure()); });
   }
-  // The parts drawn after the map (assets/after_map.js): in the frame after the one that shows it.
+  // The parts drawn after the map (assets/after_map.js): in the frame after the one that shows it,
+  // once Mantine's script has run.
   function releaseAfterMap() {
     var after = window.sahelAfterMap;
     if (!after) { return; }
-    window.requestAnimationFrame(function () { setTimeout(after.release, 0); });
+    window.requestAnimationFrame(function () { setTimeout(function () { loadMantine(after.release, 0); }, 0); });
   }
   function send() {
     releaseAfterMap();
@@ -211,6 +246,12 @@
     }
     frames += 1;
     if (frames < 3600) { window.requestAnimationFrame(watch); }  // a minute: then there is no map to wait for
+  }
+  // Where the filter panel stands above the map (windows 1100 px wide or less: assets/app.css), it
+  // is drawn as soon as it can be: drawn after the map, it would push the map down under the
+  // reader's eyes.
+  if (window.sahelAfterMap && window.matchMedia && window.matchMedia("(max-width: 1100px)").matches) {
+    loadMantine(window.sahelAfterMap.release, 0);
   }
   new MutationObserver(nameButtons).observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
   watchNotes();

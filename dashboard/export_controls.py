@@ -13,7 +13,7 @@ import dash_mantine_components as dmc
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.after_map import AfterMap
+from dashboard.after_map import mantine_after_map
 from layers.i18n import t
 from layers.view_state import MAX_SUBTITLE, MAX_TITLE, SIZES
 
@@ -40,7 +40,7 @@ def export_controls(title_hint: str) -> html.Div:
     ``title_hint`` is the title an export of the first view gets unless one is typed. Drawn once the
     map is (``dashboard.after_map``).
     """
-    return html.Div(AfterMap([
+    return html.Div(mantine_after_map([
         html.Span(t("export", "en"), id=ids.text("export"), className="field-label inline"),
         html.Div([
             html.Div([

@@ -21,7 +21,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import ids
-from dashboard.after_map import AfterMap
+from dashboard.after_map import mantine_after_map
 from dashboard.export import view_title
 from dashboard.export_controls import JS_MESSAGES, deck_buttons, export_controls
 from dashboard.outputs import (
@@ -181,7 +181,9 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
     """
     return html.Aside([
         html.H2(t("filters", "en"), id=ids.text("filters")),
-        AfterMap(_sidebar_controls(app, state)),
+        mantine_after_map(_sidebar_controls(app, state)),
+        # Mantine's script could not be had (assets/desk.js): the controls cannot be drawn.
+        html.P(t("filters_failed", "en"), id=ids.text("filters_failed"), className="filters-failed"),
     ], className="sidebar", **{"aria-labelledby": ids.dom_id(ids.text("filters"))})
 
 
@@ -297,7 +299,7 @@ def table_section(caption: str, column_defs: list[dict[str, Any]]) -> html.Secti
     ], className="card", id=ids.TABLE_SECTION)
 
 
-def serve_layout(app: AppData) -> dmc.MantineProvider:
+def serve_layout(app: AppData) -> html.Div:
     """The whole page for a first visit (the URL then restores the shared view)."""
     state = default_state(app.options)
     # Everything a plain first visit shows is drawn here, so the page needs no callback round
@@ -365,10 +367,5 @@ def serve_layout(app: AppData) -> dmc.MantineProvider:
     # the export buttons' messages (assets/export.js reads them there).
     page.children.append(dcc.Store(id=ids.I18N, data=all_translations(
         app, sorted({*text_keys(page), *JS_MESSAGES, *(key for _, _, key in TEXT_PROPS)}))))
-    # Mantine's provider: the page's font, and the selects' and groups' styles and portals.
-    return dmc.MantineProvider(page, theme=MANTINE_THEME)
-
-
-MANTINE_THEME = {"fontFamily": '"Source Sans 3", "Segoe UI", "Helvetica Neue", Helvetica, Arial, sans-serif',
-                 "primaryColor": "blue", "primaryShade": 9, "defaultRadius": "sm",
-                 "fontSizes": {"sm": "0.95rem", "md": "1rem"}}
+    # No Mantine provider around the page: each part that uses Mantine has its own, drawn after the map.
+    return page

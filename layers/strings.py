@@ -75,6 +75,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "table_heading": {"en": "Engagements in this view", "fr": "Engagements de cette vue"},
     "grid_failed": {"en": "The table could not be loaded: reload the page, or download the engagements as CSV or Excel above.",
                     "fr": "Le tableau n’a pas pu être chargé : rechargez la page, ou téléchargez les engagements en CSV ou en Excel ci-dessus."},
+    "filters_failed": {"en": "The filters could not be loaded: reload the page. The view can still be set by its address.",
+                       "fr": "Les filtres n’ont pas pu être chargés : rechargez la page. La vue peut encore être choisie par son adresse."},
     "detail_heading": {"en": "Engagement details", "fr": "Détails de l’engagement"},
     "detail_empty": {"en": "Click a timeline row, a table row or choose an engagement to see its mandates, funding, sites and sources.",
                      "fr": "Cliquez sur une ligne de la chronologie ou du tableau, ou choisissez un engagement, pour voir ses mandats, financements, sites et sources."},

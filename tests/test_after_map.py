@@ -1,12 +1,14 @@
 """The parts drawn after the map (dashboard/after_map.py, assets/after_map.js): the filter panel's
 controls and the export controls are in Dash's layout from the start, mounted by React in the frame
-after the map's first draw, with the view a link gave them."""
+after the map's first draw (once Mantine's script, left out of the page's scripts, has run), with
+the view a link gave them."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+import dash_mantine_components as dmc
 import pytest
 from dash.development.base_component import Component
 from selenium.webdriver.support.ui import WebDriverWait
@@ -40,6 +42,11 @@ def test_every_control_and_export_control_waits_for_the_map_and_nothing_the_map_
     for now in (ids.MAP_GRAPH, ids.VIEW_STORE, ids.DEFERRED, ids.MAP_DRAWN, ids.KEY_FIGURES, ids.URL,
                 ids.dom_id(ids.text("filters"))):
         assert now not in later, now
+    # Mantine's components only there, each part under its own provider (Mantine's script runs after the map).
+    boxes = [c for c in components(page) if isinstance(c, AfterMap)]
+    assert boxes and all(isinstance(box.children, dmc.MantineProvider) for box in boxes)
+    inside = {id(c) for box in boxes for c in components(box)}
+    assert not [c for c in components(page) if type(c).__module__.startswith("dash_mantine_components") and id(c) not in inside]
     sidebar = next(c for c in components(page) if getattr(c, "className", None) == "sidebar")
     assert sidebar.to_plotly_json()["props"]["aria-labelledby"] == ids.dom_id(ids.text("filters"))
 
@@ -56,11 +63,15 @@ def test_after_map_is_described_as_the_script_registers_it():
 # regions, the regions control and the page's "ready" are each there.
 ORDER = """
 (() => {
-  const seen = window.__order = {map: null, control: null, ready: null};
+  const seen = window.__order = {map: null, control: null, ready: null, mantineAtMap: null};
   const control = CONTROL_ID;
   const poll = () => {
     const now = performance.now();
-    if (seen.map === null && document.querySelector('#map-graph .choroplethlocation')) { seen.map = now; }
+    if (seen.map === null && document.querySelector('#map-graph .choroplethlocation')) {
+      seen.map = now;
+      const lib = window.dash_mantine_components;
+      seen.mantineAtMap = !lib ? 'absent' : lib.sahelStandIn ? 'stand-in' : 'run';
+    }
     if (seen.control === null && document.getElementById(control)) { seen.control = now; }
     if (seen.ready === null && document.documentElement.dataset.desk === 'ready') { seen.ready = now; }
     if (seen.ready === null) { requestAnimationFrame(poll); }
@@ -89,6 +100,8 @@ def test_the_controls_mount_after_the_maps_first_frame_showing_the_links_view(da
     dash_duo.start_server(dash_app)
     seen = _visit(dash_duo, 1366, "/?lang=fr&region=ML-5")
     assert seen["map"] < seen["control"] <= seen["ready"], seen
+    assert seen["mantineAtMap"] == "stand-in", seen  # Mantine's script had not run when the map was drawn
+    assert dash_duo.driver.execute_script("return window.dash_mantine_components.sahelStandIn") is None
     # Mounted after the view callback answered and the texts were translated: they show both.
     wrapper = dash_duo.driver.execute_script("return document.getElementById(arguments[0])"
                                              ".closest('.mantine-InputWrapper-root').innerText", ids.dom_id(ids.control("regions")))
@@ -99,3 +112,26 @@ def test_the_controls_mount_after_the_maps_first_frame_showing_the_links_view(da
     narrow = _visit(dash_duo, 900, "/")
     assert narrow["control"] < narrow["map"] <= narrow["ready"], narrow
     assert dash_duo.get_logs() == []
+
+
+@pytest.mark.browser
+def test_without_mantines_script_the_page_is_ready_and_the_panel_says_so(dash_duo, dash_app):
+    """assets/desk.js: Mantine's script that cannot be had (tried twice) leaves the map, the key
+    figures and the table working, and the filter panel says so in the page's language."""
+    driver = dash_duo.driver
+    driver.execute_cdp_cmd("Network.enable", {})
+    driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/dash_mantine_components/dash_mantine_components.*"]})
+    try:
+        dash_duo.start_server(dash_app)
+        driver.get(dash_duo.server_url + "/?lang=fr&region=ML-5")
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.documentElement.dataset.desk === 'ready'"))
+        assert driver.execute_script("return document.documentElement.dataset.mantine") == "failed"
+        note = driver.execute_script("return document.getElementById(arguments[0])", ids.dom_id(ids.text("filters_failed")))
+        assert note.is_displayed() and note.text == t("filters_failed", "fr")
+        assert dash_duo.find_element("#map-graph .choroplethlayer path")
+        assert driver.execute_script("return document.getElementById(arguments[0])", ids.dom_id(ids.control("regions"))) is None
+        tried = driver.execute_script("return performance.getEntriesByType('resource')"
+                                      ".filter(e => e.name.includes('/dash_mantine_components/dash_mantine_components.')).length")
+        assert tried >= 2  # the preload and the tries (a blocked request may be listed or not)
+    finally:
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": []})

@@ -1,6 +1,7 @@
-"""The index page's scripts (dashboard/page_scripts.py): no core-js polyfill, AG Grid's script
-named for later instead of loaded before the first draw. Pure and Flask-client tests; the browser
-side (the grid mounted after the map) is in tests/test_browser.py."""
+"""The index page's scripts (dashboard/page_scripts.py): no core-js polyfill, AG Grid's and
+Mantine's scripts named for later instead of run before the first draw. Pure and Flask-client
+tests; the browser side (the grid and the controls mounted after the map) is in
+tests/test_browser.py and tests/test_after_map.py."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ import pytest
 
 from dashboard.page_scripts import (
     GRID_SCRIPT_META,
+    MANTINE_SCRIPT_META,
     DeskDash,
     ScriptsNotFoundError,
     grid_script_meta,
     lean_scripts,
+    mantine_script_meta,
 )
 
 POLYFILL = '<script src="/_dash-component-suites/dash/deps/polyfill@7.v4_4_1m1.12.1.min.js"></script>'
@@ -23,17 +26,23 @@ GRID = '<script src="/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35_3_0m1
 DMC = '<script src="/_dash-component-suites/dash_mantine_components/dash_mantine_components.v2_8_1m1.js"></script>'
 
 
-def test_lean_scripts_takes_out_the_polyfill_and_the_grid_and_keeps_the_rest_in_order():
-    scripts, url = lean_scripts(f"{POLYFILL}\n{REACT}\n{GRID}\n{DMC}")
-    assert url == "/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35_3_0m1.min.js"
-    assert scripts == REACT + "\n" + DMC
+RENDERER = '<script src="/_dash-component-suites/dash/dash-renderer/build/dash_renderer.v4_4_1m1.min.js"></script>'
+
+
+def test_lean_scripts_takes_out_the_polyfill_the_grid_and_mantine_and_keeps_the_rest_in_order():
+    lean = lean_scripts(f"{POLYFILL}\n{REACT}\n{DMC}\n{GRID}\n{RENDERER}")
+    assert lean.grid == "/_dash-component-suites/dash_ag_grid/dash_ag_grid.v35_3_0m1.min.js"
+    assert lean.mantine == "/_dash-component-suites/dash_mantine_components/dash_mantine_components.v2_8_1m1.js"
+    assert lean.scripts == f"{REACT}\n{RENDERER}"
 
 
 @pytest.mark.parametrize(("scripts", "missing"), [
     (f"{REACT}\n{GRID}\n{DMC}", "Dash's polyfill"),
     (f"{POLYFILL}\n{REACT}\n{DMC}", "AG Grid"),
-    (REACT, "Dash's polyfill or AG Grid"),
-    (f"{POLYFILL}\n{POLYFILL}\n{GRID}", "Dash's polyfill"),  # not one: which would it be?
+    (f"{POLYFILL}\n{REACT}\n{GRID}", "Mantine"),
+    (REACT, "Dash's polyfill or AG Grid or Mantine"),
+    (f"{POLYFILL}\n{POLYFILL}\n{GRID}\n{DMC}", "Dash's polyfill"),  # not one: which would it be?
+    (f"{POLYFILL}\n{GRID}\n{DMC}\n{DMC}", "Mantine"),
 ])
 def test_lean_scripts_refuses_a_page_it_does_not_recognise(scripts, missing):
     """A Dash or dash-ag-grid upgrade that renames a script stops the app at start-up."""
@@ -60,13 +69,15 @@ def test_an_index_page_without_the_scripts_stops_the_app_at_start_up(dash_app): 
 
 def test_the_meta_escapes_the_address():
     assert grid_script_meta('/a"b&c.js') == f'<meta name="{GRID_SCRIPT_META}" content="/a&quot;b&amp;c.js">'
+    assert mantine_script_meta('/a"b&c.js') == (f'<meta name="{MANTINE_SCRIPT_META}" content="/a&quot;b&amp;c.js">'
+                                                 '<link rel="preload" as="script" href="/a&quot;b&amp;c.js">')
 
 
 def test_the_served_page_loads_neither_and_names_the_grid_script_it_serves(dash_app):
     client = dash_app.server.test_client()
     page = client.get("/").get_data(as_text=True)
     sources = re.findall(r'<script src="([^"]+)"', page)
-    assert not [s for s in sources if "polyfill" in s or "dash_ag_grid" in s], sources
+    assert not [s for s in sources if "polyfill" in s or "dash_ag_grid" in s or "dash_mantine_components" in s], sources
     # The bundles' one need from the polyfill comes from the vendored runtime, before Dash's renderer.
     # And assets/desk.js stands in for AG Grid's component before the renderer draws the layout.
     renderer = next(i for i, s in enumerate(sources) if "dash_renderer" in s)
@@ -76,6 +87,13 @@ def test_the_served_page_loads_neither_and_names_the_grid_script_it_serves(dash_
     assert re.fullmatch(r"/_dash-component-suites/dash_ag_grid/dash_ag_grid\.v[0-9_]+m[0-9]+\.min\.js", url), url
     answer = client.get(url)
     assert answer.status_code == 200 and b"AgGrid" in answer.get_data()
+    # Mantine's script: named, and preloaded (it downloads with the others, and runs after the map).
+    mantine = re.search(rf'<meta name="{MANTINE_SCRIPT_META}" content="([^"]+)">', page).group(1)
+    assert f'<link rel="preload" as="script" href="{mantine}">' in page
+    assert re.fullmatch(r"/_dash-component-suites/dash_mantine_components/dash_mantine_components\.v[0-9_]+m[0-9]+\.js",
+                        mantine), mantine
+    answer = client.get(mantine)
+    assert answer.status_code == 200 and b"MultiSelect" in answer.get_data()
     # The French page (dashboard/page_lang.py rewrites it after Dash) is the same page.
     french = client.get("/?lang=fr").get_data(as_text=True)
     assert '<html lang="fr">' in french and f'content="{url}"' in french and "polyfill" not in french
