@@ -41,33 +41,57 @@
   }
   // Mantine's components are drawn only after the map (assets/after_map.js), but Dash's renderer
   // looks up every component of the layout as it starts: until Mantine's script has run (its
-  // bundle replaces this object), each of its names stands for a component that draws nothing.
+  // bundle replaces this object), each of its component names stands for a component that draws
+  // nothing, but for the provider, which draws its children (nothing is mounted under it before
+  // the script has run, unless the script could not be had: then the panel's and the export's
+  // plain parts, its links and text fields, are still drawn).
   var mantineMeta = document.querySelector('meta[name="deferred-mantine-script"]');
   if (mantineMeta && !window.dash_mantine_components) {
-    window.dash_mantine_components = new Proxy({sahelStandIn: true}, {get: function (known, name) {
-      if (name in known) { return known[name]; }
-      return typeof name === "string" ? function () { return null; } : undefined;
-    }});
+    var standIns = {MantineProvider: function (props) { return props.children === undefined ? null : props.children; }};
+    var isComponent = function (name) { return typeof name === "string" && /^[A-Z]/.test(name); };
+    window.dash_mantine_components = new Proxy({sahelStandIn: true}, {
+      get: function (known, name) {
+        if (name in known) { return known[name]; }
+        if (!isComponent(name)) { return undefined; }
+        if (!standIns[name]) { standIns[name] = function () { return null; }; }
+        return standIns[name];
+      },
+      has: function (known, name) { return name in known || isComponent(name); },
+    });
   }
   function mantineLoaded() {
     var lib = window.dash_mantine_components;
     return !!lib && !lib.sahelStandIn;
   }
-  // Mantine's script (preloaded with the page's scripts), run now; then(). If it cannot be had
-  // (twice), the filter panel says so (assets/app.css) and then() runs all the same, so the page
-  // goes on: the parts drawn after the map then draw nothing of Mantine's.
-  function loadMantine(then, attempt) {
-    if (!mantineMeta || mantineLoaded()) { then(); return; }
-    var script = document.createElement("script");
-    script.src = mantineMeta.getAttribute("content");
-    script.onload = function () { then(); };
-    script.onerror = function () {
-      script.remove();
-      if (!attempt) { setTimeout(function () { loadMantine(then, 1); }, 2000); return; }
-      document.documentElement.setAttribute("data-mantine", "failed");
-      then();
-    };
-    document.head.appendChild(script);
+  // Mantine's script (preloaded with the page's scripts), run once, then each waiting callback.
+  // If it cannot be had (an error twice, or nothing after 20 s), or it runs but defines nothing,
+  // the filter panel says so (assets/app.css) and the callbacks run all the same: the page goes on.
+  var mantineWaiting = null;  // the callbacks waiting for the script while it loads
+  function loadMantine(then) {
+    if (!mantineMeta || mantineLoaded() || document.documentElement.getAttribute("data-mantine") === "failed") { then(); return; }
+    if (mantineWaiting) { mantineWaiting.push(then); return; }
+    mantineWaiting = [then];
+    var timer = setTimeout(function () { done(false); }, 20000);
+    function done(ok) {
+      if (!mantineWaiting) { return; }
+      clearTimeout(timer);
+      if (!ok) { document.documentElement.setAttribute("data-mantine", "failed"); }
+      var waiting = mantineWaiting;
+      mantineWaiting = null;
+      waiting.forEach(function (f) { f(); });
+    }
+    function attempt(n) {
+      var script = document.createElement("script");
+      script.src = mantineMeta.getAttribute("content");
+      script.onload = function () { done(mantineLoaded()); };
+      script.onerror = function () {
+        script.remove();
+        if (n === 0) { setTimeout(function () { if (mantineWaiting) { attempt(1); } }, 2000); return; }
+        done(false);
+      };
+      document.head.appendChild(script);
+    }
+    attempt(0);
   }
   // The parts drawn only in view, and the element of each (dashboard/ids.py IN_VIEW_PARTS, given
   // by the page): a card while any of it is in the window, a disclosure (<details>) while it is open.
@@ -141,7 +165,7 @@
   function releaseAfterMap() {
     var after = window.sahelAfterMap;
     if (!after) { return; }
-    window.requestAnimationFrame(function () { setTimeout(function () { loadMantine(after.release, 0); }, 0); });
+    window.requestAnimationFrame(function () { setTimeout(function () { loadMantine(after.release); }, 0); });
   }
   function send() {
     releaseAfterMap();
@@ -251,7 +275,7 @@
   // is drawn as soon as it can be: drawn after the map, it would push the map down under the
   // reader's eyes.
   if (window.sahelAfterMap && window.matchMedia && window.matchMedia("(max-width: 1100px)").matches) {
-    loadMantine(window.sahelAfterMap.release, 0);
+    loadMantine(window.sahelAfterMap.release);
   }
   new MutationObserver(nameButtons).observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
   watchNotes();

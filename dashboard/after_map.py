@@ -1,22 +1,15 @@
 """``AfterMap``: a part of the desk's page that React draws only once the map is on screen.
 
-On a first visit Dash's renderer draws the whole layout in one pass before plotly draws the map,
-and the filter panel's Mantine controls were the largest part of that pass: leaving the panel out
-of the page brought the map forward by about a quarter (a first visit's map, 2,144 against 1,549
-ms, medians of 8 interleaved visits at CPU 1x). Wrapped in ``AfterMap``, the panel's controls are
-still in Dash's layout from the start (callbacks read and write their values, a shared link sets
-them), but React mounts them in the frame after the map's first (``assets/after_map.js``, released
-by ``assets/desk.js``); until then the part is an empty, busy box of its own size.
+Dash's renderer draws the whole layout in one pass before plotly draws the map, and the filter
+panel's Mantine controls were the largest part of that pass. Under an ``AfterMap`` they are in
+Dash's layout from the start (callbacks read and write them, a link sets them), but React mounts
+them in the frame after the map's first draw (``assets/after_map.js``, released by
+``assets/desk.js``); until then their place is an empty box marked busy. Mantine's script is run
+then too (``dashboard/page_scripts.py``), so each such part has its own Mantine provider
+(``mantine_after_map``). Measured in README.md ("Only what the user sees").
 
-Mantine's script (1 MB) is not among the page's scripts either: only the parts drawn after the map
-use Mantine, so its script is loaded once the map is drawn, and the parts are released when it has
-run (``dashboard/page_scripts.py``, ``assets/desk.js``). Each such part has its own Mantine
-provider (``mantine_after_map``). Another A/B of 10 first visits: the map at 1,245 ms against 1,460
-with Mantine's script in the page.
-
-The component is written in plain JavaScript (``assets/after_map.js``) and described here as Dash
-describes a generated component; it has no props of its own beyond ``children``, ``id`` and
-``drawn``.
+The component is written in plain JavaScript and described here as Dash describes a generated
+component: ``children``, ``id`` and ``drawn`` (set by the browser when it is released).
 """
 
 from __future__ import annotations
