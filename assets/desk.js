@@ -45,6 +45,9 @@
   // nothing, but for the provider, which draws its children (nothing is mounted under it before
   // the script has run, unless the script could not be had: then the panel's and the export's
   // plain parts, its links and text fields, are still drawn).
+  // The parts drawn after the map (assets/after_map.js, run before this file: assets load in
+  // alphabetical order).
+  var afterMap = window.sahelAfterMap;
   var mantineMeta = document.querySelector('meta[name="deferred-mantine-script"]');
   if (mantineMeta && !window.dash_mantine_components) {
     var standIns = {MantineProvider: function (props) { return props.children === undefined ? null : props.children; }};
@@ -63,9 +66,24 @@
     var lib = window.dash_mantine_components;
     return !!lib && !lib.sahelStandIn;
   }
+  // A script left out of the page (dashboard/page_scripts.py), by its address: done(true) once it
+  // has run, done(false) if it cannot be had (tried twice, 2 s apart).
+  function loadScript(src, done) {
+    function attempt(n) {
+      var script = document.createElement("script");
+      script.src = src;
+      script.onload = function () { done(true); };
+      script.onerror = function () {
+        script.remove();
+        if (n === 0) { setTimeout(function () { attempt(1); }, 2000); } else { done(false); }
+      };
+      document.head.appendChild(script);
+    }
+    attempt(0);
+  }
   // Mantine's script (preloaded with the page's scripts), run once, then each waiting callback.
-  // If it cannot be had (an error twice, or nothing after 20 s), or it runs but defines nothing,
-  // the filter panel says so (assets/app.css) and the callbacks run all the same: the page goes on.
+  // If it cannot be had (twice, or nothing after 20 s), or it runs but defines nothing, the filter
+  // panel says so (assets/app.css) and the callbacks run all the same: the page goes on.
   var mantineWaiting = null;  // the callbacks waiting for the script while it loads
   function loadMantine(then) {
     if (!mantineMeta || mantineLoaded() || document.documentElement.getAttribute("data-mantine") === "failed") { then(); return; }
@@ -73,25 +91,14 @@
     mantineWaiting = [then];
     var timer = setTimeout(function () { done(false); }, 20000);
     function done(ok) {
-      if (!mantineWaiting) { return; }
+      if (!mantineWaiting) { return; }  // the 20 s were up
       clearTimeout(timer);
       if (!ok) { document.documentElement.setAttribute("data-mantine", "failed"); }
       var waiting = mantineWaiting;
       mantineWaiting = null;
       waiting.forEach(function (f) { f(); });
     }
-    function attempt(n) {
-      var script = document.createElement("script");
-      script.src = mantineMeta.getAttribute("content");
-      script.onload = function () { done(mantineLoaded()); };
-      script.onerror = function () {
-        script.remove();
-        if (n === 0) { setTimeout(function () { if (mantineWaiting) { attempt(1); } }, 2000); return; }
-        done(false);
-      };
-      document.head.appendChild(script);
-    }
-    attempt(0);
+    loadScript(mantineMeta.getAttribute("content"), function (ok) { done(ok && mantineLoaded()); });
   }
   // The parts drawn only in view, and the element of each (dashboard/ids.py IN_VIEW_PARTS, given
   // by the page): a card while any of it is in the window, a disclosure (<details>) while it is open.
@@ -163,9 +170,7 @@
   // The parts drawn after the map (assets/after_map.js): in the frame after the one that shows it,
   // once Mantine's script has run.
   function releaseAfterMap() {
-    var after = window.sahelAfterMap;
-    if (!after) { return; }
-    window.requestAnimationFrame(function () { setTimeout(function () { loadMantine(after.release); }, 0); });
+    window.requestAnimationFrame(function () { setTimeout(function () { loadMantine(afterMap.release); }, 0); });
   }
   function send() {
     releaseAfterMap();
@@ -176,9 +181,7 @@
   // and the page is ready once the parts drawn after the map are mounted too.
   function ready() {
     window.dash_clientside.set_props("grid-ready", {data: Date.now()});
-    var after = window.sahelAfterMap;
-    function done() { document.documentElement.setAttribute("data-desk", "ready"); }
-    if (after) { after.whenMounted(done); } else { done(); }
+    afterMap.whenMounted(function () { document.documentElement.setAttribute("data-desk", "ready"); });
   }
   // Ready when AG Grid has mounted the grid: its listeners (such as the name it takes from the
   // heading above it, dashAgGridFunctions.js) are attached then, and must see the rows arrive. After
@@ -191,11 +194,14 @@
     getApiAsync(GRID).then(function () { mounted = true; ready(); }, function () { /* the 5 s wait covers it */ });
     setTimeout(function () { if (!mounted) { ready(); } }, 5000);
   }
-  function loadGrid(attempt) {
+  function loadGrid() {
     if (!gridMeta) { whenGridMounted(); return; }  // the page came with AG Grid's script
-    var script = document.createElement("script");
-    script.src = gridMeta.getAttribute("content");
-    script.onload = function () {
+    loadScript(gridMeta.getAttribute("content"), function (ok) {
+      if (!ok) {
+        document.documentElement.setAttribute("data-grid", "failed");  // shows the note (assets/app.css)
+        ready();
+        return;
+      }
       try {
         // Any new prop has Dash draw the grid again, and it then finds AG Grid's component in place
         // of the stand-in: the grid's own style (from Dash's layout) will do. Should that fail, the
@@ -204,14 +210,7 @@
       } finally {
         whenGridMounted();
       }
-    };
-    script.onerror = function () {
-      script.remove();
-      if (!attempt) { setTimeout(function () { loadGrid(1); }, 2000); return; }  // once more, then say so
-      document.documentElement.setAttribute("data-grid", "failed");  // shows the note (assets/app.css)
-      ready();
-    };
-    document.head.appendChild(script);
+    });
   }
   function signal() {
     if (signalled) { return; }
@@ -219,7 +218,7 @@
     if (!clientside || typeof clientside.set_props !== "function") { return; }
     signalled = true;
     send();
-    loadGrid(0);
+    loadGrid();
   }
   // plotly's French words by its English ones, or none (an English page: plotly's own words).
   function plotlyWords() {
@@ -274,9 +273,7 @@
   // Where the filter panel stands above the map (windows 1100 px wide or less: assets/app.css), it
   // is drawn as soon as it can be: drawn after the map, it would push the map down under the
   // reader's eyes.
-  if (window.sahelAfterMap && window.matchMedia && window.matchMedia("(max-width: 1100px)").matches) {
-    loadMantine(window.sahelAfterMap.release);
-  }
+  if (window.matchMedia && window.matchMedia("(max-width: 1100px)").matches) { loadMantine(afterMap.release); }
   new MutationObserver(nameButtons).observe(document.documentElement, {attributes: true, attributeFilter: ["lang"]});
   watchNotes();
   setTimeout(signal, 10000);

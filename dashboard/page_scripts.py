@@ -40,7 +40,7 @@ _MANTINE = re.compile(
 
 
 class ScriptsNotFoundError(RuntimeError):
-    """The index page lacks a script this module expects to move (a Dash or AG Grid upgrade)."""
+    """The index page lacks a script this module expects to move (a Dash, AG Grid or Mantine upgrade)."""
 
 
 class LeanScripts(NamedTuple):
@@ -56,17 +56,12 @@ def lean_scripts(scripts: str) -> LeanScripts:
     and the addresses of those two.
     """
     without_polyfill, polyfills = _POLYFILL.subn("", scripts)
-    found = {"AG Grid": list(_GRID.finditer(without_polyfill)), "Mantine": list(_MANTINE.finditer(without_polyfill))}
+    found = {"AG Grid": _GRID.findall(without_polyfill), "Mantine": _MANTINE.findall(without_polyfill)}
     missing = [name for name, ok in (("Dash's polyfill", polyfills == 1), *((k, len(v) == 1) for k, v in found.items())) if not ok]
     if missing:
         raise ScriptsNotFoundError(f"the index page's scripts have no single {' or '.join(missing)} <script> to move")
-    grid, mantine = found["AG Grid"][0], found["Mantine"][0]
-    kept, last = [], 0
-    for match in sorted((grid, mantine), key=lambda m: m.start()):
-        kept.append(without_polyfill[last:match.start()])
-        last = match.end()
-    kept.append(without_polyfill[last:])
-    return LeanScripts("".join(kept), html.unescape(grid.group(1)), html.unescape(mantine.group(1)))
+    lean = _MANTINE.sub("", _GRID.sub("", without_polyfill))
+    return LeanScripts(lean, html.unescape(found["AG Grid"][0]), html.unescape(found["Mantine"][0]))
 
 
 def grid_script_meta(url: str) -> str:
