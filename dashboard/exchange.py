@@ -165,7 +165,8 @@ def region_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
     pcode = regions["pcode"].to_dict()
     names = regions["name_en"].to_dict()
     whole = Period.year(FIRST_YEAR, today.year)
-    counts = engine.displacement_at(whole.as_at(today)).regions_at(whole, whole.as_at(today))
+    latest = engine.latest  # the data's date: no figure stands later (layers.period)
+    counts = engine.displacement_at(whole.as_at(latest)).regions_at(whole, whole.as_at(latest))
     engaged = engine.facts(ViewState(period=Period.year(today.year), metric="engagements")).region_values.set_index("region_code")
     shapes = catalog.layers["mali_regions"]
     rows = []
@@ -188,7 +189,7 @@ def region_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
             "idp_source_ids": ";".join(count.source_ids) if count else "",
             "engagements_here": int(engaged.at[code, "value"]) if code in engaged.index else 0,
             "engagements_country_wide": int(engaged.at[code, "country_wide"]) if code in engaged.index else 0,
-            "as_at": today.isoformat(),
+            "as_at": latest.date().isoformat(),
         })
     frame = pd.DataFrame(rows)
     frame["idp_count"] = frame["idp_count"].astype("Int64")
@@ -196,14 +197,17 @@ def region_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
 
 
 def site_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
-    """Every mapped site (with coordinates), its region in both codes, and its engagements active today."""
+    """Every mapped site (with coordinates), its region in both codes, and its engagements active
+    on the data's date (its latest dated figure, not after today).
+    """
     from layers.rules.base import Rules
 
     sites = catalog.tables["sites"]
     sites = sites[sites["lat"].notna() & sites["lon"].notna()]
     pcode = catalog.tables["regions"].set_index("region_code")["pcode"].to_dict()
     rules = Rules(catalog.tables, today)
-    active = rules.active_at(pd.Timestamp(today))
+    latest = rules.data_date()
+    active = rules.active_at(latest)
     live = {eid for eid, i in rules.position.items() if active[i]}
     frame = pd.DataFrame({
         "site_id": sites["site_id"].to_numpy(),
@@ -221,7 +225,7 @@ def site_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
         "note": sites["note"].to_numpy(),
         "source_ids": [_joined(v) for v in sites["source_ids"]],
         "locators": [" | ".join(v) for v in sites["locators"]],
-        "as_at": today.isoformat(),
+        "as_at": latest.date().isoformat(),
     })
     points = gpd.points_from_xy(sites["lon"].astype(float), sites["lat"].astype(float))
     return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
@@ -229,11 +233,14 @@ def site_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
 
 def country_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
     """The Sahel countries (context), with their codes and, for Mali, the latest national IDP count."""
+    from layers.rules.base import data_date
+
     countries = catalog.layers["sahel_countries"]
     regions = catalog.tables["regions"]
     by_drawn = regions[regions["kind"] == "country"].set_index("drawn_as")
     idp = catalog.tables["idp_counts"]
-    national = idp[(idp["area_code"] == "ML") & idp["preferred"] & (idp["date"] <= pd.Timestamp(today))].sort_values("date")
+    latest_day = data_date(catalog.tables, today)
+    national = idp[(idp["area_code"] == "ML") & idp["preferred"] & (idp["date"] <= latest_day)].sort_values("date")
     latest = national.iloc[-1] if len(national) else None
     rows = []
     for iso3 in countries["iso3"]:
@@ -250,7 +257,7 @@ def country_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
             "idp_count": int(latest["count"]) if is_mali and latest is not None else None,
             "idp_date": latest["date_text"] if is_mali and latest is not None else "",
             "idp_source_ids": _joined(latest["source_ids"]) if is_mali and latest is not None else "",
-            "as_at": today.isoformat(),
+            "as_at": latest_day.date().isoformat(),
         })
     frame = pd.DataFrame(rows)
     frame["idp_count"] = frame["idp_count"].astype("Int64")

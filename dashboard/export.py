@@ -44,7 +44,7 @@ from dashboard.export_table import columns as table_columns
 from dashboard.export_table import table_rows
 from dashboard.view import AppData, compute_view, view_map_spec, view_timeline_spec
 from layers.citations import Citation, cite, face_source_ids, map_source_ids
-from layers.faces import engagement_name, faces
+from layers.faces import as_at_text, engagement_name, faces
 from layers.i18n import fmt_date, t
 from layers.map_base import DEFAULT_PLOT_PX, STAGE_MAP_PX
 from layers.map_figure import LAT_RANGE, LON_RANGE, map_legend
@@ -342,7 +342,7 @@ def map_page(app: AppData, state: ViewState, *, now: datetime, page: PageSize | 
     map_ids = map_source_ids(app.engine, facts)
     shown = faces(app.tables, facts, app.options, app.map_base.region_names, lang=lang, data_as_of=app.data_as_of(lang)) \
         if page.figures else []
-    legend_data = map_legend(spec, map_state, fmt_date(facts.as_at, lang))
+    legend_data = map_legend(spec, map_state, as_at_text(facts, lang))
     title, filters = view_title(app, state), view_filters(app, state)
     text = PageText(title=title, subtitle=state.subtitle, filters=filters, attribution=t("export_attribution", lang),
                     disclaimer=t("export_boundary_note", lang), stamp=stamp(app, lang, now), marking=app.marking(lang))

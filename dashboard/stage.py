@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 from dashboard.view import AppData, compute_view
-from layers.faces import Face, engagement_name, faces
+from layers.faces import Face, as_at_text, engagement_name, faces
 from layers.i18n import fmt_date, t
 from layers.map_figure import map_legend, map_spec
 from layers.places import named_places
@@ -66,7 +66,7 @@ def _map(app: AppData, state: ViewState, words: str) -> tuple[dict[str, Any], di
     places the slide's words name are labelled first.
     """
     facts = compute_view(app, state)
-    as_of_text = fmt_date(facts.as_at, state.lang)
+    as_of_text = as_at_text(facts, state.lang)
     spec = map_spec(app.map_base, facts.region_values, state, footprint=facts.footprint,
                     sites=app.sites.where(facts.site_mask),
                     selected_sites=frozenset(app.tables["sites"]["site_id"].to_numpy()[facts.selected_sites]),
@@ -120,7 +120,7 @@ def scene_slide(app: AppData, scene: Scene, lang: str) -> dict[str, Any]:
     now = view_slide(app, now_state, scene.title[lang], scene.note[lang])
     then = view_slide(app, then_state, scene.title[lang], scene.note[lang])
     return {**now, "kind": "then_and_now", "then": {key: then[key] for key in ("map", "figures", "filters", "query")},
-            "labels": [fmt_date(compute_view(app, s).as_at, lang) for s in (then_state, now_state)],
+            "labels": [as_at_text(compute_view(app, s), lang) for s in (then_state, now_state)],
             "source_ids": list(dict.fromkeys(then["source_ids"] + now["source_ids"]))}
 
 

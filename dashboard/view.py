@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from layers.faces import as_at_text
 from layers.geojson import build_map_base
 from layers.i18n import fmt_date, t
 from layers.map_figure import MapBase, map_spec
@@ -158,7 +159,7 @@ def view_map_spec(app: AppData, state: ViewState, *, with_geometry: bool = True)
     return map_spec(
         app.map_base, facts.region_values, state, footprint=facts.footprint, sites=app.sites.where(facts.site_mask),
         selected_sites=frozenset(app.tables["sites"]["site_id"].to_numpy()[facts.selected_sites]),
-        as_of_text=fmt_date(facts.as_at, state.lang), with_geometry=with_geometry, layout_id=facts.layout_id,
+        as_of_text=as_at_text(facts, state.lang), with_geometry=with_geometry, layout_id=facts.layout_id,
         changed=(facts.changes.regions, facts.changes.sites, facts.changes.baseline or facts.changes.since),
         notes=region_notes(facts.region_values, state.metric, app.tables, state.lang),
     )

@@ -37,6 +37,14 @@ def _names(engagements: pd.DataFrame) -> dict[str, dict[str, str]]:
             zip(engagements["engagement_id"], engagements["acronym"], engagements["name_en"], engagements["name_fr"], strict=True)}
 
 
+def as_at_text(facts: ViewFacts, lang: str) -> str:
+    """The date the view's figures stand at, in words; "(latest data)" when the period runs on
+    past the data's date, so that "17 Feb 2026" is not read as the period's end or today.
+    """
+    when = fmt_date(facts.as_at, lang)
+    return t("as_at_latest_data", lang, date=when) if facts.past_data else when
+
+
 def engagement_name(tables: dict[str, pd.DataFrame], engagement_id: str, lang: str) -> str:
     """An engagement's short display name: its acronym, else its name."""
     names = _names(tables["engagements"]).get(engagement_id)
@@ -69,7 +77,7 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
     h = facts.money
     region = bool(h.extra.get("region"))
     title = (t("kf_money_region", lang, regions=region_names) if region else t("kf_money", lang)) + \
-        f", {t('as_at', lang, date=fmt_date(facts.as_at, lang))}"
+        f", {t('as_at', lang, date=as_at_text(facts, lang))}"
     sub = t("kf_money_basis", lang)
     n_listed = int(h.extra["n_listed_values"])  # type: ignore[call-overload]
     n_own = int(h.extra.get("n_own_listed", n_listed))  # type: ignore[call-overload]
@@ -102,7 +110,7 @@ def personnel_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_nam
     h = facts.personnel
     region = bool(h.extra.get("region"))
     title = (t("kf_personnel_region", lang, regions=region_names) if region else t("kf_personnel", lang)) + \
-        f", {t('as_at', lang, date=fmt_date(facts.as_at, lang))}"
+        f", {t('as_at', lang, date=as_at_text(facts, lang))}"
     stale = [x for x in h.left_out() if x.reason in ("stale", "ended") and x.value is not None]
     if h.status == "value":
         value = _totals_text(h, lang)

@@ -14,7 +14,9 @@ that month's year: ``year=2026`` in November 2026 is the year so far, but Decemb
 starts after today and is refused (its figures would stand before it begins).
 
 Engagements active at any time in the period are listed; figures (money in force, strengths,
-displacement) are shown *as at* the period's last day, or at today when the period runs on.
+displacement) are shown *as at* the period's last day, or at the data's date when the period runs
+on past it: the data cannot say what held after its latest dated figure (a mandate's recorded end
+may since have been renewed), so "as at today" would state as current what is only unrecorded.
 """
 
 from __future__ import annotations
@@ -97,9 +99,11 @@ class Period:
         """Whether the period is whole calendar years (``year=`` in a link)."""
         return self.first.month == 1 and self.last.month == 12  # noqa: PLR2004  (December)
 
-    def as_at(self, today: date) -> pd.Timestamp:
-        """The date the view's figures stand for: the period's last day, or today if sooner."""
-        return min(self.end, pd.Timestamp(today))
+    def as_at(self, latest: date | pd.Timestamp) -> pd.Timestamp:
+        """The date the view's figures stand for: the period's last day, or ``latest`` (the
+        data's date, never after today) if sooner.
+        """
+        return min(self.end, pd.Timestamp(latest))
 
     def params(self) -> list[tuple[str, str]]:
         """The canonical URL parameters of the period."""

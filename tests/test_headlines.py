@@ -149,10 +149,14 @@ def test_2025_and_2026_are_current_and_honest(app_data):
     assert totals(f.idps) == [(414_524.0, "people", "exact")]  # DTM, Sep 2025
     assert totals(f.personnel) == [(2_000.0, "people", "approx")]  # Wagner/Africa Corps, 7 Jun 2025
     later = facts(app_data, "?year=2026")
+    # The data's latest dated row is 17 Feb 2026: 2026's figures stand there, not at today (which
+    # the data cannot vouch for), and say so.
+    assert (later.as_at, later.past_data) == (pd.Timestamp("2026-02-17"), True)
     # No count in 2026: the card says "no figure after Sep 2025", never a number.
     assert later.idps.status == "none" and later.idps.extra["latest_any"][1] == "2025-09"
-    # Wagner's last evidence is 7 Jun 2025: active until 7 Jun 2026, then status unknown.
-    assert reasons(later.personnel)["IND-RU-WAGNER-2025-06-PERSONNEL"] == "status_unknown"
+    # Wagner's last evidence is 7 Jun 2025: on 17 Feb 2026 it is current (about 2,000).
+    assert reasons(later.personnel)["IND-RU-WAGNER-2025-06-PERSONNEL"] == "counted"
+    assert totals(later.personnel) == [(2_000.0, "people", "approx")]
     # Counted in 2026: EUCAP (its regional cell's mandate runs to 31 Jan 2026), Wagner/Africa
     # Corps (to Jun 2026) and the AES unified force (from Dec 2025) = 3; none has an amount in force.
     assert later.engagements.totals[0].value == 3 and later.money.status == "unknown"

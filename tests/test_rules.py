@@ -52,6 +52,14 @@ def engine(**rows: list[dict[str, str]]) -> Engine:
     return Engine(make_tables(regions=REGIONS, **rows), TODAY)
 
 
+def data_until(day: str) -> list[dict[str, str]]:
+    """An event dated ``day``: the tables' latest dated row, so that views up to it stand at
+    their own end (a view's figures never stand after the data's date).
+    """
+    return [{"event_id": "EV-LAST", "date": day, "kind": "resolution", "title_en": "Last", "title_fr": "Dernier",
+             "key_event": "false"}]
+
+
 def view(**kw: object) -> ViewState:
     return ViewState(**{"period": Period.year(2019), **kw})  # type: ignore[arg-type]
 
@@ -236,6 +244,7 @@ def test_personnel_adds_current_deployed_strengths_in_mali_only():
             ind("CONT-21", "CONT", "2021-06", "20"),
             ind("COP-BEN", "COP", "2021", "17", indicator="beneficiary_staff"),
         ],
+        events=data_until("2024-12-31"),
     )
     personnel = e.facts(view(period=Period.year(2021))).personnel
     # Hand-worked: 15,000 (over) + 600 (about) = about 15,600; nothing else may be added.
@@ -357,7 +366,7 @@ def test_a_year_only_strength_is_not_current_before_its_year_ends_and_says_its_y
     # Strength "2018" = 500: a January 2018 view must not show it (it may date from December);
     # a December 2018 view does, and the latest-figure date reads "2018", not "1 Jan 2018" (A5, A6).
     e = engine(engagements=[eng("E", start_date="2017-01-01", end_date="2020-12-31")],
-               indicators=[ind("I", "E", "2018", "500")])
+               indicators=[ind("I", "E", "2018", "500")], events=data_until("2020-12-31"))
     january = e.facts(view(period=Period(Month(2018, 1), Month(2018, 1))))
     assert january.personnel.totals == () and january.personnel.status == "unknown"
     december = e.facts(view(period=Period(Month(2018, 12), Month(2018, 12))))
@@ -406,7 +415,7 @@ def test_warm_keeps_each_period_s_masks_and_answers_as_cold():
     then reads them, and answers as an engine that computed them on the view's own request.
     """
     rows = {"engagements": [eng("E1", start_date="2018-03-01", end_date="2020-06-30"), eng("E2", start_date="2021-01-01")],
-            "funding": [fund("F1", "E1", "100", period_start="2019", period_end="2019")]}
+            "funding": [fund("F1", "E1", "100", period_start="2019", period_end="2019")], "events": data_until("2021-12-31")}
     periods = [Period.year(y) for y in (2019, 2021)]
     warm, cold = engine(**rows).warm(periods), engine(**rows)
     for cached in (warm.rules.overlaps, warm.rules.active_in, warm.rules.listable_in, warm.rules.active_at, warm.rules.last_cut):
@@ -415,3 +424,39 @@ def test_warm_keeps_each_period_s_masks_and_answers_as_cold():
     for period in periods:
         a, b = warm.facts(view(period=period)), cold.facts(view(period=period))
         assert (a.engagements, a.money) == (b.engagements, b.money)
+
+
+# -- the data's date -------------------------------------------------------------------------
+
+def test_figures_stand_at_the_data_s_date_when_the_period_runs_past_it():
+    """A view's figures never stand after the data's latest dated row: a mandate recorded to end
+    in June may since have been renewed, so a December view of the same year shows it as the
+    data last knew it (in force on the data's date), and says that it stands there.
+    """
+    rows = {"engagements": [eng("E", status="active", start_date="2020-01-01", end_date="2021-06-30")],
+            "indicators": [ind("I", "E", "2021-02", "300")],
+            "events": data_until("2021-03-15")}
+    e = engine(**rows)
+    assert e.latest == T("2021-03-15")
+    later = e.facts(view(period=Period.year(2021)))
+    # Period 2021 ends 31 Dec, after the data's date (15 Mar 2021): the figures stand at 15 Mar,
+    # when E was in force with 300 deployed; on 31 Dec the data would show it ended, with none.
+    assert (later.as_at, later.past_data) == (T("2021-03-15"), True)
+    assert later.selection.active_at.tolist() == [0]
+    assert [(x.value, x.qualifier) for x in later.personnel.totals] == [(300.0, "exact")]
+    # A period that ends before the data's date stands at its own end, and says nothing more.
+    earlier = e.facts(view(period=Period(Month(2021, 2), Month(2021, 2))))
+    assert (earlier.as_at, earlier.past_data) == (T("2021-02-28"), False)
+    # Tables without any dated row stand at today: there is no date to hold them to.
+    bare = engine(engagements=[eng("E", start_date="2020-01-01")])
+    assert bare.latest == T(TODAY) and bare.facts(view(period=Period.year(2026))).past_data is False
+
+
+def test_the_face_of_a_figure_past_the_data_s_date_names_that_date_as_the_latest_data():
+    from layers.faces import as_at_text
+
+    e = engine(engagements=[eng("E", start_date="2020-01-01")], events=data_until("2021-03-15"))
+    later, earlier = e.facts(view(period=Period.year(2021))), e.facts(view(period=Period.year(2020)))
+    assert as_at_text(later, "en") == "15 Mar 2021 (latest data)"
+    assert as_at_text(later, "fr") == "15 mars 2021 (dernières données)"
+    assert as_at_text(earlier, "en") == "31 Dec 2020"

@@ -263,8 +263,14 @@ class Rules:
 
     def data_date(self) -> pd.Timestamp:
         """The latest dated figure in the tables (counts, events, figures, amounts): "data as of"."""
-        t = self.tables
-        dates = [t["idp_counts"]["date"].max(), t["events"]["date"].max(), t["indicators"]["date"].max(),
-                 t["mandates"]["start_date"].max(), t["funding"]["period_start"].max()]
-        found = [d for d in dates if pd.notna(d)]
-        return min(max(found), pd.Timestamp(self.today)) if found else pd.Timestamp(self.today)
+        return data_date(self.tables, self.today)
+
+
+def data_date(tables: dict[str, pd.DataFrame], today: date) -> pd.Timestamp:
+    """The latest dated figure in ``tables`` (counts, events, figures, amounts), never after
+    ``today``: "data as of", and the latest day a view's figures may stand at.
+    """
+    dates = [tables["idp_counts"]["date"].max(), tables["events"]["date"].max(), tables["indicators"]["date"].max(),
+             tables["mandates"]["start_date"].max(), tables["funding"]["period_start"].max()]
+    found = [d for d in dates if pd.notna(d)]
+    return min(max(found), pd.Timestamp(today)) if found else pd.Timestamp(today)

@@ -45,6 +45,7 @@ class ViewFacts:
     site_mask: np.ndarray  # bool per site: drawn in this view
     selected_sites: np.ndarray  # bool per site: linked to the selected engagement
     layout_id: str = "base"  # the boundary version in force on the view's date (the map draws it)
+    past_data: bool = False  # the period runs on past the data's date, so its figures stand at that date
     changes: ViewChanges = NO_CHANGES  # ?since=: engagements, regions and sites changed since a release (layers.changes)
 
 
@@ -69,6 +70,8 @@ class Engine:
         self.tables = tables
         self.today = pd.Timestamp(today)
         self.rules = Rules(tables, today)
+        # The last day the data vouches for (its latest dated figure): no figure stands later.
+        self.latest = self.rules.data_date()
         self.areas = Areas(self.rules, layouts)
         self.selector = Selector(self.rules, self.areas)
         self.amounts = amount_rows(self.rules)
@@ -117,7 +120,7 @@ class Engine:
         rules = self.rules
         _ = (self.selector.sector_masks, self.selector.donor_masks, self.selector.haystack, self._site_links)
         for period in periods:
-            as_at = period.as_at(self.today.date())
+            as_at = period.as_at(self.latest)
             self.areas.at(as_at)
             for mask in (rules.overlaps, rules.active_in, rules.listable_in):
                 mask(period)
@@ -126,8 +129,8 @@ class Engine:
         return self
 
     def _facts(self, state: ViewState) -> ViewFacts:
-        as_at = state.period.as_at(self.today.date())
-        selection = self.selector.select(state, self.today)
+        as_at = state.period.as_at(self.latest)
+        selection = self.selector.select(state, self.latest)
         bits = self.areas.at(as_at)
         layout = self.layout_at(as_at)
         wanted = 0
@@ -143,7 +146,7 @@ class Engine:
             personnel=strength_headline(self.rules, self.strengths, selection, as_at, period=state.period, earmarks=earmarks),
             idps=self.displacement_at(as_at).headline(state.period, as_at, self._polygons(state.regions, layout)),
             region_values=self._region_values(state, selection, bits, as_at),
-            layout_id=layout.version_id,
+            layout_id=layout.version_id, past_data=as_at < state.period.as_at(self.today),
             footprint=footprint, site_mask=self._sites(selection, state.selected, as_at),
             selected_sites=self.sites_of([state.selected]) if state.selected else np.zeros(len(self.tables["sites"]), bool),
             changes=self._changes(state, selection, as_at),

@@ -92,10 +92,12 @@ class Selector:
             mask &= (bits & wanted) != 0
         return mask
 
-    def select(self, state: ViewState, today: pd.Timestamp) -> Selection:
-        """The engagements a view lists and counts (see the module's rules)."""
+    def select(self, state: ViewState, latest: pd.Timestamp) -> Selection:
+        """The engagements a view lists and counts (see the module's rules); ``latest`` is the
+        data's date, the latest its figures may stand at.
+        """
         rules, e = self.rules, self.rules.eng
-        as_at = state.period.as_at(today)
+        as_at = state.period.as_at(latest)
         bits = self.areas.at(as_at)
         base = self._filters(state, bits, self.areas.regions.layout_at(as_at))
         in_period = rules.listable_in(state.period)
