@@ -308,7 +308,7 @@ def serve_layout(app: AppData) -> html.Div:
     timeline, timeline_style = timeline_output(app, state)
     rows, column_defs, caption = table_output(app, state)
     map_caption, map_table = map_table_output(map_figure, state)
-    store = store_payload(state)
+    store = store_payload(state, app.options)
     page = html.Div([
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Store(id=ids.VIEW_STORE, data=store),

@@ -177,7 +177,7 @@ def view_response(app: AppData, request: ViewRequest) -> dict[str, Any]:
     # A period the controls ask for but the view cannot take: the store says what they show, so
     # putting them back posts again (and clears the banner).
     shown = None if step.usable else dict(zip(request.fields, request.values, strict=True))
-    store = store_payload(state, shown=shown, posted=request.posted)  # it echoes only what the page posts
+    store = store_payload(state, app.options, shown=shown, posted=request.posted)  # it echoes only what the page posts
     if store == request.store:
         return out  # the page already shows this view (a first visit to a plain address)
     out["store"] = store

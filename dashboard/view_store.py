@@ -1,7 +1,8 @@
 """What the view store (``ids.VIEW_STORE``) holds for a view, and the value each control shows.
 
-The store is the view the page shows: its fields, the parts of a link it ignored, and the value
-each view control shows for it. The browser compares the controls with those values
+The store is the view the page shows: its fields, the parts of a link it ignored, its canonical
+query (what the share box, the export buttons and the briefing link carry: the view applied, never
+a link's parts it ignored), and the value each view control shows for it. The browser compares the controls with those values
 (``dashboard/callbacks/view_state.py``) and posts a change only when a control differs, or when
 a post is still on its way and the controls moved again: so the controls the view callback writes
 itself (a link, back/forward, Reset) post nothing more, and a change undone before its answer
@@ -14,7 +15,7 @@ import math
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from layers.view_state import ViewState
+from layers.view_state import Options, ViewState, to_query
 
 # The fields a view control may stand for: every view-state field but the period, which is
 # three controls (a range of years and the first and last month).
@@ -61,8 +62,9 @@ def echoable(value: Any, depth: int = 0) -> bool:
     return False
 
 
-def store_payload(state: ViewState, *, shown: dict[str, Any] | None = None, posted: Any = None) -> dict[str, Any]:
-    """What the store holds for a view: its fields, the parts of a link it ignored, the value
+def store_payload(state: ViewState, options: Options, *, shown: dict[str, Any] | None = None,
+                  posted: Any = None) -> dict[str, Any]:
+    """What the store holds for a view: its fields, the parts of a link it ignored, its query, the value
     every control shows (``shown``, when the controls show something else than the view: a
     period the view could not take), and the controls' values the page last posted (``posted``,
     echoed: until it comes back, a post is still on its way).
@@ -73,7 +75,7 @@ def store_payload(state: ViewState, *, shown: dict[str, Any] | None = None, post
         controls.update({f: v for f, v in shown.items() if f in CONTROL_FIELDS and echoable(v)})
     if not (isinstance(posted, dict) and set(posted) <= CONTROL_FIELDS and echoable(posted)):
         posted = None  # not what the page posts: not echoed
-    return {**data, "ignored": list(state.ignored), "controls": controls, "posted": posted}
+    return {**data, "ignored": list(state.ignored), "query": to_query(state, options), "controls": controls, "posted": posted}
 
 
 __all__ = ["CONTROL_FIELDS", "control_value", "echoable", "store_payload"]

@@ -51,7 +51,7 @@ def _run(app, func, *args, triggered=None, inputs_list=None, states_list=None, o
 def _store(app, query: str) -> dict:
     """The store payload the browser holds for a view (what the callbacks receive)."""
     data = app.server.extensions["sahel_dashboard"]
-    return store_payload(parse_query(query, data.options))
+    return store_payload(parse_query(query, data.options), data.options)
 
 
 def _default_values(app) -> dict:
@@ -113,7 +113,7 @@ def test_controls_drive_url_and_state_url_state_is_identity(app):
     assert state.regions == ("ML-7", "ML-6") and state.metric == "budget" and state.timeline == "date"
     assert state.period == Period(Month(2016, 3), Month(2017, 12))
     assert "from=2016-03&to=2017-12" in search
-    assert store == store_payload(state)
+    assert store == store_payload(state, data.options)
     # The store says what each control shows: the browser posts only a control that differs.
     assert store["controls"]["regions"] == ["ML-7", "ML-6"] and store["controls"]["month_from"] == "3"
     assert {f: store["controls"][f] for f in values} == values

@@ -49,11 +49,30 @@ def test_export_buttons_fetch_with_status_and_carry_title_and_size(dash_duo, das
     assert _wait_status(dash_duo, lambda s: s.startswith("Downloaded")) == "Downloaded sahel-2019-engagements-ml-5-column.csv"
 
 
-def test_a_refused_export_says_why(dash_duo, dash_app):
-    # The page shows the view and lists what it ignored; the export refuses to guess.
+def test_after_a_link_with_an_ignored_part_the_buttons_carry_the_view_shown(dash_duo, dash_app):
+    """The page shows the view it could apply and names what it ignored (the address keeps it, as
+    the banner says); the share box, the export buttons and the briefing link carry the view
+    shown, so the export answers with it instead of refusing the link's ignored part.
+    """
     _start(dash_duo, dash_app, "/?year=2019&regoin=ML-5")
-    assert "regoin=ML-5" in dash_duo.driver.find_element(By.ID, ids.DATA_WARNING).text
-    dash_duo.driver.find_element(By.ID, ids.export_link("pdf")).click()
+    driver = dash_duo.driver
+    assert "regoin=ML-5" in driver.find_element(By.ID, ids.DATA_WARNING).text and "regoin=ML-5" in driver.current_url
+    link = driver.find_element(By.ID, ids.export_link("csv"))
+    WebDriverWait(driver, 10).until(lambda _d: link.get_attribute("href").endswith("/export/csv?year=2019"))
+    assert driver.find_element(By.ID, ids.SHARE_LINK).get_attribute("value") == dash_duo.server_url + "/?year=2019"
+    assert driver.find_element(By.ID, ids.BRIEF_PRESENT).get_attribute("href").endswith("/?year=2019&mode=brief")
+    link.click()
+    assert _wait_status(dash_duo, lambda s: s.startswith("Downloaded")) == "Downloaded sahel-2019-engagements.csv"
+
+
+def test_a_refused_export_says_why(dash_duo, dash_app):
+    # An export address the route cannot use (here made by hand) is refused, never guessed at,
+    # and the page says why.
+    _start(dash_duo, dash_app, "/?year=2019")
+    link = dash_duo.driver.find_element(By.ID, ids.export_link("pdf"))
+    WebDriverWait(dash_duo.driver, 10).until(lambda _d: link.get_attribute("href").endswith("/export/pdf?year=2019"))
+    dash_duo.driver.execute_script("arguments[0].setAttribute('href', arguments[0].getAttribute('href') + '&regoin=ML-5')", link)
+    link.click()
     text = _wait_status(dash_duo, lambda s: s.startswith("Export refused"))
     assert "unknown parameter 'regoin=ML-5': accepted parameters are" in text
     assert "is-error" in dash_duo.driver.find_element(By.ID, ids.EXPORT_STATUS).get_attribute("class")

@@ -87,7 +87,7 @@ def test_fuzzed_store_payloads_never_500(client, view_post, payload):
         assert b"<script" not in response.data.lower()
 
 
-def test_the_store_echoes_only_plain_small_json_from_the_browser():
+def test_the_store_echoes_only_plain_small_json_from_the_browser(app_data):
     """The store sends back what the page posted (the gate's "posted"): never a value the encoder
     or JavaScript cannot carry back as it came, nor a post the page never makes."""
     from dashboard.view_store import echoable, store_payload
@@ -99,12 +99,12 @@ def test_the_store_echoes_only_plain_small_json_from_the_browser():
                 dict.fromkeys(range(3), 1), object()):
         assert not echoable(bad), bad
     state = ViewState(period=Period.year(2019))
-    assert store_payload(state, posted={"years": [2019, 2019]})["posted"] == {"years": [2019, 2019]}
-    assert store_payload(state, posted={"years": [10**30, 2019]})["posted"] is None
-    assert store_payload(state, posted={"not_a_control": 1})["posted"] is None
+    assert store_payload(state, app_data.options, posted={"years": [2019, 2019]})["posted"] == {"years": [2019, 2019]}
+    assert store_payload(state, app_data.options, posted={"years": [10**30, 2019]})["posted"] is None
+    assert store_payload(state, app_data.options, posted={"not_a_control": 1})["posted"] is None
     # A period the view cannot take: the controls' values are echoed, a value that cannot be is not.
-    shown = store_payload(state, shown={"month_from": "5", "regions": [10**30]})["controls"]
-    assert shown["month_from"] == "5" and shown["regions"] == store_payload(state)["controls"]["regions"]
+    shown = store_payload(state, app_data.options, shown={"month_from": "5", "regions": [10**30]})["controls"]
+    assert shown["month_from"] == "5" and shown["regions"] == store_payload(state, app_data.options)["controls"]["regions"]
 
 
 def test_a_post_with_a_huge_integer_is_answered_not_echoed(client, view_post):

@@ -36,7 +36,8 @@ def _controls(**changes):
 
 
 def _store(app, query):
-    return store_payload(parse_query(query, app.server.extensions["sahel_dashboard"].options))
+    options = app.server.extensions["sahel_dashboard"].options
+    return store_payload(parse_query(query, options), options)
 
 
 @pytest.mark.parametrize(("years", "month_from", "month_to", "reason"), [

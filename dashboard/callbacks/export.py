@@ -17,10 +17,14 @@ from layers.view_state import MAX_SUBTITLE, MAX_TITLE, SIZES
 # One callback writes every address that follows the view: each callback Dash runs costs the
 # page 10-20 ms of its own bookkeeping (queueing, loading states), whatever the callback does, and
 # a view change ran two here (tests/test_browser.py counts the callbacks a change runs).
+# They carry the view applied (the store's canonical query), not the address: after a link with
+# a part the view ignored (``?regions=XX``, named by the banner), the address keeps that part,
+# and an export of it would be refused. The share box is written here too (one callback fewer).
 # The view's own title=, subtitle= and size= (from a link) give way to the fields'; the export
 # route checks everything again and answers 400 with the reason if it cannot use it.
 clientside_callback(
-    """function (search, title, subtitle, size, pick, lang) {
+    """function (store, title, subtitle, size, pick, lang) {
+        var search = (store && typeof store === 'object') ? store.query : '';
         var q = (typeof search === 'string' ? search : '').replace(/^\\?/, '');
         var keep = q ? q.split('&').filter(function (p) { return !/^(title|subtitle|size)=/.test(p); }) : [];
         function add(key, value, max) {
@@ -36,11 +40,12 @@ clientside_callback(
         var l = (lang === 'fr') ? '&lang=fr' : '';
         var start = pick ? '/?mode=brief&briefing=' + encodeURIComponent(pick) + l : '/?mode=brief' + l;
         var present = '/?' + (q ? q + '&' : '') + 'mode=brief';
-        return exports.concat([start, present]);
+        var share = window.location.origin + window.location.pathname + (search || '');
+        return exports.concat([start, present, share]);
     }""",
     [Output(ids.export_link(fmt), "href") for fmt in ids.EXPORT_FORMATS]
-    + [Output(ids.BRIEF_START, "href"), Output(ids.BRIEF_PRESENT, "href")],
-    Input(ids.URL, "search"),
+    + [Output(ids.BRIEF_START, "href"), Output(ids.BRIEF_PRESENT, "href"), Output(ids.SHARE_LINK, "value")],
+    Input(ids.VIEW_STORE, "data"),
     Input(ids.EXPORT_TITLE, "value"),
     Input(ids.EXPORT_SUBTITLE, "value"),
     Input(ids.EXPORT_SIZE, "value"),

@@ -151,13 +151,6 @@ clientside_callback(
     prevent_initial_call=True,
 )
 
-# Pure string work on the address: done in the browser, no request per view change (the
-# export route parses and validates the query itself). The CSP allows these scripts by hash.
-clientside_callback(
-    "function (href) { return typeof href === 'string' ? href : ''; }",
-    Output(ids.SHARE_LINK, "value"),
-    Input(ids.URL, "href"),
-)
 # The export buttons' and briefing links' addresses (the view plus the export's title, subtitle and
 # size): dashboard/callbacks/export.py.
 
