@@ -7,6 +7,7 @@ its qualifier; the status comes from the rules engine, so it agrees with the tim
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pandas as pd
@@ -15,10 +16,11 @@ from dash import html
 from dashboard.cards import citation
 from dashboard.view import AppData
 from layers.actor_names import actor_name
-from layers.i18n import fmt_date, fmt_span, fmt_value, label, t
+from layers.i18n import fmt_date, fmt_int, fmt_span, fmt_value, label, t
 from layers.lookups import children_of, records_by_engagement, records_by_index, sites_by_engagement
 from layers.map_base import Town
 from layers.place_names import placed_at_text
+from layers.strings import STRINGS
 
 # The tables whose rows the detail panel lists per engagement.
 BY_ENGAGEMENT = ("mandates", "funding", "indicators", "events")
@@ -42,7 +44,7 @@ def source_anchor(source_id: str) -> str:
 
 
 def source_list(tables: dict[str, pd.DataFrame], source_ids: tuple[str, ...], locators: tuple[str, ...] = (),
-                *, anchors: bool = False) -> html.Ul:
+                *, anchors: bool = False, lang: str = "en") -> html.Ul:
     """Sources as a list: citation, link or seed file, and the locator if given."""
     sources = records_by_index(tables["sources"])
     items = []
@@ -52,7 +54,10 @@ def source_list(tables: dict[str, pd.DataFrame], source_ids: tuple[str, ...], lo
             continue
         loc = locators[i] if i < len(locators) else (locators[0] if len(locators) == 1 else "")
         where = src["location"]
-        link = html.A(where, href=where, target="_blank", rel="noopener noreferrer") if where.startswith("http") else html.Code(where)
+        if where.startswith("http"):
+            link: Any = html.A(where, href=where, target="_blank", rel="noopener noreferrer")
+        else:  # a document the project holds a copy of (a seed): its file name means nothing to a reader alone
+            link = html.Span([t("archived_copy", lang), " ", html.Code(where)])
         items.append(html.Li([
             html.Strong(citation(tables, sid)), html.Br(), link,
             html.Div(html.Q(loc), className="locator") if loc else None,
@@ -127,7 +132,7 @@ def _header(app: AppData, eng: pd.Series, lang: str) -> list[html.Component]:
         out.append(html.P([t("label_value", lang, label=t("implementer", lang), value=""), _as_written(eng["implementer"], lang)]))
     if eng["personnel_note"]:
         out.append(html.P([t("label_value", lang, label=t("personnel", lang), value=""), _as_written(eng["personnel_note"], lang)]))
-    out.append(html.Details([html.Summary(t("sources", lang)), source_list(app.tables, eng["source_ids"], eng["locators"])]))
+    out.append(html.Details([html.Summary(t("sources", lang)), source_list(app.tables, eng["source_ids"], eng["locators"], lang=lang)]))
     return out
 
 
@@ -166,7 +171,7 @@ def detail_panel(app: AppData, engagement_id: str, lang: str) -> list[html.Compo
     out += _sites_and_figures(tables, engagement_id, lang, cited, app.map_base.towns)
     out += _disputes(tables, engagement_id, {"mandates": mandates, "funding": funding}, lang, cited)
     if cited:
-        out += [html.H4(t("sources", lang)), source_list(tables, tuple(cited), anchors=True)]
+        out += [html.H4(t("sources", lang)), source_list(tables, tuple(cited), anchors=True, lang=lang)]
     return out
 
 
@@ -195,18 +200,56 @@ def _sites_and_figures(tables: dict[str, pd.DataFrame], engagement_id: str, lang
 
 def _disputes(tables: dict[str, pd.DataFrame], engagement_id: str, rows: dict[str, list[dict[str, Any]]], lang: str,
               cited: dict[str, None]) -> list[Any]:
-    related = {
-        "engagements": {engagement_id}, "mandates": {m["mandate_id"] for m in rows["mandates"]}, "funding": {f["funding_id"] for f in rows["funding"]},
-        "sites": {x["site_id"] for x in sites_by_engagement(tables["sites"]).get(engagement_id, [])},
-        "indicators": {i["indicator_id"] for i in records_by_engagement(tables["indicators"]).get(engagement_id, [])},
-        "events": {ev["event_id"] for ev in records_by_engagement(tables["events"]).get(engagement_id, [])},
+    """Where sources disagree about this engagement's rows: what, each value and whether it is the
+    one shown, the sources; the curator's reasoning (English, with the data's own ids) folded away.
+    """
+    related: dict[str, dict[str, dict[str, Any]]] = {
+        "engagements": {engagement_id: {}},
+        "mandates": {m["mandate_id"]: m for m in rows["mandates"]},
+        "funding": {f["funding_id"]: f for f in rows["funding"]},
+        "sites": {x["site_id"]: x for x in sites_by_engagement(tables["sites"]).get(engagement_id, [])},
+        "indicators": {i["indicator_id"]: i for i in records_by_engagement(tables["indicators"]).get(engagement_id, [])},
+        "events": {ev["event_id"]: ev for ev in records_by_engagement(tables["events"]).get(engagement_id, [])},
     }
-    disputes = [d for d in records_by_index(tables["disputes"]).values() if d["row_id"] in related.get(d["table_name"], set())]
+    disputes = [d for d in records_by_index(tables["disputes"]).values() if d["row_id"] in related.get(d["table_name"], {})]
     if not disputes:
         return []
     return [html.H4(t("disputes", lang)), _table(
-        [t("column", lang), t("col_value", lang), t("col_why", lang), t("sources", lang)],
-        [[html.Code(d["column_name"]), [_as_written(d["value"], lang), f" ({t('shown_value', lang)})" if d["shown"] else ""],
-          _as_written(d["reason"], lang), _sourced(d, cited, lang)]
+        [t("disputed_what", lang), t("disputed_value", lang), t("disputed_here", lang), t("sources", lang)],
+        [[disputed_what(d, related[d["table_name"]][d["row_id"]], lang),
+          [disputed_value(d["column_name"], d["value"], lang),
+           html.Details([html.Summary(t("curator_note", lang)), _as_written(d["reason"], lang)], className="curator-note")],
+          t("shown_value" if d["shown"] else "not_shown_value", lang), _sourced(d, cited, lang)]
          for d in disputes],
     )]
+
+
+def disputed_what(dispute: dict[str, Any], row: dict[str, Any], lang: str) -> str | html.Span:
+    """What a disputed value is, in words ("Start date", "Budget of mandate 3"), never a column name
+    when the strings know it.
+    """
+    key = f"disputed_{dispute['table_name']}_{dispute['column_name']}"
+    fields = {
+        "title": row.get("title_fr" if lang == "fr" else "title_en", ""),
+        "donor": actor_name(row["donor"], lang) if "donor" in row else "",
+        "number": row.get("number", ""),
+        "date": fmt_date(row["date"], lang, row.get("date_text", "")) if "date" in row else "",
+    }
+    if key not in STRINGS:  # a column no string names yet: shown as the data names it (a test checks the bundled ones)
+        return html.Code(dispute["column_name"])
+    return t(key, lang, **fields)
+
+
+_DIGITS = re.compile(r"[0-9]+")
+_ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
+
+
+def disputed_value(column: str, value: str, lang: str) -> str | html.Span:
+    """A disputed value as the page writes its kind: a date at its precision, a whole number with
+    the language's separators; anything else (a value with a note) as written.
+    """
+    if column.endswith("date") and _ISO_DATE.fullmatch(value):
+        return fmt_date(pd.Timestamp(value), lang, value)
+    if _DIGITS.fullmatch(value):
+        return fmt_int(float(value), lang)
+    return _as_written(value, lang)

@@ -514,3 +514,31 @@ def test_a_selection_is_announced_in_one_sentence(app):
     assert french["detail_status"].startswith("Détails de")
     cleared = _respond(app, FROM_CONTROLS, values, _store(app, "?year=2019&sel=EUTM-MALI"))
     assert cleared["detail_status"] == ""  # nothing to announce
+
+
+def test_where_sources_disagree_names_what_in_words_and_folds_the_curator_s_note(app_data):
+    """The detail panel's table of disputed values: what is disputed in the page's language (never
+    a column name), each value as the page writes its kind, whether it is the one shown, and the
+    curator's reasoning (English, with the data's own ids) folded away and marked as English.
+    """
+    from dashboard.panels import _disputes, disputed_value, disputed_what
+    from layers.lookups import records_by_index
+
+    tables = app_data.tables
+    disputes = records_by_index(tables["disputes"]).values()
+    for lang in ("en", "fr"):
+        for d in disputes:
+            if d["table_name"] in ("engagements", "mandates", "funding", "events", "sites", "indicators"):
+                # Every bundled dispute the panel may show has words for what it is about.
+                row = records_by_index(tables[d["table_name"]]).get(d["row_id"], {}) if d["table_name"] != "engagements" else {}
+                assert isinstance(disputed_what(d, row, lang), str), (d["dispute_id"], lang)
+    assert disputed_value("start_date", "2015-01-15", "fr") == "15 janv. 2015"
+    assert disputed_value("start_date", "2017-03", "en") == "Mar 2017"
+    assert disputed_value("personnel_peak", "5100", "en") == "5,100"
+    assert disputed_value("budget_eur", "16000000 per year (IRSEM)", "fr").lang == "en"
+    out = _disputes(tables, "EUCAP-SAHEL-MALI", {"mandates": [], "funding": []}, "fr", {})
+    text = str(out)
+    assert "Date de début" in text and "15 janv. 2015" in text and "affiché" in text and "non affiché" in text
+    assert "start_date" not in text and "Note de l’équipe (en anglais)" in text
+    note = out[1].children[1].children[0].children[1].children[1]  # first row, value cell: the folded note
+    assert note.className == "curator-note" and note.children[1].lang == "en"
