@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
-from layers.i18n import fmt_date, fmt_int, fmt_span, fmt_value, t
+from layers.i18n import fmt_date, fmt_int, fmt_span, fmt_value, label, t
 from layers.lookups import per_frame
 from layers.period import Month, Period
 from layers.rules.displacement import RegionCount, dates_text, region_note
@@ -62,14 +62,30 @@ def _latest(headline: Headline, lang: str) -> str:
     return t("latest_figure", lang, date=fmt_date(headline.latest, lang, headline.latest_text))
 
 
-def engagements_face(facts: ViewFacts, lang: str, data_as_of: str) -> Face:
-    """How many engagements the view counts, and what else its table lists."""
-    h, period = facts.engagements, facts.state.period
+def engagements_face(facts: ViewFacts, lang: str, data_as_of: str, region_names: str = "") -> Face:
+    """How many engagements the view counts, and what else its table lists. The title names the
+    regions the count is for, and a note the other filters it follows (donors, actors, sectors, a
+    search), so the number is never read as all of Mali's.
+    """
+    h, state = facts.engagements, facts.state
     groups: dict[str, tuple[str, ...]] = h.extra["groups"]  # type: ignore[assignment]
-    also = ", ".join(f"{len(ids)} {t('group_' + g, lang).lower()}" for g, ids in groups.items() if g != "counted" and ids)
+    # "2 outside Mali", not "2 outside mali": only the group label's first letter goes lower case.
+    also = ", ".join(f"{len(ids)} {_lower_first(t('group_' + g, lang))}" for g, ids in groups.items() if g != "counted" and ids)
     value = fmt_int(h.totals[0].value, lang) if h.totals else t("none", lang)
-    return Face("engagements", t("kf_engagements", lang, period=period.label(lang)), value, t("kf_engagements_note", lang),
-                notes=(t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)))
+    period = state.period.label(lang)
+    if state.regions:
+        title, sub = t("kf_engagements_region", lang, period=period, regions=region_names), t("kf_engagements_region_note", lang)
+    else:
+        title, sub = t("kf_engagements", lang, period=period), t("kf_engagements_note", lang)
+    only = [*state.donors, *(label(a, lang) for a in state.actors), *(label(x, lang) for x in state.sectors),
+            *([f"“{state.search}”"] if state.search else [])]
+    return Face("engagements", title, value, sub,
+                notes=(t("kf_only", lang, filters=" · ".join(only)) if only else "",
+                       t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)))
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
 
 
 def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> Face:
@@ -195,7 +211,7 @@ def faces(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options, r
     """The four key figures of a view, in words."""
     names = ", ".join(region_names.get(r, {}).get(lang, r) for r in facts.state.regions)
     return [
-        engagements_face(facts, lang, data_as_of),
+        engagements_face(facts, lang, data_as_of, names),
         money_face(tables, facts, names, lang),
         personnel_face(tables, facts, names, lang),
         idp_face(tables, facts, options, names, lang),

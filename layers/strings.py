@@ -326,6 +326,9 @@ STRINGS: dict[str, dict[str, str]] = {
     # --- key figures ---
     "kf_engagements": {"en": "Engagements in Mali active in {period}", "fr": "Engagements au Mali actifs en {period}"},
     "kf_engagements_note": {"en": "incl. multi-country ones", "fr": "y c. multi-pays"},
+    "kf_engagements_region": {"en": "Engagements in {regions} active in {period}", "fr": "Engagements actifs en {period} : {regions}"},
+    "kf_engagements_region_note": {"en": "incl. country-wide and multi-country ones", "fr": "y c. nationaux et multi-pays"},
+    "kf_only": {"en": "only: {filters}", "fr": "seulement : {filters}"},
     "kf_also_listed": {"en": "table also lists: {items}", "fr": "le tableau liste aussi : {items}"},
     "kf_money": {"en": "Money in force", "fr": "Montants en vigueur"},
     "kf_money_region": {"en": "Earmarked for {regions}", "fr": "Affecté à {regions}"},

@@ -123,7 +123,8 @@ def timeline_rows(engine: Engine, facts: ViewFacts, data_date: pd.Timestamp,
     e = engine.rules.eng
     names = _names(engine.tables["engagements"])
     listed = facts.selection.listed
-    undated = [row_label(names[e.ids[i]][0], names[e.ids[i]][1]) for i in listed if not e.dated[i] and e.parent[i] == ""]
+    name = 2 if facts.state.lang == "fr" else 1  # the view's language's name, where there is no acronym
+    undated = [row_label(names[e.ids[i]][0], names[e.ids[i]][name]) for i in listed if not e.dated[i] and e.parent[i] == ""]
     if facts.state.timeline == "date":
         listed = facts.selection.active_at
     top = listed[(e.parent[listed] == "") & e.dated[listed]]

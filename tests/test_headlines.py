@@ -272,3 +272,22 @@ def test_money_with_nothing_to_add_shows_no_single_row_as_the_total(app_data):
     assert f.money.status == "listed"
     assert face.value == "no annual total"
     assert face.sub == f"{f.money.extra['n_listed_values']} amounts in force, not added"
+
+
+def test_the_engagement_card_names_the_regions_and_filters_its_count_follows(app_data):
+    """The count follows the view's filters: its title names the regions, a note the other filters,
+    so "3" is never read as all of Mali's; the groups the table also lists keep their capitals.
+    """
+    from layers.faces import faces
+
+    def first(query: str, lang: str = "en"):
+        f = facts(app_data, query)
+        return faces(app_data.tables, f, app_data.options, app_data.map_base.region_names, lang=lang, data_as_of="x")[0]
+
+    plain = first("?year=2019")
+    assert plain.title == "Engagements in Mali active in 2019" and not plain.notes[0]
+    mopti = first("?year=2019&region=ML-5&donor=France")
+    assert mopti.title == "Engagements in Mopti active in 2019" and mopti.notes[0] == "only: France"
+    assert first("?year=2019&region=ML-5&lang=fr", "fr").title == "Engagements actifs en 2019 : Mopti"
+    wide = first("?year=2019&geo=mali,sahel")
+    assert "outside Mali" in wide.notes[1], wide.notes

@@ -88,7 +88,7 @@ def test_rows_follow_the_period_and_the_status_rule():
     tables = make_tables(
         regions=[{"region_code": "ML", "name_fr": "Mali", "name_en": "Mali", "kind": "country", "drawn_as": "MLI"}],
         engagements=[
-            {"engagement_id": e, "name_en": e, "name_fr": e, "kind": "bilateral_project", "actor_type": "france",
+            {"engagement_id": e, "name_en": e, "name_fr": e + " (fr)", "kind": "bilateral_project", "actor_type": "france",
              "lead_actor": "x", "sectors": "training", "status": s, "scope": "national", "start_date": a, "end_date": b}
             for e, s, a, b in [("OLD", "ended", "2013", "2014"), ("NOW", "ended", "2018", "2020-06"),
                                ("ONLY-START", "unknown", "2019", ""), ("UNDATED", "unknown", "", "")]
@@ -99,6 +99,8 @@ def test_rows_follow_the_period_and_the_status_rule():
     rows, undated, _ = timeline_rows(engine, facts, DATA_DATE)
     assert [r.engagement_id for r in rows] == ["NOW", "ONLY-START"]  # the period's engagements only
     assert undated == ["UNDATED"]
+    # In French, the lane of dates unknown names them in French (no acronym: the name).
+    assert timeline_rows(engine, engine.facts(ViewState(period=Period.year(2019), lang="fr")), DATA_DATE)[1] == ["UNDATED (fr)"]
     only_start = rows[1]
     # Start 2019, no later evidence: active to 31 Dec 2019 + 12 months, then status unknown.
     assert only_start.unknown_after == T("2020-12-31") and not only_start.runs_on
