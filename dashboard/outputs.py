@@ -19,6 +19,7 @@ from dashboard.panels import detail_panel
 from dashboard.view import AppData, compute_view, view_map_spec, view_timeline_spec
 from layers.faces import engagement_name
 from layers.i18n import fmt_int, t
+from layers.issue_text import issue_text
 from layers.map_table import map_table
 from layers.view_state import ViewState, to_query
 from sahel_data.problems import group_by_cause
@@ -101,7 +102,7 @@ def warning_output(app: AppData, state: ViewState, ignored: list[Any]) -> list[h
         ], className="warning"))
     if ignored:
         # Whole messages ("from=2019-06 to=2019-03 (ends before it starts)"), capped only against abuse.
-        items = "; ".join(str(i)[:160] for i in ignored[:10])
+        items = "; ".join(issue_text(str(i), state.lang)[:160] for i in ignored[:10])
         out.append(html.Div(t("ignored_link", state.lang, items=items), className="warning"))
     return out
 
