@@ -193,6 +193,8 @@
   function drawTimeline(slide) {
     ui.timeline.classList.remove("is-empty");
     var spec = tallestFitting(slide.timelines, ui.timeline.clientHeight);
+    ui.timelineSlide = slide;
+    ui.timelineSpec = spec;
     if (spec) { return draw(ui.timeline, spec, false); }
     window.Plotly.purge(ui.timeline);
     ui.timeline.classList.add("is-empty");  // keeps its box (the next slide measures it), shows nothing
@@ -201,6 +203,7 @@
 
   function figureTiles(slide) {
     ui.figures.textContent = "";
+    if (slide.figures_as_at) { ui.figures.append(el("div", "stage-figures-when", slide.figures_as_at)); }
     (slide.figures || []).forEach(function (f, i) {
       var tile = el("div", "stage-tile");
       tile.append(el("div", "tile-title", f.title), el("div", "tile-value", f.value), el("div", "tile-sub", f.sub));
@@ -562,6 +565,16 @@
       var stage = build();
       fit(stage);
       window.addEventListener("resize", function () { fit(stage); render(state.index, "resize"); });
+      // The room left for the timeline moves after it was measured (the side's figures and legend
+      // wrap anew once the page's fonts are in): the timeline that fits is chosen again then, else
+      // a 16:9 slide measured with the fallback font leaves it out.
+      if (window.ResizeObserver) {
+        new window.ResizeObserver(function () {
+          var slide = ui.timelineSlide;
+          if (slide && slide === state.deck.slides[state.index]
+              && tallestFitting(slide.timelines, ui.timeline.clientHeight) !== ui.timelineSpec) { drawTimeline(slide); }
+        }).observe(ui.timeline);
+      }
       var hide;
       document.addEventListener("mousemove", function () {
         ui.buttons.classList.add("visible");

@@ -77,7 +77,9 @@ def _map(app: AppData, state: ViewState, words: str) -> tuple[dict[str, Any], di
 
 
 def _face(face: Face) -> dict[str, str]:
-    return {"key": face.key, "title": face.title, "value": face.value, "sub": face.sub}
+    # The date is said once above the figures (figures_as_at): in every title it took the room of
+    # the timeline on a 16:9 projector, in French above all.
+    return {"key": face.key, "title": face.heading, "value": face.value, "sub": face.sub}
 
 
 def view_slide(app: AppData, state: ViewState, title: str, note: str) -> dict[str, Any]:
@@ -95,6 +97,7 @@ def view_slide(app: AppData, state: ViewState, title: str, note: str) -> dict[st
         "note": note,
         "filters": filters,
         "query": to_query(replace(state, mode="explore", briefing="", scene=0), app.options),
+        "figures_as_at": t("stage_figures_as_at", lang, date=as_at_text(facts, lang)),
         "figures": [_face(f) for f in faces(app.tables, facts, app.options, app.map_base.region_names, lang=lang,
                                             data_as_of=app.data_as_of(lang))],
         "map": figure,

@@ -29,6 +29,12 @@ class Face:
     sub: str
     notes: tuple[str, ...] = ()
     series: tuple[tuple[str, str], ...] = ()  # (month label, link query) of the period's counts
+    as_at: str = ""  # the "as at …" that ends the title, when the figure stands at a date
+
+    @property
+    def heading(self) -> str:
+        """The title without its "as at …" (the stage states the date once for all its figures)."""
+        return self.title.removesuffix(f", {self.as_at}") if self.as_at else self.title
 
 
 @per_frame
@@ -92,8 +98,8 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
     """The money in force on the view's date: annual sums per currency, everything else listed."""
     h = facts.money
     region = bool(h.extra.get("region"))
-    title = (t("kf_money_region", lang, regions=region_names) if region else t("kf_money", lang)) + \
-        f", {t('as_at', lang, date=as_at_text(facts, lang))}"
+    when = t("as_at", lang, date=as_at_text(facts, lang))
+    title = (t("kf_money_region", lang, regions=region_names) if region else t("kf_money", lang)) + f", {when}"
     sub = t("kf_money_basis", lang)
     n_listed = int(h.extra["n_listed_values"])  # type: ignore[call-overload]
     n_own = int(h.extra.get("n_own_listed", n_listed))  # type: ignore[call-overload]
@@ -118,15 +124,15 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
         sub += " · " + t("kf_money_not_earmarked_n", lang, n=others)
     notes = [t("kf_left_out_n", lang, n=h.extra["n_left_out"]),
              t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return Face("money", title, value, sub, notes=tuple(notes))
+    return Face("money", title, value, sub, notes=tuple(notes), as_at=when)
 
 
 def personnel_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> Face:
     """Deployed personnel on the view's date: current strengths in Mali only; the rest listed."""
     h = facts.personnel
     region = bool(h.extra.get("region"))
-    title = (t("kf_personnel_region", lang, regions=region_names) if region else t("kf_personnel", lang)) + \
-        f", {t('as_at', lang, date=as_at_text(facts, lang))}"
+    when = t("as_at", lang, date=as_at_text(facts, lang))
+    title = (t("kf_personnel_region", lang, regions=region_names) if region else t("kf_personnel", lang)) + f", {when}"
     stale = [x for x in h.left_out() if x.reason in ("stale", "ended") and x.value is not None]
     if h.status == "value":
         value = _totals_text(h, lang)
@@ -143,7 +149,7 @@ def personnel_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_nam
     sub = t("kf_coverage", lang, k=covered, n=active) if h.status == "value" and covered < active else \
         t("kf_left_out_n", lang, n=h.extra["n_left_out"])
     notes = [*last_known, t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return Face("personnel", title, value, sub, notes=tuple(notes))
+    return Face("personnel", title, value, sub, notes=tuple(notes), as_at=when)
 
 
 def _area_names(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:

@@ -301,6 +301,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "status_unknown_legend": {"en": "? status unknown", "fr": "? statut inconnu"},
     "status_unknown_after": {"en": "Status unknown after {date} (no later evidence)", "fr": "Statut inconnu après le {date} (aucune trace plus récente)"},
     "as_at": {"en": "as at {date}", "fr": "au {date}"},
+    "stage_figures_as_at": {"en": "Figures as at {date}", "fr": "Chiffres au {date}"},
     "as_at_latest_data": {"en": "{date} (latest data)", "fr": "{date} (dernières données)"},
     "latest_figure": {"en": "latest figure: {date}", "fr": "dernier chiffre : {date}"},
     "next_figure": {"en": "next figure: {date}", "fr": "chiffre suivant : {date}"},

@@ -190,3 +190,19 @@ def test_places_named_in_a_scene_are_labelled_on_its_map(dash_duo, dash_app):
         assert all(name in drawn for name in named), (check["title"], named, drawn[:300])
         checked += len(named)
     assert checked >= 5  # the example briefing names Koulikoro, Mopti, Timbuktu, Gao, ...
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_16_9_projector_shows_the_view_s_timeline(dash_duo, dash_app, lang):
+    """At 1280x720 the side has room for the 2019 view's shortest timeline once its figures and
+    legend are laid out in the page's fonts; it is drawn, not left out because the room was
+    measured before (the stage chooses again when the room changes: a ResizeObserver), and the
+    figures state their date once above them, not in each title (the room the French titles took).
+    """
+    driver = _open(dash_duo, dash_app, f"/?mode=brief&year=2019&lang={lang}", size=(1280, 720))
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "var t = document.getElementById('stage-timeline'); return !!t.querySelector('.main-svg') && !t.classList.contains('is-empty');"))
+    when = driver.find_element(By.CSS_SELECTOR, ".stage-figures-when").text
+    assert when == {"en": "Figures as at 31 Dec 2019", "fr": "Chiffres au 31 déc. 2019"}[lang]
+    titles = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".tile-title")]
+    assert len(titles) == 4 and not any("31 Dec" in x or "31 déc." in x for x in titles), titles
