@@ -8,6 +8,7 @@ callback writes only what a link asks to change).
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 from dash import Patch, html
@@ -21,6 +22,7 @@ from layers.faces import engagement_name
 from layers.i18n import fmt_int, t
 from layers.issue_text import issue_text
 from layers.map_table import map_table
+from layers.text_metrics import text_px
 from layers.view_state import ViewState, to_query
 from sahel_data.problems import group_by_cause
 
@@ -31,6 +33,16 @@ MAX_GRID_ROWS = 200
 COLUMN_WIDTHS = {"acronym": 100, "name": 190, "changed": 160, "group": 110, "status": 130, "part_of": 80, "actor": 100, "lead": 100,
                  "sectors": 110, "start": 85, "end": 85, "scope": 90, "amounts": 210, "source_ids": 110}
 COLUMN_SHARE = {"name": 2, "amounts": 2}  # these start twice their minimum: they get twice the share of spare width
+HEADER_FONT_PX = 14  # the grid's header text (AG Grid's theme)
+HEADER_CHROME_PX = 54  # its cell's padding (16 + 16) and filter button (16), and a little room
+
+
+def column_min_width(key: str, name: str) -> int:
+    """A column's least width: its own, or wide enough for the longest word of its header, so a
+    header wraps between words and never inside one ("Parti / e de" in French).
+    """
+    longest = max((text_px(word, HEADER_FONT_PX) for word in name.split()), default=0.0)
+    return max(COLUMN_WIDTHS.get(key, 90), math.ceil(longest) + HEADER_CHROME_PX)
 
 
 def timeline_output(app: AppData, state: ViewState) -> tuple[dict[str, Any], dict[str, str]]:
@@ -61,8 +73,8 @@ def table_output(app: AppData, state: ViewState) -> tuple[list[dict[str, Any]], 
     # The quotes (locators) stay in the downloads and the detail panel: in the grid they were
     # most of every view change's bytes.
     rows = [{k: v for k, v in r.items() if k != "locators"} for r in rows]
-    defs = [{"field": key, "headerName": name, "minWidth": COLUMN_WIDTHS.get(key, 90),
-             "width": COLUMN_WIDTHS.get(key, 90) * COLUMN_SHARE.get(key, 1),
+    defs = [{"field": key, "headerName": name, "minWidth": column_min_width(key, name),
+             "width": column_min_width(key, name) * COLUMN_SHARE.get(key, 1),
              "tooltipField": key, "wrapHeaderText": True, "autoHeaderHeight": True}
             for key, name in columns(state.lang, state.since) if key != "locators"]
     return rows, defs, caption

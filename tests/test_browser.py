@@ -641,3 +641,36 @@ def test_links_reset_and_history_post_once_and_an_undone_change_still_posts(dash
     driver.execute_script("window.__holding = false; window.__held.forEach(go => go());")
     _wait_idle(dash_duo)
     assert "2016" not in driver.current_url and dash_duo.find_element("#engagement-caption").text == caption
+
+
+# Each word of each header cell of the grid, and how many boxes its letters take: a word broken
+# across two lines takes two (Range.getClientRects, one box per line).
+BROKEN_HEADER_WORDS = """
+const out = [];
+document.querySelectorAll('#engagement-grid .ag-header-cell-text').forEach(function (el) {
+  const node = el.firstChild, text = el.textContent;
+  if (!node) { return; }
+  let at = 0;
+  text.split(' ').forEach(function (word) {
+    const range = document.createRange();
+    range.setStart(node, at); range.setEnd(node, at + word.length);
+    const lines = new Set(Array.from(range.getClientRects()).map(function (r) { return Math.round(r.top); }));
+    if (lines.size > 1) { out.push(word + ' in ' + text); }
+    at += word.length + 1;
+  });
+});
+return out;
+"""
+
+
+def test_the_grid_s_headers_wrap_between_words_never_inside_one(dash_duo, dash_app):
+    """In French at 1366x768 the narrow columns' headers ("Partie de", "Type d’acteur") wrap
+    between words: each column is at least as wide as its header's longest word."""
+    _start(dash_duo, dash_app, "/?lang=fr&year=2019")
+    driver = dash_duo.driver
+    driver.set_window_size(1366, 768)
+    driver.execute_script("document.getElementById('table-section').scrollIntoView()")
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "return document.querySelectorAll('#engagement-grid .ag-header-cell-text').length > 8"
+        " && document.querySelector('#engagement-grid .ag-header-cell-text').textContent === 'Sigle'"))
+    assert driver.execute_script(BROKEN_HEADER_WORDS) == []
