@@ -38,14 +38,22 @@ ACTOR_COLOURS = {
     "russia": "#7A0019",
     "unknown": "#999999",
 }
+# One symbol per kind of event, none shared with another kind nor with the bars' "may run on
+# past the data" arrow (triangle-right): a legend entry must name one kind.
 EVENT_SYMBOLS = {
     "coup": "x",
     "accord": "star",
     "resolution": "square",
     "summit": "diamond",
-    "operation_start": "triangle-right",
-    "operation_end": "triangle-left",
+    "operation_start": "triangle-up",
+    "operation_end": "triangle-down",
     "withdrawal": "triangle-left",
+    "decision": "circle",
+    "attack": "cross",
+    "conflict": "bowtie",
+    "request": "pentagon",
+    "institution": "hexagon",
+    "election": "diamond-tall",
 }
 ROW_PX = 30
 MAX_ROWS = 40

@@ -144,3 +144,14 @@ def test_tick_labels_are_measured_only_where_one_could_pass_the_edge():
     desk, stage = _figure().layout, _figure(big=True).layout
     assert desk.xaxis.ticklabeloverflow == "allow" and desk.margin.r > 60
     assert stage.xaxis.ticklabeloverflow == "hide past div"
+
+
+def test_each_kind_of_event_has_a_symbol_of_its_own():
+    """A timeline legend entry names one kind of event: no two kinds share a symbol, and none
+    takes the bars' "may run on past the data" arrow."""
+    from layers.timeline import EVENT_SYMBOLS
+    from sahel_data.schema import EVENT_KINDS
+
+    assert set(EVENT_SYMBOLS) == set(EVENT_KINDS)
+    assert len(set(EVENT_SYMBOLS.values())) == len(EVENT_SYMBOLS)
+    assert "triangle-right" not in EVENT_SYMBOLS.values()
