@@ -25,6 +25,7 @@ from layers.map_figure import MapBase, map_spec
 from layers.period import Month, Period
 from layers.region_notes import region_notes
 from layers.rules.areas import Layout
+from layers.rules.base import data_date
 from layers.rules.engine import Engine, ViewFacts
 from layers.sites import SitePoints
 from layers.timeline import timeline_spec
@@ -77,8 +78,9 @@ def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[
                   releases: tuple[tuple[str, str], ...] = (), polygons: frozenset[str] = frozenset()) -> Options:
     """The filter choices the data allows (months, regions, donors, actors, sectors).
 
-    A period may start from January 2012 to the current month (a later one would have its
-    figures stand before it begins) and run on to the end of the current year.
+    A period may start from January 2012 to the data's latest month (the month of its latest
+    dated row, never after today: a later period would have its figures stand before it begins)
+    and run on to the end of that month's year.
     """
     regions = tables["regions"]
     drawn = regions.loc[regions["region_code"].str.startswith("ML-") & regions["drawn_as"].ne(""), "drawn_as"]
@@ -90,7 +92,7 @@ def build_options(tables: dict[str, pd.DataFrame], today: date, briefings: dict[
     unfunded = ~eng["engagement_id"].isin(set(values(funding["engagement_id"])))
     donors = set(values(funding["donor"])) | set(values(eng.loc[unfunded, "lead_actor"]))
     return Options(
-        months=(Month(FIRST_YEAR, 1), Month.of(today)),
+        months=(Month(FIRST_YEAR, 1), Month.of(data_date(tables, today))),
         regions=frozenset(drawn) | polygons,  # every polygon of every boundary version
         donors=frozenset(d for d in donors if d),
         actors=frozenset(values(eng["actor_type"])),

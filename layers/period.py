@@ -9,9 +9,10 @@ One grammar, used by the URL, the state, the exports, the CLI and the briefing f
   (``from=2020-05``) or one year (``from=2019``); ``to=`` needs ``from=``.
 
 Years and months are ASCII digits (``[0-9]``), the whole value and nothing else. A period may
-start no later than the current month (the upper bound of ``bounds``) and run on to the end of
-that month's year: ``year=2026`` in November 2026 is the year so far, but December 2026 alone
-starts after today and is refused (its figures would stand before it begins).
+start no later than the data's latest month (the upper bound of ``bounds``: the month of the
+latest dated row, never after today) and run on to the end of that month's year: with data as of
+February 2026, ``year=2026`` is accepted, but June 2026 alone starts after the data and is refused
+(its figures would stand before it begins).
 
 Engagements active at any time in the period are listed; figures (money in force, strengths,
 displacement) are shown *as at* the period's last day, or at the data's date when the period runs
@@ -143,7 +144,7 @@ def parse_period(year: str | None, start: str | None, end: str | None, bounds: t
     """The period of ``year=`` or ``from=``/``to=`` (strings as in a URL), within ``bounds``.
 
     ``bounds`` is (the first month a period may cover, the latest month it may start in: the
-    current month); a period may run on to the end of the latter's year. Raises
+    data's latest month); a period may run on to the end of the latter's year. Raises
     :class:`PeriodError` naming what was wrong and what is accepted; never substitutes.
     """
     lo, hi = bounds
@@ -176,5 +177,5 @@ def parse_period(year: str | None, start: str | None, end: str | None, bounds: t
     if period.first < lo or period.last > limit:
         raise PeriodError(f"the period must lie within {lo.iso()} and {limit.iso()}")
     if period.first > hi:
-        raise PeriodError(f"starts after the current month, {hi.iso()}: no figures stand for it yet")
+        raise PeriodError(f"starts after the data's latest month, {hi.iso()}: no figures stand for it yet")
     return period

@@ -75,7 +75,7 @@ class Issue:
 class Options:
     """The values the data allows for each filter (computed once from the catalog)."""
 
-    # The first month a period may cover, and the current month: the latest a period may start
+    # The first month a period may cover, and the data's latest month (never after today): the latest a period may start
     # in (it may run on to the end of that year). See layers.period.parse_period.
     months: tuple[Month, Month]
     regions: frozenset[str]
@@ -247,7 +247,7 @@ def state_from_values(values: dict[str, Any], options: Options) -> ViewState:
 
 def state_from_controls(values: dict[str, Any], previous: object, options: Options) -> tuple[ViewState, bool]:
     """The view the controls ask for, and True; or, when their period cannot be used (the last
-    month before the first, a period that starts after the current month), the ``previous`` view
+    month before the first, a period that starts after the data's latest month), the ``previous`` view
     (a store payload, re-validated) with the problem in ``ignored``, and False.
 
     A bad choice of months never substitutes another view: the page keeps showing what it
@@ -427,7 +427,7 @@ def explain(issue: Issue, options: Options) -> str:
     lo, hi = options.months
     accepted = {
         "year": f"YYYY or YYYY-YYYY between {lo.year} and {hi.year}",
-        "from": f"YYYY or YYYY-MM from {lo.iso()} to {hi.iso()} (the current month)",
+        "from": f"YYYY or YYYY-MM from {lo.iso()} to {hi.iso()} (the data's latest month)",
         "to": f"YYYY or YYYY-MM from {lo.iso()} to {hi.year}-12, with from=",
         "region": ", ".join(sorted(options.regions)),
         "actor": ", ".join(sorted(options.actors)),

@@ -25,7 +25,7 @@ def client(dash_app):
     ("yaer=2019", "unknown parameter 'yaer=2019'"),  # was ignored
     ("year=2019&year=2020", "year= given 2 times"),
     ("year=٢٠١٩", "ASCII digits"),
-    ("from=2026-12", "starts after the current month"),
+    ("from=2026-12", "starts after the data's latest month"),
     ("region=ML-5&region=ML-5", "given twice"),
     ("q=" + "x" * 81, "longer than 80 characters"),
     ("year=", "given without a value"),

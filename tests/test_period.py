@@ -81,7 +81,7 @@ NOVEMBER_2026 = (Month(2012, 1), Month(2026, 11))  # the app's bounds on 30 Nov 
 
 @pytest.mark.parametrize(("start", "end"), [("2026-12", "2026-12"), ("2026-12", None), ("2026-12", "2026")])
 def test_a_period_that_starts_after_the_current_month_is_refused(start, end):
-    with pytest.raises(PeriodError, match=r"starts after the current month, 2026-11"):
+    with pytest.raises(PeriodError, match=r"starts after the data's latest month, 2026-11"):
         parse_period(None, start, end, NOVEMBER_2026)
 
 

@@ -208,7 +208,7 @@ NOVEMBER = Options(months=(Month(2012, 1), Month(2025, 11)), regions=OPTIONS.reg
 
 
 def test_a_period_starting_after_the_current_month_is_refused():
-    with pytest.raises(QueryError, match=r"from=2025-12 to=2025-12: starts after the current month, 2025-11"):
+    with pytest.raises(QueryError, match=r"from=2025-12 to=2025-12: starts after the data's latest month, 2025-11"):
         parse_query_strict("?from=2025-12&to=2025-12", NOVEMBER)
     assert parse_query_strict("?year=2025", NOVEMBER).period == Period.year(2025)  # the year so far
     assert parse_query_strict("?from=2025-11&to=2025-12", NOVEMBER).period == Period(Month(2025, 11), Month(2025, 12))

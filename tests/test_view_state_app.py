@@ -42,7 +42,7 @@ def _store(app, query):
 
 @pytest.mark.parametrize(("years", "month_from", "month_to", "reason"), [
     ([2019, 2019], 6, 3, "ends before it starts"),  # was: store and URL switched to 2026
-    ([2026, 2026], 12, 12, "starts after the current month, 2026-11"),  # December 2026, on 22 Nov 2026
+    ([2026, 2026], 12, 12, "starts after the data's latest month, 2026-02"),  # December 2026; data as of 17 Feb 2026
 ])
 def test_a_period_the_controls_cannot_give_keeps_the_view_and_says_so(dash_app, years, month_from, month_to, reason):
     store = _store(dash_app, "?year=2019&region=ML-5")
@@ -64,18 +64,23 @@ def test_a_period_the_controls_cannot_give_keeps_the_view_and_says_so(dash_app, 
     assert fixed["from"] == "2019-03" and fixed["to"] == "2019-06" and fixed["ignored"] == []
 
 
-def test_options_bound_periods_by_the_current_month(tables):
+def test_options_bound_periods_by_the_data_s_latest_month(tables):
+    """A period may start by the month of the data's latest dated row (17 Feb 2026 in the bundled
+    data), not by today's: a later one would show figures from before it begins."""
     options = build_options(tables, date(2026, 11, 30), {})
-    assert options.months == (Month(2012, 1), Month(2026, 11)) and options.years == (2012, 2026)
-    with pytest.raises(QueryError, match=r"from=2026-12 to=2026-12: starts after the current month, 2026-11"):
-        parse_query_strict("?from=2026-12&to=2026-12", options)  # was: "as at 30 Nov 2026" for Dec 2026
-    assert parse_query_strict("?year=2026", options).period == Period.year(2026)  # the year so far
-    assert parse_query_strict("?from=2026-11&to=2026-12", options).period == Period(Month(2026, 11), Month(2026, 12))
+    assert options.months == (Month(2012, 1), Month(2026, 2)) and options.years == (2012, 2026)
+    with pytest.raises(QueryError, match=r"from=2026-03 to=2026-11: starts after the data's latest month, 2026-02"):
+        parse_query_strict("?from=2026-03&to=2026-11", options)  # was: figures "as at 17 Feb 2026" for March to November
+    assert parse_query_strict("?year=2026", options).period == Period.year(2026)  # the year, its figures at the data's date
+    assert parse_query_strict("?from=2026-02&to=2026-12", options).period == Period(Month(2026, 2), Month(2026, 12))
+    # Data that run to today: bounded by today's month, as before.
+    early = build_options(tables, date(2025, 11, 30), {})
+    assert early.months[1] == Month(2025, 11)
 
 
 def test_export_route_refuses_a_future_month_and_a_repeated_year(dash_app):
     client = dash_app.server.test_client()
-    for query, named in (("from=2026-12&to=2026-12", b"starts after the current month"),
+    for query, named in (("from=2026-12&to=2026-12", b"starts after the data's latest month"),
                          ("year=2019&year=2020", b"year= given 2 times")):
         response = client.get(f"/export/png?{query}")
         assert response.status_code == 400 and named in response.data, response.data[:200]
