@@ -84,9 +84,17 @@ def scene_figure(app: AppData, deck: dict[str, Any], slide: dict[str, Any], *, p
     sources = Sources(with_colon(t("stage_sources_short", lang), lang), tuple(slide["sources"]), slide.get("more_sources", ""),
                       inline=True)
     return compose_page(page, text, _panels(app, slide, lang), legend=legend_of(slide["legend"], refs=""), figures=figures,
-                        figures_heading=t("export_key_figures", lang), sources=sources, lon_range=LON_RANGE,
+                        figures_heading=_figures_heading(slide, lang), sources=sources, lon_range=LON_RANGE,
                         lat_range=LAT_RANGE, lang=lang, label_deg_per_px=(LON_RANGE[1] - LON_RANGE[0]) / STAGE_MAP_PX,
                         body_only=body_only, bounds=map_bounds(app))
+
+
+def _figures_heading(slide: dict[str, Any], lang: str) -> str:
+    """"Key figures · Figures as at 31 Dec 2019": the stage says the figures' date once, above
+    them, not in each title (dashboard/stage.py), and so does the deck.
+    """
+    when = slide.get("figures_as_at", "")
+    return f"{t('export_key_figures', lang)} · {when}" if when else t("export_key_figures", lang)
 
 
 def bookend_figure(deck: dict[str, Any], slide: dict[str, Any]) -> go.Figure:

@@ -72,6 +72,9 @@ def test_the_pdf_deck_has_the_same_slides_and_metadata(app_data, stage_deck):
     assert reader.metadata.title == french["title"] and reader.trailer["/Root"]["/Lang"] == "fr"
     for page, slide in zip(reader.pages, french["slides"], strict=True):
         assert " ".join(slide["title"].split(":")[0].split()) in " ".join(page.extract_text().split())
+        if slide["kind"] == "view":  # the figures' date, said once above them (their titles no longer carry it)
+            assert slide["figures_as_at"].startswith("Chiffres au ")
+            assert " ".join(slide["figures_as_at"].split()) in " ".join(page.extract_text().split())
         notes = [a.get_object() for a in page.get("/Annots", [])]
         if slide.get("note"):
             assert any(n.get("/Contents") == slide["note"] for n in notes)
