@@ -12,14 +12,15 @@ registered under its name with :func:`data_format`; ``export-data --format NAME`
 * ``xlsx``: the tables as one workbook to edit in Excel and bring back with ``import xlsx``
   (:mod:`sahel_data.workbook`).
 
-"Current" means as at ``today``, by the dashboard's own rules (``layers.rules``):
+"Current" means as at the data's date (its latest dated row, never after today: no figure stands
+later), by the dashboard's own rules (``layers.rules``):
 
 * a region's IDP figure is the latest count of one date covering the whole polygon over the
   whole series (2012 to today), with its date, the areas it adds and their sources, or its status
   (``partial``: counts of some of its areas only; ``unknown``: none), never a sum of dates;
-* a region's engagements are those of the current year the dashboard counts there, apart from
+* a region's engagements are those of the data's latest year the dashboard counts there, apart from
   the country-wide ones (the same for every region, given as their own column);
-* a site lists which of its engagements are active today; Mali's country feature carries the
+* a site lists which of its engagements are active on that date; Mali's country feature carries the
   latest national IDP count.
 
 Both code systems travel with every area: ``region_code`` (ISO 3166-2) and ``pcode`` (OCHA COD-AB,
@@ -164,10 +165,10 @@ def region_layer(catalog: Catalog, today: date) -> gpd.GeoDataFrame:
     regions = catalog.tables["regions"].set_index("region_code", drop=False)
     pcode = regions["pcode"].to_dict()
     names = regions["name_en"].to_dict()
-    whole = Period.year(FIRST_YEAR, today.year)
     latest = engine.latest  # the data's date: no figure stands later (layers.period)
+    whole = Period.year(FIRST_YEAR, latest.year)
     counts = engine.displacement_at(whole.as_at(latest)).regions_at(whole, whole.as_at(latest))
-    engaged = engine.facts(ViewState(period=Period.year(today.year), metric="engagements")).region_values.set_index("region_code")
+    engaged = engine.facts(ViewState(period=Period.year(latest.year), metric="engagements")).region_values.set_index("region_code")
     shapes = catalog.layers["mali_regions"]
     rows = []
     for code in shapes["region_code"]:

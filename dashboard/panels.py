@@ -21,6 +21,7 @@ from layers.lookups import children_of, records_by_engagement, records_by_index,
 from layers.map_base import Town
 from layers.place_names import placed_at_text
 from layers.strings import STRINGS
+from sahel_data.schema import TABLES_BY_NAME
 
 # The tables whose rows the detail panel lists per engagement.
 BY_ENGAGEMENT = ("mandates", "funding", "indicators", "events")
@@ -217,7 +218,7 @@ def _disputes(tables: dict[str, pd.DataFrame], engagement_id: str, rows: dict[st
     return [html.H4(t("disputes", lang)), _table(
         [t("disputed_what", lang), t("disputed_value", lang), t("disputed_here", lang), t("sources", lang)],
         [[disputed_what(d, related[d["table_name"]][d["row_id"]], lang),
-          [disputed_value(d["column_name"], d["value"], lang),
+          [disputed_value(d["table_name"], d["column_name"], d["value"], lang),
            html.Details([html.Summary(t("curator_note", lang)), _as_written(d["reason"], lang)], className="curator-note")],
           t("shown_value" if d["shown"] else "not_shown_value", lang), _sourced(d, cited, lang)]
          for d in disputes],
@@ -240,16 +241,22 @@ def disputed_what(dispute: dict[str, Any], row: dict[str, Any], lang: str) -> st
     return t(key, lang, **fields)
 
 
+def disputed_value(table: str, column: str, value: str, lang: str) -> str | html.Span:
+    """A disputed value as the page writes its column's kind (the schema's): a date at its
+    precision, a whole number with the language's separators; a value that is not of its
+    column's kind (a value with a note, "16000000 per year (IRSEM)") as written.
+    """
+    kinds = {c.name: c.kind for c in TABLES_BY_NAME[table].columns} if table in TABLES_BY_NAME else {}
+    kind = kinds.get(column, "text")
+    try:
+        if kind == "date" and _ISO_DATE.fullmatch(value):
+            return fmt_date(pd.Timestamp(value), lang, value)
+        if kind in ("int", "float") and _DIGITS.fullmatch(value):
+            return fmt_int(float(value), lang)
+    except ValueError:  # "2015-13", "2019-02-30": a slip in a row the page does not show; shown as written
+        pass
+    return _as_written(value, lang)
+
+
 _DIGITS = re.compile(r"[0-9]+")
 _ISO_DATE = re.compile(r"[0-9]{4}(-[0-9]{2}){0,2}")
-
-
-def disputed_value(column: str, value: str, lang: str) -> str | html.Span:
-    """A disputed value as the page writes its kind: a date at its precision, a whole number with
-    the language's separators; anything else (a value with a note) as written.
-    """
-    if column.endswith("date") and _ISO_DATE.fullmatch(value):
-        return fmt_date(pd.Timestamp(value), lang, value)
-    if _DIGITS.fullmatch(value):
-        return fmt_int(float(value), lang)
-    return _as_written(value, lang)

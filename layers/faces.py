@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 import pandas as pd
 
+from layers.actor_names import actor_name
 from layers.i18n import fmt_date, fmt_int, fmt_span, fmt_value, label, t
 from layers.lookups import per_frame
 from layers.period import Month, Period
@@ -83,8 +84,9 @@ def engagements_face(facts: ViewFacts, lang: str, data_as_of: str, region_names:
         title, sub = t("kf_engagements_region", lang, period=period, regions=region_names), t("kf_engagements_region_note", lang)
     else:
         title, sub = t("kf_engagements", lang, period=period), t("kf_engagements_note", lang)
-    only = [*state.donors, *(label(a, lang) for a in state.actors), *(label(x, lang) for x in state.sectors),
-            *([f"“{state.search}”"] if state.search else [])]
+    quoted = f"« {state.search} »" if lang == "fr" else f"“{state.search}”"
+    only = [*(actor_name(d, lang) for d in state.donors), *(label(a, lang) for a in state.actors),
+            *(label(x, lang) for x in state.sectors), *([quoted] if state.search else [])]
     return Face("engagements", title, value, sub,
                 notes=(t("kf_only", lang, filters=" · ".join(only)) if only else "",
                        t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)))

@@ -80,6 +80,8 @@ def issue_text(item: str, lang: str) -> str:
     if matched is None:
         return item
     fields = matched[0].groupdict()
+    if "names" in fields:  # "year= and from=": parameters joined by the English "and"
+        fields["names"] = fields["names"].replace(" and ", " et ")
     return f"{fields.pop('given')} ({matched[2].format(**fields)})"
 
 

@@ -532,13 +532,20 @@ def test_where_sources_disagree_names_what_in_words_and_folds_the_curator_s_note
                 # Every bundled dispute the panel may show has words for what it is about.
                 row = records_by_index(tables[d["table_name"]]).get(d["row_id"], {}) if d["table_name"] != "engagements" else {}
                 assert isinstance(disputed_what(d, row, lang), str), (d["dispute_id"], lang)
-    assert disputed_value("start_date", "2015-01-15", "fr") == "15 janv. 2015"
-    assert disputed_value("start_date", "2017-03", "en") == "Mar 2017"
-    assert disputed_value("personnel_peak", "5100", "en") == "5,100"
-    assert disputed_value("budget_eur", "16000000 per year (IRSEM)", "fr").lang == "en"
+    assert disputed_value("engagements", "start_date", "2015-01-15", "fr") == "15 janv. 2015"
+    assert disputed_value("engagements", "start_date", "2017-03", "en") == "Mar 2017"
+    assert disputed_value("engagements", "personnel_peak", "5100", "en") == "5,100"
+    assert disputed_value("mandates", "budget_eur", "16000000 per year (IRSEM)", "fr").lang == "en"
+    # The column's kind decides, not its name or the value's look: a year is a year, and a slip
+    # in a date the page does not show is shown as written, not a failed panel.
+    assert disputed_value("funding", "period_start", "2019", "en") == "2019"
+    assert disputed_value("engagements", "start_date", "2015-13", "en") == "2015-13"
+    assert disputed_value("engagements", "start_date", "2019-02-30", "fr").children == "2019-02-30"
     out = _disputes(tables, "EUCAP-SAHEL-MALI", {"mandates": [], "funding": []}, "fr", {})
     text = str(out)
-    assert "Date de début" in text and "15 janv. 2015" in text and "affiché" in text and "non affiché" in text
+    assert "Date de début" in text and "15 janv. 2015" in text
+    shown = [row.children[2].children for row in out[1].children[1].children]  # the "Here" column
+    assert set(shown) == {"affiché", "non affiché"}
     assert "start_date" not in text and "Note de l’équipe (en anglais)" in text
     note = out[1].children[1].children[0].children[1].children[1]  # first row, value cell: the folded note
     assert note.className == "curator-note" and note.children[1].lang == "en"

@@ -139,6 +139,10 @@ def test_pyogrio_reads_the_geopackage_layers(exported, catalog):
     assert countries.at["MLI", "idp_count"] > 0
     sources = pyogrio.read_dataframe(path, layer="sources", read_geometry=False)
     assert set(sources["source_id"]) == set(catalog.tables["sources"]["source_id"])
+    # Every layer stands at the data's date (its latest dated row, 17 Feb 2026), not at the day of
+    # the export: no figure stands later than the data.
+    for layer in (regions, sites, countries):
+        assert set(layer["as_at"]) == {catalog.data_as_of} == {"2026-02-17"}
 
 
 def test_formats_are_pluggable(catalog, tmp_path):

@@ -83,3 +83,8 @@ def test_the_reasons_of_data_releases_and_briefings_are_translated():
     assert issue_text("since=x (not a release version or a date YYYY-MM-DD)", "fr") == \
         "since=x (ni une version des données ni une date AAAA-MM-JJ)"
     assert issue_text("scene=9 (briefing eu-mali has scenes 1 to 4)", "fr") == "scene=9 (la présentation eu-mali a les scènes 1 à 4)"
+
+
+def test_parameters_named_together_are_joined_in_french():
+    assert issue_text("year= from= (year= and from= given without a value: give a value or leave the parameter out)", "fr") == \
+        "year= from= (year= et from= sans valeur : donnez une valeur ou retirez le paramètre)"

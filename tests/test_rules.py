@@ -460,3 +460,13 @@ def test_the_face_of_a_figure_past_the_data_s_date_names_that_date_as_the_latest
     assert as_at_text(later, "en") == "15 Mar 2021 (latest data)"
     assert as_at_text(later, "fr") == "15 mars 2021 (dernières données)"
     assert as_at_text(earlier, "en") == "31 Dec 2020"
+
+
+def test_a_row_dated_after_today_does_not_make_the_data_current():
+    # A mandate decided to start after today (recorded in advance) is not a figure of today: the
+    # data's date stays at the latest row up to today, so views past it still say "latest data".
+    e = engine(engagements=[eng("E", start_date="2020-01-01")], events=data_until("2021-03-15"),
+               mandates=[{"mandate_id": "M", "engagement_id": "E", "number": "2", "start_date": "2027-01-01",
+                          "legal_basis": "a decision"}])
+    assert e.latest == T("2021-03-15")
+    assert e.facts(view(period=Period.year(2021))).past_data is True

@@ -24,7 +24,8 @@ from layers.view_state import MAX_SUBTITLE, MAX_TITLE, SIZES
 # route checks everything again and answers 400 with the reason if it cannot use it.
 clientside_callback(
     """function (store, title, subtitle, size, pick, lang) {
-        var search = (store && typeof store === 'object') ? store.query : '';
+        // A store without its query (a page open since before it had one) follows the address.
+        var search = (store && typeof store === 'object' && typeof store.query === 'string') ? store.query : window.location.search;
         var q = (typeof search === 'string' ? search : '').replace(/^\\?/, '');
         var keep = q ? q.split('&').filter(function (p) { return !/^(title|subtitle|size)=/.test(p); }) : [];
         function add(key, value, max) {

@@ -267,10 +267,12 @@ class Rules:
 
 
 def data_date(tables: dict[str, pd.DataFrame], today: date) -> pd.Timestamp:
-    """The latest dated figure in ``tables`` (counts, events, figures, amounts), never after
-    ``today``: "data as of", and the latest day a view's figures may stand at.
+    """The latest dated figure in ``tables`` (counts, events, figures, amounts) up to ``today``:
+    "data as of", and the latest day a view's figures may stand at. A row dated after today (a
+    mandate decided to start next year) says nothing about how recent the data are: left out.
     """
-    dates = [tables["idp_counts"]["date"].max(), tables["events"]["date"].max(), tables["indicators"]["date"].max(),
-             tables["mandates"]["start_date"].max(), tables["funding"]["period_start"].max()]
-    found = [d for d in dates if pd.notna(d)]
-    return min(max(found), pd.Timestamp(today)) if found else pd.Timestamp(today)
+    day = pd.Timestamp(today)
+    columns = [tables["idp_counts"]["date"], tables["events"]["date"], tables["indicators"]["date"],
+               tables["mandates"]["start_date"], tables["funding"]["period_start"]]
+    found = [d for d in (c[c <= day].max() for c in columns) if pd.notna(d)]
+    return max(found) if found else day
