@@ -73,9 +73,10 @@ def test_options_bound_periods_by_the_data_s_latest_month(tables):
         parse_query_strict("?from=2026-03&to=2026-11", options)  # was: figures "as at 17 Feb 2026" for March to November
     assert parse_query_strict("?year=2026", options).period == Period.year(2026)  # the year, its figures at the data's date
     assert parse_query_strict("?from=2026-02&to=2026-12", options).period == Period(Month(2026, 2), Month(2026, 12))
-    # Data that run to today: bounded by today's month, as before.
+    # On an earlier day, only the rows dated up to that day count (the latest before 30 Nov 2025
+    # is in September 2025; rows dated later are that day's future, not its data).
     early = build_options(tables, date(2025, 11, 30), {})
-    assert early.months[1] == Month(2025, 11)
+    assert early.months[1] == Month(2025, 9)
 
 
 def test_export_route_refuses_a_future_month_and_a_repeated_year(dash_app):
