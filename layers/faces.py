@@ -71,8 +71,8 @@ def _latest(headline: Headline, lang: str) -> str:
 
 def engagements_face(facts: ViewFacts, lang: str, data_as_of: str, region_names: str = "") -> Face:
     """How many engagements the view counts, and what else its table lists. The title names the
-    regions the count is for, and a note the other filters it follows (donors, actors, sectors, a
-    search), so the number is never read as all of Mali's.
+    regions the count is for, and the line under the number the other filters it follows (donors,
+    actors, sectors, a search), so the number is never read as all of Mali's.
     """
     h, state = facts.engagements, facts.state
     groups: dict[str, tuple[str, ...]] = h.extra["groups"]  # type: ignore[assignment]
@@ -87,9 +87,10 @@ def engagements_face(facts: ViewFacts, lang: str, data_as_of: str, region_names:
     quoted = f"« {state.search} »" if lang == "fr" else f"“{state.search}”"
     only = [*(actor_name(d, lang) for d in state.donors), *(label(a, lang) for a in state.actors),
             *(label(x, lang) for x in state.sectors), *([quoted] if state.search else [])]
+    if only:  # in the line under the number, which every window shows (the notes fold away in narrow ones)
+        sub += " · " + t("kf_only", lang, filters=", ".join(only))
     return Face("engagements", title, value, sub,
-                notes=(t("kf_only", lang, filters=" · ".join(only)) if only else "",
-                       t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)))
+                notes=(t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)))
 
 
 def _lower_first(text: str) -> str:

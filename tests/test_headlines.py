@@ -285,9 +285,9 @@ def test_the_engagement_card_names_the_regions_and_filters_its_count_follows(app
         return faces(app_data.tables, f, app_data.options, app_data.map_base.region_names, lang=lang, data_as_of="x")[0]
 
     plain = first("?year=2019")
-    assert plain.title == "Engagements in Mali active in 2019" and not plain.notes[0]
+    assert plain.title == "Engagements in Mali active in 2019" and "only" not in plain.sub
     mopti = first("?year=2019&region=ML-5&donor=France")
-    assert mopti.title == "Engagements in Mopti active in 2019" and mopti.notes[0] == "only: France"
+    assert mopti.title == "Engagements in Mopti active in 2019" and mopti.sub.endswith(" · only: France")
     assert first("?year=2019&region=ML-5&lang=fr", "fr").title == "Engagements actifs en 2019 : Mopti"
     wide = first("?year=2019&geo=mali,sahel")
-    assert "outside Mali" in wide.notes[1], wide.notes
+    assert "outside Mali" in wide.notes[0], wide.notes
