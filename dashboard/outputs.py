@@ -73,10 +73,9 @@ def table_output(app: AppData, state: ViewState) -> tuple[list[dict[str, Any]], 
     # The quotes (locators) stay in the downloads and the detail panel: in the grid they were
     # most of every view change's bytes.
     rows = [{k: v for k, v in r.items() if k != "locators"} for r in rows]
-    defs = [{"field": key, "headerName": name, "minWidth": column_min_width(key, name),
-             "width": column_min_width(key, name) * COLUMN_SHARE.get(key, 1),
-             "tooltipField": key, "wrapHeaderText": True, "autoHeaderHeight": True}
-            for key, name in columns(state.lang, state.since) if key != "locators"]
+    named = [(key, name, column_min_width(key, name)) for key, name in columns(state.lang, state.since) if key != "locators"]
+    defs = [{"field": key, "headerName": name, "minWidth": least, "width": least * COLUMN_SHARE.get(key, 1),
+             "tooltipField": key, "wrapHeaderText": True, "autoHeaderHeight": True} for key, name, least in named]
     return rows, defs, caption
 
 

@@ -129,7 +129,7 @@ def build_app_data(catalog: Catalog, today: date | None = None) -> AppData:
         today=today,
         engine=engine,
         sites=SitePoints.from_frame(catalog.tables["sites"]),
-        data_date=engine.rules.data_date(),
+        data_date=engine.latest,
         releases=releases,
         data_version=releases.version,
     )

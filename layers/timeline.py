@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from layers.faces import as_at_text
 from layers.i18n import fmt_date, label, t
 from layers.lookups import per_frame
 from layers.period import MONTHS
@@ -225,7 +226,7 @@ def timeline_spec(engine: Engine, facts: ViewFacts, *, lang: str, data_date: pd.
     return build_timeline_spec(rows, undated, engine.tables["events"], lang=lang, cursor=facts.as_at,
                                period=(facts.state.period.start, facts.state.period.end), data_date=data_date,
                                selected=facts.state.selected, big=big, max_rows=max_rows, omitted=omitted,
-                               past_data=facts.past_data)
+                               cursor_text=as_at_text(facts, lang))
 
 
 def build_timeline_figure(rows: list[Row], undated: list[str], events: pd.DataFrame, **kwargs: Any) -> go.Figure:
@@ -328,7 +329,7 @@ def build_timeline_spec(
     big: bool = False,
     max_rows: int = MAX_ROWS,
     omitted: int = 0,
-    past_data: bool = False,
+    cursor_text: str = "",
 ) -> dict[str, Any]:
     """A Gantt-style figure dict; bars carry the engagement id in ``customdata`` for clicks.
 
@@ -353,8 +354,7 @@ def build_timeline_spec(
                      "marker": {"opacity": 0}, "showlegend": False})
     x1 = max(data_date, cursor) + pd.Timedelta(days=150)
     annotations = [{"x": cursor.isoformat(), "y": 1.0, "yref": "paper", "yanchor": "bottom",
-                    "text": f"<b>{t('as_at_latest_data', lang, date=fmt_date(cursor, lang)) if past_data else fmt_date(cursor, lang)}</b>",
-                    "showarrow": False, "font": {"color": "#A04000", "size": fs(14)}}]
+                    "text": f"<b>{cursor_text or fmt_date(cursor, lang)}</b>", "showarrow": False, "font": {"color": "#A04000", "size": fs(14)}}]
     if undated and not big:  # on the stage the lane's label (with the count) is all there is room for
         names = ", ".join(plain(u) for u in undated[:12]) + (" …" if len(undated) > 12 else "")  # noqa: PLR2004
         annotations.append({"x": x0.isoformat(), "y": undated_lane, "xanchor": "left", "text": names, "showarrow": False,

@@ -58,12 +58,6 @@ class Catalog:
     def __getitem__(self, name: str) -> pd.DataFrame:
         return self.tables[name]
 
-    @property
-    def data_as_of(self) -> str:
-        """Latest dated figure in the data (ISO date), the "data as of" stamp."""
-        dates = [self.tables["idp_counts"]["date"].max(), self.tables["events"]["date"].max()]
-        return max(d for d in dates if pd.notna(d)).date().isoformat()
-
 
 def _typed_frame(raw: RawTable, keep: list[int]) -> pd.DataFrame:
     """Turn kept raw rows into a typed frame; ``_row`` keeps each row's file line number."""
