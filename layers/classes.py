@@ -11,14 +11,17 @@ information is carried by colour alone.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from layers.i18n import fmt_eur, fmt_int, t
 
 PALETTE = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
 NO_DATA_COLOUR = "#a6a6a6"  # unknown: a mid grey, darker than the lightest class
 NONE_COLOUR = "#ffffff"  # none: nothing to count here
-NONE, UNKNOWN = -2, -1  # class indices below the value classes
+# Not in this view: the view leaves Mali out (*Where*), so its regions have nothing to say; drawn
+# like the neighbouring countries' land, never like a value, "none" or "unknown".
+EXCLUDED_COLOUR = "#f4f4f1"
+NONE, UNKNOWN = -2, -1  # class indices below the value classes (EXCLUDED, when a class, comes just below)
 # Region labels: white on the darkest class, black on the others. Each pair is at least 4.5:1
 # (tests/test_classes.py): on the second-darkest class (#2c7fb8) black gives 4.8:1, where white
 # gave 4.3:1 and the earlier #1a1a1a 4.0:1.
@@ -37,9 +40,18 @@ class ClassScheme:
     palette: tuple[str, ...] = PALETTE  # one colour per value class, light to dark
     unknown_colour: str = NO_DATA_COLOUR
     dark: frozenset[int] = DARK_CLASSES  # classes whose labels are white
+    has_excluded: bool = False  # a view without Mali: "not in this view" is a class, first (see ``without_mali``)
+
+    def without_mali(self) -> ClassScheme:
+        """The scheme of a view that leaves Mali out: "not in this view" is a class of its own."""
+        return replace(self, has_excluded=True)
 
     def classify(self, value: float | None, status: str = "value") -> int:
-        """Class index of ``value``; UNKNOWN when missing, NONE when there is nothing to count."""
+        """Class index of ``value``; UNKNOWN when missing, NONE when there is nothing to count,
+        ``first_class`` when the view leaves the region out (a scheme ``without_mali``).
+        """
+        if status == "excluded" and self.has_excluded:
+            return self.first_class
         if status == "none" and self.has_none:
             return NONE
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -53,12 +65,14 @@ class ClassScheme:
     @property
     def first_class(self) -> int:
         """The lowest class index the legend shows."""
-        return NONE if self.has_none else UNKNOWN
+        # Class indices are contiguous (the colour scale has one band per index).
+        return (NONE if self.has_none else UNKNOWN) - (1 if self.has_excluded else 0)
 
     def labels(self, lang: str) -> list[str]:
         """Legend text of each class, from ``first_class`` up."""
         fmt = fmt_eur if self.metric == "budget" else fmt_int
-        out = ([t("class_none_" + self.metric, lang)] if self.has_none else []) + [t("class_unknown_" + self.metric, lang)]
+        out = ([t("class_excluded", lang)] if self.has_excluded else []) + \
+            ([t("class_none_" + self.metric, lang)] if self.has_none else []) + [t("class_unknown_" + self.metric, lang)]
         bounds = self.lower_bounds
         for i, lo in enumerate(bounds):
             if i == len(bounds) - 1:
@@ -84,7 +98,8 @@ class ClassScheme:
 
     def colours(self) -> list[str]:
         """The colour of each class, from ``first_class`` up."""
-        return [*([NONE_COLOUR] if self.has_none else []), self.unknown_colour, *self.palette]
+        return [*([EXCLUDED_COLOUR] if self.has_excluded else []), *([NONE_COLOUR] if self.has_none else []),
+                self.unknown_colour, *self.palette]
 
     def colorscale(self) -> list[list[float | str]]:
         """A stepped plotly colorscale over ``color_range``."""

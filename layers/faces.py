@@ -17,7 +17,7 @@ from layers.period import Month, Period
 from layers.rules.displacement import RegionCount, dates_text, region_note
 from layers.rules.engine import ViewFacts
 from layers.rules.headlines import Headline
-from layers.view_state import Options, to_query
+from layers.view_state import Options, ViewState, to_query
 
 
 @dataclass(frozen=True)
@@ -89,8 +89,18 @@ def engagements_face(facts: ViewFacts, lang: str, data_as_of: str, region_names:
             *(label(x, lang) for x in state.sectors), *([quoted] if state.search else [])]
     if only:  # in the line under the number, which every window shows (the notes fold away in narrow ones)
         sub += " · " + t("kf_only", lang, filters=", ".join(only))
-    return Face("engagements", title, value, sub,
+    face = Face("engagements", title, value, sub,
                 notes=(t("kf_also_listed", lang, items=also) if also else "", t("data_as_of", lang, date=data_as_of)))
+    return _without_mali(face, state, lang)
+
+
+def _without_mali(face: Face, state: ViewState, lang: str) -> Face:
+    """A Mali figure in a view whose *Where* leaves Mali out says so: it has nothing to count,
+    which is neither "none" nor "unknown" (what the view lists outside Mali stays in the notes).
+    """
+    if state.counts_mali:
+        return face
+    return replace(face, value=t("kf_mali_not_in_view", lang), sub=t("kf_mali_not_in_view_note", lang))
 
 
 def _lower_first(text: str) -> str:
@@ -127,7 +137,7 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
         sub += " · " + t("kf_money_not_earmarked_n", lang, n=others)
     notes = [t("kf_left_out_n", lang, n=h.extra["n_left_out"]),
              t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return Face("money", title, value, sub, notes=tuple(notes), as_at=when)
+    return _without_mali(Face("money", title, value, sub, notes=tuple(notes), as_at=when), facts.state, lang)
 
 
 def personnel_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> Face:
@@ -152,7 +162,7 @@ def personnel_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_nam
     sub = t("kf_coverage", lang, k=covered, n=active) if h.status == "value" and covered < active else \
         t("kf_left_out_n", lang, n=h.extra["n_left_out"])
     notes = [*last_known, t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return Face("personnel", title, value, sub, notes=tuple(notes), as_at=when)
+    return _without_mali(Face("personnel", title, value, sub, notes=tuple(notes), as_at=when), facts.state, lang)
 
 
 def _area_names(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:

@@ -60,7 +60,7 @@ from layers.text import plain
 from layers.view_state import ViewState
 
 __all__ = ["LAT_RANGE", "LON_RANGE", "SITE_KINDS", "TRACE", "Country", "MapBase", "RiverLabel", "Town",
-           "build_map_figure", "map_legend", "map_spec", "region_hover"]
+           "build_map_figure", "map_legend", "map_spec", "region_hover", "view_scheme"]
 
 TRACE = {"context": 0, "regions": 1, "ring": 2, "towns": 3, "river_labels": 4, "context_labels": 5, "region_labels": 6,
          "sites": 7, "leaders": 7 + len(SITE_KINDS), "moved_labels": 8 + len(SITE_KINDS), "changes": 9 + len(SITE_KINDS),
@@ -74,6 +74,8 @@ MUST = 300  # priority of labels that must show (placed first, never hidden)
 
 def _value_text(metric: str, value: float | None, lang: str, status: str = "value") -> str:
     """A region's value as text: unknown and none are words, never zero."""
+    if status == "excluded":
+        return t("class_excluded", lang)
     if status in ("none", "listed") and metric == "budget":
         return t(f"class_{status}_{metric}", lang)
     if status == "partial" and metric == "idp":
@@ -101,8 +103,18 @@ def _label_value(metric: str, value: float | None, lang: str, status: str) -> st
     """
     if status == "value" and value is not None and not pd.isna(value):
         return _value_text(metric, value, lang, status)
-    word = {"none": "label_none", "listed": "label_listed", "partial": "label_partial"}.get(status, "label_unknown")
+    word = {"none": "label_none", "listed": "label_listed", "partial": "label_partial",
+            "excluded": "label_excluded"}.get(status, "label_unknown")
     return t(word, lang)
+
+
+def view_scheme(state: ViewState) -> ClassScheme:
+    """The colour classes of a view's map: the stage's or the desk's, with "not in this view" for
+    a Mali count (engagements, money) in a view that leaves Mali out. IDPs are the backdrop: Where
+    never filters them.
+    """
+    scheme = (STAGE_SCHEMES if state.mode == "brief" else SCHEMES)[state.metric]
+    return scheme if state.counts_mali or state.metric == "idp" else scheme.without_mali()
 
 
 def build_map_figure(base: MapBase, values: pd.DataFrame, state: ViewState, **kwargs: object) -> go.Figure:
@@ -359,8 +371,7 @@ def map_spec(
     """
     brief = state.mode == "brief"
     as_of_text = as_of_text or state.period.label(state.lang)  # the legend always states its date
-    look = Look(state.lang, state.metric, frozenset(state.layers), (STAGE_SCHEMES if brief else SCHEMES)[state.metric],
-                1.9 if brief else 1.0, brief)
+    look = Look(state.lang, state.metric, frozenset(state.layers), view_scheme(state), 1.9 if brief else 1.0, brief)
     filtered = frozenset(state.regions)
     r = _regions(base, values, look.scheme, as_of_text, layout_id)
     markers = group_sites(sites if sites is not None else empty_points(), selected_sites, aggregate_above)
@@ -410,7 +421,7 @@ def map_legend(spec: dict[str, Any], state: ViewState, as_of_text: str) -> dict[
     other marks), for a legend laid out beside the map rather than over it.
     """
     lang = state.lang
-    scheme = (STAGE_SCHEMES if state.mode == "brief" else SCHEMES)[state.metric]
+    scheme = view_scheme(state)
     title, subtitle = spec["layout"].get("meta", {}).get("legend_title") or (t("metric_" + state.metric, lang),
                                                                              f"{t('unit_' + state.metric, lang)}, {as_of_text}")
     sites, marks = legend_marks(spec)

@@ -117,6 +117,13 @@ class ViewState:
     since: str = ""  # a data release (version, or a date: the latest release on or before it): mark what changed since
     ignored: tuple[str, ...] = field(default=(), compare=False)
 
+    @property
+    def counts_mali(self) -> bool:
+        """Whether Mali's engagements are in the view (*Where*): without them, the Mali counts and
+        maps have nothing to say, which is not "none" (``layers.faces``, ``layers.classes``).
+        """
+        return "mali" in self.geo
+
     def for_facts(self) -> ViewState:
         """The same view without its export-only fields (title, subtitle, size): what the
         facts depend on, so a custom title never recomputes (or re-caches) a view.

@@ -1,6 +1,15 @@
 import pytest
 
-from layers.classes import NO_DATA_COLOUR, NONE, NONE_COLOUR, PALETTE, SCHEMES, UNKNOWN
+from layers.classes import (
+    EXCLUDED_COLOUR,
+    NO_DATA_COLOUR,
+    NONE,
+    NONE_COLOUR,
+    PALETTE,
+    SCHEMES,
+    STAGE_SCHEMES,
+    UNKNOWN,
+)
 
 
 @pytest.mark.parametrize(("value", "expected"), [(None, -1), (float("nan"), -1), (0, 0), (4_999, 0), (5_000, 1), (99_999, 3), (10**7, 4)])
@@ -42,3 +51,18 @@ def test_colorscale_steps_through_none_unknown_then_palette():
     lo, hi = budget.color_range
     assert (lo, hi) == (NONE - 0.5, len(PALETTE) - 0.5)  # each class index sits in the middle of its band
     assert SCHEMES["idp"].color_range[0] == UNKNOWN - 0.5
+
+
+@pytest.mark.parametrize("scheme", [*SCHEMES.values(), *STAGE_SCHEMES.values()], ids=lambda s: s.metric)
+def test_a_view_without_mali_has_a_class_of_its_own_first_and_contiguous(scheme):
+    """"Not in this view" is the lowest class, one band below the others: the colour scale has one
+    band per index, so a gap between EXCLUDED and the next class would shift every label."""
+    without = scheme.without_mali()
+    assert without.first_class == scheme.first_class - 1
+    assert without.classify(None, "excluded") == without.first_class
+    assert scheme.classify(None, "excluded") == UNKNOWN  # a scheme without the class: never a value
+    assert without.colours() == [EXCLUDED_COLOUR, *scheme.colours()]
+    assert without.labels("en") == ["not in this view (Where)", *scheme.labels("en")]
+    lo, hi = without.color_range
+    assert hi - lo == len(without.colours())  # one band per class
+    assert without.fill(without.first_class) == EXCLUDED_COLOUR and without.fill(0) == scheme.fill(0)

@@ -291,3 +291,36 @@ def test_the_engagement_card_names_the_regions_and_filters_its_count_follows(app
     assert first("?year=2019&region=ML-5&lang=fr", "fr").title == "Engagements actifs en 2019 : Mopti"
     wide = first("?year=2019&geo=mali,sahel")
     assert "outside Mali" in wide.notes[0], wide.notes
+
+
+def test_a_view_without_mali_says_so_never_none_or_zero(app_data):
+    """*Where* without "Mali" leaves Mali's engagements out: its counts and maps have nothing to
+    say, which is not "none" (2019 had the most engagements of any year) and not 0 per region.
+    The backdrop (IDPs) is never filtered by Where.
+    """
+    from dashboard.view import view_map_spec
+    from layers.faces import faces
+    from layers.map_figure import TRACE
+
+    with_mali = facts(app_data, "?year=2019")
+    assert with_mali.engagements.totals[0].value > 0  # the view the test is about has something to hide
+    for lang, said, short, legend in (("en", "Mali not in this view", "not in view", "not in this view (Where)"),
+                                      ("fr", "Mali hors de cette vue", "hors vue", "hors de cette vue (Où)")):
+        f = facts(app_data, f"?year=2019&geo=sahel&lang={lang}")
+        shown = faces(app_data.tables, f, app_data.options, app_data.map_base.region_names, lang=lang, data_as_of="x")
+        assert [x.value for x in shown[:3]] == [said] * 3
+        assert all("Mali" in x.sub for x in shown[:3])
+        assert shown[3].value == faces(app_data.tables, with_mali, app_data.options, app_data.map_base.region_names,
+                                       lang=lang, data_as_of="x")[3].value  # IDPs: the same with or without Mali
+        for metric in ("engagements", "budget"):
+            state = parse_query(f"?year=2019&geo=sahel&lang={lang}&metric={metric}", app_data.options)
+            values = app_data.engine.facts(state).region_values
+            assert set(values["status"]) == {"excluded"} and values["value"].isna().all()
+            spec = view_map_spec(app_data, state)
+            regions, labels = spec["data"][TRACE["regions"]], spec["data"][TRACE["region_labels"]]
+            lowest = regions["colorbar"]["tickvals"][0]
+            assert set(regions["z"]) == {lowest} and regions["colorbar"]["ticktext"][0] == legend
+            assert all(text.endswith(short) for text in labels["text"] if text)
+            assert all(legend in hover for hover in regions["hovertext"])
+    idp = parse_query("?year=2019&geo=sahel&metric=idp", app_data.options)
+    assert "excluded" not in set(app_data.engine.facts(idp).region_values["status"])

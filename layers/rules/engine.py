@@ -191,6 +191,8 @@ class Engine:
             regions = self.tables["regions"]
             names = dict(zip(regions["region_code"], regions["name_fr" if state.lang == "fr" else "name_en"], strict=True))
             return self.displacement_at(as_at).region_values(state.period, as_at, codes, names, state.lang)
+        if not state.counts_mali:  # Where leaves Mali out: its regions have nothing to say, which is not 0
+            return pd.DataFrame({"region_code": codes, "value": np.nan, "status": "excluded", "country_wide": 0})
         if state.metric == "budget":
             return self._earmarked_by_region(selection, bits, as_at, layout)
         return self._region_specific_counts(selection, bits, layout)
