@@ -42,6 +42,7 @@ import plotly.io as pio
 
 from dashboard.export_table import columns as table_columns
 from dashboard.export_table import table_rows
+from dashboard.pdf_text import without_invisible_text
 from dashboard.view import AppData, compute_view, view_map_spec, view_timeline_spec
 from layers.citations import Citation, cite, face_source_ids, map_source_ids
 from layers.faces import as_at_text, engagement_name, faces
@@ -228,10 +229,12 @@ def render_figure(fig: go.Figure | dict[str, Any], fmt: str, *, width: int, heig
     # against the bound instead of letting new renders pile onto a stuck browser.
     future.add_done_callback(lambda _f: _slots.release())
     try:
-        return future.result(timeout=RENDER_TIMEOUT_S)
+        rendered = future.result(timeout=RENDER_TIMEOUT_S)
     except FutureTimeout as exc:
         _restart_renderer()
         raise ExportBusyError(f"rendering took longer than {RENDER_TIMEOUT_S:.0f} s; try again in a minute") from exc
+    # Chromium's PDF keeps an invisible copy of each haloed label's text: out, once the browser is free.
+    return without_invisible_text(rendered) if fmt == "pdf" else rendered
 
 
 # --- what a page says ---------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import struct
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
@@ -59,6 +60,16 @@ def test_pdf_one_page_with_embedded_text(app_data, state_2019):
     text = reader.pages[0].extract_text()
     assert "EUTM Mali: security assistance in Mopti" in text
     assert "Data as of" in text and "generated 22 Nov 2026, 12:00 UTC" in text
+
+
+def test_pdf_text_names_each_map_label_once(app_data):
+    """A label's halo is not copied into the text: "Kidal 1", never "Kidal Kidal 1 1" (read as 11)."""
+    state = parse_query("?year=2019", app_data.options)
+    words = PdfReader(io.BytesIO(render_view(app_data, state, "pdf", now=NOW))).pages[0].extract_text().split()
+    repeated = [a for a, b in itertools.pairwise(words) if a == b and a.isalpha()]
+    assert not repeated, repeated  # before: "Taoudenit Taoudenit", "Kidal Kidal 1 1"...
+    pairs = set(itertools.pairwise(words))
+    assert {("Kidal", "1"), ("Mopti", "4"), ("Timbuktu", "2")} <= pairs  # each region's name, then its value
 
 
 def test_french_pdf(app_data):
