@@ -262,9 +262,13 @@ def _stage(briefing_id: str) -> flask.Response:
             if briefing is None:
                 known = ", ".join(app.catalog.briefings) or "(none)"
                 return flask.Response(f"Unknown briefing {briefing_id[:60]!r}; briefings: {known}.", 404, mimetype="text/plain")
-            lang = flask.request.args.get("lang", "en")
-            if lang not in ("en", "fr") or set(flask.request.args) - {"lang"}:
-                return flask.Response("Bad request: only lang=en or lang=fr is accepted.", 400, mimetype="text/plain")
+            args = flask.request.args
+            unknown = [k for k in args if k != "lang"]
+            if unknown:  # name what was wrong, not only what is right
+                return _text(f"Bad request: unknown parameter {unknown[0][:20]!r}: a briefing's stage accepts only lang=en or lang=fr", 400)
+            lang = args.get("lang", "en")
+            if lang not in ("en", "fr") or len(args.getlist("lang")) > 1:
+                return _text(f"Bad request: lang={lang[:20]!r}: a briefing's stage accepts only lang=en or lang=fr", 400)
             deck = cached_deck(app, briefing_id, lang)
     except QueryError as exc:
         return flask.Response("Bad request: " + "\n".join(exc.problems), 400, mimetype="text/plain")
