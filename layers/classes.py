@@ -21,7 +21,7 @@ NONE_COLOUR = "#ffffff"  # none: nothing to count here
 # Not in this view: the view leaves Mali out (*Where*), so its regions have nothing to say; drawn
 # like the neighbouring countries' land, never like a value, "none" or "unknown".
 EXCLUDED_COLOUR = "#f4f4f1"
-NONE, UNKNOWN = -2, -1  # class indices below the value classes (EXCLUDED, when a class, comes just below)
+EXCLUDED, NONE, UNKNOWN = -3, -2, -1  # class indices below the value classes
 # Region labels: white on the darkest class, black on the others. Each pair is at least 4.5:1
 # (tests/test_classes.py): on the second-darkest class (#2c7fb8) black gives 4.8:1, where white
 # gave 4.3:1 and the earlier #1a1a1a 4.0:1.
@@ -40,18 +40,20 @@ class ClassScheme:
     palette: tuple[str, ...] = PALETTE  # one colour per value class, light to dark
     unknown_colour: str = NO_DATA_COLOUR
     dark: frozenset[int] = DARK_CLASSES  # classes whose labels are white
-    has_excluded: bool = False  # a view without Mali: "not in this view" is a class, first (see ``without_mali``)
+    excluded: bool = False  # a view that leaves Mali out: its one class is EXCLUDED (``without_mali``)
 
     def without_mali(self) -> ClassScheme:
-        """The scheme of a view that leaves Mali out: "not in this view" is a class of its own."""
-        return replace(self, has_excluded=True)
+        """The scheme of a view that leaves Mali out: one class, "not in this view" (its map has
+        nothing else to show, so its legend lists nothing else).
+        """
+        return replace(self, excluded=True)
 
     def classify(self, value: float | None, status: str = "value") -> int:
         """Class index of ``value``; UNKNOWN when missing, NONE when there is nothing to count,
-        ``first_class`` when the view leaves the region out (a scheme ``without_mali``).
+        EXCLUDED in a scheme ``without_mali``.
         """
-        if status == "excluded" and self.has_excluded:
-            return self.first_class
+        if self.excluded:
+            return EXCLUDED
         if status == "none" and self.has_none:
             return NONE
         if value is None or (isinstance(value, float) and math.isnan(value)):
@@ -65,14 +67,14 @@ class ClassScheme:
     @property
     def first_class(self) -> int:
         """The lowest class index the legend shows."""
-        # Class indices are contiguous (the colour scale has one band per index).
-        return (NONE if self.has_none else UNKNOWN) - (1 if self.has_excluded else 0)
+        return EXCLUDED if self.excluded else NONE if self.has_none else UNKNOWN
 
     def labels(self, lang: str) -> list[str]:
         """Legend text of each class, from ``first_class`` up."""
+        if self.excluded:
+            return [t("class_excluded", lang)]
         fmt = fmt_eur if self.metric == "budget" else fmt_int
-        out = ([t("class_excluded", lang)] if self.has_excluded else []) + \
-            ([t("class_none_" + self.metric, lang)] if self.has_none else []) + [t("class_unknown_" + self.metric, lang)]
+        out = ([t("class_none_" + self.metric, lang)] if self.has_none else []) + [t("class_unknown_" + self.metric, lang)]
         bounds = self.lower_bounds
         for i, lo in enumerate(bounds):
             if i == len(bounds) - 1:
@@ -87,7 +89,7 @@ class ClassScheme:
         return out
 
     def fill(self, index: int) -> str:
-        """The colour of class ``index`` (NONE and UNKNOWN included)."""
+        """The colour of class ``index`` (EXCLUDED, NONE and UNKNOWN included)."""
         return self.colours()[index - self.first_class]
 
     def label_colour(self, index: int, *, dimmed: bool = False) -> str:
@@ -98,8 +100,9 @@ class ClassScheme:
 
     def colours(self) -> list[str]:
         """The colour of each class, from ``first_class`` up."""
-        return [*([EXCLUDED_COLOUR] if self.has_excluded else []), *([NONE_COLOUR] if self.has_none else []),
-                self.unknown_colour, *self.palette]
+        if self.excluded:
+            return [EXCLUDED_COLOUR]
+        return [*([NONE_COLOUR] if self.has_none else []), self.unknown_colour, *self.palette]
 
     def colorscale(self) -> list[list[float | str]]:
         """A stepped plotly colorscale over ``color_range``."""
@@ -113,7 +116,7 @@ class ClassScheme:
     @property
     def color_range(self) -> tuple[float, float]:
         """zmin, zmax that centre each class on its index."""
-        return self.first_class - 0.5, len(self.palette) - 0.5
+        return self.first_class - 0.5, self.first_class + len(self.colours()) - 0.5
 
 
 SCHEMES: dict[str, ClassScheme] = {

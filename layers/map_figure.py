@@ -109,12 +109,11 @@ def _label_value(metric: str, value: float | None, lang: str, status: str) -> st
 
 
 def view_scheme(state: ViewState) -> ClassScheme:
-    """The colour classes of a view's map: the stage's or the desk's, with "not in this view" for
-    a Mali count (engagements, money) in a view that leaves Mali out. IDPs are the backdrop: Where
-    never filters them.
+    """The colour classes of a view's map: the stage's or the desk's; "not in this view" alone for
+    a Mali count (engagements, money) in a view that leaves Mali out (``ViewState.maps_mali``).
     """
     scheme = (STAGE_SCHEMES if state.mode == "brief" else SCHEMES)[state.metric]
-    return scheme if state.counts_mali or state.metric == "idp" else scheme.without_mali()
+    return scheme if state.maps_mali else scheme.without_mali()
 
 
 def build_map_figure(base: MapBase, values: pd.DataFrame, state: ViewState, **kwargs: object) -> go.Figure:

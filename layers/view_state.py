@@ -124,6 +124,13 @@ class ViewState:
         """
         return "mali" in self.geo
 
+    @property
+    def maps_mali(self) -> bool:
+        """Whether the map's regions have values: IDPs (the backdrop, never filtered by *Where*)
+        always; the engagement and money maps only in a view that counts Mali.
+        """
+        return self.counts_mali or self.metric == "idp"
+
     def for_facts(self) -> ViewState:
         """The same view without its export-only fields (title, subtitle, size): what the
         facts depend on, so a custom title never recomputes (or re-caches) a view.

@@ -1,6 +1,7 @@
 import pytest
 
 from layers.classes import (
+    EXCLUDED,
     EXCLUDED_COLOUR,
     NO_DATA_COLOUR,
     NONE,
@@ -54,15 +55,13 @@ def test_colorscale_steps_through_none_unknown_then_palette():
 
 
 @pytest.mark.parametrize("scheme", [*SCHEMES.values(), *STAGE_SCHEMES.values()], ids=lambda s: s.metric)
-def test_a_view_without_mali_has_a_class_of_its_own_first_and_contiguous(scheme):
-    """"Not in this view" is the lowest class, one band below the others: the colour scale has one
-    band per index, so a gap between EXCLUDED and the next class would shift every label."""
+def test_a_view_without_mali_has_one_class_not_in_this_view(scheme):
+    """Its map has nothing else to show, so its legend lists nothing else (the stage's 3:1 rule
+    between legend neighbours holds: there are none); any value or status falls in it."""
     without = scheme.without_mali()
-    assert without.first_class == scheme.first_class - 1
-    assert without.classify(None, "excluded") == without.first_class
-    assert scheme.classify(None, "excluded") == UNKNOWN  # a scheme without the class: never a value
-    assert without.colours() == [EXCLUDED_COLOUR, *scheme.colours()]
-    assert without.labels("en") == ["not in this view (Where)", *scheme.labels("en")]
-    lo, hi = without.color_range
-    assert hi - lo == len(without.colours())  # one band per class
-    assert without.fill(without.first_class) == EXCLUDED_COLOUR and without.fill(0) == scheme.fill(0)
+    assert [without.classify(v, s) for v, s in ((None, "excluded"), (3.0, "value"), (None, "none"))] == [EXCLUDED] * 3
+    assert scheme.classify(None, "excluded") == UNKNOWN  # a scheme with Mali: an unknown status is never a value
+    assert without.colours() == [EXCLUDED_COLOUR] and without.fill(EXCLUDED) == EXCLUDED_COLOUR
+    assert without.labels("en") == ["not in this view (Where)"] and without.labels("fr") == ["hors de cette vue (Où)"]
+    assert without.color_range == (EXCLUDED - 0.5, EXCLUDED + 0.5)  # one band, centred on its index
+    assert scheme.color_range == (scheme.first_class - 0.5, len(scheme.palette) - 0.5)  # the others unchanged

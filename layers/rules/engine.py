@@ -40,7 +40,7 @@ class ViewFacts:
     money: Headline
     personnel: Headline
     idps: Headline
-    region_values: pd.DataFrame  # region_code, value (NaN: none or unknown), status, date_text, note
+    region_values: pd.DataFrame  # region_code, value (NaN: none, unknown or excluded), status, date_text, note
     footprint: frozenset[str]  # the selected engagement's regions
     site_mask: np.ndarray  # bool per site: drawn in this view
     selected_sites: np.ndarray  # bool per site: linked to the selected engagement
@@ -186,13 +186,13 @@ class Engine:
     def _region_values(self, state: ViewState, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp) -> pd.DataFrame:
         layout = self.layout_at(as_at)
         codes = layout.polygons
+        if not state.maps_mali:  # Where leaves Mali out: its regions have nothing to say, which is not 0
+            return pd.DataFrame({"region_code": codes, "value": np.nan, "status": "excluded", "country_wide": 0})
         if state.metric == "idp":
             # A value only where counts of one date cover the whole polygon; "partial" lists its parts.
             regions = self.tables["regions"]
             names = dict(zip(regions["region_code"], regions["name_fr" if state.lang == "fr" else "name_en"], strict=True))
             return self.displacement_at(as_at).region_values(state.period, as_at, codes, names, state.lang)
-        if not state.counts_mali:  # Where leaves Mali out: its regions have nothing to say, which is not 0
-            return pd.DataFrame({"region_code": codes, "value": np.nan, "status": "excluded", "country_wide": 0})
         if state.metric == "budget":
             return self._earmarked_by_region(selection, bits, as_at, layout)
         return self._region_specific_counts(selection, bits, layout)
