@@ -3,26 +3,33 @@
 Chromium prints a label's white halo (a CSS text shadow: ``layers.map_base.HALO``, plotly's
 ``"auto"``) as a masked fill *and* a copy of the label's text drawn fully transparent, once per
 shadow. The page looks right, but copying or searching it reads "Kidal Kidal 1 1 1 1 1", and
-a report writer who pastes "Kidal 11" has a wrong number. Text drawn with a fill opacity of 0 can
-never be seen, so its glyphs are taken out of the text layer (its positioning stays, so nothing
-after it moves); every mark that can be seen is left as it was.
+a report writer who pastes "Kidal 11" has a wrong number. So a text drawn with a fill opacity
+of 0 is taken out of the text layer when the page also shows the same text where it can be seen
+(Chromium's only copy of a text it drew as shapes, for a font it could not embed, stays), and
+when the next text operator places the text anew (so nothing after it moves). Every mark that
+can be seen is left as it was. Form XObjects are not entered (Chromium draws labels on the page).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import ContentStream, DictionaryObject
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
-SHOW_TEXT = (b"Tj", b"TJ")
-# The two operators that move to the next line as they show text: the move is kept.
-NEXT_LINE_SHOW = (b"'", b'"')
+log = logging.getLogger(__name__)
+
+SHOW = (b"Tj", b"TJ", b"'", b'"')
+# The text operators that set where the next text goes, whatever came before it (' and " move to
+# the next line before they show).
+PLACE = (b"Td", b"TD", b"Tm", b"T*", b"ET", b"'", b'"')
 
 
-def _clear_states(resources: DictionaryObject) -> dict[str, bool]:
+def _clear_states(resources: DictionaryObject | None) -> dict[str, bool]:
     """Each named graphics state that sets the fill opacity: whether it sets it to 0."""
-    states = resources.get("/ExtGState")
+    states = resources.get("/ExtGState") if resources is not None else None
     if states is None:
         return {}
     out = {}
@@ -33,37 +40,76 @@ def _clear_states(resources: DictionaryObject) -> dict[str, bool]:
     return out
 
 
-def _visible_operations(operations: list, clear: dict[str, bool]) -> tuple[list, int]:
-    """The operations without the text shown while the fill opacity is 0, and how many went."""
-    out, saved, invisible, dropped = [], [], False, 0
-    for operands, op in operations:
+def _bytes(value: object) -> bytes:
+    raw = getattr(value, "original_bytes", value)  # a text string keeps the bytes it was read from
+    return bytes(raw) if isinstance(raw, (bytes, bytearray)) else str(raw).encode("latin-1", "replace")
+
+
+def _shown(operands: list) -> bytes:
+    """The bytes a text-showing operator shows (a TJ's strings joined; its spacings left out)."""
+    value = operands[-1] if operands else b""
+    parts = value if isinstance(value, ArrayObject) else [value]
+    return b"".join(_bytes(x) for x in parts if not isinstance(x, (int, float)))
+
+
+def _shows(operations: list, clear: dict[str, bool]) -> list[tuple[int, bytes, bool]]:
+    """(index, text shown, whether the fill opacity was 0) of each text-showing operator."""
+    saved: list[bool] = []
+    invisible, out = False, []
+    for i, (operands, op) in enumerate(operations):
         if op == b"q":
             saved.append(invisible)
         elif op == b"Q":
             invisible = saved.pop() if saved else False
         elif op == b"gs" and operands and str(operands[0]) in clear:
             invisible = clear[str(operands[0])]
-        elif invisible and op in SHOW_TEXT:
-            dropped += 1
-            continue
-        elif invisible and op in NEXT_LINE_SHOW:
-            dropped += 1
-            if op == b'"':  # word and character spacing are set as the text is shown: keep them
+        elif op in SHOW:
+            out.append((i, _shown(operands), invisible))
+    return out
+
+
+def _replaced_next(operations: list, i: int) -> bool:
+    """Whether the text after the show at ``i`` is placed anew before anything else is shown."""
+    for _, op in operations[i + 1:]:
+        if op in PLACE:
+            return True
+        if op in SHOW:  # Tj, TJ: shown where the dropped text would have ended
+            return False
+    return True
+
+
+def _visible_operations(operations: list, clear: dict[str, bool]) -> tuple[list, int]:
+    """The operations without the invisible copies of texts the page shows; how many went."""
+    shows = _shows(operations, clear)
+    seen = {text for _, text, invisible in shows if not invisible}
+    drop = {i for i, text, invisible in shows if invisible and text in seen and _replaced_next(operations, i)}
+    out = []
+    for i, (operands, op) in enumerate(operations):
+        if i not in drop:
+            out.append((operands, op))
+        elif op in (b"'", b'"'):  # they move to the next line as they show: the move stays
+            if op == b'"':  # and set the word and character spacing
                 out += [([operands[0]], b"Tw"), ([operands[1]], b"Tc")]
             out.append(([], b"T*"))
-            continue
-        out.append((operands, op))
-    return out, dropped
+    return out, len(drop)
 
 
 def without_invisible_text(pdf: bytes) -> bytes:
-    """``pdf`` with the glyphs it draws fully transparent taken out of its pages' text; the same
-    bytes when it has none.
+    """``pdf`` without the invisible copies of the texts its pages show; the same bytes when it
+    has none, or when it cannot be read (the text layer is a nicety: the export goes out).
     """
+    try:
+        return _clean(pdf)
+    except (PyPdfError, KeyError, ValueError, TypeError) as exc:
+        log.warning("PDF text layer left as rendered: %s", exc)
+        return pdf
+
+
+def _clean(pdf: bytes) -> bytes:
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
     changed = False
     for page in writer.pages:
-        clear = _clear_states(page["/Resources"])
+        clear = _clear_states(page.get("/Resources"))
         if not any(clear.values()):
             continue
         content = ContentStream(page.get_contents(), writer)
@@ -71,6 +117,7 @@ def without_invisible_text(pdf: bytes) -> bytes:
         if dropped:
             content.operations = operations
             page.replace_contents(content)
+            page.compress_content_streams()  # as Chromium wrote it: a map page is mostly paths
             changed = True
     if not changed:
         return pdf

@@ -102,6 +102,23 @@ def _attachment(content: bytes, media: str, filename: str) -> flask.Response:
     return response
 
 
+def _lang_only(what: str) -> str | flask.Response:
+    """The request's language, when ``lang=en`` or ``lang=fr`` (once, or none: English) is all it
+    asks; else a 400 that names what was wrong, not only what is right.
+    """
+    args = flask.request.args
+    unknown = [k for k in args if k != "lang"]
+    if unknown:
+        return _text(f"Bad request: unknown parameter {unknown[0][:20]!r}: {what} accepts only lang=en or lang=fr", 400)
+    given = args.getlist("lang")
+    if len(given) > 1:
+        return _text(f"Bad request: lang given {len(given)} times: expected en or fr, once", 400)
+    lang = args.get("lang", "en")
+    if lang not in ("en", "fr"):
+        return _text(f"Bad request: lang={lang[:20]}: expected en or fr", 400)
+    return lang
+
+
 def _deck(briefing_id: str, fmt: str) -> flask.Response:
     """A briefing's deck as PowerPoint or PDF (``?lang=en|fr``, nothing else)."""
     app = app_data()
@@ -110,13 +127,9 @@ def _deck(briefing_id: str, fmt: str) -> flask.Response:
     if briefing_id not in app.catalog.briefings:
         known = ", ".join(app.catalog.briefings) or "(none)"
         return _text(f"Not found: unknown briefing {briefing_id[:60]!r}; briefings: {known}", 404)
-    args = flask.request.args
-    unknown = [k for k in args if k != "lang"]
-    if unknown:
-        return _text(f"Bad request: unknown parameter {unknown[0][:20]!r}: a deck accepts only lang=en or lang=fr", 400)
-    lang = args.get("lang", "en")
-    if lang not in ("en", "fr") or len(args.getlist("lang")) > 1:
-        return _text(f"Bad request: lang={lang[:10]}: expected en or fr, once", 400)
+    lang = _lang_only("a deck")
+    if isinstance(lang, flask.Response):
+        return lang
     try:
         if (queue := _queue()) is not None:
             return _through_queue(queue, JobSpec("deck", fmt, deck_filename(briefing_id, lang, fmt), DECK_TYPES[fmt],
@@ -262,13 +275,9 @@ def _stage(briefing_id: str) -> flask.Response:
             if briefing is None:
                 known = ", ".join(app.catalog.briefings) or "(none)"
                 return flask.Response(f"Unknown briefing {briefing_id[:60]!r}; briefings: {known}.", 404, mimetype="text/plain")
-            args = flask.request.args
-            unknown = [k for k in args if k != "lang"]
-            if unknown:  # name what was wrong, not only what is right
-                return _text(f"Bad request: unknown parameter {unknown[0][:20]!r}: a briefing's stage accepts only lang=en or lang=fr", 400)
-            lang = args.get("lang", "en")
-            if lang not in ("en", "fr") or len(args.getlist("lang")) > 1:
-                return _text(f"Bad request: lang={lang[:20]!r}: a briefing's stage accepts only lang=en or lang=fr", 400)
+            lang = _lang_only("a briefing's stage")
+            if isinstance(lang, flask.Response):
+                return lang
             deck = cached_deck(app, briefing_id, lang)
     except QueryError as exc:
         return flask.Response("Bad request: " + "\n".join(exc.problems), 400, mimetype="text/plain")

@@ -70,6 +70,8 @@ def test_pdf_text_names_each_map_label_once(app_data):
     assert not repeated, repeated  # before: "Taoudenit Taoudenit", "Kidal Kidal 1 1"...
     pairs = set(itertools.pairwise(words))
     assert {("Kidal", "1"), ("Mopti", "4"), ("Timbuktu", "2")} <= pairs  # each region's name, then its value
+    after = {(a, b): c for a, b, c in zip(words, words[1:], words[2:], strict=False)}
+    assert all(after[(name, value)] != value for name, value in (("Kidal", "1"), ("Mopti", "4")))  # not "1 1" (11)
 
 
 def test_french_pdf(app_data):
