@@ -47,7 +47,7 @@ from dashboard.view import AppData, compute_view, view_map_spec, view_timeline_s
 from layers.citations import Citation, cite, face_source_ids, map_source_ids
 from layers.faces import as_at_text, engagement_name, faces
 from layers.i18n import fmt_date, t
-from layers.map_base import DEFAULT_PLOT_PX, STAGE_MAP_PX
+from layers.map_base import EXPORT_MAP_PX, STAGE_MAP_PX
 from layers.map_figure import LAT_RANGE, LON_RANGE, map_legend
 from layers.map_marks import SYMBOL_CHARS
 from layers.snapshot import (
@@ -350,7 +350,7 @@ def map_page(app: AppData, state: ViewState, *, now: datetime, page: PageSize | 
     text = PageText(title=title, subtitle=state.subtitle, filters=filters, attribution=t("export_attribution", lang),
                     disclaimer=t("export_boundary_note", lang), stamp=stamp(app, lang, now), marking=app.marking(lang))
     lon_range, lat_range = extent_for(app, page, spec)
-    label_px = STAGE_MAP_PX if map_state.mode == "brief" else DEFAULT_PLOT_PX
+    label_px = STAGE_MAP_PX if map_state.mode == "brief" else EXPORT_MAP_PX
 
     def compose(with_faces: list) -> tuple[go.Figure, list[Citation]]:
         face_ids = face_source_ids(facts) if with_faces else {}

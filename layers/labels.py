@@ -6,14 +6,19 @@ is hidden (its point keeps its hover text). A label that *must* show (the capita
 selected engagement's places, the filtered regions, the places a briefing scene names) is
 placed first and never hidden: failing a free position it takes the least crowded one, and
 the labels after it make way. Hard obstacles (selection rings) are avoided by every label,
-area names included, so a ring never covers a label. Boxes are estimated in degrees from the
-font size and the map's scale at the default view, which is what "at the default zoom" means.
+area names included, so a ring never covers a label. An area name given its polygon (a region's,
+which carries its value and so must show) may move anywhere around its point whose centre stays
+inside the polygon; the smallest areas are placed first (Bamako before the Koulikoro around it).
+Boxes are estimated in degrees from the font size and the map's scale at the default view, which
+is what "at the default zoom" means.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
+
+import shapely
 
 POSITIONS = ("middle right", "middle left", "top center", "bottom center")
 CENTRED_POSITIONS = ("middle center", "top center", "bottom center")
@@ -31,6 +36,7 @@ class LabelRequest:
     centred: bool = False  # region names sit on their point instead of beside a marker
     must: bool = False  # never hidden (placed before every optional label)
     clear_of_markers: bool = False  # an area name that must not sit on a marker either (country names)
+    area: Any = None  # an area name's polygon (shapely): the label may move, but its centre stays inside
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,39 @@ def _candidates(req: LabelRequest, line_deg: float, char_deg: float) -> list[tup
         return near + far
     width = max(_chars(_strip_tags(line)) for line in req.text.split("<br>")) * char_deg
     steps = [(0.0, k * line_deg) for k in (1.2, -1.2, 2.2, -2.2)] + [(k * (width / 2 + line_deg), 0.0) for k in (1, -1)]
+    if req.area is not None:
+        # Held inside its area, a name may go anywhere on a grid around its point, nearest first
+        # (steps of a line across and 0.6 of a line up or down: Koulikoro is only a few labels
+        # wide). Always centred on where it goes: plotly's offset of a "top center" text of two
+        # lines is not the box assumed here.
+        # Then, if the area has no room, the few places just beside it an area name without one may take.
+        grid = [(kx * line_deg, ky * 0.6 * line_deg) for kx in range(-6, 7) for ky in range(-6, 7)]
+        grid.sort(key=lambda d: d[0] ** 2 + d[1] ** 2)
+        return [("middle center", dx, dy) for dx, dy in grid + steps]
     return [(pos, 0.0, 0.0) for pos in CENTRED_POSITIONS] + [("middle center", dx, dy) for dx, dy in steps]
+
+
+AREA_GRID = 13 * 13  # the candidates of an area name with an area that must stay inside it (_candidates)
+
+
+def _tiers(req: LabelRequest, boxes: list[Box], usable: list[bool], blockers: list[Box], markers: list[Box]) -> list[tuple[list[int], list[Box]]]:
+    """The candidates to try, in turn, each tier with what its boxes must keep clear of.
+
+    Everything keeps clear of markers if it can; an area name may fall back to sitting on one (the
+    marker is drawn on top) rather than disappear. An area name with an area tries the places
+    inside it first (clear of markers, then not), and only then the places just beside it.
+    """
+    every = [k for k, ok in enumerate(usable) if ok]
+    if req.area is None:
+        tiers = [(every, [*blockers, *markers])]
+        if req.centred and not req.clear_of_markers:
+            tiers.append((every, blockers))
+        return tiers
+    grid = [k for k in every if k < AREA_GRID]
+    held = shapely.contains_xy(req.area, [(boxes[k].lon0 + boxes[k].lon1) / 2 for k in grid],
+                               [(boxes[k].lat0 + boxes[k].lat1) / 2 for k in grid])
+    inside = [k for k, ok in zip(grid, held, strict=True) if ok]
+    return [(inside, [*blockers, *markers]), (inside, blockers), ([k for k in every if k >= AREA_GRID], blockers)]
 
 
 def place_labels(
@@ -133,33 +171,35 @@ def place_labels(
     char_deg = 0.58 * font_px * deg_per_px  # average glyph width of a sans-serif font
     line_deg = 1.25 * font_px * deg_per_px
     gap_deg = 9 * deg_per_px  # half a marker plus padding
+    # An area name has no marker: plotly sets its text right against the point (measured: 9 px
+    # assumed here put "BURKINA FASO", below its point, 9 px into the "Ouagadougou" above it).
+    area_gap_deg = 2 * deg_per_px
     marker_half = 6 * deg_per_px
     bounds = Box(*bounds) if bounds is not None else None
     taken = [Box(x - marker_half, y - marker_half, x + marker_half, y + marker_half) for x, y in markers]
     rings = [Box(x - r * deg_per_px, y - r * deg_per_px, x + r * deg_per_px, y + r * deg_per_px) for x, y, r in hard or ()]
     result: dict[str, Placement] = {}
     label_boxes: list[Box] = []
-    for req in sorted(requests, key=lambda r: (not r.must, -r.priority)):
+    # Among equals, the smallest area first: it has the fewest places to go (Bamako inside Koulikoro).
+    for req in sorted(requests, key=lambda r: (not r.must, -r.priority, r.area.area if r.area is not None else float("inf"))):
         # Area names (centred) may sit over a marker, which is drawn on top of them; point
         # labels must avoid markers too. Neither may overlap another label or a ring.
         own_marker = Box(req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
         others = [m for m in taken if m != own_marker]
         options = _candidates(req, line_deg, char_deg)
-        boxes = [_shift(_box(req, pos, char_deg, line_deg, gap_deg), dx, dy) for pos, dx, dy in options]
+        gap = area_gap_deg if req.centred else gap_deg
+        boxes = [_shift(_box(req, pos, char_deg, line_deg, gap), dx, dy) for pos, dx, dy in options]
         inside = [bounds is None or _within(box, bounds) for box in boxes]
-        # Everything keeps clear of markers if it can; an area name may fall back to sitting on one
-        # (the marker is drawn on top) rather than disappear.
-        passes = [[*label_boxes, *rings, *others]]
-        if req.centred and not req.clear_of_markers:
-            passes.append([*label_boxes, *rings])
+        tiers = _tiers(req, boxes, inside, [*label_boxes, *rings], others)
         free = None
-        for blockers in passes:
-            free = next((k for k, box in enumerate(boxes) if inside[k] and not any(_overlaps(box, o) for o in blockers)), None)
+        for candidates, blockers in tiers:
+            free = next((k for k in candidates if not any(_overlaps(boxes[k], o) for o in blockers)), None)
             if free is not None:
                 break
-        if free is None and req.must:  # the least crowded position inside the frame: it shows, others make way
-            blockers = passes[-1]
-            free = min(range(len(boxes)), key=lambda k: (not inside[k], sum(_overlaps(boxes[k], o) for o in blockers)))
+        if free is None and req.must:  # the least crowded position (in its area, if it has one): it shows, others make way
+            blockers = tiers[-1][1]
+            first = tiers[0][0] or range(len(boxes))
+            free = min(first, key=lambda k: (not inside[k], sum(_overlaps(boxes[k], o) for o in blockers)))
         if free is None:
             result[req.key] = Placement(req.key, options[0][0], shown=False)
             continue

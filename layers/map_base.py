@@ -5,13 +5,17 @@ surface (desk or stage). Built once per catalog (``layers.geojson.build_map_base
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from layers.classes import ClassScheme
 
 LON_RANGE = (-18.5, 13.0)
 LAT_RANGE = (8.0, 26.0)
-DEFAULT_PLOT_PX = 800  # the desk map's width at a laptop's 1366 px, where labels are largest for the map
+# Labels are placed on the server, which does not know the window: the desk map's for its
+# narrowest window, 1280x720 (a projector: 609 px measured in Chromium; 641 at 1366x768 and 1,058
+# at 1920x1080), so they do not overlap in any window the desk is made for.
+DESK_MAP_PX = 610
+EXPORT_MAP_PX = 800  # the scale an export's map type is set for (dashboard/export.py)
 STAGE_MAP_PX = 1150  # the stage's map column at 1920 px (assets/stage.css: 63 of 100 parts)
 FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
 # A white halo keeps dark labels readable over the darkest classes and over borders.
@@ -65,6 +69,7 @@ class MapVersion(NamedTuple):
     codes: tuple[str, ...]  # polygon region codes, in code order
     points: dict[str, tuple[float, float]]  # code -> (lon, lat) inside the polygon
     label: dict[str, str]  # {"en": ..., "fr": ...}, e.g. "Regions before 2016 (Natural Earth)"
+    areas: dict[str, Any] = {}  # code -> the polygon (shapely, prepared): region names stay inside it  # noqa: RUF012
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from layers.classes import SCHEMES, STAGE_SCHEMES, ClassScheme
 from layers.i18n import fmt_eur, fmt_int, t
 from layers.labels import LabelRequest, Placement, place_labels
 from layers.map_base import (
-    DEFAULT_PLOT_PX,
+    DESK_MAP_PX,
     FONT,
     LAT_RANGE,
     LON_RANGE,
@@ -238,13 +238,17 @@ def _placements(base: MapBase, r: _Regions, markers: list[Marker], names: list[s
     places, the filtered regions and the places in ``emphasis`` (folded names a scene talks about).
     """
     lang = look.lang
-    deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (STAGE_MAP_PX if look.brief else DEFAULT_PLOT_PX)
+    deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (STAGE_MAP_PX if look.brief else DESK_MAP_PX)
     region_requests = [
         LabelRequest(f"r:{c}", *r.version.points[c],
                      # On the stage one line: two lines of 27 px type collide between Mopti and Ségou.
                      f"<b>{plain(base.region_names[c][lang])}</b>{' ' if look.brief else '<br>'}{_label_value(look.metric, v, lang, s)}",
                      MUST if c in filtered or fold(base.region_names[c][lang]) in emphasis else 100, centred=True,
-                     must=c in filtered or fold(base.region_names[c][lang]) in emphasis)
+                     # On the desk never hidden (a region's label carries its value; colour alone never does)
+                     # and kept inside its region. The stage's 27 px type on a 1,150 px map cannot hold all
+                     # nine in their regions: there a region gives way unless the scene or a filter names it.
+                     must=not look.brief or c in filtered or fold(base.region_names[c][lang]) in emphasis,
+                     area=None if look.brief else r.version.areas.get(c))
         for c, v, s in zip(r.codes, r.values, r.statuses, strict=True)
     ] if look.shows("regions") else []
     site_requests = [

@@ -1,3 +1,5 @@
+from shapely.geometry import Point
+
 from layers.labels import Box, LabelRequest, _box, _overlaps, _shift, place_labels
 
 
@@ -72,3 +74,30 @@ def test_crowded_must_labels_move_off_their_points_rather_than_overlap():
         b = _box(r, p.position, char, line, gap)
         boxes.append(_shift(b, p.dlon, p.dlat))
     assert not any(_overlaps(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:])
+
+
+def test_an_area_name_moves_within_its_area_never_out_of_it():
+    """Crowded out of its point, a region's name takes the nearest free place whose centre is
+    still inside its polygon (Sikasso had moved to 9.5°N, into Côte d'Ivoire)."""
+    from shapely.geometry import box
+
+    area = box(0, 0, 4, 1)  # a wide, flat region: room to the sides, none above or below
+    blocker = LabelRequest("town", 2.0, 0.5, "Blocker", 500, centred=True, must=True)
+    region = LabelRequest("r", 2.0, 0.5, "<b>Region</b><br>3", 100, centred=True, must=True, area=area)
+    out = {p.key: p for p in place_labels([blocker, region], [], deg_per_px=0.01)}
+    placed = out["r"]
+    assert placed.shown and placed.position == "middle center" and (placed.dlon, placed.dlat) != (0.0, 0.0)
+    assert area.contains(Point(2.0 + placed.dlon, 0.5 + placed.dlat))
+    assert abs(placed.dlat) < 0.5  # it went sideways, where the area is
+
+
+def test_the_smallest_area_is_placed_first():
+    """Bamako is a point inside Koulikoro: placed first it keeps its point, and Koulikoro, which
+    has room, moves; placed in input order Koulikoro took the point and Bamako was stacked on it."""
+    from shapely.geometry import box
+
+    koulikoro = LabelRequest("r:ML-2", 0.0, 0.0, "<b>Koulikoro</b><br>1", 100, centred=True, must=True, area=box(-3, -3, 3, 3))
+    bamako = LabelRequest("r:ML-BKO", 0.0, 0.0, "<b>Bamako</b><br>3", 100, centred=True, must=True, area=box(-0.05, -0.05, 0.05, 0.05))
+    out = {p.key: p for p in place_labels([koulikoro, bamako], [], deg_per_px=0.01)}
+    assert (out["r:ML-BKO"].dlon, out["r:ML-BKO"].dlat) == (0.0, 0.0)
+    assert (out["r:ML-2"].dlon, out["r:ML-2"].dlat) != (0.0, 0.0)
