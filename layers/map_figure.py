@@ -252,7 +252,9 @@ def _placements(base: MapBase, r: _Regions, markers: list[Marker], names: list[s
         for c, v, s in zip(r.codes, r.values, r.statuses, strict=True)
     ] if look.shows("regions") else []
     site_requests = [
-        LabelRequest(f"s:{i}", m.lon, m.lat, names[i], (200 if fold(names[i]) in emphasis else 50) - SITE_KINDS.index(m.kind),
+        # The selected engagement's places before the regions' names: a place is tied to its point (by a
+        # leader line at most), a region's name may go anywhere in its region.
+        LabelRequest(f"s:{i}", m.lon, m.lat, names[i], (200 if fold(names[i]) in emphasis or m.selected else 50) - SITE_KINDS.index(m.kind),
                      must=m.selected or fold(names[i]) in emphasis)
         for i, m in enumerate(markers)
     ] if look.shows("sites") else []
