@@ -341,7 +341,8 @@ def map_page(app: AppData, state: ViewState, *, now: datetime, page: PageSize | 
     lang = state.lang
     facts = compute_view(app, state)
     map_state = replace(state, mode="brief" if page.name == "slide" else "explore")
-    spec = view_map_spec(app, map_state)
+    label_px = STAGE_MAP_PX if map_state.mode == "brief" else EXPORT_MAP_PX  # placed for the scale the type is set for
+    spec = view_map_spec(app, map_state, label_px=label_px)
     map_ids = map_source_ids(app.engine, facts)
     shown = faces(app.tables, facts, app.options, app.map_base.region_names, lang=lang, data_as_of=app.data_as_of(lang)) \
         if page.figures else []
@@ -350,7 +351,6 @@ def map_page(app: AppData, state: ViewState, *, now: datetime, page: PageSize | 
     text = PageText(title=title, subtitle=state.subtitle, filters=filters, attribution=t("export_attribution", lang),
                     disclaimer=t("export_boundary_note", lang), stamp=stamp(app, lang, now), marking=app.marking(lang))
     lon_range, lat_range = extent_for(app, page, spec)
-    label_px = STAGE_MAP_PX if map_state.mode == "brief" else EXPORT_MAP_PX
 
     def compose(with_faces: list) -> tuple[go.Figure, list[Citation]]:
         face_ids = face_source_ids(facts) if with_faces else {}

@@ -7,7 +7,8 @@ a report writer who pastes "Kidal 11" has a wrong number. So a text drawn with a
 of 0 is taken out of the text layer when the page also shows the same text where it can be seen
 (Chromium's only copy of a text it drew as shapes, for a font it could not embed, stays), and
 when the next text operator places the text anew (so nothing after it moves). Every mark that
-can be seen is left as it was. Form XObjects are not entered (Chromium draws labels on the page).
+can be seen is left as it was. Form XObjects are not entered (Chromium draws labels on the page),
+and the text render mode is not read (Chromium draws its halos' copies in the default one).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import io
 import logging
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, ContentStream, DictionaryObject
 
 log = logging.getLogger(__name__)
@@ -52,10 +52,13 @@ def _shown(operands: list) -> bytes:
     return b"".join(_bytes(x) for x in parts if not isinstance(x, (int, float)))
 
 
-def _shows(operations: list, clear: dict[str, bool]) -> list[tuple[int, bytes, bool]]:
-    """(index, text shown, whether the fill opacity was 0) of each text-showing operator."""
+def _shows(operations: list, clear: dict[str, bool]) -> list[tuple[int, tuple[str, bytes], bool]]:
+    """(index, (font, bytes shown), whether the fill opacity was 0) of each text-showing operator.
+    The font is part of what is shown: a subset font's bytes are glyph numbers, which mean other
+    letters in another font.
+    """
     saved: list[bool] = []
-    invisible, out = False, []
+    invisible, font, out = False, "", []
     for i, (operands, op) in enumerate(operations):
         if op == b"q":
             saved.append(invisible)
@@ -63,8 +66,10 @@ def _shows(operations: list, clear: dict[str, bool]) -> list[tuple[int, bytes, b
             invisible = saved.pop() if saved else False
         elif op == b"gs" and operands and str(operands[0]) in clear:
             invisible = clear[str(operands[0])]
+        elif op == b"Tf" and operands:
+            font = str(operands[0])
         elif op in SHOW:
-            out.append((i, _shown(operands), invisible))
+            out.append((i, (font, _shown(operands)), invisible))
     return out
 
 
@@ -100,8 +105,8 @@ def without_invisible_text(pdf: bytes) -> bytes:
     """
     try:
         return _clean(pdf)
-    except (PyPdfError, KeyError, ValueError, TypeError) as exc:
-        log.warning("PDF text layer left as rendered: %s", exc)
+    except Exception as exc:  # noqa: BLE001  (any reader failure: the rendered file is still good)
+        log.warning("PDF text layer left as rendered: %s: %s", type(exc).__name__, exc)
         return pdf
 
 

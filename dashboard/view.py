@@ -155,15 +155,17 @@ def compute_view(app: AppData, state: ViewState) -> ViewFacts:
     return app.engine.facts(state.for_facts())
 
 
-def view_map_spec(app: AppData, state: ViewState, *, with_geometry: bool = True) -> dict[str, Any]:
-    """The map of a view as a plain figure dict (the layout and the map callback send it)."""
+def view_map_spec(app: AppData, state: ViewState, *, with_geometry: bool = True, label_px: int | None = None) -> dict[str, Any]:
+    """The map of a view as a plain figure dict (the layout and the map callback send it; an
+    export, with its labels placed for ``label_px``: ``layers.map_figure.map_spec``).
+    """
     facts = compute_view(app, state)
     return map_spec(
         app.map_base, facts.region_values, state, footprint=facts.footprint, sites=app.sites.where(facts.site_mask),
         selected_sites=frozenset(app.tables["sites"]["site_id"].to_numpy()[facts.selected_sites]),
         as_of_text=as_at_text(facts, state.lang), with_geometry=with_geometry, layout_id=facts.layout_id,
         changed=(facts.changes.regions, facts.changes.sites, facts.changes.baseline or facts.changes.since),
-        notes=region_notes(facts.region_values, state.metric, app.tables, state.lang),
+        notes=region_notes(facts.region_values, state.metric, app.tables, state.lang), label_px=label_px,
     )
 
 

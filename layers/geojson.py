@@ -51,9 +51,11 @@ def build_map_base(regions: gpd.GeoDataFrame, countries: gpd.GeoDataFrame, towns
         features += to_geojson(keyed, ("key", "region_code"), precision=0)["features"]
         for code, en, fr in zip(frame["region_code"], frame["name_en"], frame["name_fr"], strict=True):
             names.setdefault(code, {"en": en, "fr": fr})
-        areas = dict(zip(frame["region_code"], frame.geometry, strict=True))
-        shapely.prepare(list(areas.values()))  # label placement asks each whether a point is inside
-        map_versions.append(MapVersion(vid, tuple(sorted(frame["region_code"])), _points(frame), label, areas))
+        areas, points = dict(zip(frame["region_code"], frame.geometry, strict=True)), _points(frame)
+        shapely.prepare(list(areas.values()))  # label placement asks each whether a point is inside,
+        for code, area in areas.items():  # and GEOS builds a prepared polygon's index on its first use: here,
+            shapely.contains_xy(area, *points[code])  # before gunicorn forks, not in two threads at once
+        map_versions.append(MapVersion(vid, tuple(sorted(frame["region_code"])), points, label, areas))
     country_points = countries.geometry.representative_point()
     return MapBase(
         regions_geojson={"type": "FeatureCollection", "features": features},

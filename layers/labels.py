@@ -117,41 +117,40 @@ def _candidates(req: LabelRequest, line_deg: float, char_deg: float) -> list[tup
         far = [("middle center", dx * (width / 2 + k * line_deg), dy * k * line_deg)
                for k in (1.6, 2.8) for dx, dy in ((1, 0), (-1, 0), (0, 1), (0, -1), (1, 1), (-1, 1), (1, -1), (-1, -1))]
         return near + far
+    return [(pos, 0.0, 0.0) for pos in CENTRED_POSITIONS] + [("middle center", dx, dy) for dx, dy in _steps(req, line_deg, char_deg)]
+
+
+def _steps(req: LabelRequest, line_deg: float, char_deg: float) -> list[tuple[float, float]]:
+    """The moves of an area name off its point: up, down, then sideways."""
     width = max(_chars(_strip_tags(line)) for line in req.text.split("<br>")) * char_deg
-    steps = [(0.0, k * line_deg) for k in (1.2, -1.2, 2.2, -2.2)] + [(k * (width / 2 + line_deg), 0.0) for k in (1, -1)]
-    if req.area is not None:
-        # Held inside its area, a name may go anywhere on a grid around its point, nearest first
-        # (steps of a line across and 0.6 of a line up or down: Koulikoro is only a few labels
-        # wide). Always centred on where it goes: plotly's offset of a "top center" text of two
-        # lines is not the box assumed here.
-        # Then, if the area has no room, the few places just beside it an area name without one may take.
-        grid = [(kx * line_deg, ky * 0.6 * line_deg) for kx in range(-6, 7) for ky in range(-6, 7)]
-        grid.sort(key=lambda d: d[0] ** 2 + d[1] ** 2)
-        return [("middle center", dx, dy) for dx, dy in grid + steps]
-    return [(pos, 0.0, 0.0) for pos in CENTRED_POSITIONS] + [("middle center", dx, dy) for dx, dy in steps]
+    return [(0.0, k * line_deg) for k in (1.2, -1.2, 2.2, -2.2)] + [(k * (width / 2 + line_deg), 0.0) for k in (1, -1)]
 
 
-AREA_GRID = 13 * 13  # the candidates of an area name with an area that must stay inside it (_candidates)
-
-
-def _tiers(req: LabelRequest, boxes: list[Box], usable: list[bool], blockers: list[Box], markers: list[Box]) -> list[tuple[list[int], list[Box]]]:
-    """The candidates to try, in turn, each tier with what its boxes must keep clear of.
-
-    Everything keeps clear of markers if it can; an area name may fall back to sitting on one (the
-    marker is drawn on top) rather than disappear. An area name with an area tries the places
-    inside it first (clear of markers, then not), and only then the places just beside it.
+def _area_moves(req: LabelRequest, line_deg: float, char_deg: float) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
+    """(grid, beside): the moves of an area name held inside its area, nearest first, on a grid
+    around its point (steps of a line across and 0.6 of a line up or down: Koulikoro is only a few
+    labels wide); and, for an area too small to hold a label's centre anywhere but its point
+    (Bamako), the moves just beside it an area name without an area may take.
     """
-    every = [k for k, ok in enumerate(usable) if ok]
-    if req.area is None:
-        tiers = [(every, [*blockers, *markers])]
-        if req.centred and not req.clear_of_markers:
-            tiers.append((every, blockers))
-        return tiers
-    grid = [k for k in every if k < AREA_GRID]
+    grid = [(kx * line_deg, ky * 0.6 * line_deg) for kx in range(-6, 7) for ky in range(-6, 7)]
+    grid.sort(key=lambda d: d[0] ** 2 + d[1] ** 2)
+    return grid, _steps(req, line_deg, char_deg)
+
+
+def _area_tiers(req: LabelRequest, boxes: list[Box], in_frame: list[bool], *, n_grid: int, blockers: list[Box],
+                markers: list[Box]) -> list[tuple[list[int], list[Box]]]:
+    """The candidates of an area name with an area, each tier with what it must keep clear of:
+    the places whose centre is inside the area (clear of markers, then not); only when the area
+    holds no such place (bar its point), the places just beside it.
+    """
+    grid = [k for k in range(n_grid) if in_frame[k]]
     held = shapely.contains_xy(req.area, [(boxes[k].lon0 + boxes[k].lon1) / 2 for k in grid],
                                [(boxes[k].lat0 + boxes[k].lat1) / 2 for k in grid])
     inside = [k for k, ok in zip(grid, held, strict=True) if ok]
-    return [(inside, [*blockers, *markers]), (inside, blockers), ([k for k in every if k >= AREA_GRID], blockers)]
+    tiers = [(inside, [*blockers, *markers]), (inside, blockers)]
+    if len(inside) <= 1:
+        tiers.append(([k for k in range(n_grid, len(boxes)) if in_frame[k]], blockers))
+    return tiers
 
 
 def place_labels(
@@ -186,20 +185,34 @@ def place_labels(
         # labels must avoid markers too. Neither may overlap another label or a ring.
         own_marker = Box(req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
         others = [m for m in taken if m != own_marker]
-        options = _candidates(req, line_deg, char_deg)
         gap = area_gap_deg if req.centred else gap_deg
-        boxes = [_shift(_box(req, pos, char_deg, line_deg, gap), dx, dy) for pos, dx, dy in options]
-        inside = [bounds is None or _within(box, bounds) for box in boxes]
-        tiers = _tiers(req, boxes, inside, [*label_boxes, *rings], others)
+        blockers = [*label_boxes, *rings]
+        if req.area is not None:  # always centred on where it goes: plotly's offset of a "top center"
+            # text of two lines is not the box assumed here
+            grid, beside = _area_moves(req, line_deg, char_deg)
+            base = _box(req, "middle center", char_deg, line_deg, gap)
+            options = [("middle center", dx, dy) for dx, dy in grid + beside]
+            boxes = [_shift(base, dx, dy) for dx, dy in grid + beside]
+            in_frame = [bounds is None or _within(box, bounds) for box in boxes]
+            tiers = _area_tiers(req, boxes, in_frame, n_grid=len(grid), blockers=blockers, markers=others)
+        else:
+            options = _candidates(req, line_deg, char_deg)
+            boxes = [_shift(_box(req, pos, char_deg, line_deg, gap), dx, dy) for pos, dx, dy in options]
+            in_frame = [bounds is None or _within(box, bounds) for box in boxes]
+            every = [k for k, ok in enumerate(in_frame) if ok]
+            # Everything keeps clear of markers if it can; an area name may fall back to sitting on
+            # one (the marker is drawn on top) rather than disappear.
+            tiers = [(every, [*blockers, *others])]
+            if req.centred and not req.clear_of_markers:
+                tiers.append((every, blockers))
         free = None
-        for candidates, blockers in tiers:
-            free = next((k for k in candidates if not any(_overlaps(boxes[k], o) for o in blockers)), None)
+        for candidates, keep_clear in tiers:
+            free = next((k for k in candidates if not any(_overlaps(boxes[k], o) for o in keep_clear)), None)
             if free is not None:
                 break
-        if free is None and req.must:  # the least crowded position (in its area, if it has one): it shows, others make way
-            blockers = tiers[-1][1]
+        if free is None and req.must:  # the least crowded place (in its area, if it has one): it shows, others make way
             first = tiers[0][0] or range(len(boxes))
-            free = min(first, key=lambda k: (not inside[k], sum(_overlaps(boxes[k], o) for o in blockers)))
+            free = min(first, key=lambda k: (not in_frame[k], sum(_overlaps(boxes[k], o) for o in blockers)))
         if free is None:
             result[req.key] = Placement(req.key, options[0][0], shown=False)
             continue

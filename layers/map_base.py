@@ -4,7 +4,9 @@ surface (desk or stage). Built once per catalog (``layers.geojson.build_map_base
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from layers.classes import ClassScheme
@@ -15,7 +17,7 @@ LAT_RANGE = (8.0, 26.0)
 # narrowest window, 1280x720 (a projector: 609 px measured in Chromium; 641 at 1366x768 and 1,058
 # at 1920x1080), so they do not overlap in any window the desk is made for.
 DESK_MAP_PX = 610
-EXPORT_MAP_PX = 800  # the scale an export's map type is set for (dashboard/export.py)
+EXPORT_MAP_PX = 800  # the scale an export's map labels are placed and their type set for (dashboard/export.py)
 STAGE_MAP_PX = 1150  # the stage's map column at 1920 px (assets/stage.css: 63 of 100 parts)
 FONT = '"Source Sans 3", "Segoe UI", Helvetica, Arial, sans-serif'
 # A white halo keeps dark labels readable over the darkest classes and over borders.
@@ -69,7 +71,7 @@ class MapVersion(NamedTuple):
     codes: tuple[str, ...]  # polygon region codes, in code order
     points: dict[str, tuple[float, float]]  # code -> (lon, lat) inside the polygon
     label: dict[str, str]  # {"en": ..., "fr": ...}, e.g. "Regions before 2016 (Natural Earth)"
-    areas: dict[str, Any] = {}  # code -> the polygon (shapely, prepared): region names stay inside it  # noqa: RUF012
+    areas: Mapping[str, Any] = MappingProxyType({})  # code -> the polygon (shapely, prepared): region names stay inside it
 
 
 @dataclass(frozen=True)

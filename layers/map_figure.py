@@ -70,6 +70,11 @@ MAX_SITE_LABELS = 40
 DIMMED = 0.35  # opacity of the regions outside a region filter
 MAP_RIGHT = 0.78  # the desk map's frame ends here; its legends sit in the column to the right
 MUST = 300  # priority of labels that must show (placed first, never hidden)
+# The right-hand column: the colour scale (its title included) from the top, the legend of marks
+# from the foot up. Hung below the scale, a selection's legend (12 entries, about 250 px) ran past
+# the foot of a 420 px map (a 1280x720 window), and plotly shrank the map to make room (471 px
+# wide instead of 609).
+COLORBAR_LEN = 0.40
 
 
 def _value_text(metric: str, value: float | None, lang: str, status: str = "value") -> str:
@@ -198,10 +203,10 @@ def _regions_trace(base: MapBase, r: _Regions, look: Look, *, footprint: frozens
         unselected={"marker": {"opacity": DIMMED}},
         # Beside the map, never over it: the map's frame ends at MAP_RIGHT (see _layout).
         colorbar={
-            "title": {"text": f"<b>{title[0]}</b><br>" + "<br>".join(plain(x) for x in textwrap.wrap(title[1], 30)),
+            "title": {"text": f"<b>{title[0]}</b><br>" + "<br>".join(plain(x) for x in textwrap.wrap(title[1], 36)),
                       "font": {"size": look.fs(13)}, "side": "top"},
             "tickvals": list(range(scheme.first_class, scheme.first_class + len(labels))), "ticktext": labels,
-            "x": MAP_RIGHT + 0.01, "xanchor": "left", "y": 0.93, "yanchor": "top", "len": 0.45, "thickness": 16,
+            "x": MAP_RIGHT + 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "len": COLORBAR_LEN, "thickness": 16,
             "bgcolor": "rgba(255,255,255,0)", "outlinewidth": 0, "tickfont": {"size": look.fs(13)},
         },
         hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang=lang, status=s)
@@ -233,12 +238,12 @@ class _Labels:
 
 
 def _placements(base: MapBase, r: _Regions, markers: list[Marker], names: list[str], look: Look, *, towns: list[Town],
-                filtered: frozenset[str], emphasis: frozenset[str]) -> _Labels:
+                filtered: frozenset[str], emphasis: frozenset[str], label_px: int) -> _Labels:
     """Where each label goes. First, and never hidden: the capital, the selected engagement's
     places, the filtered regions and the places in ``emphasis`` (folded names a scene talks about).
     """
     lang = look.lang
-    deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / (STAGE_MAP_PX if look.brief else DESK_MAP_PX)
+    deg_per_px = (LON_RANGE[1] - LON_RANGE[0]) / label_px
     region_requests = [
         LabelRequest(f"r:{c}", *r.version.points[c],
                      # On the stage one line: two lines of 27 px type collide between Mopti and Ségou.
@@ -329,9 +334,10 @@ def _layout(look: Look) -> dict[str, Any]:
         "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
         "paper_bgcolor": "#ffffff",
         "font": {"family": FONT, "size": look.fs(14), "color": "#1a1a1a"},
-        "legend": {"x": MAP_RIGHT + 0.01, "xanchor": "left", "y": 0.44, "yanchor": "top", "bgcolor": "rgba(255,255,255,0)",
-                   "title": {"text": f"<b>{t('legend_heading', look.lang)}</b>"}, "font": {"size": look.fs(12)},
-                   "tracegroupgap": 4},
+        "legend": {"x": MAP_RIGHT + 0.01, "xanchor": "left", "y": 0, "yanchor": "bottom", "bgcolor": "rgba(255,255,255,0)",
+                   # No heading ("On the map"): its line is what a selection's twelve entries lacked on a 420 px map.
+                   "font": {"size": look.fs(12)},
+                   "tracegroupgap": 0},
         "showlegend": not look.brief,
         "hoverlabel": {"font": {"size": look.fs(14), "family": FONT}, "bgcolor": "#ffffff"},
         "uirevision": "map",  # keep the user's zoom and pan across filter changes
@@ -354,6 +360,7 @@ def map_spec(
     emphasis: frozenset[str] = frozenset(),
     layout_id: str = "base",
     changed: tuple[frozenset[str], frozenset[str], str] = (frozenset(), frozenset(), ""),
+    label_px: int | None = None,
 ) -> dict[str, Any]:
     """The whole map figure of a view, as a plain plotly figure dict.
 
@@ -369,7 +376,8 @@ def map_spec(
     the places a briefing scene talks about. ``layout_id`` is the boundary version in force on the
     view's date (``ViewFacts.layout_id``). ``changed`` is (region codes, site ids, release) that
     ``?since=`` marks (``ViewFacts.changes``). ``with_geometry=False`` leaves the GeoJSON out, for
-    updates of a map already drawn (copying the GeoJSON is most of the build time).
+    updates of a map already drawn (copying the GeoJSON is most of the build time). ``label_px`` is
+    the map's width in pixels its labels are placed for (default: the desk's or the stage's).
 
     Traces, in order (``TRACE``): context, regions, selection rings, towns, river names, country
     names, region names with values, one per site kind, then the legend keys (``KEYS``).
@@ -383,7 +391,8 @@ def map_spec(
     index = town_index(base.towns)
     names = [place_name(m, base.towns, index, look.lang) for m in markers]
     towns = visible_towns(base, markers)
-    labels = _placements(base, r, markers, names, look, towns=towns, filtered=filtered, emphasis=emphasis)
+    labels = _placements(base, r, markers, names, look, towns=towns, filtered=filtered, emphasis=emphasis,
+                         label_px=label_px or (STAGE_MAP_PX if brief else DESK_MAP_PX))
     country_wide = int(values["country_wide"].iloc[0]) if "country_wide" in values and len(values) else None
     title = legend_title(look, as_of_text, country_wide)
     if len(base.versions) > 1 and r.version.label.get(look.lang):  # say which boundaries the date draws

@@ -43,7 +43,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "layer_labels": {"en": "Labels", "fr": "Étiquettes"},
     "layer_rivers": {"en": "Rivers and lakes", "fr": "Fleuves et lacs"},
     "layer_towns": {"en": "Towns", "fr": "Villes"},
-    "legend_heading": {"en": "On the map", "fr": "Sur la carte"},
     "legend_ring": {"en": "Sites of the selected engagement", "fr": "Sites de l’engagement choisi"},
     "legend_footprint": {"en": "Area of operations (selected)", "fr": "Zone d’opérations (choisie)"},
     "legend_filtered": {"en": "Regions in the filter", "fr": "Régions du filtre"},

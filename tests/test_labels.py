@@ -101,3 +101,39 @@ def test_the_smallest_area_is_placed_first():
     out = {p.key: p for p in place_labels([koulikoro, bamako], [], deg_per_px=0.01)}
     assert (out["r:ML-BKO"].dlon, out["r:ML-BKO"].dlat) == (0.0, 0.0)
     assert (out["r:ML-2"].dlon, out["r:ML-2"].dlat) != (0.0, 0.0)
+
+
+def test_a_crowded_region_keeps_its_name_inside_it_rather_than_beside_it():
+    """When every place inside the region is taken, the name overlaps inside it (the least
+    crowded place there) rather than moving into a neighbour, where it would read as the
+    neighbour's value."""
+    from shapely.geometry import box
+
+    area = box(0, 0, 0.6, 0.1)  # a thin region: a few centres inside it, all under the blocker's name
+    blocker = LabelRequest("big", 0.3, 0.05, "A very long name", 500, centred=True, must=True)
+    region = LabelRequest("r", 0.3, 0.05, "<b>Region</b> 3", 100, centred=True, must=True, area=area)
+    out = {p.key: p for p in place_labels([blocker, region], [], deg_per_px=0.01)}
+    assert area.contains(Point(0.3 + out["r"].dlon, 0.05 + out["r"].dlat))  # two lines up was free, outside it
+
+
+def test_a_region_too_small_for_its_name_may_take_a_place_just_beside_it():
+    """Bamako holds no label centre but its point: taken, its name goes just beside it."""
+    from shapely.geometry import box
+
+    blocker = LabelRequest("capital", 0.0, 0.0, "Capital", 500, centred=True, must=True)
+    tiny = LabelRequest("r", 0.0, 0.0, "<b>Bamako</b><br>3", 100, centred=True, must=True, area=box(-0.01, -0.01, 0.01, 0.01))
+    out = {p.key: p for p in place_labels([blocker, tiny], [], deg_per_px=0.01)}
+    assert out["r"].shown and (out["r"].dlon, out["r"].dlat) != (0.0, 0.0)
+    boxes = [_shift(_box(r, "middle center", 0.58 * 14 * 0.01, 1.25 * 14 * 0.01, 0.02), out[r.key].dlon, out[r.key].dlat)
+             for r in (blocker, tiny)]
+    assert not _overlaps(*boxes)
+
+
+def test_an_area_name_stays_in_the_frame_when_its_nearest_places_are_outside():
+    """The frame cuts off part of the grid: the name takes the nearest place inside both."""
+    from shapely.geometry import box
+
+    region = LabelRequest("r", 0.05, 0.5, "<b>Edge</b><br>1", 100, centred=True, must=True, area=box(-1, 0, 2, 1))
+    out = place_labels([region], [], deg_per_px=0.01, bounds=(0.0, 0.0, 2.0, 1.0))[0]
+    placed = _shift(_box(region, "middle center", 0.58 * 14 * 0.01, 1.25 * 14 * 0.01, 0.02), out.dlon, out.dlat)
+    assert out.shown and out.dlon > 0 and placed.lon0 >= 0.0

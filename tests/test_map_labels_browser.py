@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
+from layers.map_figure import TRACE
+
 pytestmark = pytest.mark.browser
 
 # Pairs of drawn map texts whose boxes overlap by more than a pixel each way.
@@ -23,9 +25,10 @@ for (var i = 0; i < boxes.length; i++) for (var j = i + 1; j < boxes.length; j++
 }
 return [boxes.length, out];
 """
+# The region labels the drawn figure holds (its trace of region names: layers.map_figure.TRACE).
 REGION_LABELS = """
-return Array.from(document.querySelectorAll('#map-graph .geo .scatterlayer text'))
-  .map(function (t) { return t.textContent; });
+var gd = document.querySelector('#map-graph .js-plotly-plot') || document.querySelector('#map-graph');
+return gd.data[arguments[0]].text.filter(function (t) { return t; }).length;
 """
 
 
@@ -36,11 +39,34 @@ def test_no_two_map_labels_overlap_and_every_region_is_named(dash_duo, dash_app,
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
     driver.set_window_size(*size)
-    for query, region_word in (("?year=2019", "Koulikoro1"), ("?year=2015&metric=budget", "Koulikoronone"),
-                               ("?year=2013&lang=fr", "Ségou1")):
+    for query in ("?year=2019", "?year=2015&metric=budget", "?year=2013&lang=fr"):
         driver.get(dash_duo.server_url + "/" + query)
         WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.documentElement.dataset.desk === 'ready'"))
         count, overlaps = driver.execute_script(OVERLAPS)
         assert count > 15, count  # the map is drawn, with its names
         assert overlaps == [], (query, overlaps)
-        assert region_word in driver.execute_script(REGION_LABELS), query  # a region's value is never hidden
+        assert driver.execute_script(REGION_LABELS, TRACE["region_labels"]) == 9, query  # no region's value hidden
+
+
+LEGENDS = """
+var gd = document.querySelector('#map-graph .js-plotly-plot') || document.querySelector('#map-graph');
+var geo = gd.querySelector('.geo').getBoundingClientRect(), scale = gd.querySelector('.colorbar').getBoundingClientRect();
+var legend = gd.querySelector('.legend').getBoundingClientRect(), bar = gd.querySelector('.colorbar .cbfills').getBoundingClientRect();
+return {map: Math.round(geo.width), scale_bottom: scale.bottom, legend_top: legend.top, bar: bar.height};
+"""
+
+
+def test_a_selection_s_legend_fits_beside_the_map_without_shrinking_it(dash_duo, dash_app):
+    """Before: at 1280x720 a selection's twelve legend entries ran past the map's foot and plotly
+    shrank the map to make room (471 px wide instead of 609), its colour scale to 24 px."""
+    dash_duo.start_server(dash_app)
+    driver = dash_duo.driver
+    driver.set_window_size(1280, 720)
+    shown = {}
+    for query in ("?year=2019", "?year=2019&region=ML-5&sel=EUTM-MALI"):
+        driver.get(dash_duo.server_url + "/" + query)
+        WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.documentElement.dataset.desk === 'ready'"))
+        shown[query] = driver.execute_script(LEGENDS)
+        assert shown[query]["scale_bottom"] <= shown[query]["legend_top"] + 1, shown[query]  # side by side, not on top of each other
+        assert shown[query]["bar"] >= 6 * 11, shown[query]  # six classes, each at least a line of its 13 px labels
+    assert shown["?year=2019&region=ML-5&sel=EUTM-MALI"]["map"] == shown["?year=2019"]["map"], shown

@@ -19,7 +19,8 @@ def _pdf(content: bytes, *, resources: bool = True) -> bytes:
                                  NameObject("/BaseFont"): NameObject("/Helvetica")})
         states = DictionaryObject({NameObject("/Clear"): DictionaryObject({NameObject("/ca"): FloatObject(0)}),
                                    NameObject("/Half"): DictionaryObject({NameObject("/ca"): FloatObject(0.5)})})
-        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font}),
+        page[NameObject("/Resources")] = DictionaryObject({NameObject("/Font"): DictionaryObject({NameObject("/F1"): font,
+                                                                                                 NameObject("/F2"): font}),
                                                            NameObject("/ExtGState"): states})
     stream = DecodedStreamObject()
     stream.set_data(content)
@@ -103,3 +104,15 @@ def test_a_cleaned_page_stays_compressed():
     clean = without_invisible_text(_pdf(HALOED * 20))
     contents = PdfReader(io.BytesIO(clean)).pages[0]["/Contents"].get_object()
     assert contents.get("/Filter") == "/FlateDecode"
+
+
+def test_the_same_bytes_in_another_font_are_another_text():
+    """A subset font's bytes are glyph numbers: "1" in one font may be "A" in another, so an
+    invisible text in a font the page shows nothing in stays (it may be that text's only copy)."""
+    pdf = _pdf(b"BT /F1 12 Tf 20 150 Td (1) Tj ET q /Clear gs BT /F2 12 Tf 20 120 Td (1) Tj ET Q")
+    assert without_invisible_text(pdf) is pdf
+
+
+def test_a_pdf_the_clean_up_cannot_read_goes_out_as_rendered():
+    pdf = _pdf(b'BT /F1 12 Tf 20 150 Td (Gao) Tj ET BT /F1 12 Tf 20 120 Td /Clear gs (Gao) " ET')  # " short of operands
+    assert without_invisible_text(pdf) is pdf
