@@ -15,9 +15,11 @@ is what "at the default zoom" means.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+import numpy as np
 import shapely
 
 POSITIONS = ("middle right", "middle left", "top center", "bottom center")
@@ -132,25 +134,31 @@ def _area_moves(req: LabelRequest, line_deg: float, char_deg: float) -> tuple[li
     labels wide); and, for an area too small to hold a label's centre anywhere but its point
     (Bamako), the moves just beside it an area name without an area may take.
     """
+    return list(_grid(line_deg)), _steps(req, line_deg, char_deg)
+
+
+@functools.cache
+def _grid(line_deg: float) -> tuple[tuple[float, float], ...]:
     grid = [(kx * line_deg, ky * 0.6 * line_deg) for kx in range(-6, 7) for ky in range(-6, 7)]
-    grid.sort(key=lambda d: d[0] ** 2 + d[1] ** 2)
-    return grid, _steps(req, line_deg, char_deg)
+    return tuple(sorted(grid, key=lambda d: d[0] ** 2 + d[1] ** 2))
 
 
-def _area_tiers(req: LabelRequest, boxes: list[Box], in_frame: list[bool], *, n_grid: int, blockers: list[Box],
-                markers: list[Box]) -> list[tuple[list[int], list[Box]]]:
-    """The candidates of an area name with an area, each tier with what it must keep clear of:
-    the places whose centre is inside the area (clear of markers, then not); only when the area
-    holds no such place (bar its point), the places just beside it.
+def _area_candidates(req: LabelRequest, base: Box, moves: list[tuple[float, float]], n_grid: int,
+                     bounds: Box | None) -> tuple[dict[int, Box], list[int], list[int]]:
+    """The boxes of an area name's moves that stay in the frame, as arrays first (a region tries
+    some 170 places on every view change): (boxes by move, moves whose centre is inside the area,
+    moves just beside it).
     """
-    grid = [k for k in range(n_grid) if in_frame[k]]
-    held = shapely.contains_xy(req.area, [(boxes[k].lon0 + boxes[k].lon1) / 2 for k in grid],
-                               [(boxes[k].lat0 + boxes[k].lat1) / 2 for k in grid])
-    inside = [k for k, ok in zip(grid, held, strict=True) if ok]
-    tiers = [(inside, [*blockers, *markers]), (inside, blockers)]
-    if len(inside) <= 1:
-        tiers.append(([k for k in range(n_grid, len(boxes)) if in_frame[k]], blockers))
-    return tiers
+    dx, dy = np.array([m[0] for m in moves]), np.array([m[1] for m in moves])
+    lon0, lat0, lon1, lat1 = base.lon0 + dx, base.lat0 + dy, base.lon1 + dx, base.lat1 + dy
+    fits = np.ones(len(moves), dtype=bool) if bounds is None else \
+        (lon0 >= bounds.lon0) & (lat0 >= bounds.lat0) & (lon1 <= bounds.lon1) & (lat1 <= bounds.lat1)
+    grid = np.flatnonzero(fits[:n_grid])
+    held = shapely.contains_xy(req.area, (lon0[grid] + lon1[grid]) / 2, (lat0[grid] + lat1[grid]) / 2)
+    inside = [int(k) for k in grid[held]]
+    beside = [int(k) for k in np.flatnonzero(fits[n_grid:]) + n_grid]
+    boxes = {k: Box(float(lon0[k]), float(lat0[k]), float(lon1[k]), float(lat1[k])) for k in inside + beside}
+    return boxes, inside, beside
 
 
 def place_labels(
@@ -190,16 +198,18 @@ def place_labels(
         if req.area is not None:  # always centred on where it goes: plotly's offset of a "top center"
             # text of two lines is not the box assumed here
             grid, beside = _area_moves(req, line_deg, char_deg)
-            base = _box(req, "middle center", char_deg, line_deg, gap)
             options = [("middle center", dx, dy) for dx, dy in grid + beside]
-            boxes = [_shift(base, dx, dy) for dx, dy in grid + beside]
-            in_frame = [bounds is None or _within(box, bounds) for box in boxes]
-            tiers = _area_tiers(req, boxes, in_frame, n_grid=len(grid), blockers=blockers, markers=others)
+            boxes, inside, near = _area_candidates(req, _box(req, "middle center", char_deg, line_deg, gap), grid + beside,
+                                                   len(grid), bounds)
+            # Inside the area, clear of markers, then not; only when the area holds no place but its
+            # point (Bamako), the places just beside it.
+            tiers = [(inside, [*blockers, *others]), (inside, blockers)] + ([(near, blockers)] if len(inside) <= 1 else [])
+            in_frame = dict.fromkeys(boxes, True)
         else:
             options = _candidates(req, line_deg, char_deg)
-            boxes = [_shift(_box(req, pos, char_deg, line_deg, gap), dx, dy) for pos, dx, dy in options]
-            in_frame = [bounds is None or _within(box, bounds) for box in boxes]
-            every = [k for k, ok in enumerate(in_frame) if ok]
+            boxes = dict(enumerate(_shift(_box(req, pos, char_deg, line_deg, gap), dx, dy) for pos, dx, dy in options))
+            in_frame = {k: bounds is None or _within(box, bounds) for k, box in boxes.items()}
+            every = [k for k, ok in in_frame.items() if ok]
             # Everything keeps clear of markers if it can; an area name may fall back to sitting on
             # one (the marker is drawn on top) rather than disappear.
             tiers = [(every, [*blockers, *others])]
@@ -211,8 +221,8 @@ def place_labels(
             if free is not None:
                 break
         if free is None and req.must:  # the least crowded place (in its area, if it has one): it shows, others make way
-            first = tiers[0][0] or range(len(boxes))
-            free = min(first, key=lambda k: (not in_frame[k], sum(_overlaps(boxes[k], o) for o in blockers)))
+            first = tiers[0][0] or list(boxes)
+            free = min(first, key=lambda k: (not in_frame[k], sum(_overlaps(boxes[k], o) for o in blockers))) if first else None
         if free is None:
             result[req.key] = Placement(req.key, options[0][0], shown=False)
             continue
