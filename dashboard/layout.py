@@ -183,7 +183,8 @@ def sidebar(app: AppData, state: ViewState) -> html.Aside:
         html.H2(t("filters", "en"), id=ids.text("filters")),
         mantine_after_map(_sidebar_controls(app, state)),
         # Mantine's script could not be had (assets/desk.js): the controls cannot be drawn.
-        html.P(t("filters_failed", "en"), id=ids.text("filters_failed"), className="filters-failed"),
+        # An alert: shown (assets/app.css) only when Mantine's script failed, which a screen reader then announces.
+        html.P(t("filters_failed", "en"), id=ids.text("filters_failed"), className="filters-failed", role="alert"),
     ], className="sidebar", **{"aria-labelledby": ids.dom_id(ids.text("filters"))})
 
 
@@ -280,7 +281,7 @@ def table_section(caption: str, column_defs: list[dict[str, Any]]) -> html.Secti
             html.Button(t("download_xlsx", "en"), id=ids.DOWNLOAD_XLSX_BUTTON, className="btn btn-secondary", n_clicks=0),
         ], className="row-buttons"),
         # Shown only if AG Grid's script, loaded after the map, cannot be had (assets/desk.js, app.css).
-        html.P(t("grid_failed", "en"), id=ids.text("grid_failed"), className="grid-failed"),
+        html.P(t("grid_failed", "en"), id=ids.text("grid_failed"), className="grid-failed", role="alert"),
         dag.AgGrid(
             id=ids.TABLE_GRID, rowData=None, columnDefs=column_defs,  # rows: once the map is drawn
             # Fixed row height and a fixed-height, virtualised grid: only the rows in view

@@ -148,6 +148,7 @@ def test_without_mantines_script_the_page_is_ready_and_the_panel_says_so(dash_du
         assert driver.execute_script("return document.documentElement.dataset.mantine") == "failed"
         note = driver.execute_script("return document.getElementById(arguments[0])", ids.dom_id(ids.text("filters_failed")))
         assert note.is_displayed() and note.text == t("filters_failed", "fr")
+        assert note.get_attribute("role") == "alert"  # announced as it shows, not only seen
         assert dash_duo.find_element("#map-graph .choroplethlayer path")
         assert driver.execute_script("return document.getElementById(arguments[0])", ids.dom_id(ids.control("regions"))) is None
         # The panel's and the export's plain parts are still drawn (the provider's stand-in draws

@@ -202,6 +202,7 @@ def test_without_ag_grids_script_the_page_is_ready_and_the_table_says_so(dash_du
         assert driver.execute_script("return document.documentElement.dataset.grid") == "failed"
         note = dash_duo.find_element("#" + _css_id({"type": "i18n-text", "key": "grid_failed"}))
         assert note.is_displayed() and note.text == t("grid_failed", "fr")
+        assert note.get_attribute("role") == "alert"  # announced as it shows, not only seen
         assert not dash_duo.driver.find_elements(By.CSS_SELECTOR, ".grid-waiting")[0].is_displayed()
         tried = driver.execute_script("return performance.getEntriesByType('resource')"
                                       ".filter(e => e.name.includes('/dash_ag_grid/dash_ag_grid.')).length")
