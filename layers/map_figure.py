@@ -74,7 +74,12 @@ MUST = 300  # priority of labels that must show (placed first, never hidden)
 # from the foot up. Hung below the scale, a selection's legend (12 entries, about 250 px) ran past
 # the foot of a 420 px map (a 1280x720 window), and plotly shrank the map to make room (471 px
 # wide instead of 609).
-COLORBAR_LEN = 0.40
+TITLE_LINE_PX, TITLE_PAD_PX, CLASS_PX = 17.5, 26, 12.5  # measured in Chromium at 13 px type (title lines, pads)
+
+
+def colorbar_px(title_lines: int, classes: int, look: Look) -> int:
+    """The colour scale's length in pixels: its title's lines and pads, then a band per class."""
+    return round((TITLE_PAD_PX + TITLE_LINE_PX * title_lines + CLASS_PX * max(classes, 2)) * look.fs(13) / 13)
 
 
 def _value_text(metric: str, value: float | None, lang: str, status: str = "value") -> str:
@@ -192,6 +197,7 @@ def _regions_trace(base: MapBase, r: _Regions, look: Look, *, footprint: frozens
     lang, metric, scheme = look.lang, look.metric, look.scheme
     labels = scheme.labels(lang)
     lines = [_outline(c, footprint, filtered, look) for c in r.codes]
+    subtitle = textwrap.wrap(title[1], 36)
     return dict(type="choropleth",
         # Every version's polygons are in the GeoJSON; listing one version's keys draws that version.
         **({"geojson": base.regions_geojson} if with_geometry else {}), featureidkey="properties.key",
@@ -203,10 +209,13 @@ def _regions_trace(base: MapBase, r: _Regions, look: Look, *, footprint: frozens
         unselected={"marker": {"opacity": DIMMED}},
         # Beside the map, never over it: the map's frame ends at MAP_RIGHT (see _layout).
         colorbar={
-            "title": {"text": f"<b>{title[0]}</b><br>" + "<br>".join(plain(x) for x in textwrap.wrap(title[1], 36)),
+            "title": {"text": f"<b>{title[0]}</b><br>" + "<br>".join(plain(x) for x in subtitle),
                       "font": {"size": look.fs(13)}, "side": "top"},
             "tickvals": list(range(scheme.first_class, scheme.first_class + len(labels))), "ticktext": labels,
-            "x": MAP_RIGHT + 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "len": COLORBAR_LEN, "thickness": 16,
+            "x": MAP_RIGHT + 0.01, "xanchor": "left", "y": 0.985, "yanchor": "top", "thickness": 16,
+            # In pixels, its title included (plotly counts it): a share of the height gave a French title of
+            # five lines nearly all of it on a 420 px map, and six classes 6 px each.
+            "lenmode": "pixels", "len": colorbar_px(1 + len(subtitle), len(labels), look),
             "bgcolor": "rgba(255,255,255,0)", "outlinewidth": 0, "tickfont": {"size": look.fs(13)},
         },
         hovertext=[region_hover(base.region_names[c], metric, v, d, notes.get(c, ""), lang=lang, status=s)

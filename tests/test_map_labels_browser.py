@@ -58,12 +58,13 @@ return {map: Math.round(geo.width), scale_bottom: scale.bottom, legend_top: lege
 
 def test_a_selection_s_legend_fits_beside_the_map_without_shrinking_it(dash_duo, dash_app):
     """Before: at 1280x720 a selection's twelve legend entries ran past the map's foot and plotly
-    shrank the map to make room (471 px wide instead of 609), its colour scale to 24 px."""
+    shrank the map to make room (471 px wide instead of 609), its colour scale to 34 px; a
+    French title of five lines left six classes 6 px each."""
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
     driver.set_window_size(1280, 720)
     shown = {}
-    for query in ("?year=2019", "?year=2019&region=ML-5&sel=EUTM-MALI"):
+    for query in ("?year=2019", "?year=2019&region=ML-5&sel=EUTM-MALI", "?lang=fr"):  # French: a title of five lines
         driver.get(dash_duo.server_url + "/" + query)
         WebDriverWait(driver, 30).until(lambda d: d.execute_script("return document.documentElement.dataset.desk === 'ready'"))
         shown[query] = driver.execute_script(LEGENDS)
