@@ -246,8 +246,8 @@ def disputed_value(table: str, column: str, value: str, lang: str) -> str | html
     precision, a whole number with the language's separators; a value that is not of its
     column's kind (a value with a note, "16000000 per year (IRSEM)") as written.
     """
-    kinds = {c.name: c.kind for c in TABLES_BY_NAME[table].columns} if table in TABLES_BY_NAME else {}
-    kind = kinds.get(column, "text")
+    schema = TABLES_BY_NAME.get(table)
+    kind = next((c.kind for c in schema.columns if c.name == column), "text") if schema else "text"
     try:
         if kind == "date" and _ISO_DATE.fullmatch(value):
             return fmt_date(pd.Timestamp(value), lang, value)

@@ -128,17 +128,11 @@ def _steps(req: LabelRequest, line_deg: float, char_deg: float) -> list[tuple[fl
     return [(0.0, k * line_deg) for k in (1.2, -1.2, 2.2, -2.2)] + [(k * (width / 2 + line_deg), 0.0) for k in (1, -1)]
 
 
-def _area_moves(req: LabelRequest, line_deg: float, char_deg: float) -> tuple[list[tuple[float, float]], list[tuple[float, float]]]:
-    """(grid, beside): the moves of an area name held inside its area, nearest first, on a grid
-    around its point (steps of a line across and 0.6 of a line up or down: Koulikoro is only a few
-    labels wide); and, for an area too small to hold a label's centre anywhere but its point
-    (Bamako), the moves just beside it an area name without an area may take.
-    """
-    return list(_grid(line_deg)), _steps(req, line_deg, char_deg)
-
-
 @functools.cache
 def _grid(line_deg: float) -> tuple[tuple[float, float], ...]:
+    """The moves of an area name held inside its area, nearest first, on a grid around its point:
+    steps of a line across and 0.6 of a line up or down (Koulikoro is only a few labels wide).
+    """
     grid = [(kx * line_deg, ky * 0.6 * line_deg) for kx in range(-6, 7) for ky in range(-6, 7)]
     return tuple(sorted(grid, key=lambda d: d[0] ** 2 + d[1] ** 2))
 
@@ -197,9 +191,12 @@ def place_labels(
         blockers = [*label_boxes, *rings]
         if req.area is not None:  # always centred on where it goes: plotly's offset of a "top center"
             # text of two lines is not the box assumed here
-            grid, beside = _area_moves(req, line_deg, char_deg)
-            options = [("middle center", dx, dy) for dx, dy in grid + beside]
-            boxes, inside, near = _area_candidates(req, _box(req, "middle center", char_deg, line_deg, gap), grid + beside,
+            # The grid, then (for an area that holds no place but its point) the moves just beside it
+            # an area name without an area may take.
+            grid = _grid(line_deg)
+            moves = [*grid, *_steps(req, line_deg, char_deg)]
+            options = [("middle center", dx, dy) for dx, dy in moves]
+            boxes, inside, near = _area_candidates(req, _box(req, "middle center", char_deg, line_deg, gap), moves,
                                                    len(grid), bounds)
             # Inside the area, clear of markers, then not; only when the area holds no place but its
             # point (Bamako), the places just beside it.
