@@ -351,8 +351,6 @@ def _layout(look: Look) -> dict[str, Any]:
         "hoverlabel": {"font": {"size": look.fs(14), "family": FONT}, "bgcolor": "#ffffff"},
         "uirevision": "map",  # keep the user's zoom and pan across filter changes
         "dragmode": "pan",
-        # Upright at the right edge: across the top it covered the colour scale's title, which now starts there.
-        "modebar": {"orientation": "v"},
     }
 
 
