@@ -25,6 +25,15 @@ for (var i = 0; i < boxes.length; i++) for (var j = i + 1; j < boxes.length; j++
 }
 return [boxes.length, out];
 """
+# The drawn texts of the map (places, regions, colour scale, legend) under plotly's buttons.
+UNDER_MODEBAR = """
+var gd = document.querySelector('#map-graph .js-plotly-plot') || document.querySelector('#map-graph');
+var bar = gd.querySelector('.modebar').getBoundingClientRect();
+return Array.from(gd.querySelectorAll('svg text')).filter(function (t) {
+  var r = t.getBoundingClientRect();
+  return t.textContent.trim() && r.left < bar.right && bar.left < r.right && r.top < bar.bottom && bar.top < r.bottom;
+}).map(function (t) { return t.textContent; });
+"""
 # The region labels the drawn figure holds (its trace of region names: layers.map_figure.TRACE).
 REGION_LABELS = """
 var gd = document.querySelector('#map-graph .js-plotly-plot') || document.querySelector('#map-graph');
@@ -35,7 +44,8 @@ return gd.data[arguments[0]].text.filter(function (t) { return t; }).length;
 @pytest.mark.parametrize("size", [(1280, 720), (1366, 768), (1920, 1080)], ids=lambda s: f"{s[0]}x{s[1]}")
 def test_no_two_map_labels_overlap_and_every_region_is_named(dash_duo, dash_app, size):
     """Before: at 1280x720 "Koulikoro 1" ran 48 px into "Bamako 3", "BURKINA FASO" into
-    "Ouagadougou" (in every window), "SENEGAL" into "Dakar"."""
+    "Ouagadougou" (in every window), "SENEGAL" into "Dakar"; plotly's buttons, at the top right,
+    covered the colour scale's title (every window but 1920x1080)."""
     dash_duo.start_server(dash_app)
     driver = dash_duo.driver
     driver.set_window_size(*size)
@@ -45,6 +55,7 @@ def test_no_two_map_labels_overlap_and_every_region_is_named(dash_duo, dash_app,
         count, overlaps = driver.execute_script(OVERLAPS)
         assert count > 15, count  # the map is drawn, with its names
         assert overlaps == [], (query, overlaps)
+        assert driver.execute_script(UNDER_MODEBAR) == [], query  # shown on hover: it must hide no text
         assert driver.execute_script(REGION_LABELS, TRACE["region_labels"]) == 9, query  # no region's value hidden
 
 
