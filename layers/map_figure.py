@@ -60,7 +60,7 @@ from layers.text import plain
 from layers.view_state import ViewState
 
 __all__ = ["LAT_RANGE", "LON_RANGE", "SITE_KINDS", "TRACE", "Country", "MapBase", "RiverLabel", "Town",
-           "build_map_figure", "map_legend", "map_spec", "region_hover", "view_scheme"]
+           "build_map_figure", "map_date_text", "map_legend", "map_spec", "region_hover", "view_scheme"]
 
 TRACE = {"context": 0, "regions": 1, "ring": 2, "towns": 3, "river_labels": 4, "context_labels": 5, "region_labels": 6,
          "sites": 7, "leaders": 7 + len(SITE_KINDS), "moved_labels": 8 + len(SITE_KINDS), "changes": 9 + len(SITE_KINDS),
@@ -101,7 +101,8 @@ def region_hover(names: dict[str, str], metric: str, value: float | None, as_of:
     parts = [f"<b>{plain(names[lang])}</b>",
              # A partial region (IDPs) has counts for some of its areas only: never "no count", never a total.
              f"{t('metric_' + metric, lang)}: {t('map_idp_partial', lang) if status == 'partial' else _value_text(metric, value, lang, status)}",
-             f"{t('as_of', lang)} {plain(as_of)}"]
+             # Engagements are counted over the period: "active in 2019" (map_date_text), not "as of".
+             plain(as_of) if metric == "engagements" else f"{t('as_of', lang)} {plain(as_of)}"]
     if note:
         parts.append(f"<i>{note}</i>")  # region_notes returns plotly-safe markup
     return "<br>".join(parts)
@@ -170,6 +171,16 @@ def _context_trace(base: MapBase, look: Look, with_geometry: bool) -> dict[str, 
         hovertext=[f"<b>{plain(c.name(lang))}</b>" + (f"<br>{t('g5_member', lang)}" if c.g5 else "") for c in base.countries],
         hoverinfo="text", name=t("layer_context", lang), visible=look.shows("context"),
     )
+
+
+def map_date_text(state: ViewState, as_of_text: str = "") -> str:
+    """When the map's values stand: engagements are counted over the period (an engagement that
+    ended in March counts for its year), so the period, not its last day; money in force and
+    displacement at the view's date. The legend always states it.
+    """
+    if state.metric == "engagements":
+        return t("map_active_in", state.lang, period=state.period.label(state.lang))
+    return as_of_text or state.period.label(state.lang)
 
 
 def legend_title(look: Look, as_of_text: str, country_wide: int | None) -> tuple[str, str]:
@@ -392,7 +403,7 @@ def map_spec(
     names, region names with values, one per site kind, then the legend keys (``KEYS``).
     """
     brief = state.mode == "brief"
-    as_of_text = as_of_text or state.period.label(state.lang)  # the legend always states its date
+    as_of_text = map_date_text(state, as_of_text)
     look = Look(state.lang, state.metric, frozenset(state.layers), view_scheme(state), 1.9 if brief else 1.0, brief)
     filtered = frozenset(state.regions)
     r = _regions(base, values, look.scheme, as_of_text, layout_id)
@@ -446,7 +457,7 @@ def map_legend(spec: dict[str, Any], state: ViewState, as_of_text: str) -> dict[
     lang = state.lang
     scheme = view_scheme(state)
     title, subtitle = spec["layout"].get("meta", {}).get("legend_title") or (t("metric_" + state.metric, lang),
-                                                                             f"{t('unit_' + state.metric, lang)}, {as_of_text}")
+                                                                             f"{t('unit_' + state.metric, lang)}, {map_date_text(state, as_of_text)}")
     sites, marks = legend_marks(spec)
     if state.mode == "brief":  # on the stage towns and rivers are named on the map: the room goes to the timeline
         marks = [m for m in marks if m["label"] not in (t("legend_towns", lang), t("legend_rivers", lang))]

@@ -36,6 +36,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "unit_idp": {"en": "people", "fr": "personnes"},
     "unit_budget": {"en": "EUR in force", "fr": "EUR en vigueur"},
     "unit_engagements": {"en": "engagements not country-wide", "fr": "engagements hors national"},
+    "map_active_in": {"en": "active in {period}", "fr": "actifs en {period}"},
     "layer_regions": {"en": "Regions (colour)", "fr": "Régions (couleur)"},
     "layer_sites": {"en": "Sites", "fr": "Sites"},
     "layer_footprint": {"en": "Area of operations", "fr": "Zone d’opérations"},

@@ -325,3 +325,24 @@ def test_a_view_without_mali_says_so_never_none_or_zero(app_data):
             assert all(legend in hover for hover in regions["hovertext"])
     idp = parse_query("?year=2019&geo=sahel&metric=idp", app_data.options)
     assert "excluded" not in set(app_data.engine.facts(idp).region_values["status"])
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_the_engagement_map_states_the_period_it_counts_not_its_last_day(app_data, lang):
+    """The map counts the engagements active at any time in the period, as the card does. Before,
+    its legend said "31 Dec 2023" over 2013-2023 with + 18 country-wide (five were active on 31 Dec
+    2023). Money and displacement stand at the view's date, and say so."""
+    from dashboard.view import view_map_spec
+    from layers.faces import as_at_text
+    from layers.i18n import t
+
+    state = parse_query(f"?from=2013&to=2023&lang={lang}", app_data.options)
+    f = app_data.engine.facts(state)
+    spec = view_map_spec(app_data, state, with_geometry=False)
+    subtitle = spec["layout"]["meta"]["legend_title"][1]
+    assert t("map_active_in", lang, period=state.period.label(lang)) in subtitle, subtitle
+    assert as_at_text(f, lang) not in subtitle, subtitle
+    wide = int(f.region_values["country_wide"].iloc[0])
+    assert len(f.selection.active_at) < wide <= len(f.selection.counted)  # the period's, not the day's
+    idp = parse_query(f"?from=2013&to=2023&lang={lang}&metric=idp", app_data.options)
+    assert as_at_text(f, lang) in view_map_spec(app_data, idp, with_geometry=False)["layout"]["meta"]["legend_title"][1]
