@@ -17,8 +17,10 @@ from layers.strings import STRINGS, VOCAB
 Lang = str
 # How a qualified figure reads: "about 500", "at least 15,500" (a sum with a lower bound).
 _QUALIFIER_WORDS = {
-    "en": {"approx": "about", "over": "at least", "at_least": "at least", "up_to": "up to", "almost": "almost"},
-    "fr": {"approx": "environ", "over": "au moins", "at_least": "au moins", "up_to": "jusqu’à", "almost": "près de"},
+    "en": {"approx": "about", "over": "at least", "at_least": "at least", "at_least_approx": "at least about",
+           "up_to": "up to", "almost": "almost"},
+    "fr": {"approx": "environ", "over": "au moins", "at_least": "au moins", "at_least_approx": "au moins environ",
+           "up_to": "jusqu’à", "almost": "près de"},
 }
 # Compact euro units, largest first: (size, English suffix, French suffix).
 _EUR_UNITS = ((1e9, " bn", " Md"), (1e6, " M", " M"), (1e3, " k", " k"))

@@ -61,7 +61,7 @@ def test_mali_2021_adds_no_planned_multi_country_or_stale_strength(app_data):
     # Deployed, current, Mali-only on 31 Dec 2021: MINUSMA "over 15,000" (May 2021) and
     # Wagner "about 40" (24 Dec 2021) = about 15,040. Barkhane's 5,100 is multi-country, EUTM's
     # 500 (Feb 2020) is stale, Takuba's 500 and the G5 force's 5,000 are planned.
-    assert totals(f.personnel) == [(15_040.0, "people", "approx")]
+    assert totals(f.personnel) == [(15_040.0, "people", "at_least_approx")]  # a lower bound: EUTM and others have no current figure
     r = reasons(f.personnel)
     assert r["IND-BARKHANE-2021-05-PERSONNEL"] == "scope_multi"
     assert r["IND-EUTM-2020-02-PERSONNEL"] == "stale"
@@ -80,7 +80,7 @@ def test_mali_2023_shows_minusma_only_as_last_known(app_data):
     assert r["IND-MINUSMA-2023-08-28-PERSONNEL"] == "stale"
     assert "IND-MINUSMA-2021-05-PERSONNEL" not in r
     # Current: EUTM about 300 (10 Jan 2023) + Wagner about 1,600 (15 Aug 2023) = about 1,900.
-    assert totals(f.personnel) == [(1_900.0, "people", "approx")]
+    assert totals(f.personnel) == [(1_900.0, "people", "at_least_approx")]  # MINUSMA and others without a current figure
     # Money: MINUSMA's USD 590 M covers Jul-Dec 2023 (a period total), EUCAP's EUR 73 M and EUTM's
     # EUR 133.7 M are multi-country: listed, nothing added.
     assert f.money.status == "listed" and f.money.totals == ()
@@ -147,7 +147,7 @@ def test_a_past_year_with_no_regional_count_says_what_came_before_and_after(app_
 def test_2025_and_2026_are_current_and_honest(app_data):
     f = facts(app_data, "?year=2025")
     assert totals(f.idps) == [(414_524.0, "people", "exact")]  # DTM, Sep 2025
-    assert totals(f.personnel) == [(2_000.0, "people", "approx")]  # Wagner/Africa Corps, 7 Jun 2025
+    assert totals(f.personnel) == [(2_000.0, "people", "at_least_approx")]  # Wagner/Africa Corps, 7 Jun 2025
     later = facts(app_data, "?year=2026")
     # The data's latest dated row is 17 Feb 2026: 2026's figures stand there, not at today (which
     # the data cannot vouch for), and say so.
@@ -156,7 +156,7 @@ def test_2025_and_2026_are_current_and_honest(app_data):
     assert later.idps.status == "none" and later.idps.extra["latest_any"][1] == "2025-09"
     # Wagner's last evidence is 7 Jun 2025: on 17 Feb 2026 it is current (about 2,000).
     assert reasons(later.personnel)["IND-RU-WAGNER-2025-06-PERSONNEL"] == "counted"
-    assert totals(later.personnel) == [(2_000.0, "people", "approx")]
+    assert totals(later.personnel) == [(2_000.0, "people", "at_least_approx")]
     # Counted in 2026: EUCAP (its regional cell's mandate runs to 31 Jan 2026), Wagner/Africa
     # Corps (to Jun 2026) and the AES unified force (from Dec 2025) = 3; none has an amount in force.
     assert later.engagements.totals[0].value == 3 and later.money.status == "unknown"
@@ -178,7 +178,7 @@ def test_a_range_stands_at_its_end(app_data):
     f = facts(app_data, "?year=2013-2023")
     assert f.as_at == pd.Timestamp("2023-12-31")
     assert totals(f.idps) == [(354_739.0, "people", "exact")]  # Dec 2023
-    assert totals(f.personnel) == [(1_900.0, "people", "approx")]  # as for 2023
+    assert totals(f.personnel) == [(1_900.0, "people", "at_least_approx")]  # as for 2023
 
 
 def test_budget_map_says_none_never_zero(app_data):
@@ -346,3 +346,17 @@ def test_the_engagement_map_states_the_period_it_counts_not_its_last_day(app_dat
     assert len(f.selection.active_at) < wide <= len(f.selection.counted)  # the period's, not the day's
     idp = parse_query(f"?from=2013&to=2023&lang={lang}&metric=idp", app_data.options)
     assert as_at_text(f, lang) in view_map_spec(app_data, idp, with_geometry=False)["layout"]["meta"]["legend_title"][1]
+
+
+@pytest.mark.parametrize(("query", "words"), [("?year=2015", "at least about 439"), ("?year=2023&lang=fr", "au moins environ 1 900")])
+def test_a_personnel_sum_with_figures_missing_is_a_lower_bound_even_when_its_parts_are_approximate(app_data, query, words):
+    """2015: one "about 439" figure for 1 of 5 engagements (MINUSMA's among those without) read
+    "about 439", as if it were the total."""
+    from layers.faces import personnel_face
+
+    state = parse_query(query, app_data.options)
+    f = app_data.engine.facts(state)
+    covered, active = f.personnel.extra["coverage"]
+    assert covered < active
+    face = personnel_face(app_data.tables, f, "", state.lang)
+    assert face.value.replace("\u202f", " ").replace("\xa0", " ") == words, face

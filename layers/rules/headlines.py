@@ -48,8 +48,9 @@ REASONS = (
     "not_started",  # planned, with no evidence that it started
 )
 # Qualifiers from the strongest claim to the weakest; a sum keeps the weakest of its parts.
-# "at_least" is what a total is when some of what it should add has no figure (>= the sum).
-QUALIFIERS = ("exact", "over", "at_least", "up_to", "almost", "approx")
+# "at_least" is what a total is when some of what it should add has no figure (>= the sum);
+# "at_least_approx" the same over approximate parts ("at least about 440").
+QUALIFIERS = ("exact", "over", "at_least", "up_to", "almost", "approx", "at_least_approx")
 
 
 @dataclass(frozen=True)
@@ -119,13 +120,18 @@ class Headline:
 
 def weakest(qualifiers: Iterable[str]) -> str:
     """The qualifier of a sum: "exact" + "over" is "over", "over" + "at_least" is "at_least",
-    anything with "approx" is "approx", and a lower bound mixed with an upper bound is "approx" too.
+    "approx" with a lower bound is "at_least_approx", anything else with "approx" is "approx",
+    and a lower bound mixed with an upper bound is "approx" too.
     """
     found = {q or "exact" for q in qualifiers}
     if not found or found == {"exact"}:
         return "exact"
-    if "approx" in found or (found & {"over", "at_least"} and found & {"up_to", "almost"}):
+    if found & {"over", "at_least", "at_least_approx"} and found & {"up_to", "almost"}:
         return "approx"
+    if found & {"approx", "at_least_approx"}:
+        # A lower bound with an approximate part is still a lower bound: "about 439" for 1 of 5
+        # engagements read as the total; "at least about 439" does not.
+        return "at_least_approx" if found & {"over", "at_least", "at_least_approx"} else "approx"
     for q in ("up_to", "almost", "at_least", "over"):
         if q in found:
             return q
