@@ -430,7 +430,7 @@ CALLBACK_KINDS = (
     ("picker search", lambda o: o == f"{ids.PICKER_SEARCH}.data"),
     ("texts", lambda o: '"type":"i18n-text"' in o),
     ("deck links", lambda o: f"{ids.DECK_PPTX}.href" in o),
-    ("play button", lambda o: f"{ids.PLAY_INTERVAL}.disabled" in o),
+    ("play button", lambda o: o == f"{ids.PLAY_BUTTON}.children"),  # its name; the interval changes only on a click or a stop
     ("page language", lambda o: o == f"{ids.PAGE_ROOT}.lang"),
 )
 
@@ -518,6 +518,15 @@ def test_clicks_on_the_map_timeline_and_table_and_play_change_the_view(dash_duo,
     button.click()
     WebDriverWait(driver, 10).until(lambda _d: button.text == t("pause", "en"))
     button.click()
+    WebDriverWait(driver, 10).until(lambda _d: button.text == t("play", "en"))
+    # A play that reaches the last year stops, and says so: before, the button still said Pause
+    # and a click restarted play from the first year.
+    driver.execute_script(SET_CONTROL, "years", [last - 1, last - 1])
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(thumbs) == [last - 1, last - 1])
+    button.click()
+    WebDriverWait(driver, 10).until(lambda _d: button.text == t("pause", "en"))
+    driver.execute_script(step, 99)  # the interval's next tick (pytest need not wait 1.6 s for it)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script(thumbs) == [last, last])
     WebDriverWait(driver, 10).until(lambda _d: button.text == t("play", "en"))
     driver.execute_script(SET_CONTROL, "lang", "fr")
     WebDriverWait(driver, 10).until(lambda _d: button.text == t("play", "fr"))

@@ -116,20 +116,27 @@ def write_controls(fields: list[str], values: list[Any], picker: Any) -> None:
 # Play: start or pause stepping through the years, and one step (the period one year later; stop
 # when it reaches the last year). String work in the browser: the step writes the years control
 # and the view callback answers, so a step costs one request. The CSP allows these by hash.
+# The button is named from the interval's state, whoever changed it: a play that stops at the last
+# year must say Play again (it said Pause, and a click then restarted play instead of pausing).
 clientside_callback(
-    """function (n, lang, disabled) {
-        var names = """ + json.dumps({lang: [t("play", lang), t("pause", lang)] for lang in ("en", "fr")}) + """;
-        var stopped = (typeof disabled === 'boolean') ? disabled : true;
-        var trig = (window.dash_clientside.callback_context.triggered || []).map(function (x) { return x.prop_id; });
-        if (trig.indexOf('""" + ids.PLAY_BUTTON + """.n_clicks') >= 0) { stopped = !stopped; }
-        var name = names[lang === 'fr' ? 'fr' : 'en'];
-        return [stopped, stopped ? name[0] : name[1]];
+    """function (n, disabled) {
+        return (typeof disabled === 'boolean') ? !disabled : false;
     }""",
     Output(ids.PLAY_INTERVAL, "disabled"),
-    Output(ids.PLAY_BUTTON, "children"),
     Input(ids.PLAY_BUTTON, "n_clicks"),
-    Input(ids.control("lang"), "value"),
     State(ids.PLAY_INTERVAL, "disabled"),
+    prevent_initial_call=True,
+)
+
+clientside_callback(
+    """function (disabled, lang) {
+        var names = """ + json.dumps({lang: [t("play", lang), t("pause", lang)] for lang in ("en", "fr")}) + """;
+        var name = names[lang === 'fr' ? 'fr' : 'en'];
+        return (typeof disabled === 'boolean' && !disabled) ? name[1] : name[0];
+    }""",
+    Output(ids.PLAY_BUTTON, "children"),
+    Input(ids.PLAY_INTERVAL, "disabled"),
+    Input(ids.control("lang"), "value"),
 )
 
 clientside_callback(
