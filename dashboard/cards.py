@@ -137,12 +137,25 @@ def card_body(tables: dict[str, pd.DataFrame], facts: ViewFacts, key: str, lang:
     return explanation(tables, headline, rule, lang)
 
 
+# More counts than this (39 over 2013-2023) go under a disclosure: listed on the card's face they
+# pushed the map below a 1366x768 window.
+MAX_SERIES_CHIPS = 6
+
+
+def _series(series: tuple[tuple[str, str], ...], lang: str) -> html.Div | html.Details | None:
+    """The period's counts, one link each to its month; a long series under a disclosure."""
+    chips = [dcc.Link(label_, href=href, className="chip") for label_, href in series]
+    if len(chips) <= MAX_SERIES_CHIPS:
+        return html.Div([t("kf_series", lang), " ", *chips], className="kf-series") if chips else None
+    return html.Details([html.Summary(t("kf_series_many", lang, n=len(chips))), html.Div(chips, className="kf-series")],
+                        className="kf-series-many")
+
+
 def headline_cards(tables: dict[str, pd.DataFrame], facts: ViewFacts, options: Options,
                    region_names: dict[str, dict[str, str]], *, lang: str, data_as_of: str) -> list[html.Div]:
     """The four cards of a view: each face, its body filled when opened, the IDP series as links."""
     out = []
     for face in faces(tables, facts, options, region_names, lang=lang, data_as_of=data_as_of):
-        chips = [dcc.Link(label_, href=href, className="chip") for label_, href in face.series]
-        after = html.Div([t("kf_series", lang), " ", *chips], className="kf-series") if chips else None
+        after = _series(face.series, lang)
         out.append(_card(face.key, face.title, face.value, face.sub, notes=list(face.notes), after=after))
     return out

@@ -352,6 +352,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "kf_idp": {"en": "Internally displaced people", "fr": "Personnes déplacées internes"},
     "kf_idp_where": {"en": "Mali", "fr": "Mali"},
     "kf_series": {"en": "Counts in the period:", "fr": "Décomptes de la période :"},
+    "kf_series_many": {"en": "{n} counts in the period", "fr": "{n} décomptes dans la période"},
     "kf_no_figure_n": {"en": "{n} with no figure", "fr": "{n} sans chiffre"},
     "kf_left_out_n": {"en": "{n} listed, not added", "fr": "{n} listés, non additionnés"},
     "kf_explain": {"en": "How this figure is built", "fr": "Comment ce chiffre est construit"},

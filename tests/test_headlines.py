@@ -360,3 +360,29 @@ def test_a_personnel_sum_with_figures_missing_is_a_lower_bound_even_when_its_par
     assert covered < active
     face = personnel_face(app_data.tables, f, "", state.lang)
     assert face.value.replace("\u202f", " ").replace("\xa0", " ") == words, face
+
+
+def test_a_long_series_of_counts_waits_under_a_disclosure_and_keeps_every_link(app_data):
+    """2013-2023 has 39 counts: as links on the card's face they pushed the map below a 1366x768
+    window. A year's few stay on the face."""
+    import json
+
+    from dash import html
+
+    from dashboard.cards import MAX_SERIES_CHIPS, headline_cards
+
+    def idp_card(query: str) -> dict:
+        state = parse_query(query, app_data.options)
+        cards = headline_cards(app_data.tables, app_data.engine.facts(state), app_data.options, app_data.map_base.region_names,
+                               lang=state.lang, data_as_of="")
+        return cards[-1]
+
+    long_ = idp_card("?from=2013&to=2023")
+    series = long_.children[-1]
+    assert isinstance(series, html.Details)
+    links = json.loads(json.dumps(series.to_plotly_json(), default=lambda o: o.to_plotly_json()))
+    hrefs = [c["props"]["href"] for c in links["props"]["children"][1]["props"]["children"]]
+    assert len(hrefs) > MAX_SERIES_CHIPS and len(set(hrefs)) == len(hrefs)  # each count still one click away
+    assert series.children[0].children == f"{len(hrefs)} counts in the period"
+    short = idp_card("?year=2020").children[-1]
+    assert isinstance(short, html.Div) and 1 < len(short.children) - 2 <= MAX_SERIES_CHIPS
