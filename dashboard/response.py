@@ -36,6 +36,7 @@ from dashboard.outputs import (
 from dashboard.page_text import engagement_options
 from dashboard.view import AppData
 from dashboard.view_store import CONTROL_FIELDS, control_value, store_payload
+from layers.i18n import t
 from layers.view_state import (
     ViewState,
     default_state,
@@ -228,6 +229,11 @@ def _defer_hidden(out: dict[str, Any], request: ViewRequest, lang: str) -> dict[
             moved[key] = no_update
     if "detail" in moved:  # never the previous engagement's details under a new selection
         moved["detail"] = detail_waiting(lang)
+    if "table_caption" in moved and (not request.shows(WAITS["table_caption"]) or not isinstance(request.in_view, dict)):
+        # Never the previous view's count (or the layout's, in English, on a link's first visit,
+        # before the page has said what is in view) over the rows that wait; known to be in view,
+        # the new caption follows the map at once (AFTER_MAP), so it is not blanked.
+        moved["table_caption"] = t("table_waiting", lang)
     return {**moved, "deferred": patch}
 
 

@@ -82,6 +82,8 @@ STRINGS: dict[str, dict[str, str]] = {
                      "fr": "Cliquez sur une ligne de la chronologie ou du tableau, ou choisissez un engagement, pour voir ses mandats, financements, sites et sources."},
     "detail_status": {"en": "Details of {name} shown under “Engagement details”.",
                       "fr": "Détails de {name} affichés sous « Détails de l’engagement »."},
+    "table_waiting": {"en": "The table of this view is shown when this part of the page is in view.",
+                      "fr": "Le tableau de cette vue s’affiche quand cette partie de la page est visible."},
     "detail_waiting": {"en": "The details are shown when this part of the page is in view.",
                        "fr": "Les détails s’affichent quand cette partie de la page est visible."},
     "download_csv": {"en": "Download CSV", "fr": "Télécharger CSV"},

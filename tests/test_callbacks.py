@@ -18,6 +18,7 @@ from dashboard.callbacks import view_state as state_cb
 from dashboard.outputs import scene_output, table_output
 from dashboard.response import FROM_CONTROLS, FROM_RESET, FROM_URL, ViewRequest, view_response
 from dashboard.view_store import control_value, store_payload
+from layers.i18n import t
 from layers.period import Month, Period
 from layers.view_state import ViewState, default_state, parse_query, to_query
 from tests.builders import make_tables
@@ -82,7 +83,8 @@ def _kept(answer: dict) -> dict[str, Any]:
 
 def _part(answer: dict, key: str) -> Any:
     """What an answer draws in one part: written now, or kept in DEFERRED to be drawn soon after."""
-    return answer[key] if answer[key] is not no_update else _kept(answer)[key]
+    kept = _kept(answer) if answer["deferred"] is not no_update else {}
+    return kept[key] if key in kept else answer[key]  # kept aside, a part may show a "waiting" line meanwhile
 
 
 def _redrawn(answer: dict) -> set[str]:
@@ -464,8 +466,14 @@ def test_parts_out_of_view_wait_and_parts_in_view_are_drawn_after_the_map(app):
     kept, shown_kept = _kept(hidden), _kept(shown)
     assert kept["rows"] == shown_kept["rows"]
     assert json.dumps(kept["timeline_figure"], default=str) == json.dumps(shown_kept["timeline_figure"], default=str)
-    # The table's caption waits with its rows (it counts them); the key figures are drawn now.
-    assert hidden["table_caption"] is no_update and kept["table_caption"] == shown_kept["table_caption"]
+    # The table's caption waits with its rows (it counts them), and says so meanwhile: before, the
+    # previous view's count stood over them (on a link's first visit, the layout's, in English);
+    # the key figures are drawn now.
+    assert hidden["table_caption"] == t("table_waiting", "en") and kept["table_caption"] == shown_kept["table_caption"]
+    first = _respond(app, FROM_URL, {**values, "lang": "fr"}, None, search="?year=2019&lang=fr")  # nothing said in view yet
+    assert first["table_caption"] == t("table_waiting", "fr") and "2019" in _kept(first)["table_caption"]
+    # Known to be in view, it follows the map at once: never blanked for a moment.
+    assert _respond(app, FROM_CONTROLS, values, store, in_view={"table": True})["table_caption"] is no_update
     assert hidden["key_figures"] is not no_update
     metric = _respond(app, FROM_CONTROLS, {**values, "metric": "idp"}, _store(app, "?year=2019&region=ML-5"),
                       in_view={"timeline": False, "table": False})
