@@ -76,8 +76,9 @@ def engagements_face(facts: ViewFacts, lang: str, data_as_of: str, region_names:
     """
     h, state = facts.engagements, facts.state
     groups: dict[str, tuple[str, ...]] = h.extra["groups"]  # type: ignore[assignment]
-    # "2 outside Mali", not "2 outside mali": only the group label's first letter goes lower case.
-    also = ", ".join(f"{len(ids)} {_lower_first(t('group_' + g, lang))}" for g, ids in groups.items() if g != "counted" and ids)
+    # "1 fund or portfolio", "2 components and contingents": each group counted in words of its own.
+    also = ", ".join(t(f"also_{g}" + ("_one" if len(ids) == 1 else ""), lang, n=fmt_int(len(ids), lang))
+                     for g, ids in groups.items() if g != "counted" and ids)
     value = fmt_int(h.totals[0].value, lang) if h.totals else t("none", lang)
     period = state.period.label(lang)
     if state.regions:
@@ -101,10 +102,6 @@ def _without_mali(face: Face, state: ViewState, lang: str) -> Face:
     if state.counts_mali:
         return face
     return replace(face, value=t("kf_mali_not_in_view", lang), sub=t("kf_mali_not_in_view_note", lang))
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
 
 
 def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> Face:
@@ -135,7 +132,9 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
     missing = len(h.extra.get("no_figure") or ())
     if region and others:
         sub += " · " + t("kf_money_not_earmarked_n", lang, n=others)
-    notes = [t("kf_left_out_n", lang, n=h.extra["n_left_out"]),
+    # Not "0 listed, not added"; nor "8 listed, not added" under "8 amounts in force, not added".
+    left_out = int(h.extra["n_left_out"])  # type: ignore[call-overload]
+    notes = [t("kf_left_out_n", lang, n=left_out) if left_out and not (h.status == "listed" and left_out == n_own) else "",
              t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
     return _without_mali(Face("money", title, value, sub, notes=tuple(notes), as_at=when), facts.state, lang)
 

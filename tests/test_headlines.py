@@ -386,3 +386,22 @@ def test_a_long_series_of_counts_waits_under_a_disclosure_and_keeps_every_link(a
     assert series.children[0].children == f"{len(hrefs)} counts in the period"
     short = idp_card("?year=2020").children[-1]
     assert isinstance(short, html.Div) and 1 < len(short.children) - 2 <= MAX_SERIES_CHIPS
+
+
+def test_the_cards_lines_count_in_words_that_agree_and_never_say_a_thing_twice(app_data):
+    """Before: "table also lists: ... 1 funds and portfolios (not counted)"; the 2015 money card
+    said "8 amounts in force, not added" and under it "8 listed, not added"; 2026 "0 listed"."""
+    from layers.faces import engagements_face, money_face
+
+    def face(query: str, which):
+        state = parse_query(query, app_data.options)
+        f = app_data.engine.facts(state)
+        return which(f, state.lang, "x") if which is engagements_face else which(app_data.tables, f, "", state.lang)
+
+    assert "1 fund or portfolio" in face("?year=2023", engagements_face).notes[0]
+    assert "1 fonds ou portefeuille" in face("?year=2023&lang=fr", engagements_face).notes[0]
+    assert "2 funds and portfolios" in face("?year=2015", engagements_face).notes[0]
+    money_2015 = face("?year=2015", money_face)
+    assert money_2015.sub == "8 amounts in force, not added" and not any("listed, not added" in n for n in money_2015.notes)
+    assert not any(n.startswith("0 ") for n in face("?year=2026", money_face).notes)
+    assert any(n == "38 listed, not added" for n in face("?year=2019", money_face).notes)  # beside a sum, it says what is not in it
