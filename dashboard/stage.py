@@ -17,7 +17,7 @@ from typing import Any
 from dashboard.view import AppData, compute_view
 from layers.faces import Face, as_at_text, engagement_name, faces
 from layers.i18n import fmt_date, t
-from layers.map_figure import map_legend, map_spec
+from layers.map_figure import map_date_text, map_legend, map_spec
 from layers.places import named_places
 from layers.region_notes import region_notes
 from layers.snapshot import describe_filters
@@ -122,8 +122,11 @@ def scene_slide(app: AppData, scene: Scene, lang: str) -> dict[str, Any]:
     then_state, now_state = _scene_state(app, scene.then, lang), _scene_state(app, scene.now, lang)
     now = view_slide(app, now_state, scene.title[lang], scene.note[lang])
     then = view_slide(app, then_state, scene.title[lang], scene.note[lang])
-    return {**now, "kind": "then_and_now", "then": {key: then[key] for key in ("map", "figures", "filters", "query")},
-            "labels": [as_at_text(compute_view(app, s), lang) for s in (then_state, now_state)],
+    # Each map's date in its own label ("Then: active in 2016"); the legend both share names the
+    # unit only: its date and country-wide count were the second map's, read under the first too.
+    legend = {**now["legend"], "subtitle": t("unit_" + now_state.metric, lang)}
+    return {**now, "legend": legend, "kind": "then_and_now", "then": {key: then[key] for key in ("map", "figures", "filters", "query")},
+            "labels": [map_date_text(s, as_at_text(compute_view(app, s), lang)) for s in (then_state, now_state)],
             "source_ids": list(dict.fromkeys(then["source_ids"] + now["source_ids"]))}
 
 

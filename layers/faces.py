@@ -126,15 +126,16 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
     elif h.status == "listed":
         # Several amounts, none of which may be added: no single one stands for the whole (review A1).
         value = t("kf_money_no_annual", lang)
-        sub = t("kf_money_listed", lang, n=n_own)
+        sub = t("kf_money_listed" + ("_one" if n_own == 1 else ""), lang, n=n_own) if n_own else ""  # never "0 amounts"
     else:
         value = t("unknown", lang) if h.status == "unknown" else t("none", lang)
     missing = len(h.extra.get("no_figure") or ())
     if region and others:
-        sub += " · " + t("kf_money_not_earmarked_n", lang, n=others)
+        sub += (" · " if sub else "") + t("kf_money_not_earmarked_n" + ("_one" if others == 1 else ""), lang, n=others)
     # Not "0 listed, not added"; nor "8 listed, not added" under "8 amounts in force, not added".
     left_out = int(h.extra["n_left_out"])  # type: ignore[call-overload]
-    notes = [t("kf_left_out_n", lang, n=left_out) if left_out and not (h.status == "listed" and left_out == n_own) else "",
+    said = h.status == "listed" and left_out in (n_own, n_listed)  # the line under the figure counts them already
+    notes = [t("kf_left_out_n", lang, n=left_out) if left_out and not said else "",
              t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
     return _without_mali(Face("money", title, value, sub, notes=tuple(notes), as_at=when), facts.state, lang)
 

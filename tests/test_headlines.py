@@ -405,3 +405,7 @@ def test_the_cards_lines_count_in_words_that_agree_and_never_say_a_thing_twice(a
     assert money_2015.sub == "8 amounts in force, not added" and not any("listed, not added" in n for n in money_2015.notes)
     assert not any(n.startswith("0 ") for n in face("?year=2026", money_face).notes)
     assert any(n == "38 listed, not added" for n in face("?year=2019", money_face).notes)  # beside a sum, it says what is not in it
+    # Mopti 2015 read "0 amounts in force, not added · 7 national or multi-country ..." over "7 listed, not added".
+    mopti = face("?year=2015&region=ML-5", money_face)
+    assert mopti.sub == "7 national or multi-country amounts active there, not added", mopti
+    assert not any("listed, not added" in n for n in mopti.notes)

@@ -93,7 +93,11 @@ def test_then_and_now_shares_one_colour_scale_and_states_both_dates(deck):
     slide = next(s for s in deck["slides"] if s["kind"] == "then_and_now")
     then, now = slide["then"]["map"]["data"][1], slide["map"]["data"][1]
     assert (then["colorscale"], then["zmin"], then["zmax"]) == (now["colorscale"], now["zmin"], now["zmax"])
-    assert slide["labels"] == ["31 Dec 2016", "31 Dec 2023"]
+    # Engagements are counted over each year: each map says so, not "31 Dec 2016" (what money and
+    # displacement stand at); the legend both share names the unit, not one map's date and
+    # country-wide count ("active in 2023 · + 3 country-wide" was read under the 2016 map too).
+    assert slide["labels"] == ["active in 2016", "active in 2023"]
+    assert slide["legend"]["subtitle"] == "engagements not country-wide"
     assert len(slide["then"]["figures"]) == len(slide["figures"]) == 4
 
 
