@@ -17,9 +17,9 @@ from layers.strings import STRINGS, VOCAB
 Lang = str
 # How a qualified figure reads: "about 500", "at least 15,500" (a sum with a lower bound).
 _QUALIFIER_WORDS = {
-    "en": {"approx": "about", "over": "at least", "at_least": "at least", "at_least_approx": "at least about",
+    "en": {"approx": "about", "over": "at least", "at_least": "at least", "at_least_approx": "at least c.",
            "up_to": "up to", "almost": "almost"},
-    "fr": {"approx": "environ", "over": "au moins", "at_least": "au moins", "at_least_approx": "au moins environ",
+    "fr": {"approx": "environ", "over": "au moins", "at_least": "au moins", "at_least_approx": "au moins env.",
            "up_to": "jusqu’à", "almost": "près de"},
 }
 # Compact euro units, largest first: (size, English suffix, French suffix).

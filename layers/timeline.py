@@ -204,6 +204,13 @@ def _legend_names(data: list[dict[str, Any]]) -> list[str]:
     return [str(d["name"]) for d in data if d.get("showlegend", True) and d.get("name")]
 
 
+def event_standoff(fs: Any) -> int:
+    """Room between the lane names and the plot: half an event marker, as an event on the period's
+    first day is drawn half over the axis (on the stage they covered "Key events").
+    """
+    return math.ceil(fs(13) / 2)
+
+
 def _margins(ticks: list[str], legend: tuple[str, list[str]] | None, fs: Any, *, hidden: bool) -> dict[str, Any]:
     """Fixed margins (``autoexpand`` off): the left one fits the widest lane name, the right one
     the legend (its title and names; none without a legend).
@@ -215,7 +222,7 @@ def _margins(ticks: list[str], legend: tuple[str, list[str]] | None, fs: Any, *,
         title, names = legend
         widest = max([text_px(title, fs(12) * LEGEND_TITLE_SCALE), *(text_px(n, fs(12)) + LEGEND_SYMBOL_PX for n in names)])
         right = widest + 10
-    return {"l": math.ceil(left) + TICK_GAP_PX, "r": math.ceil(right), "t": fs(14) + 12,
+    return {"l": math.ceil(left) + TICK_GAP_PX + event_standoff(fs), "r": math.ceil(right), "t": fs(14) + 12,
             "b": 2 * fs(13) + 20 if hidden else 30, "autoexpand": False}
 
 
@@ -375,7 +382,8 @@ def build_timeline_spec(
         "xaxis": {"type": "date", "range": [x0.isoformat(), x1.isoformat()], "gridcolor": "#e6e6e6", "tickfont": {"size": fs(13)},
                   "ticklabeloverflow": "hide past div" if big else "allow"},
         "yaxis": {"categoryorder": "array", "categoryarray": list(reversed(categories)), "tickfont": {"size": fs(13)},
-                  "automargin": False, "tickmode": "array", "tickvals": categories, "ticktext": ticks},
+                  "automargin": False, "tickmode": "array", "tickvals": categories, "ticktext": ticks,
+                  "ticklabelstandoff": event_standoff(fs)},
         # On a projector the bars need the room: rows are named, the hover gives the rest.
         "showlegend": not big,
         "legend": {"font": {"size": fs(12)}, "title": {"text": legend_title}, "x": 1.0, "xanchor": "left"},

@@ -348,7 +348,7 @@ def test_the_engagement_map_states_the_period_it_counts_not_its_last_day(app_dat
     assert as_at_text(f, lang) in view_map_spec(app_data, idp, with_geometry=False)["layout"]["meta"]["legend_title"][1]
 
 
-@pytest.mark.parametrize(("query", "words"), [("?year=2015", "at least about 439"), ("?year=2023&lang=fr", "au moins environ 1 900")])
+@pytest.mark.parametrize(("query", "words"), [("?year=2015", "at least c. 439"), ("?year=2023&lang=fr", "au moins env. 1 900")])
 def test_a_personnel_sum_with_figures_missing_is_a_lower_bound_even_when_its_parts_are_approximate(app_data, query, words):
     """2015: one "about 439" figure for 1 of 5 engagements (MINUSMA's among those without) read
     "about 439", as if it were the total."""

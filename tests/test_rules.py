@@ -247,7 +247,7 @@ def test_personnel_adds_current_deployed_strengths_in_mali_only():
         events=data_until("2024-12-31"),
     )
     personnel = e.facts(view(period=Period.year(2021))).personnel
-    # Hand-worked: 15,000 (over) + 600 (about) = at least about 15,600 (EU's figure is stale,
+    # Hand-worked: 15,000 (over) + 600 (about) = at least c. 15,600 (EU's figure is stale,
     # and "over" is a lower bound too); nothing else may be added.
     assert [(t.value, t.qualifier) for t in personnel.totals] == [(15_600.0, "at_least_approx")]
     assert {x.row_id: x.reason for x in personnel.lines} == {

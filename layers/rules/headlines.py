@@ -49,7 +49,7 @@ REASONS = (
 )
 # Qualifiers from the strongest claim to the weakest; a sum keeps the weakest of its parts.
 # "at_least" is what a total is when some of what it should add has no figure (>= the sum);
-# "at_least_approx" the same over approximate parts ("at least about 440").
+# "at_least_approx" the same over approximate parts ("at least c. 440").
 QUALIFIERS = ("exact", "over", "at_least", "up_to", "almost", "approx", "at_least_approx")
 
 
@@ -130,7 +130,7 @@ def weakest(qualifiers: Iterable[str]) -> str:
         return "approx"
     if found & {"approx", "at_least_approx"}:
         # A lower bound with an approximate part is still a lower bound: "about 439" for 1 of 5
-        # engagements read as the total; "at least about 439" does not.
+        # engagements read as the total; "at least c. 439" does not.
         return "at_least_approx" if found & {"over", "at_least", "at_least_approx"} else "approx"
     for q in ("up_to", "almost", "at_least", "over"):
         if q in found:
