@@ -269,11 +269,12 @@ def _placements(base: MapBase, r: _Regions, markers: list[Marker], names: list[s
                      # On the stage one line: two lines of 27 px type collide between Mopti and Ségou.
                      f"<b>{plain(base.region_names[c][lang])}</b>{' ' if look.brief else '<br>'}{_label_value(look.metric, v, lang, s)}",
                      MUST if c in filtered or fold(base.region_names[c][lang]) in emphasis else 100, centred=True,
-                     # On the desk never hidden (a region's label carries its value; colour alone never does)
-                     # and kept inside its region. The stage's 27 px type on a 1,150 px map cannot hold all
-                     # nine in their regions: there a region gives way unless the scene or a filter names it.
+                     # On the desk never hidden (a region's label carries its value; colour alone never does).
+                     # The stage's 27 px type on a 1,150 px map cannot hold all nine: there a region gives
+                     # way unless the scene or a filter names it. Both keep each name inside its region:
+                     # moved off its point on the stage, "Mopti 4" sat in Ségou and "Segou 2" in Koulikoro.
                      must=not look.brief or c in filtered or fold(base.region_names[c][lang]) in emphasis,
-                     area=None if look.brief else r.version.areas.get(c))
+                     area=r.version.areas.get(c))
         for c, v, s in zip(r.codes, r.values, r.statuses, strict=True)
     ] if look.shows("regions") else []
     site_requests = [

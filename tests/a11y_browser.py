@@ -174,7 +174,8 @@ for (const text of root.querySelectorAll('svg.main-svg text')) {
       const m = s.el.getScreenCTM();
       if (!m || !s.el.isPointInFill(new DOMPoint(x, y).matrixTransform(m.inverse()))) { continue; }
       bg = blend(bg, s.fill, s.a);
-      own = s.trace === regionsTrace ? s.point === point : own;
+      // On its own region only while nothing else (a marker, a ring) is drawn over that fill.
+      own = s.trace === regionsTrace && s.point === point;
     }
     const ink = blend(bg, colour, colour[3] * alphaOf(text, 'fillOpacity'));
     return {ratio: ratio(ink, bg), bg: bg.map(Math.round), own};
