@@ -134,8 +134,14 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
         sub += (" · " if sub else "") + t("kf_money_not_earmarked_n" + ("_one" if others == 1 else ""), lang, n=others)
     # Not "0 listed, not added"; nor "8 listed, not added" under "8 amounts in force, not added".
     left_out = int(h.extra["n_left_out"])  # type: ignore[call-overload]
-    said = h.status == "listed" and left_out in (n_own, n_listed)  # the line under the figure counts them already
-    notes = [t("kf_left_out_n", lang, n=left_out) if left_out and not said else "",
+    if h.status == "listed":
+        # The line under the figure counts the amounts; a row in force without one is named as that,
+        # not folded into "39 listed" under "2 amounts ... · 36 ... amounts".
+        blank = left_out - n_listed
+        left_note = t("kf_money_blank_n" + ("_one" if blank == 1 else ""), lang, n=blank) if blank else ""
+    else:
+        left_note = t("kf_left_out_n", lang, n=left_out) if left_out else ""
+    notes = [left_note,
              t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
     return _without_mali(Face("money", title, value, sub, notes=tuple(notes), as_at=when), facts.state, lang)
 

@@ -360,6 +360,8 @@ STRINGS: dict[str, dict[str, str]] = {
     "kf_series_many": {"en": "{n} counts in the period", "fr": "{n} décomptes dans la période"},
     "kf_no_figure_n": {"en": "{n} with no figure", "fr": "{n} sans chiffre"},
     "kf_left_out_n": {"en": "{n} listed, not added", "fr": "{n} listés, non additionnés"},
+    "kf_money_blank_n": {"en": "{n} more in force with no amount given", "fr": "{n} autres en vigueur sans montant indiqué"},
+    "kf_money_blank_n_one": {"en": "{n} more in force with no amount given", "fr": "{n} autre en vigueur sans montant indiqué"},
     "kf_explain": {"en": "How this figure is built", "fr": "Comment ce chiffre est construit"},
     "kf_added": {"en": "Added", "fr": "Additionné"},
     "kf_not_added": {"en": "Listed, not added", "fr": "Listé, non additionné"},

@@ -274,6 +274,25 @@ def test_money_with_nothing_to_add_shows_no_single_row_as_the_total(app_data):
     assert face.sub == f"{f.money.extra['n_listed_values']} amounts in force, not added"
 
 
+def test_money_counts_add_up_on_the_card(app_data):
+    """Mopti 2019: the card said "2 amounts in force · 36 national or multi-country amounts" and,
+    under them, "39 listed, not added"; the 39th is a funding row in force with no amount (RCPG5).
+    The card's counts now add up to the rows it speaks of, and say what the extra one is."""
+    from layers.faces import money_face
+
+    f = facts(app_data, "?year=2019&region=ML-5")
+    face = money_face(app_data.tables, f, "Mopti", "en")
+    extra = f.money.extra
+    blank = extra["n_left_out"] - extra["n_listed_values"]
+    assert f.money.status == "listed" and blank == 1, extra
+    assert face.sub == (f"{extra['n_own_listed']} amounts in force, not added · "
+                        f"{extra['n_listed_values'] - extra['n_own_listed']} national or multi-country amounts active there, not added")
+    assert face.notes[0] == "1 more in force with no amount given"
+    assert not any("listed, not added" in n for n in face.notes), face.notes
+    fr = money_face(app_data.tables, f, "Mopti", "fr")
+    assert fr.notes[0] == "1 autre en vigueur sans montant indiqué"
+
+
 def test_the_engagement_card_names_the_regions_and_filters_its_count_follows(app_data):
     """The count follows the view's filters: its title names the regions, a note the other filters,
     so "3" is never read as all of Mali's; the groups the table also lists keep their capitals.
