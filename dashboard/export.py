@@ -12,9 +12,8 @@ of the view in a table that paginates (headers repeated, no row lost), and the s
 Rendering uses kaleido v1 with the system Chromium, kept alive between calls, bounded in number
 and time, and offline: no MathJax (the page kaleido builds would fetch it from a CDN), and a
 Chromium with background networking, component and extension updates, sign-in, search-engine
-preconnects and name resolution switched off (:data:`CHROMIUM_OFFLINE_FLAGS`,
-:data:`CHROMIUM_OFFLINE_PREFS`); ``tests/test_export_offline.py`` proves that an export makes no
-request off the machine.
+preconnects and name resolution switched off, and the page's own font (``dashboard.export_browser``);
+``tests/test_export_offline.py`` proves that an export makes no request off the machine.
 """
 
 from __future__ import annotations
@@ -40,6 +39,7 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from dashboard.export_browser import offline_browser_class
 from dashboard.export_table import columns as table_columns
 from dashboard.export_table import table_rows
 from dashboard.pdf_text import without_invisible_text
@@ -92,45 +92,6 @@ _pool = ThreadPoolExecutor(max_workers=MAX_CONCURRENT_RENDERS, thread_name_prefi
 _server_lock = threading.Lock()
 _server_started = False
 
-# Where a request the browser should never make goes: the discard port on this machine, where
-# nothing listens, so it fails at once and locally (sign-in and updater addresses, below).
-LOOPBACK_SINK = "http://127.0.0.1:9/"
-# Chromium switches added to choreographer's own (which already include --disable-component-update,
-# --disable-sync, --no-first-run, --metrics-recording-only and --disable-breakpad).
-CHROMIUM_OFFLINE_FLAGS = (
-    "--disable-background-networking",  # variations, GCM, safe-browsing and other background fetches
-    "--disable-default-apps",
-    "--disable-domain-reliability",
-    "--disable-client-side-phishing-detection",
-    "--disable-component-extensions-with-background-pages",
-    "--no-pings",
-    "--no-service-autorun",
-    "--disable-search-engine-choice-screen",
-    ("--disable-features=Translate,OptimizationHints,MediaRouter,DialMediaRouteProvider,AutofillServerCommunication,"
-     "CertificateTransparencyComponentUpdater,NetworkTimeServiceQuerying"),
-    # Sign-in (accounts.google.com/ListAccounts) and on-demand component installs
-    # (update.googleapis.com) ignore the switches above: point their services at the sink.
-    f"--gaia-url={LOOPBACK_SINK}",
-    f"--google-apis-url={LOOPBACK_SINK}",
-    f"--lso-url={LOOPBACK_SINK}",
-    f"--component-updater=url-source={LOOPBACK_SINK}",
-    # Last guard: no host name resolves (the page and its scripts are local files).
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
-)
-# The profile the browser starts with: no default search engine (Debian's Chromium preconnects
-# to its start page), no network prediction, no sign-in, no safe-browsing lookups.
-CHROMIUM_OFFLINE_PREFS: dict[str, Any] = {
-    "default_search_provider": {"enabled": False},
-    "net": {"network_prediction_options": 2},
-    "search": {"suggest_enabled": False},
-    "signin": {"allowed": False, "allowed_on_next_startup": False},
-    "safebrowsing": {"enabled": False},
-    "alternate_error_pages": {"enabled": False},
-    "homepage": "about:blank",
-    "homepage_is_newtabpage": False,
-}
-
-
 class ExportError(ValueError):
     """An export request that cannot be served; the message is safe to show to a user."""
 
@@ -146,25 +107,6 @@ Progress = Callable[[int, int, str], None]
 
 def no_progress(_done: int, _total: int, _step: str) -> None:
     """The default listener: nobody is told."""
-
-
-def offline_browser_class() -> type:
-    """The Chromium of choreographer with the offline switches and a profile seeded with the offline
-    preferences (imported lazily: only exports need a browser).
-    """
-    from choreographer.browsers.chromium import Chromium
-
-    class OfflineChromium(Chromium):
-        def pre_open(self) -> None:
-            super().pre_open()
-            profile = Path(self.tmp_dir.path) / "Default"
-            profile.mkdir(parents=True, exist_ok=True)
-            (profile / "Preferences").write_text(json.dumps(CHROMIUM_OFFLINE_PREFS), encoding="utf-8")
-
-        def get_cli(self) -> list[str]:
-            return [*super().get_cli(), *CHROMIUM_OFFLINE_FLAGS]
-
-    return OfflineChromium
 
 
 def _ensure_renderer() -> None:

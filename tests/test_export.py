@@ -62,6 +62,24 @@ def test_pdf_one_page_with_embedded_text(app_data, state_2019):
     assert "Data as of" in text and "generated 22 Nov 2026, 12:00 UTC" in text
 
 
+def _pdf_fonts(reader: PdfReader) -> set[str]:
+    """The base names of the fonts a PDF's pages use, without the subset tag ("AAAAAA+")."""
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            names.add(str(font.get_object()["/BaseFont"]).lstrip("/").split("+", 1)[-1])
+    return names
+
+
+def test_pdf_is_set_in_the_page_s_font(app_data, state_2019):
+    """The page's font, not a fallback: kaleido's SVG image sees only fontconfig's fonts, and
+    without the export browser's own fontconfig (dashboard/export_browser.py) every export was
+    set in Liberation Sans, wider than the Source Sans 3 the labels are placed for."""
+    fonts = _pdf_fonts(PdfReader(io.BytesIO(render_view(app_data, state_2019, "pdf", now=NOW))))
+    source = {f for f in fonts if f.startswith("SourceSans3")}
+    assert {f.rsplit("-", 1)[-1] for f in source} >= {"Regular", "SemiBold", "Bold"}, fonts
+
+
 def test_pdf_text_names_each_map_label_once(app_data):
     """A label's halo is not copied into the text: "Kidal 1", never "Kidal Kidal 1 1" (read as 11)."""
     state = parse_query("?year=2019", app_data.options)

@@ -27,3 +27,24 @@ def test_widths_follow_the_letters_and_leave_room_for_a_fallback_font():
     # Source Sans 3 sets "m" at 0.829 em: at 10 px, 8.29 px, and the fallback's room on top.
     assert text_px("m", 10) == pytest.approx(8.29 * FALLBACK_FACTOR)
     assert text_px("◆", 10) == pytest.approx(10 * FALLBACK_FACTOR)  # not in the font: one em
+
+
+def test_the_exports_truetype_fonts_are_the_vendored_fonts_unchanged(tmp_path):
+    """assets/fonts/print holds what scripts/print_fonts.py writes from the WOFF2 files, byte for
+    byte (rerun it after re-vendoring), and each is the same font: the same tables, names and
+    advances in another container."""
+    pytest.importorskip("fontTools", reason="the test extra installs fontTools")
+    from fontTools.ttLib import TTFont
+
+    spec = importlib.util.spec_from_file_location("print_fonts", Path(__file__).parent.parent / "scripts" / "print_fonts.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    woff2s = sorted(script.FONTS.glob("*.woff2"))
+    assert len(woff2s) == 3
+    for woff2 in woff2s:
+        shipped = script.OUT / woff2.with_suffix(".ttf").name
+        assert shipped.read_bytes() == script.print_copy(woff2, tmp_path).read_bytes(), shipped.name
+        a, b = TTFont(woff2), TTFont(shipped)
+        assert sorted(a.keys()) == sorted(b.keys())
+        for tag in ("cmap", "hmtx", "name", "glyf", "OS/2"):
+            assert a[tag].compile(a) == b[tag].compile(b), (shipped.name, tag)
