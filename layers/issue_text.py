@@ -27,7 +27,7 @@ REASONS_FR: tuple[tuple[str, str], ...] = (
     ("to= needs from= (from=YYYY-MM&to=YYYY-MM)", "to= demande from= (from=AAAA-MM&to=AAAA-MM)"),
     ("no period given", "aucune période donnée"),
     ("ends before it starts", "se termine avant de commencer"),
-    ("the period must lie within {first} and {last}", "la période doit se situer entre {first} et {last}"),
+    ("the period must lie between {first} and {last}", "la période doit se situer entre {first} et {last}"),
     ("starts after the data's latest month, {month}: no figures stand for it yet",
      "commence après le dernier mois des données, {month} : aucun chiffre ne s’y rapporte encore"),
     ("not a text", "pas un texte"),

@@ -174,8 +174,10 @@ def parse_period(year: str | None, start: str | None, end: str | None, bounds: t
         period = Period(first, last)
     if period.last < period.first:
         raise PeriodError("ends before it starts")
-    if period.first < lo or period.last > limit:
-        raise PeriodError(f"the period must lie within {lo.iso()} and {limit.iso()}")
+    # A period that starts after the data's latest month is refused as that, wherever it ends:
+    # "year=2030" had read "must lie within 2012-01 and 2026-12" beside "from ... to 2026-02".
     if period.first > hi:
         raise PeriodError(f"starts after the data's latest month, {hi.iso()}: no figures stand for it yet")
+    if period.first < lo or period.last > limit:
+        raise PeriodError(f"the period must lie between {lo.iso()} and {limit.iso()}")
     return period

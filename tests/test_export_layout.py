@@ -239,7 +239,7 @@ def test_the_pack_table_has_every_row_of_the_csv(app_data):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["--view", "?regoin=ML-5"], "unknown parameter 'regoin=ML-5': accepted parameters are"),
-    (["--view", "?year=2013-2030"], "year=2013-2030: the period must lie within"),
+    (["--view", "?year=2013-2030"], "year=2013-2030: the period must lie between"),
     (["--view", "?year=2019", "--size", "a3"], "size=a3: expected a4-landscape, a4-portrait, column, slide"),
     (["--view", "?year=2019", "--title", "t" * 130], "title=tttttttttttttttttttt…: longer than 120 characters"),
     (["--view", "?year=2019", "--format", "png,exe"], "unknown format(s) exe; expected png, svg, pdf, pack"),
@@ -269,7 +269,7 @@ def test_cli_options_override_the_views_own(app_data):
 @pytest.mark.parametrize(("url", "status", "message"), [
     ("/export/png?regoin=ML-5", 400, "unknown parameter 'regoin=ML-5': accepted parameters are actor, briefing"),
     ("/export/pdf?year=2013-2023&year=2024", 400, "year=2013-2023: year= given 2 times; expected year= once"),
-    ("/export/pdf?year=2013-2030", 400, "year=2013-2030: the period must lie within"),
+    ("/export/pdf?year=2013-2030", 400, "year=2013-2030: the period must lie between"),
     ("/export/svg?size=a3", 400, "size=a3: expected a4-landscape, a4-portrait, column, slide"),
     ("/export/pack?title=" + "x" * 121, 400, "longer than 120 characters; expected a title of at most 120"),
     ("/export/exe", 400, "unknown format 'exe': accepted formats are png, svg, pdf, pack, csv, xlsx"),

@@ -28,7 +28,7 @@ def test_grammar(year, start, end, expected):
 @pytest.mark.parametrize(("year", "start", "end", "message"), [
     ("99999999999", None, None, "is not YYYY or YYYY-YYYY"),
     ("2023-2013", None, None, "ends"),
-    ("2030", None, None, "within"),
+    ("2030", None, None, "starts after the data's latest month"),
     (None, "2020-13", None, "month must be"),
     ("2019", "2019-01", None, "not both"),
     ("20x9", None, None, "is not YYYY or YYYY-YYYY"),
@@ -85,9 +85,24 @@ def test_a_period_that_starts_after_the_current_month_is_refused(start, end):
         parse_period(None, start, end, NOVEMBER_2026)
 
 
+@pytest.mark.parametrize(("year", "start"), [("2030", None), ("2027-2030", None), (None, "2030"), (None, "2027-01")])
+def test_a_period_wholly_after_the_data_is_refused_as_that_not_as_out_of_range(year, start):
+    """The reason names the data's latest month, as the accepted values do ("from 2012-01 to
+    2026-11"); before, "year=2030" read "the period must lie within 2012-01 and 2026-12"."""
+    with pytest.raises(PeriodError, match=r"^starts after the data's latest month, 2026-11"):
+        parse_period(year, start, None, NOVEMBER_2026)
+
+
+def test_a_period_partly_outside_the_calendar_says_between_which_months():
+    with pytest.raises(PeriodError, match=r"^the period must lie between 2012-01 and 2026-12$"):
+        parse_period("2011-2013", None, None, NOVEMBER_2026)
+    with pytest.raises(PeriodError, match=r"^the period must lie between 2012-01 and 2026-12$"):
+        parse_period(None, "2026-01", "2027-03", NOVEMBER_2026)
+
+
 def test_a_period_that_starts_by_the_current_month_may_run_on_to_the_end_of_the_year():
     assert parse_period("2026", None, None, NOVEMBER_2026) == Period.year(2026)
     assert parse_period(None, "2026-11", "2026-12", NOVEMBER_2026) == Period(Month(2026, 11), Month(2026, 12))
     assert parse_period(None, "2026", None, NOVEMBER_2026) == Period.year(2026)
-    with pytest.raises(PeriodError, match="within 2012-01 and 2026-12"):
+    with pytest.raises(PeriodError, match="starts after the data's latest month, 2026-11"):
         parse_period("2027", None, None, NOVEMBER_2026)

@@ -86,7 +86,7 @@ def test_the_period_grammar_round_trips(query, period):
     ("?year=99999999999", "year=99999999999"),
     ("?regoin=ML-5", "unknown parameter"),
     ("?year=2019&from=2019-01", "not both"),
-    ("?year=2013-2030", "within"),
+    ("?year=2013-2030", "between 2012-01 and"),
 ])
 def test_strict_parsing_refuses_and_names_the_problem(query, names):
     with pytest.raises(QueryError, match=names):
