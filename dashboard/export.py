@@ -39,7 +39,7 @@ import plotly
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from dashboard.export_browser import offline_browser_class
+from dashboard.export_browser import EXPORT_PAGE_JS, offline_browser_class
 from dashboard.export_table import columns as table_columns
 from dashboard.export_table import table_rows
 from dashboard.pdf_text import without_invisible_text
@@ -120,9 +120,9 @@ def _ensure_renderer() -> None:
         # plotly.js fetches base-map topojson for geo subplots (rivers, lakes): the vendored files.
         pio.defaults.topojson = (ASSETS / "topojson").as_uri() + "/"
         # mathjax=False: kaleido's page would otherwise load MathJax from a CDN (a running server
-        # ignores pio.defaults.mathjax); extensions off; the offline browser class above.
-        kaleido.start_sync_server(mathjax=False, enable_extensions=False, browser_cls=offline_browser_class(),
-                                  silence_warnings=True)
+        # ignores pio.defaults.mathjax); extensions off; the offline browser; no ligatures (EXPORT_PAGE_JS).
+        kaleido.start_sync_server(page_generator=kaleido.PageGenerator(mathjax=False, others=[EXPORT_PAGE_JS]),
+                                  enable_extensions=False, browser_cls=offline_browser_class(), silence_warnings=True)
         _server_started = True
 
 

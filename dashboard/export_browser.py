@@ -20,6 +20,8 @@ from xml.sax.saxutils import escape
 # TrueType copies of the page's WOFF2 fonts (scripts/print_fonts.py): Chromium's FreeType reads no WOFF2.
 FONTS = Path(__file__).resolve().parent.parent / "assets" / "fonts" / "print"
 FONT_FAMILY = "Source Sans 3"
+# A script kaleido's page loads after plotly.js: no ligatures in exports (a PDF lost their text).
+EXPORT_PAGE_JS = Path(__file__).resolve().parent / "export_page.js"
 # The vendored files (npm @fontsource/source-sans-3) call their family "Source Sans 3 ExtraLight",
 # after the variable font they were cut from; their weights (400, 600, 700) are right.
 FONT_FILE_MARK = "source-sans-3-"

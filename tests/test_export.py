@@ -80,6 +80,21 @@ def test_pdf_is_set_in_the_page_s_font(app_data, state_2019):
     assert {f.rsplit("-", 1)[-1] for f in source} >= {"Regular", "SemiBold", "Bold"}, fonts
 
 
+def test_pdf_text_keeps_the_letters_a_ligature_would_join():
+    """Chromium loses the text of a ligature drawn in an SVG image when it prints: in Source Sans 3
+    "Chiffres officiels" copied out as "Chi\x00res o\x00iciels" (dashboard/export_page.js)."""
+    from layers.map_base import FONT
+
+    figure = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False}, "annotations": [
+        {"text": "Chiffres officiels, fluvial", "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False,
+         "font": {"family": FONT, "size": 20}}]}}
+    reader = PdfReader(io.BytesIO(render_figure(figure, "pdf", width=600, height=200)))
+    assert any(f.startswith("SourceSans3") for f in _pdf_fonts(reader))
+    assert reader.pages[0].extract_text().strip() == "Chiffres officiels, fluvial"
+    svg = render_figure(figure, "svg", width=600, height=200).decode("utf-8")
+    assert "font-variant-ligatures: none" in svg and ET.fromstring(svg) is not None
+
+
 def test_pdf_text_names_each_map_label_once(app_data):
     """A label's halo is not copied into the text: "Kidal 1", never "Kidal Kidal 1 1" (read as 11)."""
     state = parse_query("?year=2019", app_data.options)
