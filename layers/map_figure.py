@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from layers.classes import SCHEMES, STAGE_SCHEMES, ClassScheme
-from layers.i18n import fmt_eur, fmt_int, t
+from layers.i18n import fmt_date, fmt_eur, fmt_int, t
 from layers.labels import LabelRequest, Placement, place_labels
 from layers.map_base import (
     DESK_MAP_PX,
@@ -144,7 +144,16 @@ class _Regions:
     dates: list[str]
 
 
-def _regions(base: MapBase, values: pd.DataFrame, scheme: ClassScheme, as_of_text: str, version_id: str) -> _Regions:
+def _date_words(text: str, lang: str) -> str:
+    """A region's own date ("2020-12", the source's ISO text) as the page writes dates ("Dec 2020")."""
+    try:
+        return fmt_date(pd.Timestamp(text), lang, text)  # type: ignore[arg-type]
+    except ValueError:  # not ISO: shown as given
+        return text
+
+
+def _regions(base: MapBase, values: pd.DataFrame, scheme: ClassScheme, as_of_text: str, version_id: str,
+             *, lang: str = "en") -> _Regions:
     version = base.version(version_id)
     codes = list(version.codes)
     by_code = values.set_index("region_code") if not values.empty else pd.DataFrame(columns=["value"])
@@ -152,8 +161,8 @@ def _regions(base: MapBase, values: pd.DataFrame, scheme: ClassScheme, as_of_tex
     region_values = [None if v is None or pd.isna(v) else float(v) for v in raw]
     statuses = [str(by_code["status"].get(code)) if "status" in by_code and code in by_code.index else "unknown" for code in codes]
     dates = [
-        str(by_code["date_text"].get(code)) if "date_text" in by_code and code in by_code.index and by_code["date_text"].get(code)
-        else as_of_text
+        _date_words(str(by_code["date_text"].get(code)), lang)
+        if "date_text" in by_code and code in by_code.index and by_code["date_text"].get(code) else as_of_text
         for code in codes
     ]
     classes = [scheme.classify(v, s) for v, s in zip(region_values, statuses, strict=True)]
@@ -407,7 +416,7 @@ def map_spec(
     as_of_text = map_date_text(state, as_of_text)
     look = Look(state.lang, state.metric, frozenset(state.layers), view_scheme(state), 1.9 if brief else 1.0, brief)
     filtered = frozenset(state.regions)
-    r = _regions(base, values, look.scheme, as_of_text, layout_id)
+    r = _regions(base, values, look.scheme, as_of_text, layout_id, lang=look.lang)
     markers = group_sites(sites if sites is not None else empty_points(), selected_sites, aggregate_above)
     index = town_index(base.towns)
     names = [place_name(m, base.towns, index, look.lang) for m in markers]

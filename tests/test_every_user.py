@@ -138,6 +138,18 @@ def test_the_map_table_gives_every_drawn_region_its_value_and_class(app_data, qu
     assert len(json.dumps(html_table.to_plotly_json(), default=lambda o: o.to_plotly_json())) > 500
 
 
+@pytest.mark.parametrize(("query", "said"), [("?year=2020&metric=idp", "as of Dec 2020"),
+                                             ("?year=2023&metric=idp&lang=fr", "au 30 sept. 2023")])
+def test_the_map_writes_a_regions_own_date_as_the_page_writes_dates(app_data, query, said):
+    """A region's count carries its own date: it read "as of 2020-12; Kayes, Dec 2020" (the
+    source's ISO text beside the page's words)."""
+    state = parse_query(query, app_data.options)
+    table = map_table(view_map_spec(app_data, state, with_geometry=False), state.metric, state.lang)
+    counted = [row for row in table.rows if row[3].startswith(said)]
+    assert len(counted) >= 5, table.rows
+    assert not any(re.search(r"\b(19|20)\d\d-\d\d\b", row[3]) for row in table.rows), table.rows
+
+
 # ---- region labels on their fills -------------------------------------------------------------
 
 CONTEXT_FILLS = ("#e6e4dc", "#f4f4f1", "#dfe9f0")  # the G5 and other neighbours, the sea: under a dimmed region

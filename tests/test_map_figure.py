@@ -63,7 +63,7 @@ def test_values_become_fixed_classes_and_no_data(base):
     regions = fig.data[TRACE["regions"]]
     assert list(regions.z) == [SCHEMES["idp"].classify(99_598), -1]
     assert regions.colorscale[0][1] == NO_DATA_COLOUR
-    assert "99,598" in regions.hovertext[0] and "2020-07" in regions.hovertext[0]
+    assert "99,598" in regions.hovertext[0] and "as of Jul 2020" in regions.hovertext[0]
     assert "no count in period" in regions.hovertext[1]  # unknown is a word, never zero
     assert "people" in regions.colorbar.title.text and "2020" in regions.colorbar.title.text
 
