@@ -7,6 +7,7 @@ every key must exist in both; ``tests/test_i18n.py`` enforces it.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -87,6 +88,18 @@ def fmt_date(value: pd.Timestamp | date | None, lang: Lang, text: str = "") -> s
     if precision == ISO_MONTH_LEN:
         return f"{month} {ts.year}"
     return f"{ts.day} {month} {ts.year}"
+
+
+_ISO_DATE = re.compile(r"\d{4}(-\d\d){0,2}")
+
+
+def fmt_date_text(text: str, lang: Lang) -> str:
+    """Dates as the data gives them (ISO at their precision, several joined with " / ") in words:
+    "2020-12" -> "Dec 2020"; a part that is not an ISO date is shown as given.
+    """
+    words = [fmt_date(pd.Timestamp(part), lang, part) if _ISO_DATE.fullmatch(part) else part
+             for part in (p.strip() for p in text.split(" / "))]
+    return " / ".join(dict.fromkeys(words))
 
 
 def fmt_amount(value: float | None, unit: str, lang: Lang) -> str:

@@ -188,7 +188,7 @@ def place_labels(
     label_boxes: list[Box] = []
     # Among equals, the smallest area first: it has the fewest places to go (Bamako inside Koulikoro).
     for req in sorted(requests, key=lambda r: (not r.must, -r.priority, r.area.area if r.area is not None else float("inf"))):
-        # Area names (centred) may sit over a marker, which is drawn on top of them; point
+        # Area names (centred) may sit over a marker, and are drawn over it (map_figure.TRACE); point
         # labels must avoid markers too. Neither may overlap another label or a ring.
         own_marker = Box(req.lon - marker_half, req.lat - marker_half, req.lon + marker_half, req.lat + marker_half)
         others = [m for m in taken if m != own_marker]
@@ -213,7 +213,7 @@ def place_labels(
             in_frame = {k: bounds is None or _within(box, bounds) for k, box in boxes.items()}
             every = [k for k, ok in in_frame.items() if ok]
             # Everything keeps clear of markers if it can; an area name may fall back to sitting on
-            # one (the marker is drawn on top) rather than disappear.
+            # one (the name is drawn over it) rather than disappear.
             tiers = [(every, [*blockers, *others])]
             if req.centred and not req.clear_of_markers:
                 tiers.append((every, blockers))

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from layers.classes import SCHEMES, STAGE_SCHEMES, ClassScheme
-from layers.i18n import fmt_date, fmt_eur, fmt_int, t
+from layers.i18n import fmt_date_text, fmt_eur, fmt_int, t
 from layers.labels import LabelRequest, Placement, place_labels
 from layers.map_base import (
     DESK_MAP_PX,
@@ -62,9 +62,11 @@ from layers.view_state import ViewState
 __all__ = ["LAT_RANGE", "LON_RANGE", "SITE_KINDS", "TRACE", "Country", "MapBase", "RiverLabel", "Town",
            "build_map_figure", "map_date_text", "map_legend", "map_spec", "region_hover", "view_scheme"]
 
-TRACE = {"context": 0, "regions": 1, "ring": 2, "towns": 3, "river_labels": 4, "context_labels": 5, "region_labels": 6,
-         "sites": 7, "leaders": 7 + len(SITE_KINDS), "moved_labels": 8 + len(SITE_KINDS), "changes": 9 + len(SITE_KINDS),
-         "keys": 10 + len(SITE_KINDS)}
+# Region names come after the sites: a name that sits on a marker (Bamako, smaller than its name,
+# holds the headquarters and the training site) is read over it, not cut by it ("Bam★ko").
+TRACE = {"context": 0, "regions": 1, "ring": 2, "towns": 3, "river_labels": 4, "context_labels": 5,
+         "sites": 6, "leaders": 6 + len(SITE_KINDS), "moved_labels": 7 + len(SITE_KINDS),
+         "region_labels": 8 + len(SITE_KINDS), "changes": 9 + len(SITE_KINDS), "keys": 10 + len(SITE_KINDS)}
 TRACE_COUNT = TRACE["keys"] + len(KEYS)
 MAX_SITE_LABELS = 40
 DIMMED = 0.35  # opacity of the regions outside a region filter
@@ -144,14 +146,6 @@ class _Regions:
     dates: list[str]
 
 
-def _date_words(text: str, lang: str) -> str:
-    """A region's own date ("2020-12", the source's ISO text) as the page writes dates ("Dec 2020")."""
-    try:
-        return fmt_date(pd.Timestamp(text), lang, text)  # type: ignore[arg-type]
-    except ValueError:  # not ISO: shown as given
-        return text
-
-
 def _regions(base: MapBase, values: pd.DataFrame, scheme: ClassScheme, as_of_text: str, version_id: str,
              *, lang: str = "en") -> _Regions:
     version = base.version(version_id)
@@ -161,7 +155,8 @@ def _regions(base: MapBase, values: pd.DataFrame, scheme: ClassScheme, as_of_tex
     region_values = [None if v is None or pd.isna(v) else float(v) for v in raw]
     statuses = [str(by_code["status"].get(code)) if "status" in by_code and code in by_code.index else "unknown" for code in codes]
     dates = [
-        _date_words(str(by_code["date_text"].get(code)), lang)
+        # the source's ISO text ("2020-12") as the page writes dates ("Dec 2020")
+        fmt_date_text(str(by_code["date_text"].get(code)), lang)
         if "date_text" in by_code and code in by_code.index and by_code["date_text"].get(code) else as_of_text
         for code in codes
     ]
@@ -410,7 +405,8 @@ def map_spec(
     the map's width in pixels its labels are placed for (default: the desk's or the stage's).
 
     Traces, in order (``TRACE``): context, regions, selection rings, towns, river names, country
-    names, region names with values, one per site kind, then the legend keys (``KEYS``).
+    names, one per site kind, leader lines and the names moved along them, region names with
+    values, changes, then the legend keys (``KEYS``).
     """
     brief = state.mode == "brief"
     as_of_text = map_date_text(state, as_of_text)
@@ -435,11 +431,11 @@ def map_spec(
         town_trace(towns, labels.placements, look),
         river_label_trace(base, labels.placements, look),
         _country_labels(base, labels.placements, look),
-        _region_labels(r, labels, look, filtered),
         *site_traces(markers, names, labels.placements, look),
         *leader_traces([(f"s:{i}", m.lon, m.lat, names[i], False) for i, m in enumerate(markers)]
                        + [(f"t:{x.town_id}", x.lon, x.lat, x.name(look.lang), x.kind == "capital") for x in towns],
                        labels.placements, look),
+        _region_labels(r, labels, look, filtered),
         change_trace(_changed_points(base, r, markers, names, changed=changed, lang=look.lang), look, changed[2]),
         *key_traces(look, footprint=bool(footprint), filtered=bool(filtered), approximate=any(m.approximate for m in markers)),
     ]

@@ -49,8 +49,12 @@ def _sites() -> pd.DataFrame:
 
 def test_trace_layout_is_fixed_for_patching(base):
     fig = build_map_figure(base, pd.DataFrame(columns=["region_code", "value"]), ViewState(period=Period.year(2019)))
-    assert len(fig.data) == TRACE_COUNT == TRACE["sites"] + len(SITE_KINDS) + 3 + 4  # sites, leaders, moved labels, changes, keys
+    # sites, leaders, moved labels, region names, changes, keys
+    assert len(fig.data) == TRACE_COUNT == TRACE["sites"] + len(SITE_KINDS) + 4 + 4
+    assert sorted(TRACE.values()) == sorted(set(TRACE.values())) and len(TRACE) == 12  # one index per part
     assert fig.data[TRACE["regions"]].type == "choropleth"
+    # Region names are drawn over the site markers (Bamako's name sits on its headquarters and training site).
+    assert fig.data[TRACE["region_labels"]].mode == "text" and TRACE["region_labels"] > TRACE["sites"] + len(SITE_KINDS) - 1
     # The base map draws only rivers and lakes (from the vendored africa_50m topojson).
     geo = fig.layout.geo
     assert (geo.scope, geo.resolution, geo.showrivers, geo.showlakes) == ("africa", 50, True, True)
