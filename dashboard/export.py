@@ -121,7 +121,7 @@ def _ensure_renderer() -> None:
         pio.defaults.topojson = (ASSETS / "topojson").as_uri() + "/"
         # mathjax=False: kaleido's page would otherwise load MathJax from a CDN (a running server
         # ignores pio.defaults.mathjax); extensions off; the offline browser; no ligatures (EXPORT_PAGE_JS).
-        kaleido.start_sync_server(page_generator=kaleido.PageGenerator(mathjax=False, others=[EXPORT_PAGE_JS]),
+        kaleido.start_sync_server(page_generator=kaleido.PageGenerator(mathjax=False, others=[EXPORT_PAGE_JS.as_uri()]),
                                   enable_extensions=False, browser_cls=offline_browser_class(), silence_warnings=True)
         _server_started = True
 

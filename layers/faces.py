@@ -136,8 +136,11 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
     left_out = int(h.extra["n_left_out"])  # type: ignore[call-overload]
     if h.status == "listed":
         # The line under the figure counts the amounts; a row in force without one is named as that,
-        # not folded into "39 listed" under "2 amounts ... · 36 ... amounts".
-        blank = left_out - n_listed
+        # not folded into "39 listed" under "2 amounts ... · 36 ... amounts" (nor counted again when
+        # its engagement is among those "with no figure").
+        no_figure = set(h.extra.get("no_figure") or ())  # type: ignore[call-overload]
+        blank = sum(1 for x in h.lines if x.value is None and x.reason not in ("counted", "not_in_force")
+                    and x.engagement_id not in no_figure)
         left_note = t("kf_money_blank_n" + ("_one" if blank == 1 else ""), lang, n=blank) if blank else ""
     else:
         left_note = t("kf_left_out_n", lang, n=left_out) if left_out else ""

@@ -181,11 +181,13 @@ for (const text of root.querySelectorAll('svg.main-svg text')) {
     return {ratio: ratio(ink, bg), bg: bg.map(Math.round), own};
   });
   const worst = results.reduce((a, b) => (b.ratio < a.ratio ? b : a));
+  const ownResults = results.filter(r => r.own);
+  const ownWorst = ownResults.length ? ownResults.reduce((a, b) => (b.ratio < a.ratio ? b : a)) : null;
   const shadows = [...(cs.textShadow || '').matchAll(/rgba?\([^)]+\)/g)].map(m => rgba(m[0]));
   const halo = shadows.length >= 4 && shadows.every(c => c[3] === 1 && c.slice(0, 3).join() === shadows[0].slice(0, 3).join())
     ? shadows[0].slice(0, 3) : null;
   out.push({text: words.slice(0, 60), colour: colour.slice(0, 3), trace, regionLabel: trace === labelsTrace,
-            anchor: results[0], worst, halo, haloRatio: halo ? ratio(colour.slice(0, 3), halo) : 0});
+            anchor: results[0], ownWorst, worst, halo, haloRatio: halo ? ratio(colour.slice(0, 3), halo) : 0});
 }
 return out;
 """
@@ -194,14 +196,16 @@ MIN_CONTRAST = 4.5
 
 
 def label_problems(labels: list[dict[str, Any]]) -> list[str]:
-    """Labels that do not reach 4.5:1. A region label drawn on its own region must reach it on
-    the region's fill (its colour comes from the class's ``dark`` set), with no help from a halo;
-    any other label, or a part of a label over another fill, may reach it against its halo.
+    """Labels that do not reach 4.5:1. A region label must reach it, with no help from a halo,
+    wherever it lies on its own region's fill with nothing drawn over that (its colour comes from
+    the class's ``dark`` set); any other label, or a part of a label over another fill (a
+    neighbour, a marker), may reach it against its halo.
     """
     bad = []
     for x in labels:
-        if x["regionLabel"] and x["anchor"]["own"] and x["anchor"]["ratio"] < MIN_CONTRAST:
-            bad.append(f"{x['text']!r} {x['anchor']['ratio']:.2f}:1 on its region's fill {x['anchor']['bg']}")
+        own = x["ownWorst"] if x["regionLabel"] else None
+        if own is not None and own["ratio"] < MIN_CONTRAST:
+            bad.append(f"{x['text']!r} {own['ratio']:.2f}:1 on its region's fill {own['bg']}")
         elif x["worst"]["ratio"] < MIN_CONTRAST and x["haloRatio"] < MIN_CONTRAST:
             bad.append(f"{x['text']!r} {x['worst']['ratio']:.2f}:1 on {x['worst']['bg']}, halo {x['halo']}")
     return bad

@@ -202,7 +202,7 @@ def test_every_map_and_legend_label_reaches_4_5_to_1_on_what_is_under_it(dash_du
         time.sleep(0.5)
         labels = driver.execute_script(LABEL_CONTRAST_JS, "#map-graph", TRACE["regions"], TRACE["region_labels"])
         counted += len(labels)
-        region_labels += sum(1 for x in labels if x["regionLabel"] and x["anchor"]["own"])
+        region_labels += sum(1 for x in labels if x["regionLabel"] and x["ownWorst"] is not None)
         problems += [f"{path}: {p}" for p in label_problems(labels)]
     _open(dash_duo, dash_app, BRIEFING)
     for n in range(_slides(driver)):

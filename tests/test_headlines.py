@@ -287,10 +287,14 @@ def test_money_counts_add_up_on_the_card(app_data):
     assert f.money.status == "listed" and blank == 1, extra
     assert face.sub == (f"{extra['n_own_listed']} amounts in force, not added · "
                         f"{extra['n_listed_values'] - extra['n_own_listed']} national or multi-country amounts active there, not added")
-    assert face.notes[0] == "1 more in force with no amount given"
+    assert face.notes[0] == "1 more funding entry in force, with no amount given"
     assert not any("listed, not added" in n for n in face.notes), face.notes
     fr = money_face(app_data.tables, f, "Mopti", "fr")
-    assert fr.notes[0] == "1 autre en vigueur sans montant indiqué"
+    assert fr.notes[0] == "1 autre financement en vigueur, sans montant indiqué"
+    # 2022, all Mali: the same row's engagement is among the "3 with no figure", and not named twice.
+    f = facts(app_data, "?year=2022")
+    face = money_face(app_data.tables, f, "", "en")
+    assert "RCPG5" in f.money.extra["no_figure"] and face.notes[:2] == ("", "3 with no figure"), face.notes
 
 
 def test_the_engagement_card_names_the_regions_and_filters_its_count_follows(app_data):
