@@ -212,6 +212,11 @@
       }
       ui.figures.append(tile);
     });
+    // A value that takes two lines at 44 px ("aucun total annuel", "au moins env. 1 900") is set
+    // smaller, on one line if it can: French tiles had left no room for slide 2's timeline.
+    ui.figures.querySelectorAll(".tile-value").forEach(function (v) {
+      if (v.offsetHeight > 1.5 * parseFloat(window.getComputedStyle(v).lineHeight)) { v.classList.add("is-long"); }
+    });
   }
 
   function legend(box, spec) {

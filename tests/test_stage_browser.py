@@ -206,3 +206,18 @@ def test_a_16_9_projector_shows_the_view_s_timeline(dash_duo, dash_app, lang):
     assert when == {"en": "Figures as at 31 Dec 2019", "fr": "Chiffres au 31 déc. 2019"}[lang]
     titles = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".tile-title")]
     assert len(titles) == 4 and not any("31 Dec" in x or "31 déc." in x for x in titles), titles
+
+
+def test_a_french_overview_keeps_room_for_its_timeline(dash_duo, dash_app):
+    """Slide 2 of the EU briefing in French: "aucun total annuel" and "au moins env. 1 900" took two
+    lines each at 44 px and left the side no room for the timeline the English slide shows. A
+    value that wraps is set smaller (34 px, still above the stage's 24 px floor)."""
+    driver = _open(dash_duo, dash_app, "/?mode=brief&briefing=eu-mali-2013-2023&lang=fr", size=(1600, 900))
+    driver.set_script_timeout(60)
+    driver.execute_async_script("window.sahelStage.go(1).then(arguments[0]);")
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script(
+        "var t = document.getElementById('stage-timeline'); return !!t.querySelector('.main-svg') && !t.classList.contains('is-empty');"))
+    long_values = [e.text for e in driver.find_elements(By.CSS_SELECTOR, ".tile-value.is-long")]
+    assert "aucun total annuel" in long_values, long_values
+    assert all(e.value_of_css_property("font-size") == "44px"
+               for e in driver.find_elements(By.CSS_SELECTOR, ".tile-value:not(.is-long)"))  # numbers stay big
