@@ -138,6 +138,11 @@ def detail_waiting(lang: str) -> list[html.Component]:
     return [html.P(t("detail_waiting", lang), className="muted")]
 
 
+def table_waiting(lang: str) -> str:
+    """What the table's caption says while its rows wait to come into view (never an older count)."""
+    return t("table_waiting", lang)
+
+
 def detail_status(app: AppData, state: ViewState) -> str:
     """The sentence that announces a selection ("" when nothing is selected: nothing to say)."""
     if not state.selected or state.selected not in app.tables["engagements"].index:

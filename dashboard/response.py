@@ -30,13 +30,13 @@ from dashboard.outputs import (
     map_output,
     scene_output,
     table_output,
+    table_waiting,
     timeline_output,
     warning_output,
 )
 from dashboard.page_text import engagement_options
 from dashboard.view import AppData
 from dashboard.view_store import CONTROL_FIELDS, control_value, store_payload
-from layers.i18n import t
 from layers.view_state import (
     ViewState,
     default_state,
@@ -233,7 +233,7 @@ def _defer_hidden(out: dict[str, Any], request: ViewRequest, lang: str) -> dict[
         # Never the previous view's count (or the layout's, in English, on a link's first visit,
         # before the page has said what is in view) over the rows that wait; known to be in view,
         # the new caption follows the map at once (AFTER_MAP), so it is not blanked.
-        moved["table_caption"] = t("table_waiting", lang)
+        moved["table_caption"] = table_waiting(lang)
     return {**moved, "deferred": patch}
 
 
