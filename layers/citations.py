@@ -79,19 +79,22 @@ def _line_sources(lines: tuple[Line, ...] | list[Line]) -> list[str]:
     return [s for line in lines for s in line.source_ids]
 
 
-def _area_sources(engine: Engine, positions: np.ndarray, as_at: pd.Timestamp) -> list[str]:
-    """Where each engagement works on ``as_at``, by the row that says so: the mandate in force
-    that states an area (see ``layers.rules.areas``), else the engagement's own row.
+def _area_sources(engine: Engine, positions: np.ndarray, start: pd.Timestamp, as_at: pd.Timestamp) -> list[str]:
+    """Where each engagement worked from ``start`` to ``as_at``, by the rows that say so: the
+    mandates in force then that state an area (see ``layers.rules.areas``), else the
+    engagement's own row.
     """
     mandates = engine.areas.mandates
     starts, ends = mandates["start_date"], mandates["effective_end"]
-    live = mandates[(starts <= as_at) & (ends.isna() | (ends >= as_at))]
-    by_position = {int(p): ids for p, ids in zip(live["eng_pos"], live["source_ids"], strict=True)}  # the latest wins
+    live = mandates[(starts <= as_at) & (ends.isna() | (ends >= start))]
+    by_position: dict[int, list[str]] = {}
+    for p, ids in zip(live["eng_pos"], live["source_ids"], strict=True):
+        by_position.setdefault(int(p), []).extend(ids)
     engagements = engine.tables["engagements"]
     e = engine.rules.eng
     out: list[str] = []
     for position in positions.tolist():
-        out += list(by_position.get(int(position)) or engagements.at[str(e.ids[position]), "source_ids"])
+        out += list(dict.fromkeys(by_position.get(int(position)) or engagements.at[str(e.ids[position]), "source_ids"]))
     return out
 
 
@@ -106,9 +109,9 @@ def map_source_ids(engine: Engine, facts: ViewFacts) -> list[str]:
         return [s for lines in values.get("lines", ()) for s in _line_sources(lines)]
     # Region-specific engagement counts: the engagements counted in some regions, not country-wide.
     counted = facts.selection.counted
-    own = facts.bits[counted]
+    own = (facts.span_bits if facts.span_bits is not None else facts.bits)[counted]
     all_bits = engine.areas.regions.all_bits
-    return _area_sources(engine, counted[(own != 0) & (own != all_bits)], facts.as_at)
+    return _area_sources(engine, counted[(own != 0) & (own != all_bits)], facts.state.period.start, facts.as_at)
 
 
 def face_source_ids(facts: ViewFacts) -> dict[str, list[str]]:

@@ -297,6 +297,35 @@ def test_money_counts_add_up_on_the_card(app_data):
     assert "RCPG5" in f.money.extra["no_figure"] and face.notes[:2] == ("", "3 with no figure"), face.notes
 
 
+def test_a_period_counts_an_engagement_wherever_it_worked_in_it(app_data):
+    """EUCAP Sahel Mali covered every region to 31 January 2023, then five (mandate M5). Over
+    2013-2023 the map, the region filter and the selection's outline had read its area on the
+    period's last day only: Mopti, Timbuktu, Gao and Kidal each one short, and its Mopti-Sévaré
+    unit ringed outside its own outline."""
+    e = app_data.engine
+    eucap = e.rules.position["EUCAP-SAHEL-MALI"]
+    kidal = facts(app_data, "?from=2013&to=2023&region=ML-8")
+    assert eucap in kidal.selection.counted
+    decade = facts(app_data, "?from=2013&to=2023&sel=EUCAP-SAHEL-MALI")
+    assert {"ML-5", "ML-6", "ML-7", "ML-8"} <= decade.footprint
+    # Every region in the period: one of the country-wide engagements, not a regional one in the south.
+    assert decade.span_bits[eucap] == e.areas.regions.all_bits
+    assert facts(app_data, "?year=2023&sel=EUCAP-SAHEL-MALI").footprint >= {"ML-5", "ML-8"}  # to 31 Jan 2023
+    later = facts(app_data, "?year=2024&sel=EUCAP-SAHEL-MALI")
+    assert later.footprint and "ML-8" not in later.footprint and eucap not in facts(app_data, "?year=2024&region=ML-8").selection.listed
+    # Money in force stays a matter of the view's date: the earmarks read the area on that day.
+    assert (decade.bits[eucap] != decade.span_bits[eucap]) and decade.bits[eucap] != 0
+
+
+def test_an_annual_amount_is_in_force_only_in_its_own_year(app_data):
+    """EUCAP's €29.7 M was its budget for 15 Jan 2017 to 14 Jan 2018 only (both sources); as its
+    mandate's amount it stood as annual money in force on 31 Dec 2018 too, in the 2018 headline."""
+    eur = [x for x in facts(app_data, "?year=2017").money.totals if x.unit == "EUR"]
+    assert [x.value for x in eur] == [29_700_000.0]
+    assert not [x for x in facts(app_data, "?year=2018").money.totals if x.unit == "EUR"]
+    assert "EUCAP-SAHEL-MALI" in facts(app_data, "?year=2018").money.extra["no_figure"]
+
+
 def test_the_engagement_card_names_the_regions_and_filters_its_count_follows(app_data):
     """The count follows the view's filters: its title names the regions, a note the other filters,
     so "3" is never read as all of Mali's; the groups the table also lists keep their capitals.

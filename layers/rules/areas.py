@@ -7,6 +7,9 @@ row with no end date (an amendment, a bridging decision) is in force until the e
 next mandate row starts, never indefinitely. Regions the boundaries do not draw (Ménaka,
 Taoudénit, the 2023 regions) count toward the polygon that contains them (``drawn_as``).
 
+Over a period (``Areas.over``): the area at its end and the area of every mandate row in force
+within it, for what counts engagements active in the period.
+
 Boundaries change over time (``Layout``: a boundary version, in force from its date). The bits
 are over the finest polygons of every version ("units"); a version's polygon is the units it
 covers, so one set of area bits answers every version and no figure is split by area.
@@ -130,6 +133,9 @@ def region_bits(layouts: tuple[Layout, ...]) -> RegionBits:
     return RegionBits(bit, drawn, layouts, masks)
 
 
+MAX_SPANS = 64  # periods whose area bits are kept (``Areas.over``)
+
+
 class Areas:
     """Area bit masks per engagement, per date (computed on first use, then kept)."""
 
@@ -149,7 +155,9 @@ class Areas:
         self._eng_pos = live["eng_pos"].to_numpy(np.int64)
         self._starts = live["start_date"].to_numpy("datetime64[ns]")
         self._ends = live["effective_end"].to_numpy("datetime64[ns]")
+        self._mandate_bits = np.array([self.regions.of(codes) for codes in live["area_regions"]], dtype=np.int64)
         self._cache: dict[pd.Timestamp, np.ndarray] = {}
+        self._spans: dict[tuple[pd.Timestamp, pd.Timestamp], np.ndarray] = {}
         self._lock = threading.Lock()
 
     def _own(self, scope: str, regions: tuple[str, ...], countries: tuple[str, ...]) -> int:
@@ -167,6 +175,27 @@ class Areas:
                     found = self._build(when)
                     found.setflags(write=False)  # shared by every view of that date: read-only
                     self._cache[when] = found
+        return found
+
+    def over(self, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray:
+        """Every engagement's area bits at any time from ``start`` to ``end``: its area on ``end``
+        and the area of each of its mandates in force within those dates. "Active in 2013–2023"
+        counts a mission where it worked in those years, not only where it was at their end
+        (EUCAP Sahel Mali covered every region to January 2023, then five).
+        """
+        key = (start, end)
+        found = self._spans.get(key)
+        if found is None:
+            found = self.at(end).copy()
+            if len(self._eng_pos):
+                first, last = np.datetime64(start, "ns"), np.datetime64(end, "ns")
+                live = (self._starts <= last) & (np.isnat(self._ends) | (self._ends >= first))
+                np.bitwise_or.at(found, self._eng_pos[live], self._mandate_bits[live])
+            found.setflags(write=False)
+            with self._lock:
+                if len(self._spans) >= MAX_SPANS:  # any period a link may ask for: keep the latest few
+                    self._spans.pop(next(iter(self._spans)))
+                self._spans[key] = found
         return found
 
     def _build(self, when: pd.Timestamp) -> np.ndarray:

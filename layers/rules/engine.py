@@ -35,7 +35,7 @@ class ViewFacts:
     state: ViewState
     as_at: pd.Timestamp
     selection: Selection
-    bits: np.ndarray  # area bits of every engagement on the view's date
+    bits: np.ndarray  # area bits of every engagement on the view's date (money in force, earmarks)
     engagements: Headline
     money: Headline
     personnel: Headline
@@ -47,6 +47,9 @@ class ViewFacts:
     layout_id: str = "base"  # the boundary version in force on the view's date (the map draws it)
     past_data: bool = False  # the period runs on past the data's date, so its figures stand at that date
     changes: ViewChanges = NO_CHANGES  # ?since=: engagements, regions and sites changed since a release (layers.changes)
+    # Area bits over the view's period (Areas.over): where an engagement worked at any time in it,
+    # for what counts engagements "active in" the period (the region filter, the map, the footprint).
+    span_bits: np.ndarray | None = None
 
 
 def group_reasons(rules: Rules, listed: np.ndarray, counted: np.ndarray) -> np.ndarray:
@@ -122,6 +125,7 @@ class Engine:
         for period in periods:
             as_at = period.as_at(self.latest)
             self.areas.at(as_at)
+            self.areas.over(period.start, as_at)
             for mask in (rules.overlaps, rules.active_in, rules.listable_in):
                 mask(period)
             rules.active_at(as_at)
@@ -132,20 +136,21 @@ class Engine:
         as_at = state.period.as_at(self.latest)
         selection = self.selector.select(state, self.latest)
         bits = self.areas.at(as_at)
+        span = self.areas.over(state.period.start, as_at)
         layout = self.layout_at(as_at)
         wanted = 0
         for region in state.regions:
             wanted |= self.areas.regions.mask(region, layout)
         earmarks = earmark(self.rules, bits, wanted) if state.regions else None
-        footprint = self.areas.regions.codes(int(bits[self.rules.position[state.selected]]), layout) if state.selected else frozenset()
+        footprint = self.areas.regions.codes(int(span[self.rules.position[state.selected]]), layout) if state.selected else frozenset()
         return ViewFacts(
-            state=state, as_at=as_at, selection=selection, bits=bits,
+            state=state, as_at=as_at, selection=selection, bits=bits, span_bits=span,
             engagements=self._count(selection),
             money=money_headline(self.rules, self.amounts, selection, as_at, period_start=state.period.start,
                                  static=self.amount_reasons, earmarks=earmarks),
             personnel=strength_headline(self.rules, self.strengths, selection, as_at, period=state.period, earmarks=earmarks),
             idps=self.displacement_at(as_at).headline(state.period, as_at, self._polygons(state.regions, layout)),
-            region_values=self._region_values(state, selection, bits, as_at),
+            region_values=self._region_values(state, selection, bits, as_at, span),
             layout_id=layout.version_id, past_data=as_at < state.period.as_at(self.today),
             footprint=footprint, site_mask=self._sites(selection, state.selected, as_at),
             selected_sites=self.sites_of([state.selected]) if state.selected else np.zeros(len(self.tables["sites"]), bool),
@@ -183,7 +188,8 @@ class Engine:
         """
         return tuple(dict.fromkeys(layout.drawn.get(r, r) for r in regions))
 
-    def _region_values(self, state: ViewState, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp) -> pd.DataFrame:
+    def _region_values(self, state: ViewState, selection: Selection, bits: np.ndarray, as_at: pd.Timestamp,
+                       span: np.ndarray) -> pd.DataFrame:
         layout = self.layout_at(as_at)
         codes = layout.polygons
         if not state.maps_mali:  # Where leaves Mali out: its regions have nothing to say, which is not 0
@@ -195,7 +201,7 @@ class Engine:
             return self.displacement_at(as_at).region_values(state.period, as_at, codes, names, state.lang)
         if state.metric == "budget":
             return self._earmarked_by_region(selection, bits, as_at, layout)
-        return self._region_specific_counts(selection, bits, layout)
+        return self._region_specific_counts(selection, span, layout)
 
     def _region_specific_counts(self, selection: Selection, bits: np.ndarray, layout: Layout) -> pd.DataFrame:
         """Per region: counted engagements working in it but not country-wide, and the country-wide ones."""

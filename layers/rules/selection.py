@@ -98,7 +98,8 @@ class Selector:
         """
         rules, e = self.rules, self.rules.eng
         as_at = state.period.as_at(latest)
-        bits = self.areas.at(as_at)
+        # Where it worked at any time in the period: "Engagements in Mopti active in 2013-2023".
+        bits = self.areas.over(state.period.start, as_at)
         base = self._filters(state, bits, self.areas.regions.layout_at(as_at))
         in_period = rules.listable_in(state.period)
         if state.search:
