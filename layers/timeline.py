@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -23,6 +23,7 @@ from layers.faces import as_at_text
 from layers.i18n import fmt_date, label, t
 from layers.lookups import per_frame
 from layers.period import MONTHS
+from layers.rules.areas import effective_ends
 from layers.rules.engine import Engine, ViewFacts
 from layers.text import plain
 from layers.text_metrics import text_px
@@ -152,8 +153,9 @@ def timeline_rows(engine: Engine, facts: ViewFacts, data_date: pd.Timestamp,
         eid = e.ids[i]
         start, stop = pd.Timestamp(e.active_from[i]), pd.Timestamp(e.active_to[i])
         # Hatched when the end is not a stated date: assumed from evidence, or "ended after" it.
-        bars = mandates.get(eid) or (Bar(start, min(stop, data_date) if e.end_assumed[i] else stop,
-                                         open_end=bool(e.end_assumed[i] or e.ended_after[i])),)
+        close = min(stop, data_date) if e.end_assumed[i] else stop
+        bars = tuple(b if pd.notna(b.end) else replace(b, end=close) for b in mandates.get(eid, ())) or \
+            (Bar(start, close, open_end=bool(e.end_assumed[i] or e.ended_after[i])),)
         acronym, name_en, name_fr = names[eid]
         rows.append(Row(
             eid, acronym, {"en": name_en, "fr": name_fr}, e.actor[i], bars,
@@ -171,12 +173,24 @@ def _names(engagements: pd.DataFrame) -> dict[str, tuple[str, str, str]]:
 
 @per_frame
 def _mandate_bars(mandates: pd.DataFrame) -> dict[str, tuple[Bar, ...]]:
-    """Each engagement's numbered mandates with an end, as bars (built once)."""
-    m = mandates[mandates["end_date"].notna()].sort_values("start_date", kind="stable")
+    """Each engagement's mandates as bars (built once): those with an end; and a row with none
+    (a first decision, a bridging extension) for the time no other bar covers, to the next row's
+    start (hatched: its end is not stated), so the first of EU-STAB-MOPTI-SEGOU's, from
+    4 Aug 2017, is drawn (its bar had started at the October 2018 extension). An open last row
+    ends at NaT, closed by the engagement's own end in :func:`timeline_rows`.
+    """
+    m = mandates.assign(effective_end=effective_ends(mandates)).sort_values("start_date", kind="stable")
     out: dict[str, list[Bar]] = {}
-    for eid, start, end, basis in zip(m["engagement_id"], m["start_date"], m["end_date"], m["legal_basis"], strict=True):
-        out.setdefault(eid, []).append(Bar(start, end, short_basis(basis), basis))
-    return {k: tuple(v) for k, v in out.items()}
+    for eid, rows in m.groupby("engagement_id", sort=False):
+        stated = [Bar(a, b, short_basis(x), x) for a, b, x in
+                  zip(rows["start_date"], rows["end_date"], rows["legal_basis"], strict=True) if pd.notna(b)]
+        bars = list(stated)
+        unstated = rows[rows["end_date"].isna() & rows["start_date"].notna()]
+        for start, end, basis in zip(unstated["start_date"], unstated["effective_end"], unstated["legal_basis"], strict=True):
+            if not any(b.start <= start <= b.end for b in stated):  # an amendment inside a stated mandate adds no time
+                bars.append(Bar(start, end, short_basis(basis), basis, open_end=True))  # to the next row's start, or NaT
+        out[str(eid)] = sorted(bars, key=lambda b: b.start)
+    return {k: tuple(v) for k, v in out.items() if v}
 
 
 def _earliest(rows: list[Row], n: int, selected: str) -> tuple[list[Row], int]:

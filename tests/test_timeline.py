@@ -155,3 +155,19 @@ def test_each_kind_of_event_has_a_symbol_of_its_own():
     assert set(EVENT_SYMBOLS) == set(EVENT_KINDS)
     assert len(set(EVENT_SYMBOLS.values())) == len(EVENT_SYMBOLS)
     assert "triangle-right" not in EVENT_SYMBOLS.values()
+
+
+def test_a_mandate_with_no_stated_end_is_drawn_until_the_next_one(app_data):
+    """EU-STAB-MOPTI-SEGOU's first decision (4 Aug 2017) states no end; its extension (15 Oct 2018
+    to 31 Jan 2019) does. The bar had started at the extension, against the detail panel's
+    "4 Aug 2017 – 31 Jan 2019"; the first decision now runs, hatched, to the day before it. An
+    amendment inside a stated mandate (EUCAP's 2019/762 within 2019/312) adds no bar."""
+    from layers.view_state import parse_query
+
+    facts = app_data.engine.facts(parse_query("?from=2012&to=2026", app_data.options))
+    rows = {r.engagement_id: r for r in timeline_rows(app_data.engine, facts, DATA_DATE)[0]}
+    stab = rows["EU-STAB-MOPTI-SEGOU"].bars
+    assert [(b.start, b.end, b.open_end) for b in stab] == [(T("2017-08-04"), T("2018-10-14"), True),
+                                                          (T("2018-10-15"), T("2019-01-31"), False)]
+    eucap = rows["EUCAP-SAHEL-MALI"].bars
+    assert T("2019-05-13") not in [b.start for b in eucap] and all(b.start <= b.end for b in eucap)
