@@ -121,6 +121,9 @@ def site_traces(markers: list[Marker], names: list[str], placements: dict[str, P
                          for _, m in part],
                 "color": SITE_COLOURS[kind],
                 "line": {"color": "#ffffff", "width": 1.2},
+                # Opaque, as their legend keys and the exports' legends draw them: sizes given as an
+                # array make plotly draw bubbles, at 0.7 opacity unless told.
+                "opacity": 1,
             },
             "name": label(kind, look.lang), "legendgroup": "sites", "visible": look.shows("sites"), "showlegend": bool(part),
         })
@@ -191,7 +194,7 @@ def town_trace(towns: list[Town], placements: dict[str, Placement], look: Look) 
                          "weight": [700 if x.kind == "capital" else 400 for x in towns]},
             "marker": {"symbol": ["square" if x.kind == "capital" else "circle" for x in towns],
                        "size": [look.fs(9 if x.kind == "capital" else 5) for x in towns], "color": TOWN_COLOUR,
-                       "line": {"color": "#ffffff", "width": 1}},
+                       "line": {"color": "#ffffff", "width": 1}, "opacity": 1},  # opaque, as their key (see above)
             "hovertext": [f"<b>{plain(x.name(lang))}</b><br>{t('town_' + x.kind, lang)}" for x in towns],
             "hoverinfo": "text", "name": t("legend_towns", lang), "legendgroup": "keys", "showlegend": bool(towns),
             "visible": look.shows("towns")}

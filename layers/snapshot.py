@@ -464,7 +464,9 @@ class _Page:
             data.append({
                 "type": "scatter", "x": [m.x for m in self.markers], "y": [m.y for m in self.markers], "mode": "markers",
                 "marker": {"symbol": [m.item.symbol for m in self.markers], "color": [m.item.colour for m in self.markers],
-                           "size": [m.size for m in self.markers],
+                           # Opaque: plotly draws markers whose sizes are an array as bubbles, at 0.7 opacity by
+                           # default, and the class swatches came out paler than the regions they stand for.
+                           "size": [m.size for m in self.markers], "opacity": 1,
                            "line": {"color": [m.item.line for m in self.markers], "width": [m.item.line_width for m in self.markers]}},
                 "hoverinfo": "skip", "showlegend": False, "cliponaxis": False, "xaxis": PAGE_X, "yaxis": PAGE_Y,
             })

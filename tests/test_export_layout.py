@@ -329,3 +329,21 @@ def test_the_export_controls_are_on_the_page(dash_app):
     assert "Security assistance to Mali, 2026" in layout  # the title hint: what the export will be called
     index = dash_app.server.test_client().get("/").get_data(as_text=True)
     assert "/assets/export.js" in index  # an external script: the CSP allows no inline one
+
+
+def test_legend_keys_are_drawn_as_opaque_as_the_marks_they_stand_for(app_data):
+    """Sizes given as an array make plotly draw bubbles at 0.7 opacity: the printed class swatches
+    ("≥ 3" slate beside navy regions) and the map's site markers came out paler than meant. Every
+    key and every site or town marker is opaque, as the regions are."""
+    from dashboard.export import snapshot_figure
+    from dashboard.view import view_map_spec
+    from layers.map_figure import TRACE
+    from layers.map_marks import SITE_KINDS
+
+    state = parse_query("?year=2019", app_data.options)
+    page = snapshot_figure(app_data, state, now=datetime(2026, 1, 1, tzinfo=UTC))
+    keys = [t for t in page.data if t.type == "scatter" and t.mode == "markers" and isinstance(t.marker.size, tuple)]
+    assert keys and all(t.marker.opacity == 1 for t in keys)
+    spec = view_map_spec(app_data, state, with_geometry=False)
+    marks = [spec["data"][TRACE["towns"]], *spec["data"][TRACE["sites"]:TRACE["sites"] + len(SITE_KINDS)]]
+    assert all(m["marker"]["opacity"] == 1 for m in marks)
