@@ -208,7 +208,9 @@
       var tile = el("div", "stage-tile");
       tile.append(el("div", "tile-title", f.title), el("div", "tile-value", f.value), el("div", "tile-sub", f.sub));
       if (slide.kind === "then_and_now" && slide.then) {
-        tile.append(el("div", "tile-then", state.deck.strings.stage_then + ": " + slide.then.figures[i].value));
+        // French sets a (no-break) space before a colon: "Avant : 7".
+        var colon = state.deck.lang === "fr" ? "\u00a0: " : ": ";
+        tile.append(el("div", "tile-then", state.deck.strings.stage_then + colon + slide.then.figures[i].value));
       }
       ui.figures.append(tile);
     });

@@ -70,7 +70,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "scene_text_label": {"en": "Scene (JSON)", "fr": "Scène (JSON)"},
     "label_value": {"en": "{label}: {value}", "fr": "{label} : {value}"},
     "mandate_resolution": {"en": "Res. {n}", "fr": "Rés. {n}"},
-    "mandate_decision": {"en": "Dec. {date}", "fr": "Déc. {date}"},
+    "mandate_decision": {"en": "Decision {date}", "fr": "Décision {date}"},  # not "Dec.": "Dec. Jan 2023" read as a month
     "timeline_heading": {"en": "Mandates and key events", "fr": "Mandats et événements clés"},
     "table_heading": {"en": "Engagements in this view", "fr": "Engagements de cette vue"},
     "grid_failed": {"en": "The table could not be loaded: reload the page, or download the engagements as CSV or Excel above.",

@@ -81,7 +81,7 @@ _DECISION_OF = re.compile(r"council decision of (?:[a-z]+day )?(?:\d{1,2} )?(" +
 
 def mandate_label(text: str, lang: str) -> str:
     """A mandate's label in ``lang``: "Res. 2100" / "Rés. 2100", "2014/220" (an EU decision's
-    number reads the same in both), "Dec. Jan 2023" / "Déc. janv. 2023" for a Council decision
+    number reads the same in both), "Decision Jan 2023" / "Décision janv. 2023" for a Council decision
     known by its date; other legal bases as :func:`short_basis` cuts them.
     """
     m = re.search(r"resolution (\d{4})", text, re.IGNORECASE)

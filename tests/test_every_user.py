@@ -60,7 +60,9 @@ def test_places_and_mandates_are_named_in_the_page_language(app_data):
     assert placed_at_text("near the river", towns, "fr") == "near the river"
     assert mandate_label("UN Security Council resolution 2100 (25 April 2013)", "fr") == "Rés. 2100"
     assert mandate_label("UN Security Council resolution 2100 (25 April 2013)", "en") == "Res. 2100"
-    assert mandate_label("Council decision of Tuesday 8 July 2025 (reported by Europa Press)", "fr") == "Déc. juil. 2025"
+    # Not "Déc. juil. 2025": "Déc. janv. 2023" read as "December January 2023".
+    assert mandate_label("Council decision of Tuesday 8 July 2025 (reported by Europa Press)", "fr") == "Décision juil. 2025"
+    assert mandate_label("Council decision of 10 January 2023 (one source says 11 January)", "en") == "Decision Jan 2023"
     assert mandate_label("Council Decision (CFSP) 2015/76 (19 January 2015)", "fr") == "2015/76"
 
 

@@ -221,3 +221,6 @@ def test_a_french_overview_keeps_room_for_its_timeline(dash_duo, dash_app):
     assert "aucun total annuel" in long_values, long_values
     assert all(e.value_of_css_property("font-size") == "44px"
                for e in driver.find_elements(By.CSS_SELECTOR, ".tile-value:not(.is-long)"))  # numbers stay big
+    driver.execute_async_script("window.sahelStage.go(8).then(arguments[0]);")  # then and now
+    then = [e.get_attribute("textContent") for e in driver.find_elements(By.CSS_SELECTOR, ".tile-then")]
+    assert len(then) == 4 and all(x.startswith("Avant\u00a0: ") for x in then), then  # a space before the colon
