@@ -127,8 +127,10 @@ class Row:
 
 def timeline_rows(engine: Engine, facts: ViewFacts, data_date: pd.Timestamp,
                   max_rows: int | None = None) -> tuple[list[Row], list[str], int]:
-    """The rows of a view's timeline (the ``max_rows`` earliest, and the selected one), the labels
-    of its engagements with dates unknown, and how many rows were left out.
+    """The rows of a view's timeline, the labels of its engagements with dates unknown, and how
+    many rows were left out. With more than ``max_rows``, the rows kept are those active longest
+    within the period (and the selected one), drawn in order of start: the EU briefing's overview
+    of 2013-2023 had kept the two earliest to start (WAPIS, AFISMA) and hidden EUTM and MINUSMA.
     """
     e = engine.rules.eng
     names = _names(engine.tables["engagements"])
@@ -141,11 +143,16 @@ def timeline_rows(engine: Engine, facts: ViewFacts, data_date: pd.Timestamp,
     omitted = 0
     if max_rows is not None and len(top) > max_rows:
         # Only the rows a reader will see become objects (thousands of rows at scale).
-        order = top[np.lexsort((e.ids[top].astype(str), e.active_from[top]))]
+        first, last = np.datetime64(facts.state.period.start, "ns"), np.datetime64(facts.state.period.end, "ns")
+        ends = e.active_to[top]
+        ends = np.where(np.isnat(ends) | (ends > last), last, ends)
+        within = ends - np.maximum(e.active_from[top], first)  # how long each is active in the period
+        order = top[np.lexsort((e.ids[top].astype(str), e.active_from[top], -within.astype(np.int64)))]
         keep = order[:max_rows]
         selected = engine.rules.position.get(facts.state.selected)
         if selected is not None and selected in order and selected not in keep:
             keep = np.r_[order[: max_rows - 1], selected]
+        keep = keep[np.lexsort((e.ids[keep].astype(str), e.active_from[keep]))]
         omitted, top = len(top) - len(keep), keep
     mandates = _mandate_bars(engine.tables["mandates"])
     rows = []

@@ -171,3 +171,19 @@ def test_a_mandate_with_no_stated_end_is_drawn_until_the_next_one(app_data):
                                                           (T("2018-10-15"), T("2019-01-31"), False)]
     eucap = rows["EUCAP-SAHEL-MALI"].bars
     assert T("2019-05-13") not in [b.start for b in eucap] and all(b.start <= b.end for b in eucap)
+
+
+def test_a_short_timeline_keeps_the_engagements_active_longest_in_the_period(app_data):
+    """The stage's two-row timeline of 2013-2023 kept the two earliest to start, WAPIS and
+    AFISMA (seven months), and hid EUTM Mali and MINUSMA; it now keeps those active longest in
+    the period, drawn in order of start, and the selected one."""
+    from layers.view_state import parse_query
+
+    def kept(query: str, n: int) -> list[str]:
+        facts = app_data.engine.facts(parse_query(query, app_data.options))
+        return [r.engagement_id for r in timeline_rows(app_data.engine, facts, DATA_DATE, n)[0]]
+
+    assert kept("?from=2013&to=2023", 2) == ["EUTM-MALI", "MINUSMA"]
+    four = kept("?from=2013&to=2023", 4)
+    assert "AFISMA" not in four and four[:3] == ["WAPIS", "EUTM-MALI", "MINUSMA"]  # by start
+    assert "PARSEC" in kept("?year=2019&sel=PARSEC", 2)
