@@ -308,7 +308,8 @@ def map_page(app: AppData, state: ViewState, *, now: datetime, page: PageSize | 
         more = t("export_more_sources", lang, n=len(on_page) - page.max_citations) if len(on_page) > page.max_citations else ""
         figure = compose_page(
             page, text, [MapPanel(spec)], legend=legend_of(legend_data, refs=refs(map_ids)),
-            figures=[FigureText(f.title, f.value, f.sub, refs(face_ids.get(f.key, []))) for f in with_faces],
+            figures=[FigureText(f.title, f.value, " · ".join(x for x in (f.sub, f.context) if x), refs(face_ids.get(f.key, [])))
+                     for f in with_faces],
             figures_heading=t("export_key_figures", lang),
             sources=Sources(with_colon(t("sources", lang), lang), items, more, inline=page.name == "slide"),
             lon_range=lon_range, lat_range=lat_range, lang=lang, label_deg_per_px=(LON_RANGE[1] - LON_RANGE[0]) / label_px,

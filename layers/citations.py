@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from layers.faces import printed_context
 from layers.rules.engine import Engine, ViewFacts
 from layers.rules.headlines import Line
 
@@ -128,7 +129,8 @@ def face_source_ids(facts: ViewFacts) -> dict[str, list[str]]:
     return {
         "engagements": [],
         "money": _line_sources(money_lines),
-        "personnel": _line_sources(facts.personnel.counted()),
+        # The strength a printed page names under a partial total, too (layers.faces.printed_context).
+        "personnel": _line_sources([*facts.personnel.counted(), *filter(None, [printed_context(facts.personnel)])]),
         # A partial or listed count shows each region's parts and dates in words: their sources.
         "idps": _line_sources(facts.idps.counted()) + [s for count in facts.idps.extra.get("regions") or ()  # type: ignore[union-attr]
                                                        for s in count.source_ids],

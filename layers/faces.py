@@ -16,7 +16,7 @@ from layers.lookups import per_frame
 from layers.period import Month, Period
 from layers.rules.displacement import RegionCount, dates_text, region_note
 from layers.rules.engine import ViewFacts
-from layers.rules.headlines import Headline
+from layers.rules.headlines import Headline, Line
 from layers.view_state import Options, ViewState, to_query
 
 
@@ -31,6 +31,7 @@ class Face:
     notes: tuple[str, ...] = ()
     series: tuple[tuple[str, str], ...] = ()  # (month label, link query) of the period's counts
     as_at: str = ""  # the "as at …" that ends the title, when the figure stands at a date
+    context: str = ""  # a note a printed page adds under ``sub`` (it prints no notes): the largest strength left out
 
     @property
     def heading(self) -> str:
@@ -149,13 +150,31 @@ def money_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: 
     return _without_mali(Face("money", title, value, sub, notes=tuple(notes), as_at=when), facts.state, lang)
 
 
+def strengths_left_out(h: Headline) -> list[Line]:
+    """The out-of-date and ended strengths a personnel figure leaves out (at most three): an active
+    engagement's first, the largest first.
+    """
+    stale = [x for x in h.left_out() if x.reason in ("stale", "ended") and x.value is not None]
+    return sorted(stale, key=lambda x: (x.reason != "stale", -float(x.value or 0)))[:3]
+
+
+def printed_context(h: Headline) -> Line | None:
+    """The strength a printed page names under a partial personnel total (it prints no notes): the
+    largest an active engagement last had. "At least 620" (EUTM alone) in 2019 read as Mali's
+    personnel beside MINUSMA's 13,249 of 2018, which only the desk's notes gave.
+    """
+    covered, active = h.extra.get("coverage", (0, 0))  # type: ignore[misc]
+    stale = strengths_left_out(h)
+    return stale[0] if h.status == "value" and covered < active and stale and stale[0].reason == "stale" else None
+
+
 def personnel_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_names: str, lang: str) -> Face:
     """Deployed personnel on the view's date: current strengths in Mali only; the rest listed."""
     h = facts.personnel
     region = bool(h.extra.get("region"))
     when = t("as_at", lang, date=as_at_text(facts, lang))
     title = (t("kf_personnel_region", lang, regions=region_names) if region else t("kf_personnel", lang)) + f", {when}"
-    stale = [x for x in h.left_out() if x.reason in ("stale", "ended") and x.value is not None]
+    stale = strengths_left_out(h)
     if h.status == "value":
         value = _totals_text(h, lang)
     elif h.status == "listed":
@@ -164,14 +183,16 @@ def personnel_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_nam
         value = t("unknown", lang) if h.status == "unknown" else t("none", lang)
     last_known = [t("kf_last_known", lang, value=fmt_value(x.value, "people", lang, x.qualifier),
                     date=fmt_date(x.start, lang, x.date_text), name=engagement_name(tables, x.engagement_id, lang))
-                  for x in stale[:3]]
+                  for x in stale]
     missing = len(h.extra.get("no_figure") or ())
     covered, active = h.extra.get("coverage", (0, 0))  # type: ignore[misc]
     # A total that covers only some of the engagements active on the date says so first (review A3).
-    sub = t("kf_coverage", lang, k=covered, n=active) if h.status == "value" and covered < active else \
-        t("kf_left_out_n", lang, n=h.extra["n_left_out"])
+    partial = h.status == "value" and covered < active
+    sub = t("kf_coverage", lang, k=covered, n=active) if partial else t("kf_left_out_n", lang, n=h.extra["n_left_out"])
+    context = last_known[0] if printed_context(h) is not None else ""  # the first of them (see printed_context)
     notes = [*last_known, t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
-    return _without_mali(Face("personnel", title, value, sub, notes=tuple(notes), as_at=when), facts.state, lang)
+    face = Face("personnel", title, value, sub, notes=tuple(notes), as_at=when, context=context)
+    return _without_mali(face, facts.state, lang)
 
 
 def _area_names(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, str]:

@@ -9,6 +9,7 @@ tables, that no key figure or map value ever shows zero where every contributing
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 
 import pandas as pd
@@ -324,6 +325,29 @@ def test_an_annual_amount_is_in_force_only_in_its_own_year(app_data):
     assert [x.value for x in eur] == [29_700_000.0]
     assert not [x for x in facts(app_data, "?year=2018").money.totals if x.unit == "EUR"]
     assert "EUCAP-SAHEL-MALI" in facts(app_data, "?year=2018").money.extra["no_figure"]
+
+
+def test_a_printed_partial_personnel_total_names_the_largest_strength_it_leaves_out(app_data):
+    """2019: "at least 620" is EUTM Mali alone; MINUSMA's 13,249 (2018) was only in the desk's
+    notes, which an exported page does not print, so it read 620 as Mali's personnel. The page
+    now prints it under the figure (the desk keeps it first in its notes); an ended engagement's
+    strength (Serval's 4,000 of 2013 under 31 Dec 2023) is not that line."""
+    from datetime import UTC, datetime
+
+    from dashboard.export import map_page
+    from layers.faces import personnel_face
+
+    face = personnel_face(app_data.tables, facts(app_data, "?year=2019"), "", "en")
+    assert face.value == "at least 620" and face.sub == "current figures for 1 of 13 engagements"
+    assert face.context == face.notes[0] == "last known: 13,249, 2018 (MINUSMA)"
+    decade = personnel_face(app_data.tables, facts(app_data, "?from=2013&to=2023"), "", "en")
+    assert "Serval" not in decade.context and any("Serval" in n for n in decade.notes)
+    page = map_page(app_data, parse_query("?year=2019", app_data.options), now=datetime(2026, 1, 1, tzinfo=UTC))
+    printed = " ".join(re.sub(r"<[^>]+>", " ", a.text or "") for a in page.figure.layout.annotations).split()
+    assert "last known: 13,249, 2018 (MINUSMA)" in " ".join(printed)
+    from layers.citations import face_source_ids  # the printed figure is cited, as every number is
+    minusma = [x for x in facts(app_data, "?year=2019").personnel.left_out() if x.engagement_id == "MINUSMA" and x.value == 13_249]
+    assert minusma and set(minusma[0].source_ids) <= set(face_source_ids(facts(app_data, "?year=2019"))["personnel"])
 
 
 def test_the_engagement_card_names_the_regions_and_filters_its_count_follows(app_data):
