@@ -316,6 +316,11 @@ def test_a_period_counts_an_engagement_wherever_it_worked_in_it(app_data):
     assert later.footprint and "ML-8" not in later.footprint and eucap not in facts(app_data, "?year=2024&region=ML-8").selection.listed
     # Money in force stays a matter of the view's date: the earmarks read the area on that day.
     assert (decade.bits[eucap] != decade.span_bits[eucap]) and decade.bits[eucap] != 0
+    # The map: EUCAP is among the country-wide ones over the decade, no longer one of Kayes's.
+    values = decade.region_values.set_index("region_code")
+    at_end = facts(app_data, "?from=2023-12&to=2023-12")  # in Dec 2023 it covered five regions, Kayes among them
+    assert int(values["country_wide"].iloc[0]) > int(at_end.region_values["country_wide"].iloc[0])
+    assert values.loc["ML-1", "value"] < at_end.region_values.set_index("region_code").loc["ML-1", "value"]
 
 
 def test_an_annual_amount_is_in_force_only_in_its_own_year(app_data):

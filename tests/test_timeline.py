@@ -171,6 +171,8 @@ def test_a_mandate_with_no_stated_end_is_drawn_until_the_next_one(app_data):
                                                           (T("2018-10-15"), T("2019-01-31"), False)]
     eucap = rows["EUCAP-SAHEL-MALI"].bars
     assert T("2019-05-13") not in [b.start for b in eucap] and all(b.start <= b.end for b in eucap)
+    # The bridging extension (17 Dec 2018, no end) fills the gap after 2017/50 ends, to 2019/312.
+    assert (T("2019-01-15"), T("2019-02-20"), True) in [(b.start, b.end, b.open_end) for b in eucap]
 
 
 def test_a_short_timeline_keeps_the_engagements_active_longest_in_the_period(app_data):

@@ -156,6 +156,11 @@ class Areas:
         self._starts = live["start_date"].to_numpy("datetime64[ns]")
         self._ends = live["effective_end"].to_numpy("datetime64[ns]")
         self._mandate_bits = np.array([self.regions.of(codes) for codes in live["area_regions"]], dtype=np.int64)
+        # Each engagement's first area-stating mandate's start (NaT: none, so its own area always holds).
+        first_start = np.full(len(rules.eng.ids), np.iinfo(np.int64).max, dtype=np.int64)
+        if len(self._eng_pos):
+            np.minimum.at(first_start, self._eng_pos, self._starts.astype(np.int64))
+        self._first_start = first_start.astype("datetime64[ns]")
         self._cache: dict[pd.Timestamp, np.ndarray] = {}
         self._spans: dict[tuple[pd.Timestamp, pd.Timestamp], np.ndarray] = {}
         self._lock = threading.Lock()
@@ -191,6 +196,12 @@ class Areas:
                 first, last = np.datetime64(start, "ns"), np.datetime64(end, "ns")
                 live = (self._starts <= last) & (np.isnat(self._ends) | (self._ends >= first))
                 np.bitwise_or.at(found, self._eng_pos[live], self._mandate_bits[live])
+                # Active in the period before its first area-stating mandate: its own area then
+                # (EUTM Mali from January 2013, its first mandate from 18 February).
+                e = self.rules.eng
+                before = ~np.isnat(e.active_from) & (np.maximum(e.active_from, first) < self._first_start) & \
+                    (e.active_from <= last) & (np.isnat(e.active_to) | (e.active_to >= first))
+                found[before] |= self.own[before]
             found.setflags(write=False)
             with self._lock:
                 if len(self._spans) >= MAX_SPANS:  # any period a link may ask for: keep the latest few
