@@ -67,9 +67,8 @@ def _marking(deck: dict[str, Any]) -> str:
 def _panels(app: AppData, slide: dict[str, Any], lang: str) -> list[MapPanel]:
     if slide["kind"] == "then_and_now":
         then, now = slide["labels"]
-        colon = "\u00a0: " if lang == "fr" else ": "  # French sets a no-break space before a colon
-        return [MapPanel(with_geometry(app, slide["then"]["map"]), f"{t('stage_then', lang)}{colon}{then}"),
-                MapPanel(with_geometry(app, slide["map"]), f"{t('stage_now', lang)}{colon}{now}")]
+        return [MapPanel(with_geometry(app, slide["then"]["map"]), f"{with_colon(t('stage_then', lang), lang)} {then}"),
+                MapPanel(with_geometry(app, slide["map"]), f"{with_colon(t('stage_now', lang), lang)} {now}")]
     return [MapPanel(with_geometry(app, slide["map"]))]
 
 

@@ -158,13 +158,13 @@ def strengths_left_out(h: Headline) -> list[Line]:
     return sorted(stale, key=lambda x: (x.reason != "stale", -float(x.value or 0)))[:3]
 
 
-def printed_context(h: Headline) -> Line | None:
+def printed_context(h: Headline, stale: list[Line] | None = None) -> Line | None:
     """The strength a printed page names under a partial personnel total (it prints no notes): the
     largest an active engagement last had. "At least 620" (EUTM alone) in 2019 read as Mali's
     personnel beside MINUSMA's 13,249 of 2018, which only the desk's notes gave.
     """
     covered, active = h.extra.get("coverage", (0, 0))  # type: ignore[misc]
-    stale = strengths_left_out(h)
+    stale = strengths_left_out(h) if stale is None else stale  # the face passes what it already has
     return stale[0] if h.status == "value" and covered < active and stale and stale[0].reason == "stale" else None
 
 
@@ -189,7 +189,7 @@ def personnel_face(tables: dict[str, pd.DataFrame], facts: ViewFacts, region_nam
     # A total that covers only some of the engagements active on the date says so first (review A3).
     partial = h.status == "value" and covered < active
     sub = t("kf_coverage", lang, k=covered, n=active) if partial else t("kf_left_out_n", lang, n=h.extra["n_left_out"])
-    context = last_known[0] if printed_context(h) is not None else ""  # the first of them (see printed_context)
+    context = last_known[0] if printed_context(h, stale) is not None else ""  # the first of them
     notes = [*last_known, t("kf_no_figure_n", lang, n=missing) if missing else "", _latest(h, lang)]
     face = Face("personnel", title, value, sub, notes=tuple(notes), as_at=when, context=context)
     return _without_mali(face, facts.state, lang)
